@@ -1,0 +1,65 @@
+/// A failure as Neutron reports it: `{"NeutronError": {"type", "message", "detail"}}` with an HTTP code.
+///
+/// The domain raises these so that every layer agrees on the exact type names and messages clients
+/// (and tempest) look for.
+public struct NeutronError: Error, Sendable, Hashable {
+    /// The HTTP status code.
+    public var status: Int
+    /// The Python exception class name Neutron reports, e.g. `PortNotFound`.
+    public var type: String
+    public var message: String
+    public var detail: String = ""
+
+    public init(status: Int, type: String, message: String, detail: String = "") {
+        self.status = status
+        self.type = type
+        self.message = message
+        self.detail = detail
+    }
+
+    public static func badRequest(_ message: String) -> NeutronError {
+        NeutronError(status: 400, type: "HTTPBadRequest", message: message)
+    }
+
+    public static func invalidInput(_ message: String) -> NeutronError {
+        NeutronError(status: 400, type: "InvalidInput", message: "Invalid input for operation: \(message).")
+    }
+
+    public static func portNotFound(_ id: String) -> NeutronError {
+        NeutronError(status: 404, type: "PortNotFound", message: "Port \(id) could not be found.")
+    }
+
+    public static func networkNotFound(_ id: String) -> NeutronError {
+        NeutronError(status: 404, type: "NetworkNotFound", message: "Network \(id) could not be found.")
+    }
+
+    public static let resourceNotFound = NeutronError(
+        status: 404, type: "HTTPNotFound", message: "The resource could not be found.")
+
+    public static func policyNotAuthorized(_ rules: [String]) -> NeutronError {
+        let rule = rules.count == 1 ? rules[0] : "(" + rules.joined(separator: " and ") + ")"
+        return NeutronError(status: 403, type: "PolicyNotAuthorized", message: "\(rule) is disallowed by policy")
+    }
+
+    public static func revisionConstraintFailed(expected: Int, current: Int) -> NeutronError {
+        NeutronError(
+            status: 412, type: "RevisionNumberConstraintFailed",
+            message: "Constrained to \(expected), but current revision is \(current)")
+    }
+
+    public static func networkInUse(_ id: String) -> NeutronError {
+        NeutronError(
+            status: 409, type: "NetworkInUse",
+            message: "Unable to complete operation on network \(id). There are one or more ports still in use on the network.")
+    }
+
+    public static func macAddressInUse(network: String, mac: String) -> NeutronError {
+        NeutronError(
+            status: 409, type: "MacAddressInUse",
+            message: "Unable to complete operation for network \(network). The mac address \(mac) is in use.")
+    }
+
+    public static func tagNotFound(_ tag: String) -> NeutronError {
+        NeutronError(status: 404, type: "TagNotFound", message: "Tag \(tag) could not be found.")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A notification to publish, written in the same transaction as the change it reports.
+///
+/// The payload is exactly what Neutron would publish for the event (for `port.update.end`, the full port
+/// as the caller sees it). Delivery to sinks reads these records in `sequence` order.
+public struct OutboxEvent: Sendable, Hashable, Codable {
+    /// `port.update.end`, `network.create.start`, ...
+    public var eventType: String
+    /// `port` or `network`.
+    public var resourceType: String
+    public var resourceID: String
+    /// The project owning the resource, for per-project filtering of subscribers.
+    public var projectID: String?
+    /// The JSON payload, UTF-8.
+    public var payload: [UInt8]
+    /// Who caused the change.
+    public var context: NotificationContext
+    public var occurredAt: Date
+
+    public init(
+        eventType: String, resourceType: String, resourceID: String, projectID: String?, payload: [UInt8],
+        context: NotificationContext, occurredAt: Date
+    ) {
+        self.eventType = eventType
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.projectID = projectID
+        self.payload = payload
+        self.context = context
+        self.occurredAt = occurredAt
+    }
+}
+
+/// The request context carried into oslo.messaging's `_context_*` keys.
+public struct NotificationContext: Sendable, Hashable, Codable {
+    public var userID: String?
+    public var projectID: String?
+    public var roles: [String]
+    public var requestID: String
+    public var isAdmin: Bool
+    public var userName: String?
+    public var projectName: String?
+
+    public init(_ identity: Identity) {
+        userID = identity.userID
+        projectID = identity.projectID
+        roles = identity.roles.sorted()
+        requestID = identity.requestID
+        isAdmin = identity.isAdmin
+        userName = identity.userName
+        projectName = identity.projectName
+    }
+}
+
+/// An outbox event with its position in the gap-free, ordered log.
+public struct OutboxRecord: Sendable, Hashable {
+    /// 1, 2, 3, ... in commit order.
+    public var sequence: Int64
+    public var event: OutboxEvent
+
+    public init(sequence: Int64, event: OutboxEvent) {
+        self.sequence = sequence
+        self.event = event
+    }
+}

@@ -1,0 +1,45 @@
+/// Who is calling: the keystone-style request context.
+public struct Identity: Sendable, Hashable {
+    public var userID: String?
+    public var projectID: String?
+    public var roles: Set<String>
+    public var userName: String?
+    public var projectName: String?
+    /// The `x-openstack-request-id` of the request, `req-<uuid>`.
+    public var requestID: String
+
+    public init(
+        userID: String?, projectID: String?, roles: Set<String>, requestID: String,
+        userName: String? = nil, projectName: String? = nil
+    ) {
+        self.userID = userID
+        self.projectID = projectID
+        self.roles = roles
+        self.requestID = requestID
+        self.userName = userName
+        self.projectName = projectName
+    }
+
+    /// Neutron's noauth context: admin, in project `fake_project_id`.
+    public static func noauth(requestID: String) -> Identity {
+        Identity(userID: nil, projectID: "fake_project_id", roles: ["member", "reader", "admin"], requestID: requestID)
+    }
+
+    /// The internal context of Portwatch's own changes (fault correlation).
+    public static func system(requestID: String) -> Identity {
+        Identity(userID: "portwatch", projectID: nil, roles: ["admin", "service"], requestID: requestID, userName: "portwatch")
+    }
+
+    /// `role:admin` (`context_is_admin`).
+    public var isAdmin: Bool { roles.contains("admin") }
+    /// `role:service`.
+    public var isService: Bool { roles.contains("service") }
+    /// Keystone's implied roles: admin ⊃ member ⊃ reader.
+    public var isMember: Bool { isAdmin || roles.contains("member") }
+    public var isReader: Bool { isMember || roles.contains("reader") }
+
+    /// Whether the caller is a member of `project`.
+    public func isMember(of project: String) -> Bool { isMember && projectID == project }
+    /// Whether the caller may read in `project`.
+    public func isReader(of project: String) -> Bool { isReader && projectID == project }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Uncommitted changes layered over a committed ``ModelState``, with the outbox events they produce.
+///
+/// The single writer runs every operation of a group-commit batch against one change set; an
+/// operation that throws leaves it as it was (operations work on a copy and assign it back on success).
+public struct ChangeSet: Sendable {
+    /// The committed state the changes apply to.
+    public let base: ModelState
+    /// The clock reading of this batch; every timestamp written by it is this value.
+    public let now: Date
+    public var derivation: PortStatusDerivation
+    public private(set) var changes = Changes()
+    public private(set) var events: [OutboxEvent] = []
+
+    /// Resources written by the batch: a value of nil means deleted. Ordered by first write.
+    public struct Changes: Sendable {
+        public var networks: [(String, Network?)] = []
+        public var ports: [(String, Port?)] = []
+        var networkIndex: [String: Int] = [:]
+        var portIndex: [String: Int] = [:]
+
+        public var isEmpty: Bool { networks.isEmpty && ports.isEmpty }
+    }
+
+    public init(base: ModelState, now: Date, derivation: PortStatusDerivation) {
+        self.base = base
+        self.now = NeutronTimestamp.truncate(now)
+        self.derivation = derivation
+    }
+
+    public func network(_ id: String) -> Network? {
+        if let index = changes.networkIndex[id] { return changes.networks[index].1 }
+        return base.networks[id]
+    }
+
+    public func port(_ id: String) -> Port? {
+        if let index = changes.portIndex[id] { return changes.ports[index].1 }
+        return base.ports[id]
+    }
+
+    /// Ports currently on `networkID`, counting this change set's own writes.
+    public func portIDs(inNetwork networkID: String) -> Set<String> {
+        var ids = base.portIDsByNetwork[networkID] ?? []
+        for (id, port) in changes.ports {
+            if let port, port.networkID == networkID { ids.insert(id) } else { ids.remove(id) }
+        }
+        return ids
+    }
+
+    /// Whether `mac` is taken on `networkID` by a port other than `excluding`.
+    public func isMACInUse(_ mac: String, inNetwork networkID: String, excluding: String? = nil) -> Bool {
+        for (id, port) in changes.ports where id != excluding {
+            if let port, port.networkID == networkID, port.macAddress == mac { return true }
+        }
+        guard let owner = base.portID(withMAC: mac, inNetwork: networkID), owner != excluding else { return false }
+        // The committed owner may have changed or gone in this change set.
+        if let index = changes.portIndex[owner] {
+            guard let current = changes.ports[index].1 else { return false }
+            return current.networkID == networkID && current.macAddress == mac
+        }
+        return true
+    }
+
+    public mutating func put(_ network: Network) {
+        if let index = changes.networkIndex[network.id] {
+            changes.networks[index].1 = network
+        } else {
+            changes.networkIndex[network.id] = changes.networks.count
+            changes.networks.append((network.id, network))
+        }
+    }
+
+    public mutating func deleteNetwork(_ id: String) {
+        if let index = changes.networkIndex[id] {
+            changes.networks[index].1 = nil
+        } else {
+            changes.networkIndex[id] = changes.networks.count
+            changes.networks.append((id, nil))
+        }
+    }
+
+    public mutating func put(_ port: Port) {
+        if let index = changes.portIndex[port.id] {
+            changes.ports[index].1 = port
+        } else {
+            changes.portIndex[port.id] = changes.ports.count
+            changes.ports.append((port.id, port))
+        }
+    }
+
+    public mutating func deletePort(_ id: String) {
+        if let index = changes.portIndex[id] {
+            changes.ports[index].1 = nil
+        } else {
+            changes.portIndex[id] = changes.ports.count
+            changes.ports.append((id, nil))
+        }
+    }
+
+    /// Adds an outbox event to the batch's transaction.
+    public mutating func emit(
+        _ eventType: String, resourceType: String, resourceID: String, projectID: String?,
+        payload: [UInt8], by identity: Identity
+    ) {
+        events.append(
+            OutboxEvent(
+                eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
+                payload: payload, context: NotificationContext(identity), occurredAt: Date()))
+    }
+
+    /// Runs `operation` atomically: on error, nothing it changed or emitted remains.
+    public mutating func atomically<T>(_ operation: (inout ChangeSet) throws -> T) throws -> T {
+        var attempt = self
+        let result = try operation(&attempt)
+        self = attempt
+        return result
+    }
+}

@@ -1,0 +1,64 @@
+/// Every network and port, with the indexes that writes check (MAC per network, ports per network).
+///
+/// A value type: the store keeps the committed state, and a ``ChangeSet`` layers uncommitted changes
+/// over it.
+public struct ModelState: Sendable {
+    public private(set) var networks: [String: Network] = [:]
+    public private(set) var ports: [String: Port] = [:]
+    public private(set) var portIDsByNetwork: [String: Set<String>] = [:]
+    private var portIDByMAC: [MACKey: String] = [:]
+
+    struct MACKey: Hashable {
+        var networkID: String
+        var mac: String
+    }
+
+    public init() {}
+
+    public init(networks: [Network], ports: [Port]) {
+        for network in networks { put(network) }
+        for port in ports { put(port) }
+    }
+
+    /// The port using `mac` on `networkID`, if any.
+    public func portID(withMAC mac: String, inNetwork networkID: String) -> String? {
+        portIDByMAC[MACKey(networkID: networkID, mac: mac)]
+    }
+
+    public mutating func put(_ network: Network) {
+        networks[network.id] = network
+    }
+
+    public mutating func removeNetwork(_ id: String) {
+        networks[id] = nil
+        portIDsByNetwork[id] = nil
+    }
+
+    public mutating func put(_ port: Port) {
+        if let old = ports[port.id] { unindex(old) }
+        ports[port.id] = port
+        portIDsByNetwork[port.networkID, default: []].insert(port.id)
+        portIDByMAC[MACKey(networkID: port.networkID, mac: port.macAddress)] = port.id
+    }
+
+    public mutating func removePort(_ id: String) {
+        guard let old = ports.removeValue(forKey: id) else { return }
+        unindex(old)
+    }
+
+    private mutating func unindex(_ port: Port) {
+        portIDsByNetwork[port.networkID]?.remove(port.id)
+        let key = MACKey(networkID: port.networkID, mac: port.macAddress)
+        if portIDByMAC[key] == port.id { portIDByMAC[key] = nil }
+    }
+
+    /// Applies committed changes.
+    public mutating func apply(_ changes: ChangeSet.Changes) {
+        for (id, network) in changes.networks {
+            if let network { put(network) } else { removeNetwork(id) }
+        }
+        for (id, port) in changes.ports {
+            if let port { put(port) } else { removePort(id) }
+        }
+    }
+}
