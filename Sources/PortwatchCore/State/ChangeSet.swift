@@ -12,6 +12,10 @@ public struct ChangeSet: Sendable {
     public var derivation: PortStatusDerivation
     public private(set) var changes = Changes()
     public private(set) var events: [OutboxEvent] = []
+    /// Documents of other parts of the domain (topology, fault records) to write in the same transaction.
+    public private(set) var documents: [(kind: String, id: String, body: [UInt8]?)] = []
+    /// Audit trail lines (subject, JSON record) to write in the same transaction.
+    public private(set) var audit: [(subject: String, body: [UInt8])] = []
 
     /// Resources written by the batch: a value of nil means deleted. Ordered by first write.
     public struct Changes: Sendable {
@@ -107,6 +111,16 @@ public struct ChangeSet: Sendable {
             OutboxEvent(
                 eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
                 payload: payload, context: NotificationContext(identity), occurredAt: Date()))
+    }
+
+    /// Stores (or, with a nil body, deletes) a document in the batch's transaction.
+    public mutating func putDocument(kind: String, id: String, body: [UInt8]?) {
+        documents.append((kind, id, body))
+    }
+
+    /// Appends an audit trail line for `subject` in the batch's transaction.
+    public mutating func appendAudit(subject: String, body: [UInt8]) {
+        audit.append((subject, body))
     }
 
     /// Runs `operation` atomically: on error, nothing it changed or emitted remains.

@@ -1,0 +1,87 @@
+import PortwatchCore
+
+/// Durable storage for Portwatch's state: networks, ports, the notification outbox, sink cursors,
+/// and documents of other modules (topology, faults) and the audit trail.
+///
+/// Contract: ``commit(_:)`` writes everything in one transaction and returns only when it is durable
+/// (an acknowledged write survives `kill -9`); it either applies all of a commit or nothing.
+/// Implementations: ``SQLiteStore`` (embedded, default); PostgreSQL plugs in behind the same protocol.
+public protocol StoreBackend: Sendable {
+    /// Creates or migrates the schema.
+    func migrate() async throws
+    /// Everything needed to rebuild the in-memory state at start-up.
+    func loadSnapshot() async throws -> StoreSnapshot
+    /// Writes one batch in one transaction.
+    func commit(_ commit: StoreCommit) async throws
+    /// Outbox records with a sequence greater than `sequence`, in order, at most `limit`.
+    func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord]
+    /// The last sequence delivered to `sink` (0 when it has never delivered).
+    func cursor(of sink: String) async throws -> Int64
+    /// Records that `sink` delivered everything up to `sequence`.
+    func setCursor(of sink: String, to sequence: Int64) async throws
+    /// Deletes outbox records with sequence ≤ `sequence` (retention).
+    func pruneOutbox(through sequence: Int64) async throws -> Int
+    /// Documents of one kind, e.g. the topology or the fault records.
+    func documents(ofKind kind: String) async throws -> [StoredDocument]
+    /// Audit entries of one subject (a port id), newest last, at most `limit`.
+    func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry]
+}
+
+/// The state loaded at start-up.
+public struct StoreSnapshot: Sendable {
+    public var networks: [Network]
+    public var ports: [PortwatchCore.Port]
+    public var lastOutboxSequence: Int64
+    public var lastAuditSequence: Int64
+
+    public init(networks: [Network], ports: [PortwatchCore.Port], lastOutboxSequence: Int64, lastAuditSequence: Int64) {
+        self.networks = networks
+        self.ports = ports
+        self.lastOutboxSequence = lastOutboxSequence
+        self.lastAuditSequence = lastAuditSequence
+    }
+}
+
+/// One transaction's worth of writes.
+public struct StoreCommit: Sendable {
+    public var networks: [(id: String, network: Network?)] = []
+    public var ports: [(id: String, port: PortwatchCore.Port?)] = []
+    public var outbox: [OutboxRecord] = []
+    public var documents: [(kind: String, id: String, body: [UInt8]?)] = []
+    public var audit: [AuditEntry] = []
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        networks.isEmpty && ports.isEmpty && outbox.isEmpty && documents.isEmpty && audit.isEmpty
+    }
+}
+
+/// A JSON document stored by kind and id.
+public struct StoredDocument: Sendable, Hashable {
+    public var kind: String
+    public var id: String
+    public var body: [UInt8]
+
+    public init(kind: String, id: String, body: [UInt8]) {
+        self.kind = kind
+        self.id = id
+        self.body = body
+    }
+}
+
+/// One line of the audit trail: why a subject (a port) changed.
+public struct AuditEntry: Sendable, Hashable {
+    public var sequence: Int64
+    public var subject: String
+    public var occurredAt: Double
+    /// The JSON record.
+    public var body: [UInt8]
+
+    public init(sequence: Int64, subject: String, occurredAt: Double, body: [UInt8]) {
+        self.sequence = sequence
+        self.subject = subject
+        self.occurredAt = occurredAt
+        self.body = body
+    }
+}
