@@ -1,1 +1,70 @@
-// PortwatchServer
+import Hummingbird
+import Logging
+import NeutronAPI
+import PortwatchCore
+import PortwatchStore
+import ServiceLifecycle
+import UnixSignals
+
+/// Wires Portwatch together: the store, the repository's writer, the HTTP API, and the sinks.
+public struct PortwatchServer {
+    public let configuration: ServerConfiguration
+    public let repository: Repository
+    public let router: Router<PortwatchRequestContext>
+    let logger: Logger
+
+    /// Opens the store (creating or migrating its schema) and builds the routes.
+    public static func make(configuration: ServerConfiguration, logger: Logger) async throws -> PortwatchServer {
+        guard let path = configuration.sqlitePath else {
+            throw ServerConfigurationError("unsupported --database \(configuration.database): use sqlite:PATH")
+        }
+        let backend = try SQLiteStore(path: path, synchronous: configuration.sqliteSynchronous)
+        let repository = try await Repository(
+            backend: backend,
+            derivation: PortStatusDerivation(statusFollowsDataPlane: configuration.statusFollowsDataPlane),
+            logger: logger)
+        let router = Router(context: PortwatchRequestContext.self)
+        NeutronAPI(repository: repository, identities: IdentityResolver(mode: configuration.identityMode))
+            .register(on: router)
+        return PortwatchServer(configuration: configuration, repository: repository, router: router, logger: logger)
+    }
+
+    /// The services to run, in start order (shut down in reverse: HTTP first, the writer last).
+    public func services() -> [any Service] {
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            logger: logger)
+        return [RepositoryWriterService(repository: repository), application]
+    }
+
+    /// Runs until SIGTERM or SIGINT, then drains and stops.
+    public func run() async throws {
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services().map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}
+
+/// A configuration that cannot run.
+public struct ServerConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Runs the repository's group-commit writer until graceful shutdown, finishing queued writes first.
+struct RepositoryWriterService: Service {
+    let repository: Repository
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await repository.runWriter()
+        }
+    }
+}

@@ -4,14 +4,14 @@
 /// (and tempest) look for.
 public struct NeutronError: Error, Sendable, Hashable {
     /// The HTTP status code.
-    public var status: Int
+    public var httpStatus: Int
     /// The Python exception class name Neutron reports, e.g. `PortNotFound`.
     public var type: String
     public var message: String
     public var detail: String = ""
 
     public init(status: Int, type: String, message: String, detail: String = "") {
-        self.status = status
+        self.httpStatus = status
         self.type = type
         self.message = message
         self.detail = detail

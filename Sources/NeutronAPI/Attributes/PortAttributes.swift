@@ -1,0 +1,144 @@
+import PortwatchCore
+
+/// The port resource's attribute map: what POST and PUT accept, how values are validated, and which
+/// attributes filter and sort.
+enum PortAttributes {
+    static let postable: Set<String> = [
+        "network_id", "project_id", "tenant_id", "name", "description", "admin_state_up", "mac_address", "device_id",
+        "device_owner", "fixed_ips", "security_groups", "allowed_address_pairs", "extra_dhcp_opts", "binding:host_id",
+        "binding:profile", "binding:vnic_type", "port_security_enabled", "tags",
+    ]
+    static let puttable: Set<String> = [
+        "name", "description", "admin_state_up", "mac_address", "device_id", "device_owner", "fixed_ips",
+        "security_groups", "allowed_address_pairs", "extra_dhcp_opts", "binding:host_id", "binding:profile",
+        "binding:vnic_type", "port_security_enabled", "data_plane_status",
+    ]
+    /// Attributes that exist but neither POST nor PUT may set (read-only).
+    static let readOnly: Set<String> = [
+        "id", "status", "created_at", "updated_at", "revision_number", "binding:vif_type", "binding:vif_details",
+        "data_plane_status",
+    ]
+    static let all: Set<String> = postable.union(puttable).union(readOnly)
+
+    static let vnicTypes = [
+        "normal", "direct", "macvtap", "baremetal", "direct-physical", "virtio-forwarder", "smart-nic", "vdpa",
+        "accelerator-direct", "accelerator-direct-physical", "remote-managed",
+    ]
+
+    /// Parses one object of a create request.
+    static func create(_ object: [String: JSONValue]) throws(NeutronError) -> PortInput {
+        try checkKeys(object, allowed: postable, verb: "POST")
+        let reader = AttributeReader(object: object)
+        var input = try common(reader)
+        input.networkID = try reader.uuid("network_id")
+        if input.networkID == nil {
+            throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
+        }
+        input.projectID = try reader.string("project_id")
+        if input.projectID == nil { input.projectID = try reader.string("tenant_id") }
+        input.tags = try reader.stringList("tags")
+        if let tags = input.tags, tags.count > 50 { throw .badRequest("Number of tags exceeds the maximum of 50") }
+        return input
+    }
+
+    /// Parses the object of an update request.
+    static func update(_ object: [String: JSONValue]) throws(NeutronError) -> PortInput {
+        try checkKeys(object, allowed: puttable, verb: "PUT")
+        let reader = AttributeReader(object: object)
+        var input = try common(reader)
+        if let value = object["data_plane_status"] {
+            switch value {
+            case .null: input.dataPlaneStatus = .some(nil)
+            case .string(let text) where DataPlaneStatus(rawValue: text) != nil:
+                input.dataPlaneStatus = .some(DataPlaneStatus(rawValue: text))
+            default:
+                throw AttributeReader.invalid("data_plane_status", "\(value.pythonDescription) is not in valid_values")
+            }
+        }
+        return input
+    }
+
+    static func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, verb: String) throws(NeutronError) {
+        let unknown = object.keys.filter { !all.contains($0) && $0 != "project_id" && $0 != "tenant_id" && $0 != "network_id" && $0 != "tags" }.sorted()
+        if !unknown.isEmpty {
+            throw .badRequest("Unrecognized attribute(s) '\(unknown.joined(separator: ", "))'")
+        }
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            if verb == "POST" { throw .badRequest("Attribute '\(key)' not allowed in POST") }
+            throw .badRequest("Cannot update read-only attribute \(key)")
+        }
+    }
+
+    private static func common(_ reader: AttributeReader) throws(NeutronError) -> PortInput {
+        var input = PortInput()
+        input.name = try reader.string("name")
+        input.description = try reader.string("description")
+        input.adminStateUp = try reader.bool("admin_state_up")
+        input.macAddress = try reader.mac("mac_address")
+        input.deviceID = try reader.string("device_id")
+        input.deviceOwner = try reader.string("device_owner")
+        input.securityGroups = try reader.stringList("security_groups", uuids: true)
+        input.bindingHostID = try reader.string("binding:host_id")
+        input.bindingProfile = try reader.dictionary("binding:profile")
+        input.bindingVnicType = try reader.values("binding:vnic_type", vnicTypes)
+        input.portSecurityEnabled = try reader.bool("port_security_enabled")
+        if let value = reader.object["fixed_ips"] { input.fixedIPs = try fixedIPs(value) }
+        if let value = reader.object["allowed_address_pairs"] { input.allowedAddressPairs = try addressPairs(value) }
+        if let value = reader.object["extra_dhcp_opts"] {
+            if value.isNull {
+                input.extraDHCPOpts = []
+            } else if let options = value.arrayValue, options.allSatisfy({ $0.objectValue?["opt_name"]?.stringValue != nil }) {
+                input.extraDHCPOpts = options
+            } else {
+                throw AttributeReader.invalid("extra_dhcp_opts", "'\(value.pythonDescription)' is not a valid list of DHCP options")
+            }
+        }
+        return input
+    }
+
+    private static func fixedIPs(_ value: JSONValue) throws(NeutronError) -> [FixedIP] {
+        if value.isNull { return [] }
+        guard let items = value.arrayValue else {
+            throw AttributeReader.invalid("fixed_ips", "Invalid data format for fixed IP: '\(value.pythonDescription)'")
+        }
+        var result: [FixedIP] = []
+        for item in items {
+            guard let object = item.objectValue, Set(object.keys).isSubset(of: ["subnet_id", "ip_address"]) else {
+                throw AttributeReader.invalid("fixed_ips", "Invalid data format for fixed IP: '\(item.pythonDescription)'")
+            }
+            let reader = AttributeReader(object: object)
+            let subnet = try reader.uuid("subnet_id")
+            let address = try reader.string("ip_address")
+            if let address, !AttributeReader.isIPAddress(address) {
+                throw AttributeReader.invalid("fixed_ips", "'\(address)' is not a valid IP address")
+            }
+            result.append(FixedIP(subnetID: subnet, ipAddress: address))
+        }
+        return result
+    }
+
+    private static func addressPairs(_ value: JSONValue) throws(NeutronError) -> [PortInput.AddressPairInput] {
+        if value.isNull { return [] }
+        guard let items = value.arrayValue else {
+            throw AttributeReader.invalid("allowed_address_pairs", "'\(value.pythonDescription)' is not a list")
+        }
+        var result: [PortInput.AddressPairInput] = []
+        for item in items {
+            guard let object = item.objectValue, let address = object["ip_address"]?.stringValue,
+                Set(object.keys).isSubset(of: ["ip_address", "mac_address"])
+            else {
+                throw NeutronError(
+                    status: 400, type: "AllowedAddressPairsMissingIP",
+                    message: "AllowedAddressPair must contain ip_address")
+            }
+            guard AttributeReader.isIPAddress(address) else {
+                throw NeutronError(
+                    status: 400, type: "InvalidInput",
+                    message: "Invalid input for operation: '\(address)' is not a valid IP address.")
+            }
+            let mac = try AttributeReader(object: object).mac("mac_address")
+            result.append(.init(ipAddress: address, macAddress: mac))
+        }
+        return result
+    }
+}

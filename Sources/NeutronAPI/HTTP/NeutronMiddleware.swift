@@ -1,0 +1,55 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import PortwatchCore
+
+/// The edge of the Neutron API: resolves the caller, accepts Neutron's `.json` suffix, turns every
+/// failure into a Neutron error body, and stamps `x-openstack-request-id`.
+struct NeutronMiddleware: RouterMiddleware {
+    typealias Context = PortwatchRequestContext
+    let identities: IdentityResolver
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let identity = identities.identity(of: request) else {
+            return JSONResponse.make(status: .unauthorized, bytes: IdentityResolver.unauthorizedBody)
+        }
+        var context = context
+        context.identity = identity
+        var response: Response
+        do {
+            response = try await next(Self.strippingJSONSuffix(request), context)
+        } catch let error as NeutronError {
+            response = JSONResponse.make(status: error.status, bytes: error.bodyBytes)
+        } catch let error as HTTPError {
+            let neutron: NeutronError
+            switch error.status {
+            case .notFound: neutron = .resourceNotFound
+            case .methodNotAllowed:
+                neutron = NeutronError(status: 405, type: "HTTPMethodNotAllowed", message: "The server could not comply with the request since it is either malformed or otherwise incorrect.")
+            case .contentTooLarge:
+                neutron = NeutronError(status: 413, type: "HTTPRequestEntityTooLarge", message: "Request is too large.")
+            default:
+                neutron = NeutronError(status: error.status.code, type: "HTTPError", message: error.body ?? error.status.reasonPhrase)
+            }
+            response = JSONResponse.make(status: neutron.status, bytes: neutron.bodyBytes)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            let neutron = NeutronError(status: 500, type: "HTTPInternalServerError", message: "Request Failed: internal server error while processing your request.")
+            response = JSONResponse.make(status: .internalServerError, bytes: neutron.bodyBytes)
+        }
+        response.headers[IdentityResolver.requestIDHeader] = identity.requestID
+        return response
+    }
+
+    /// `/v2.0/ports.json` is `/v2.0/ports` (Neutron accepts the format suffix).
+    static func strippingJSONSuffix(_ request: Request) -> Request {
+        let path = request.uri.path
+        guard path.hasSuffix(".json") else { return request }
+        var head = request.head
+        let trimmed = String(path.dropLast(5))
+        head.path = request.uri.query.map { trimmed + "?" + $0 } ?? trimmed
+        return Request(head: head, body: request.body)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import PortwatchCore
+
+/// A parsed list request: filters, `fields`, sorting and pagination, validated as Neutron does
+/// (filter-validation, sorting and pagination extensions).
+struct ListQuery<Resource: Sendable> {
+    let spec: ResourceSpec<Resource>
+    var filters: [(attribute: String, values: [String])] = []
+    var special: [(attribute: String, values: [String])] = []
+    var tagFilters: [(kind: String, tags: [String])] = []
+    var changedSince: Date?
+    var fields: Set<String>?
+    var sorts: [(key: String, ascending: Bool)] = []
+    var limit: Int?
+    var marker: String?
+    var pageReverse = false
+
+    static var reserved: Set<String> { ["fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse"] }
+    static var tagKinds: Set<String> { ["tags", "tags-any", "not-tags", "not-tags-any"] }
+
+    init(_ query: QueryParameters, spec: ResourceSpec<Resource>) throws(NeutronError) {
+        self.spec = spec
+        var invalid: [String] = []
+        for key in query.keys where !Self.reserved.contains(key) {
+            let values = query.values(key)
+            if Self.tagKinds.contains(key) {
+                tagFilters.append((key, values.flatMap { $0.split(separator: ",").map(String.init) }))
+            } else if key == "changed_since" {
+                guard let value = values.last, let date = NeutronTimestamp.parse(value) else {
+                    throw .invalidInput("'\(values.last ?? "")' is not a valid date-time value for changed_since")
+                }
+                changedSince = date
+            } else if spec.specialFilters[key] != nil {
+                special.append((key, values))
+            } else if spec.filterable[key] != nil {
+                filters.append((key, values))
+            } else {
+                invalid.append(key)
+            }
+        }
+        if !invalid.isEmpty {
+            throw .badRequest("\(pythonList(invalid)) is invalid attribute for filtering")
+        }
+        let requestedFields = query.values("fields").flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.isEmpty }
+        fields = requestedFields.isEmpty ? nil : Set(requestedFields)
+        let keys = query.values("sort_key")
+        let directions = query.values("sort_dir")
+        if keys.count != directions.count, !directions.isEmpty {
+            throw .badRequest("The number of sort_keys and sort_dirs must be same")
+        }
+        let badKeys = keys.filter { spec.sortable[$0] == nil }
+        if !badKeys.isEmpty { throw .badRequest("\(pythonList(badKeys)) is invalid attribute for sort_keys") }
+        let badDirections = directions.filter { $0 != "asc" && $0 != "desc" }
+        if !badDirections.isEmpty {
+            throw .badRequest(
+                "\(pythonList(badDirections)) is invalid value for sort_dir, valid value is 'asc' and 'desc'")
+        }
+        sorts = keys.enumerated().map { ($0.element, directions.isEmpty ? true : directions[$0.offset] == "asc") }
+        if let value = query.first("limit") {
+            guard let number = Int(value), number >= 0 else {
+                throw .badRequest("Limit must be an integer 0 or greater and not '\(value)'")
+            }
+            limit = number == 0 ? nil : number
+        }
+        marker = query.first("marker")
+        pageReverse = AttributeReader.convertToBoolean(.string(query.first("page_reverse") ?? "false")) ?? false
+    }
+
+    /// Whether `resource` passes every filter.
+    func matches(_ resource: Resource) throws(NeutronError) -> Bool {
+        for (attribute, values) in filters {
+            let value = spec.filterable[attribute]!(resource)
+            var any = false
+            for wanted in values where try value.matches(wanted, attribute: attribute) {
+                any = true
+                break
+            }
+            if !any { return false }
+        }
+        for (attribute, values) in special where !spec.specialFilters[attribute]!(resource, values) {
+            return false
+        }
+        if !tagFilters.isEmpty {
+            let tags = Set(spec.tags(resource))
+            for (kind, wanted) in tagFilters {
+                let all = wanted.allSatisfy(tags.contains)
+                let any = wanted.contains(where: tags.contains)
+                switch kind {
+                case "tags": if !all { return false }
+                case "tags-any": if !any { return false }
+                case "not-tags": if all { return false }
+                default: if any { return false }
+                }
+            }
+        }
+        if let changedSince, spec.updatedAt(resource) < changedSince { return false }
+        return true
+    }
+
+    /// Sorts (with `id` as the final tie-breaker, as native pagination does) and pages `items`.
+    ///
+    /// Returns the page and whether the marker was found (an unknown marker is the resource's NotFound).
+    func page(_ items: [Resource]) -> (items: [Resource], markerFound: Bool) {
+        let keys = sorts + (sorts.contains { $0.key == "id" } ? [] : [("id", sorts.first?.ascending ?? true)])
+        let getters = keys.map { (spec.sortable[$0.key]!, $0.ascending) }
+        func precedes(_ a: Resource, _ b: Resource) -> Bool {
+            for (getter, ascending) in getters {
+                let left = getter(a)
+                let right = getter(b)
+                if left == right { continue }
+                return ascending ? left < right : right < left
+            }
+            return false
+        }
+        var sorted = items.sorted(by: precedes)
+        if let marker {
+            guard let index = sorted.firstIndex(where: { spec.id($0) == marker }) else { return ([], false) }
+            sorted = pageReverse ? Array(sorted[..<index]) : Array(sorted[(index + 1)...])
+        }
+        guard let limit else { return (sorted, true) }
+        return (pageReverse ? Array(sorted.suffix(limit)) : Array(sorted.prefix(limit)), true)
+    }
+
+    /// Neutron's `<collection>_links` for a page, or nil without `limit`.
+    func links(page: [Resource], query: QueryParameters, baseURL: String) -> [(rel: String, href: String)]? {
+        guard let limit else { return nil }
+        let kept = query.pairs.filter { $0.key != "marker" && $0.key != "page_reverse" && $0.key != "limit" }
+        let base = [("limit", String(limit))] + kept.map { ($0.key, $0.value) }
+        var links: [(String, String)] = []
+        if !(page.count < limit && !pageReverse) {
+            var pairs = base
+            if let last = page.last { pairs.append(("marker", spec.id(last))) }
+            links.append(("next", baseURL + "?" + QueryParameters.encode(pairs.map { (key: $0.0, value: $0.1) })))
+        }
+        if !(page.count < limit && pageReverse) {
+            var pairs = base
+            if let first = page.first { pairs.append(("marker", spec.id(first))) }
+            pairs.append(("page_reverse", "True"))
+            links.append(("previous", baseURL + "?" + QueryParameters.encode(pairs.map { (key: $0.0, value: $0.1) })))
+        }
+        return links
+    }
+}
+
+/// Python's `repr` of a list of strings, as Neutron's messages print them: `['a', 'b']`.
+func pythonList(_ items: [String]) -> String {
+    "[" + items.map { "'\($0)'" }.joined(separator: ", ") + "]"
+}

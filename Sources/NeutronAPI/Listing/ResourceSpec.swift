@@ -1,0 +1,92 @@
+import Foundation
+import PortwatchCore
+
+/// How one collection lists: its names, and the attributes that filter and sort.
+struct ResourceSpec<Resource: Sendable>: Sendable {
+    /// `ports`, `networks`.
+    let plural: String
+    let id: @Sendable (Resource) -> String
+    let tags: @Sendable (Resource) -> [String]
+    let updatedAt: @Sendable (Resource) -> Date
+    /// Attribute name → value, for every filterable attribute.
+    let filterable: [String: @Sendable (Resource) -> FieldValue]
+    /// Attribute name → value, for every sortable attribute.
+    let sortable: [String: @Sendable (Resource) -> FieldValue]
+    /// Filters with their own syntax (`fixed_ips=ip_address=...`): name → matcher over the values.
+    let specialFilters: [String: @Sendable (Resource, [String]) -> Bool]
+}
+
+extension ResourceSpec where Resource == PortwatchCore.Port {
+    static let ports: ResourceSpec = {
+        let common: [String: @Sendable (PortwatchCore.Port) -> FieldValue] = [
+            "id": { .string($0.id) },
+            "name": { .string($0.name) },
+            "network_id": { .string($0.networkID) },
+            "project_id": { .string($0.projectID) },
+            "tenant_id": { .string($0.projectID) },
+            "mac_address": { .string($0.macAddress) },
+            "admin_state_up": { .bool($0.adminStateUp) },
+            "status": { .string($0.status.rawValue) },
+            "device_id": { .string($0.deviceID) },
+            "device_owner": { .string($0.deviceOwner) },
+            "description": { .string($0.description) },
+            "revision_number": { .int($0.revisionNumber) },
+        ]
+        var filterable = common
+        filterable["security_groups"] = { .list($0.securityGroups) }
+        filterable["binding:host_id"] = { .string($0.bindingHostID) }
+        filterable["binding:vnic_type"] = { .string($0.bindingVnicType) }
+        filterable["port_security_enabled"] = { .bool($0.portSecurityEnabled) }
+        var sortable = common
+        sortable["created_at"] = { .int(Int($0.createdAt.timeIntervalSince1970)) }
+        sortable["updated_at"] = { .int(Int($0.updatedAt.timeIntervalSince1970)) }
+        return ResourceSpec(
+            plural: "ports", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
+            sortable: sortable, specialFilters: ["fixed_ips": matchFixedIPs])
+    }()
+
+    /// `fixed_ips=ip_address=10.0.0.5`, `fixed_ips=subnet_id=...`, `fixed_ips=ip_address_substr=10.0`.
+    @Sendable static func matchFixedIPs(_ port: PortwatchCore.Port, _ values: [String]) -> Bool {
+        values.contains { value in
+            let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return false }
+            return port.fixedIPs.contains { fixedIP in
+                switch parts[0] {
+                case "ip_address": return fixedIP.ipAddress == parts[1]
+                case "subnet_id": return fixedIP.subnetID == parts[1]
+                case "ip_address_substr": return fixedIP.ipAddress?.contains(parts[1]) ?? false
+                default: return false
+                }
+            }
+        }
+    }
+}
+
+extension ResourceSpec where Resource == Network {
+    static let networks: ResourceSpec = {
+        let common: [String: @Sendable (Network) -> FieldValue] = [
+            "id": { .string($0.id) },
+            "name": { .string($0.name) },
+            "project_id": { .string($0.projectID) },
+            "tenant_id": { .string($0.projectID) },
+            "admin_state_up": { .bool($0.adminStateUp) },
+            "status": { .string($0.status.rawValue) },
+            "mtu": { .int($0.mtu) },
+            "description": { .string($0.description) },
+            "revision_number": { .int($0.revisionNumber) },
+        ]
+        var filterable = common
+        filterable["shared"] = { .bool($0.shared) }
+        filterable["router:external"] = { .bool($0.routerExternal) }
+        filterable["port_security_enabled"] = { .bool($0.portSecurityEnabled) }
+        filterable["provider:network_type"] = { .string($0.networkType) }
+        filterable["provider:physical_network"] = { $0.physicalNetwork.map(FieldValue.string) ?? .null }
+        filterable["provider:segmentation_id"] = { $0.segmentationID.map(FieldValue.int) ?? .null }
+        var sortable = common
+        sortable["created_at"] = { .int(Int($0.createdAt.timeIntervalSince1970)) }
+        sortable["updated_at"] = { .int(Int($0.updatedAt.timeIntervalSince1970)) }
+        return ResourceSpec(
+            plural: "networks", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
+            sortable: sortable, specialFilters: [:])
+    }()
+}

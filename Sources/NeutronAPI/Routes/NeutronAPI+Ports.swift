@@ -1,0 +1,98 @@
+import Hummingbird
+import PortwatchCore
+import PortwatchStore
+
+extension NeutronAPI {
+    func registerPorts(on router: Router<PortwatchRequestContext>) {
+        router.get("/v2.0/ports") { request, context in try listPorts(request, context.identity) }
+        router.get("/v2.0/ports/{id}") { request, context in
+            let id = try context.parameters.require("id")
+            let port = try repository.read { state throws(NeutronError) in
+                try ChangeSet.visiblePort(id, in: state, context.identity)
+            }
+            let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(context.identity), fields: Self.fields(request))
+            return JSONResponse.make(bytes: port.envelope(view: view))
+        }
+        router.post("/v2.0/ports") { request, context in
+            let body = try await RequestBody.json(request)
+            let (items, bulk) = try RequestBody.resources(body, singular: "port", plural: "ports")
+            let inputs = try items.map { item throws(NeutronError) in try PortAttributes.create(item) }
+            let identity = context.identity
+            let ports = try await repository.write { changes in
+                try changes.createPorts(inputs, request: body, bulk: bulk, by: identity)
+            }
+            let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))
+            guard bulk else { return JSONResponse.make(status: .created, bytes: ports[0].envelope(view: view)) }
+            var writer = JSONWriter(capacity: ports.count * 900)
+            writer.beginObject()
+            writer.key("ports")
+            writer.beginArray()
+            for port in ports { port.render(into: &writer, view: view) }
+            writer.endArray()
+            writer.endObject()
+            return JSONResponse.make(status: .created, bytes: writer.bytes)
+        }
+        router.put("/v2.0/ports/{id}") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await RequestBody.json(request)
+            let input = try PortAttributes.update(try RequestBody.resource(body, singular: "port"))
+            let revision = try Self.revisionConstraint(request)
+            let identity = context.identity
+            let port = try await repository.write { changes in
+                try changes.updatePort(id: id, input, request: body, ifMatch: revision, by: identity)
+            }
+            return JSONResponse.make(bytes: port.envelope(view: ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))))
+        }
+        router.delete("/v2.0/ports/{id}") { request, context in
+            let id = try context.parameters.require("id")
+            let revision = try Self.revisionConstraint(request)
+            let identity = context.identity
+            try await repository.write { changes in try changes.deletePort(id: id, ifMatch: revision, by: identity) }
+            return JSONResponse.noContent()
+        }
+    }
+
+    func listPorts(_ request: Request, _ identity: Identity) throws -> Response {
+        let parameters = QueryParameters(request.uri.query)
+        let query = try ListQuery(parameters, spec: .ports)
+        let everything = identity.isAdmin || identity.isService
+        let networkFilter = query.filters.first { $0.attribute == "network_id" }?.values
+        let candidates: [PortwatchCore.Port] = try repository.read { state throws(NeutronError) in
+            var result: [PortwatchCore.Port] = []
+            func consider(_ port: PortwatchCore.Port) throws(NeutronError) {
+                if !everything,
+                    AccessPolicy.visibility(of: port, networkProject: state.networks[port.networkID]?.projectID, identity) != .visible
+                {
+                    return
+                }
+                if try query.matches(port) { result.append(port) }
+            }
+            if let networkFilter {
+                for networkID in Set(networkFilter) {
+                    for id in state.portIDsByNetwork[networkID] ?? [] { try consider(state.ports[id]!) }
+                }
+            } else {
+                for port in state.ports.values { try consider(port) }
+            }
+            return result
+        }
+        let (page, markerFound) = query.page(candidates)
+        if !markerFound, let marker = query.marker { throw NeutronError.portNotFound(marker) }
+        let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(identity), fields: query.fields)
+        return Self.listResponse(page, query: query, parameters: parameters, request: request) { port, writer in
+            port.render(into: &writer, view: view)
+        }
+    }
+}
+
+extension ChangeSet {
+    /// Looks a port up in committed state with the same visibility rules as writes.
+    static func visiblePort(_ id: String, in state: borrowing ModelState, _ identity: Identity) throws(NeutronError) -> PortwatchCore.Port {
+        guard let port = state.ports[id] else { throw .portNotFound(id) }
+        switch AccessPolicy.visibility(of: port, networkProject: state.networks[port.networkID]?.projectID, identity) {
+        case .visible: return port
+        case .otherProject: throw .portNotFound(id)
+        case .forbiddenToRead: throw .resourceNotFound
+        }
+    }
+}

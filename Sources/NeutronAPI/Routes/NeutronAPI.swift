@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PortwatchCore
+import PortwatchStore
+
+/// Neutron's v2.0 API for networks and ports, served from a ``Repository``.
+///
+/// ```swift
+/// let router = Router(context: PortwatchRequestContext.self)
+/// NeutronAPI(repository: repository).register(on: router)
+/// ```
+public struct NeutronAPI: Sendable {
+    public let repository: Repository
+    public let identities: IdentityResolver
+    /// Portwatch's own extensions (topology, fault events) that other modules add to the catalog.
+    public let extraExtensions: [(name: String, alias: String, description: String, updated: String)]
+
+    public init(
+        repository: Repository, identities: IdentityResolver = IdentityResolver(),
+        extraExtensions: [(name: String, alias: String, description: String, updated: String)] = []
+    ) {
+        self.repository = repository
+        self.identities = identities
+        self.extraExtensions = extraExtensions
+    }
+
+    /// Adds the middleware and every `/`, `/v2.0` route to `router`.
+    public func register(on router: Router<PortwatchRequestContext>) {
+        router.add(middleware: NeutronMiddleware(identities: identities))
+        registerDiscovery(on: router)
+        registerNetworks(on: router)
+        registerPorts(on: router)
+        registerTags(on: router)
+    }
+
+    // MARK: Shared helpers
+
+    /// `http://host:port` of the request, honouring `X-Forwarded-Proto`.
+    static func baseURL(_ request: Request) -> String {
+        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] ?? "http"
+        let host = request.head.authority ?? "127.0.0.1:9696"
+        return "\(scheme)://\(host)"
+    }
+
+    /// `If-Match: revision_number=N`, or nil when absent.
+    static func revisionConstraint(_ request: Request) throws(NeutronError) -> Int? {
+        guard let header = request.headers[.ifMatch] else { return nil }
+        let constraints = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("revision_number=") }
+        guard !constraints.isEmpty else { return nil }
+        guard constraints.count == 1, let value = Int(constraints[0].dropFirst("revision_number=".count)) else {
+            throw .badRequest("Revision number etag must be in the format of revision_number=<int>")
+        }
+        return value
+    }
+
+    /// Renders a list page with its `<collection>_links`.
+    static func listResponse<R>(
+        _ page: [R], query: ListQuery<R>, parameters: QueryParameters, request: Request,
+        render: (R, inout JSONWriter) -> Void
+    ) -> Response {
+        var writer = JSONWriter(capacity: 256 + page.count * 900)
+        writer.beginObject()
+        writer.key(query.spec.plural)
+        writer.beginArray()
+        for item in page { render(item, &writer) }
+        writer.endArray()
+        if let links = query.links(page: page, query: parameters, baseURL: baseURL(request) + "/v2.0/" + query.spec.plural) {
+            writer.key(query.spec.plural + "_links")
+            writer.beginArray()
+            for link in links {
+                writer.beginObject()
+                writer.key("rel"); writer.string(link.rel)
+                writer.key("href"); writer.string(link.href)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.endObject()
+        return JSONResponse.make(bytes: writer.bytes)
+    }
+
+    static func fields(_ request: Request) -> Set<String>? {
+        let values = QueryParameters(request.uri.query).values("fields").flatMap { $0.split(separator: ",").map(String.init) }
+        return values.isEmpty ? nil : Set(values)
+    }
+}
