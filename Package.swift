@@ -96,8 +96,9 @@ let package = Package(
         .testTarget(
             name: "NeutronAPITests",
             dependencies: [
-                "NeutronAPI", "PortwatchServer",
+                "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ]

@@ -32,7 +32,7 @@ public struct PortwatchServer {
     /// The services to run, in start order (shut down in reverse: HTTP first, the writer last).
     public func services() -> [any Service] {
         let application = Application(
-            router: router,
+            router: NeutronRouter(router),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
         return [RepositoryWriterService(repository: repository), application]

@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import PortwatchCore
 
-/// The edge of the Neutron API: resolves the caller, accepts Neutron's `.json` suffix, turns every
+/// The edge of the Neutron API: resolves the caller, turns every
 /// failure into a Neutron error body, and stamps `x-openstack-request-id`.
 struct NeutronMiddleware: RouterMiddleware {
     typealias Context = PortwatchRequestContext
@@ -19,7 +19,7 @@ struct NeutronMiddleware: RouterMiddleware {
         context.identity = identity
         var response: Response
         do {
-            response = try await next(Self.strippingJSONSuffix(request), context)
+            response = try await next(request, context)
         } catch let error as NeutronError {
             response = JSONResponse.make(status: error.status, bytes: error.bodyBytes)
         } catch let error as HTTPError {
@@ -41,15 +41,5 @@ struct NeutronMiddleware: RouterMiddleware {
         }
         response.headers[IdentityResolver.requestIDHeader] = identity.requestID
         return response
-    }
-
-    /// `/v2.0/ports.json` is `/v2.0/ports` (Neutron accepts the format suffix).
-    static func strippingJSONSuffix(_ request: Request) -> Request {
-        let path = request.uri.path
-        guard path.hasSuffix(".json") else { return request }
-        var head = request.head
-        let trimmed = String(path.dropLast(5))
-        head.path = request.uri.query.map { trimmed + "?" + $0 } ?? trimmed
-        return Request(head: head, body: request.body)
     }
 }

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Hold-down for port state changes, so a link bouncing 20 times a second yields at most one
+/// notification per hold-down period while the last state always gets through.
+///
+/// Per port: the first change commits at once (no added latency for the first `DOWN`). A change
+/// offered within `holdDown` of the port's last committed change is held; the caller re-offers
+/// at ``nextDueTime`` via ``due(now:)``, which commits the *latest* held state only if it differs
+/// from the last committed one. A down/up bounce inside the window therefore produces nothing,
+/// and whatever the port settled on is committed when the window ends. `holdDown` 0 disables it.
+///
+/// ```swift
+/// var damper = FlapDamper(holdDown: 2)
+/// for change in result.changes {
+///     if case .commit(let committed) = damper.offer(change, now: now) { publish(committed) }
+/// }
+/// // later, at damper.nextDueTime:
+/// damper.due(now: now).forEach(publish)
+/// ```
+public struct FlapDamper: Sendable {
+    /// What ``offer(_:now:)`` decided.
+    public enum Decision: Sendable, Hashable {
+        /// Commit and publish this change now (its `previous` is the last committed state).
+        case commit(PortDataPlaneChange)
+        /// Held; call ``due(now:)`` at or after this time.
+        case held(until: Date)
+        /// Nothing to publish: the state equals the last committed one.
+        case unchanged
+    }
+
+    struct PortHistory: Sendable {
+        var committedState: DataPlaneState?
+        var committedAt: Date
+        var held: PortDataPlaneChange?
+    }
+
+    /// Minimum time between two committed changes of one port; 0 disables damping.
+    public var holdDown: TimeInterval
+    var histories: [String: PortHistory] = [:]
+
+    /// Creates a damper with the given hold-down in seconds.
+    public init(holdDown: TimeInterval) {
+        self.holdDown = max(0, holdDown)
+    }
+
+    /// The earliest time a held change becomes due, or nil when nothing is held.
+    public var nextDueTime: Date? {
+        histories.values.compactMap { $0.held == nil ? nil : $0.committedAt + holdDown }.min()
+    }
+
+    /// Number of ports with a change held back.
+    public var heldCount: Int { histories.values.count { $0.held != nil } }
+
+    /// Offers a change computed by the engine; see the type's documentation for the rules.
+    public mutating func offer(_ change: PortDataPlaneChange, now: Date) -> Decision {
+        guard var history = histories[change.portID] else {
+            histories[change.portID] = PortHistory(committedState: change.current, committedAt: now)
+            return .commit(change)
+        }
+        let windowEnd = history.committedAt + holdDown
+        if history.held != nil || now < windowEnd {
+            history.held = change
+            histories[change.portID] = history
+            return .held(until: windowEnd)
+        }
+        guard Self.normalized(change.current) != Self.normalized(history.committedState) else {
+            return .unchanged
+        }
+        var committed = change
+        committed.previous = history.committedState
+        histories[change.portID] = PortHistory(committedState: change.current, committedAt: now)
+        return .commit(committed)
+    }
+
+    /// Commits the held changes whose window has ended, when their latest state differs from the
+    /// last committed one; sorted by port id. Also forgets ports idle for longer than `holdDown`.
+    public mutating func due(now: Date) -> [PortDataPlaneChange] {
+        var committed: [PortDataPlaneChange] = []
+        for (portID, history) in histories where history.committedAt + holdDown <= now {
+            guard let held = history.held else {
+                histories[portID] = nil
+                continue
+            }
+            if Self.normalized(held.current) == Self.normalized(history.committedState) {
+                histories[portID] = PortHistory(
+                    committedState: history.committedState, committedAt: history.committedAt)
+                continue
+            }
+            var change = held
+            change.previous = history.committedState
+            change.decidedAt = now
+            committed.append(change)
+            histories[portID] = PortHistory(committedState: held.current, committedAt: now)
+        }
+        committed.sort { $0.portID < $1.portID }
+        return committed
+    }
+
+    private static func normalized(_ state: DataPlaneState?) -> DataPlaneState { state ?? .up }
+}

@@ -1,0 +1,23 @@
+/// The kinds of physical resource a fault can be reported against.
+public enum PhysicalResourceKind: String, Codable, Sendable, Hashable, CaseIterable {
+    case `switch`
+    case switchPort
+    case link
+    case hostNIC
+    case bond
+    case host
+
+    /// How much of the fabric a failure of this kind explains, used to pick a root cause.
+    ///
+    /// A switch explains the loss of its ports and links; a link explains both of its ends
+    /// (a pulled cable is seen as the NIC and the switch port going down).
+    var rootCauseRank: Int {
+        switch self {
+        case .switch, .host: 6
+        case .bond: 5
+        case .link: 4
+        case .switchPort: 3
+        case .hostNIC: 2
+        }
+    }
+}

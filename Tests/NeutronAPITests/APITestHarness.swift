@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NeutronAPI
+import PortwatchCore
+import PortwatchStore
+
+/// A running API on a fresh SQLite file, driven in-process.
+struct APIHarness {
+    let client: any TestClientProtocol
+    let repository: Repository
+    let databasePath: String
+
+    /// A decoded response.
+    struct Reply {
+        var status: Int
+        var json: [String: Any]
+        var raw: String
+        var headers: HTTPFields
+
+        subscript(key: String) -> Any? { json[key] }
+        var port: [String: Any] { json["port"] as? [String: Any] ?? [:] }
+        var network: [String: Any] { json["network"] as? [String: Any] ?? [:] }
+        var error: [String: Any] { json["NeutronError"] as? [String: Any] ?? [:] }
+        var errorType: String? { error["type"] as? String }
+        var errorMessage: String? { error["message"] as? String }
+        var ports: [[String: Any]] { json["ports"] as? [[String: Any]] ?? [] }
+        var networks: [[String: Any]] { json["networks"] as? [[String: Any]] ?? [] }
+    }
+
+    /// Identity headers of a keystone-style caller.
+    static func caller(user: String, project: String, roles: String) -> HTTPFields {
+        [HTTPField.Name("X-User-Id")!: user, HTTPField.Name("X-Project-Id")!: project, HTTPField.Name("X-Roles")!: roles]
+    }
+
+    static func temporaryDatabase() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("portwatch-test-\(UUID().uuidString).sqlite").path
+    }
+
+    /// Runs `body` against a fresh API (or one over `databasePath`, to test persistence).
+    static func run(
+        statusFollowsDataPlane: Bool = false, databasePath: String = temporaryDatabase(),
+        _ body: @escaping @Sendable (APIHarness) async throws -> Void
+    ) async throws {
+        let logger = Logger(label: "test")
+        let repository = try await Repository(
+            backend: try SQLiteStore(path: databasePath, synchronous: .normal),
+            derivation: PortStatusDerivation(statusFollowsDataPlane: statusFollowsDataPlane), logger: logger)
+        let writer = Task { await repository.runWriter() }
+        defer { writer.cancel() }
+        let router = Router(context: PortwatchRequestContext.self)
+        NeutronAPI(repository: repository).register(on: router)
+        let app = Application(router: NeutronRouter(router), logger: logger)
+        try await app.test(.router) { client in
+            try await body(APIHarness(client: client, repository: repository, databasePath: databasePath))
+        }
+        writer.cancel()
+        _ = await writer.value
+    }
+
+    @discardableResult
+    func call(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+        let response = try await client.execute(
+            uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let raw = String(buffer: response.body)
+        let json = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String: Any] ?? [:]
+        return Reply(status: Int(response.status.code), json: json, raw: raw, headers: response.headers)
+    }
+
+    /// Creates a network and returns its id.
+    func network(_ name: String = "net", headers: HTTPFields = [:], extra: String = "") async throws -> String {
+        let reply = try await call(.post, "/v2.0/networks", #"{"network": {"name": "\#(name)"\#(extra)}}"#, headers: headers)
+        precondition(reply.status == 201, reply.raw)
+        return reply.network["id"] as! String
+    }
+
+    /// Creates a port and returns its id.
+    func port(network: String, name: String = "port", headers: HTTPFields = [:], extra: String = "") async throws -> String {
+        let reply = try await call(
+            .post, "/v2.0/ports", #"{"port": {"network_id": "\#(network)", "name": "\#(name)"\#(extra)}}"#, headers: headers)
+        precondition(reply.status == 201, reply.raw)
+        return reply.port["id"] as! String
+    }
+}
