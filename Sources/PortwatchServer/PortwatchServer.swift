@@ -63,7 +63,7 @@ struct RepositoryWriterService: Service {
     let repository: Repository
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await repository.runWriter()
         }
     }

@@ -28,8 +28,9 @@ public struct Port: Sendable, Hashable, Codable {
     public var dataPlaneStatus: DataPlaneStatus?
     /// The value an admin or integrator wrote through the API, which wins over correlation until cleared.
     public var dataPlaneStatusOverride: DataPlaneStatus?
-    /// Whether correlation has ever set `data_plane_status` on this port (so recovery writes ACTIVE).
-    public var dataPlaneCorrelated: Bool = false
+    /// What fault correlation decided (nil until the port was first affected by a fault); the
+    /// visible value is `dataPlaneStatusOverride ?? correlatedDataPlaneStatus`.
+    public var correlatedDataPlaneStatus: DataPlaneStatus?
     public var tags: [String] = []
     public var createdAt: Date
     public var updatedAt: Date

@@ -69,7 +69,7 @@ extension ChangeSet {
         port.apply(input)
         if case .some(let status) = input.dataPlaneStatus {
             port.dataPlaneStatusOverride = status
-            port.dataPlaneStatus = status ?? (port.dataPlaneCorrelated ? port.dataPlaneStatus : nil)
+            port.dataPlaneStatus = status ?? port.correlatedDataPlaneStatus
         }
         port.status = derivation.status(of: port)
         if port != before {
@@ -105,18 +105,23 @@ extension ChangeSet {
              payload: writer.bytes, by: identity)
     }
 
-    /// Sets a port's data-plane status as fault correlation decided it (the system's own write).
+    /// Applies fault correlation's verdict on a port (the system's own write).
     ///
-    /// An admin's override wins: while one is set, correlation records its view but the visible
-    /// value stays. Returns the updated port, or nil when nothing changed.
+    /// ``DataPlaneStatusPrecedence`` decides the visible value: an admin's override wins while set;
+    /// otherwise a correlated DOWN is DOWN, and a port that was ever down returns to ACTIVE when
+    /// its path recovers (degraded counts as up). A change bumps the revision and emits
+    /// `port.update.end` with the full port; returns the port when it changed.
     @discardableResult
-    public mutating func setCorrelatedDataPlaneStatus(
-        portID: String, _ status: DataPlaneStatus?, by identity: Identity
+    public mutating func applyCorrelatedState(
+        portID: String, _ state: DataPlaneState?, hasBeenDown: Bool, by identity: Identity
     ) -> Port? {
         guard var port = port(portID) else { return nil }
         let before = port
-        port.dataPlaneCorrelated = port.dataPlaneCorrelated || status != nil
-        if port.dataPlaneStatusOverride == nil { port.dataPlaneStatus = status }
+        let everDown = hasBeenDown || port.correlatedDataPlaneStatus != nil || state == .down
+        port.correlatedDataPlaneStatus = DataPlaneStatusPrecedence.resolve(
+            manualOverride: nil, correlated: state, hasBeenDown: everDown)
+        port.dataPlaneStatus = DataPlaneStatusPrecedence.resolve(
+            manualOverride: port.dataPlaneStatusOverride, correlated: state, hasBeenDown: everDown)
         port.status = derivation.status(of: port)
         guard port != before else { return nil }
         if port.dataPlaneStatus != before.dataPlaneStatus || port.status != before.status {
@@ -127,8 +132,9 @@ extension ChangeSet {
         if port.revisionNumber != before.revisionNumber {
             emit("port.update.end", resourceType: "port", resourceID: portID, projectID: port.projectID,
                  payload: port.envelope(view: .full), by: identity)
+            return port
         }
-        return port
+        return nil
     }
 
     /// The port, if the caller may see it: another project's port is PortNotFound, a port of the

@@ -1,0 +1,16 @@
+import NIOCore
+
+/// What the public API asks of the connection handler; written into the pipeline and handled on
+/// the event loop, where all connection state lives.
+enum AMQPCommand: Sendable {
+    /// Open a channel; the promise gets its number.
+    case openChannel(EventLoopPromise<UInt16>)
+    /// Send a synchronous method and complete the promise with the broker's reply.
+    case call(channel: UInt16, AMQPMethod, EventLoopPromise<AMQPMethod>)
+    /// Publish messages; in confirm mode the promise completes when all are acked.
+    case publish(channel: UInt16, [AMQPMessage], EventLoopPromise<Void>)
+    /// Close a channel (`channel.close` → `close-ok`).
+    case closeChannel(channel: UInt16, EventLoopPromise<Void>)
+    /// Close the connection (`connection.close` → `close-ok`, then TCP close).
+    case close(EventLoopPromise<Void>)
+}
