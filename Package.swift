@@ -45,6 +45,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "FaultCorrelation",
+            dependencies: [
+                "PortwatchCore", "PortwatchStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "EventSources",
             dependencies: ["PortwatchCore"]
         ),
@@ -61,7 +69,7 @@ let package = Package(
         .target(
             name: "NeutronAPI",
             dependencies: [
-                "PortwatchCore", "PortwatchStore", "EventSources", "Notifications",
+                "PortwatchCore", "PortwatchStore", "EventSources", "Notifications", "FaultCorrelation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -72,7 +80,7 @@ let package = Package(
         .target(
             name: "PortwatchServer",
             dependencies: [
-                "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
+                "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP", "FaultCorrelation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -92,6 +100,11 @@ let package = Package(
         .testTarget(name: "PortwatchStoreTests", dependencies: ["PortwatchStore"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
+        .testTarget(
+            name: "FaultCorrelationTests",
+            dependencies: ["FaultCorrelation", "PortwatchStore", "PortwatchCore"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications"]),
         .testTarget(
             name: "NeutronAPITests",

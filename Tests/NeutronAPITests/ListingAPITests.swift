@@ -55,7 +55,8 @@ struct ListingAPITests {
             for index in 0..<5 { ids.append(try await api.port(network: network, name: "p\(index)")) }
             ids.sort()
             var reply = try await api.call(.get, "/v2.0/ports?limit=-1")
-            #expect(reply.errorMessage == "Limit must be an integer 0 or greater and not '-1'")
+            #expect(reply.errorType == "BadRequest")
+            #expect(reply.errorMessage == "Bad limit request: Limit must be an integer 0 or greater and not '-1'.")
             reply = try await api.call(.get, "/v2.0/ports?limit=0&fields=id")
             #expect(reply.ports.count == 5)
             #expect(reply.json["ports_links"] == nil)

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -13,7 +14,9 @@ struct NeutronMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let identity = identities.identity(of: request) else {
-            return JSONResponse.make(status: .unauthorized, bytes: IdentityResolver.unauthorizedBody)
+            var response = JSONResponse.make(status: .unauthorized, bytes: IdentityResolver.unauthorizedBody)
+            response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
+            return response
         }
         var context = context
         context.identity = identity

@@ -53,12 +53,12 @@ struct ListQuery<Resource: Sendable> {
         let badDirections = directions.filter { $0 != "asc" && $0 != "desc" }
         if !badDirections.isEmpty {
             throw .badRequest(
-                "\(pythonList(badDirections)) is invalid value for sort_dir, valid value is 'asc' and 'desc'")
+                "\(pythonList(badDirections)) is invalid value for sort_dirs, valid value is 'asc' and 'desc'")
         }
         sorts = keys.enumerated().map { ($0.element, directions.isEmpty ? true : directions[$0.offset] == "asc") }
         if let value = query.first("limit") {
             guard let number = Int(value), number >= 0 else {
-                throw .badRequest("Limit must be an integer 0 or greater and not '\(value)'")
+                throw .badRequest(resource: "limit", "Limit must be an integer 0 or greater and not '\(value)'")
             }
             limit = number == 0 ? nil : number
         }

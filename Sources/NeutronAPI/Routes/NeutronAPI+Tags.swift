@@ -30,7 +30,8 @@ extension NeutronAPI {
             }
             router.post(RouterPath(base)) { request, context in
                 let tags = try await Self.tagsBody(request)
-                return Self.tagsResponse(try await change(resource, context, .addAll(tags)), status: .created)
+                _ = try await change(resource, context, .addAll(tags))
+                return Self.tagsResponse(tags)
             }
             router.delete(RouterPath(base)) { _, context in
                 _ = try await change(resource, context, .removeAll)
@@ -58,27 +59,30 @@ extension NeutronAPI {
         return try await repository.write { changes in try changes.changeTags(of: resource, id: id, change, by: identity) }
     }
 
+    /// The `{"tags": [...]}` body of PUT/POST, validated as Neutron's tagging extension does.
     static func tagsBody(_ request: Request) async throws -> [String] {
         let body = try await RequestBody.json(request)
-        guard let list = body.objectValue?["tags"]?.arrayValue else {
-            throw NeutronError.badRequest("Invalid input for tags. Reason: 'tags' is required.")
-        }
+        guard let value = body.objectValue?["tags"] else { throw NeutronError.invalidInput("Invalid tags body") }
+        guard let list = value.arrayValue else { throw NeutronError.invalidInput("'\(value.pythonDescription)' is not a list") }
         var tags: [String] = []
         for item in list {
             guard let tag = item.stringValue else {
-                throw NeutronError.badRequest("Invalid input for tags. Reason: '\(item.pythonDescription)' is not a valid string.")
+                throw NeutronError.invalidInput("'\(item.pythonDescription)' is not a valid string")
             }
             try validate(tag)
             tags.append(tag)
         }
-        if tags.count > 50 { throw NeutronError.badRequest("Number of tags exceeds the maximum of 50") }
+        var seen = Set<String>()
+        let duplicates = tags.filter { !seen.insert($0).inserted }
+        if !duplicates.isEmpty {
+            throw NeutronError.invalidInput("Duplicate items in the list: '\(ChangeSet.unique(duplicates).joined(separator: ", "))'")
+        }
         return tags
     }
 
     static func validate(_ tag: String) throws {
-        if tag.isEmpty || tag.count > 255 {
-            throw NeutronError.badRequest("Invalid input for tags. Reason: '\(tag)' exceeds maximum length of 255.")
-        }
+        if tag.count > 255 { throw NeutronError.invalidInput("'\(tag)' exceeds maximum length of 255") }
+        if tag.isEmpty { throw NeutronError.invalidInput("'' is too short") }
     }
 
     static func tagsResponse(_ tags: [String], status: HTTPResponse.Status = .ok) -> Response {

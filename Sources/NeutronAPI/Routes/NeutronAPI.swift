@@ -50,7 +50,7 @@ public struct NeutronAPI: Sendable {
             .filter { $0.hasPrefix("revision_number=") }
         guard !constraints.isEmpty else { return nil }
         guard constraints.count == 1, let value = Int(constraints[0].dropFirst("revision_number=".count)) else {
-            throw .badRequest("Revision number etag must be in the format of revision_number=<int>")
+            throw .badRequest(resource: "if-match", "Revision number etag must be in the format of revision_number=<int>")
         }
         return value
     }

@@ -21,6 +21,11 @@ public struct NeutronError: Error, Sendable, Hashable {
         NeutronError(status: 400, type: "HTTPBadRequest", message: message)
     }
 
+    /// neutron-lib's `BadRequest`: "Bad <resource> request: <msg>."
+    public static func badRequest(resource: String, _ message: String) -> NeutronError {
+        NeutronError(status: 400, type: "BadRequest", message: "Bad \(resource) request: \(message).")
+    }
+
     public static func invalidInput(_ message: String) -> NeutronError {
         NeutronError(status: 400, type: "InvalidInput", message: "Invalid input for operation: \(message).")
     }
@@ -47,10 +52,10 @@ public struct NeutronError: Error, Sendable, Hashable {
             message: "Constrained to \(expected), but current revision is \(current)")
     }
 
-    public static func networkInUse(_ id: String) -> NeutronError {
+    public static func networkInUse(_ id: String, ports: [String]) -> NeutronError {
         NeutronError(
             status: 409, type: "NetworkInUse",
-            message: "Unable to complete operation on network \(id). There are one or more ports still in use on the network.")
+            message: "Unable to complete operation on network \(id). There are one or more ports still in use on the network, id for these ports is: \(ports.sorted().joined(separator: ",")).")
     }
 
     public static func macAddressInUse(network: String, mac: String) -> NeutronError {

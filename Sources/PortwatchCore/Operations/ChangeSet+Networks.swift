@@ -73,7 +73,8 @@ extension ChangeSet {
             throw .policyNotAuthorized(["rule:delete_network"])
         }
         try Self.check(ifMatch, network.revisionNumber)
-        guard portIDs(inNetwork: id).isEmpty else { throw .networkInUse(id) }
+        let ports = portIDs(inNetwork: id)
+        guard ports.isEmpty else { throw .networkInUse(id, ports: Array(ports)) }
         emit("network.delete.start", resourceType: "network", resourceID: id, projectID: network.projectID,
              payload: Self.object(["network_id": .string(id)]), by: identity)
         deleteNetwork(id)

@@ -71,7 +71,9 @@ extension ChangeSet {
             tags = []
             operation = "delete_all"
         }
-        guard tags.count <= 50 else { throw .badRequest("Number of tags exceeds the maximum of 50") }
+        guard tags.count <= 50 else {
+            throw .badRequest(resource: resource.rawValue, "The number of tags exceed the per-resource limit of 50")
+        }
         switch resource {
         case .port:
             var port = port(id)!
@@ -104,7 +106,7 @@ extension ChangeSet {
             status: 404, type: "NotFound", message: "Resource \(resource.singular) \(id) could not be found.")
     }
 
-    static func unique(_ tags: [String]) -> [String] {
+    public static func unique(_ tags: [String]) -> [String] {
         var seen = Set<String>()
         return tags.filter { seen.insert($0).inserted }
     }

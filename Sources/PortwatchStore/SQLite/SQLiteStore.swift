@@ -71,7 +71,7 @@ public final class SQLiteStore: StoreBackend {
         guard !commit.isEmpty else { return }
         let encoder = JSONEncoder()
         let networks = try commit.networks.map { ($0.id, try $0.network.map { try encoder.encode($0) }, $0.network?.projectID) }
-        let ports = try commit.ports.map { ($0.id, try $0.port.map { try encoder.encode($0) }, $0.port) }
+        let ports = commit.ports.map { ($0.id, $0.port.map { Data($0.storageJSON()) }, $0.port) }
         let contexts = try commit.outbox.map { try encoder.encode($0.event.context) }
         try await pool.write { db in
             for (id, body, project) in networks {
