@@ -1,3 +1,4 @@
+import FaultCorrelation
 import Hummingbird
 import Logging
 import NeutronAPI
@@ -11,6 +12,7 @@ public struct PortwatchServer {
     public let configuration: ServerConfiguration
     public let repository: Repository
     public let router: Router<PortwatchRequestContext>
+    public let correlation: CorrelationService
     let logger: Logger
 
     /// Opens the store (creating or migrating its schema) and builds the routes.
@@ -23,10 +25,14 @@ public struct PortwatchServer {
             backend: backend,
             derivation: PortStatusDerivation(statusFollowsDataPlane: configuration.statusFollowsDataPlane),
             logger: logger)
+        let correlation = try await CorrelationService(
+            repository: repository, options: .init(holdDown: configuration.flapHoldDown), logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
-        NeutronAPI(repository: repository, identities: IdentityResolver(mode: configuration.identityMode))
-            .register(on: router)
-        return PortwatchServer(configuration: configuration, repository: repository, router: router, logger: logger)
+        NeutronAPI(
+            repository: repository, identities: IdentityResolver(mode: configuration.identityMode), correlation: correlation
+        ).register(on: router)
+        return PortwatchServer(
+            configuration: configuration, repository: repository, router: router, correlation: correlation, logger: logger)
     }
 
     /// The services to run, in start order (shut down in reverse: HTTP first, the writer last).
@@ -35,7 +41,7 @@ public struct PortwatchServer {
             router: NeutronRouter(router),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
-        return [RepositoryWriterService(repository: repository), application]
+        return [RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation), application]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var notify: [String] = []
     /// The host part of oslo's `publisher_id` (`network.<host>`).
     public var publisherHost = "portwatch"
+    /// Flap-damping hold-down per port, in seconds (0 disables damping).
+    public var flapHoldDown: Double = 1.0
 
     public init() {}
 

@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Host name in notifications' publisher_id network.<host> (PORTWATCH_PUBLISHER_HOST).")
     var publisherHost: String = environment["PORTWATCH_PUBLISHER_HOST"] ?? ProcessInfo.processInfo.hostName
 
+    @Option(help: "Flap-damping hold-down per port in seconds, 0 to disable (PORTWATCH_FLAP_HOLD_DOWN).")
+    var flapHoldDown: Double = Double(environment["PORTWATCH_FLAP_HOLD_DOWN"] ?? "") ?? 1.0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -64,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         configuration.identityMode = mode
         configuration.notify = notify
         configuration.publisherHost = publisherHost
+        configuration.flapHoldDown = flapHoldDown
         let server = try await PortwatchServer.make(configuration: configuration, logger: logger)
         logger.info("listening", metadata: ["address": "\(host):\(port)", "database": "\(database)"])
         try await server.run()

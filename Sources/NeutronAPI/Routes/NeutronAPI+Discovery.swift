@@ -71,7 +71,7 @@ extension NeutronAPI {
     }
 
     var allExtensions: [ExtensionCatalog.Entry] {
-        ExtensionCatalog.entries
+        ExtensionCatalog.entries + (correlation == nil ? [] : [Self.dataPlaneExtension])
             + extraExtensions.map { .init(name: $0.name, alias: $0.alias, description: $0.description, updated: $0.updated) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FaultCorrelation
 import HTTPTypes
 import Hummingbird
 import PortwatchCore
@@ -15,13 +16,16 @@ public struct NeutronAPI: Sendable {
     public let identities: IdentityResolver
     /// Portwatch's own extensions (topology, fault events) that other modules add to the catalog.
     public let extraExtensions: [(name: String, alias: String, description: String, updated: String)]
+    /// Fault correlation; without it the data-plane routes are not served.
+    public let correlation: CorrelationService?
 
     public init(
-        repository: Repository, identities: IdentityResolver = IdentityResolver(),
+        repository: Repository, identities: IdentityResolver = IdentityResolver(), correlation: CorrelationService? = nil,
         extraExtensions: [(name: String, alias: String, description: String, updated: String)] = []
     ) {
         self.repository = repository
         self.identities = identities
+        self.correlation = correlation
         self.extraExtensions = extraExtensions
     }
 
@@ -32,6 +36,7 @@ public struct NeutronAPI: Sendable {
         registerNetworks(on: router)
         registerPorts(on: router)
         registerTags(on: router)
+        if let correlation { registerDataPlane(on: router, correlation) }
     }
 
     // MARK: Shared helpers

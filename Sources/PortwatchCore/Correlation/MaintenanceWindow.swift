@@ -11,4 +11,10 @@ public struct MaintenanceWindow: Codable, Sendable, Hashable {
     public var since: Date
     /// Who declared it.
     public var source: String
+
+    public init(resource: PhysicalResourceRef, since: Date, source: String) {
+        self.resource = resource
+        self.since = since
+        self.source = source
+    }
 }

@@ -133,7 +133,7 @@ extension Topology {
         }
     }
 
-    private static func endpointLabel(_ endpoint: LinkEndpoint) -> String {
+    static func endpointLabel(_ endpoint: LinkEndpoint) -> String {
         switch endpoint {
         case .switchPort(let switchID, let port): "\(switchID):\(port)"
         case .hostNIC(let hostID, let nic): "\(hostID):\(nic)"

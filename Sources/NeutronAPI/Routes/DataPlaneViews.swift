@@ -1,0 +1,104 @@
+import FaultCorrelation
+import Foundation
+import PortwatchCore
+
+/// The response of `POST /v2.0/data-plane-events`.
+struct EventsResponse: Encodable {
+    struct Outcome: Encodable {
+        var resource_type: String
+        var resource_id: String
+        var state: String
+        var source: String
+        var time: Date
+        var outcome: String
+        var reason: String?
+    }
+
+    var events: [Outcome]
+    var changed_ports: Int
+    var held_ports: Int
+
+    init(_ submission: CorrelationService.Submission) {
+        let result = submission.result
+        func outcome(_ event: FaultEvent, _ outcome: String, _ reason: String? = nil) -> Outcome {
+            Outcome(
+                resource_type: event.resource.kind.rawValue, resource_id: event.resource.id, state: event.state.rawValue,
+                source: event.source, time: event.time, outcome: outcome, reason: reason)
+        }
+        events = result.accepted.map { outcome($0, "accepted") } + result.duplicates.map { outcome($0, "duplicate") }
+            + result.ignored.map { outcome($0.event, "ignored", "\($0.reason)") }
+        changed_ports = submission.committedChanges
+        held_ports = submission.heldChanges
+    }
+}
+
+/// A fault record as the API shows it.
+struct FaultView: Encodable {
+    var source: String
+    var resource_type: String
+    var resource_id: String
+    var state: String
+    var since: Date
+    var last_event_time: Date
+    var severity: String
+    var correlation_id: String?
+    var reason: String?
+
+    init(_ record: FaultRecord) {
+        source = record.source
+        resource_type = record.resource.kind.rawValue
+        resource_id = record.resource.id
+        state = record.state.rawValue
+        since = record.since
+        last_event_time = record.lastEventTime
+        severity = record.severity.rawValue
+        correlation_id = record.correlationID
+        reason = record.reason
+    }
+}
+
+/// A maintenance window as the API shows it.
+struct MaintenanceView: Encodable {
+    var resource_type: String
+    var resource_id: String
+    var since: Date
+    var source: String
+
+    init(_ window: MaintenanceWindow) {
+        resource_type = window.resource.kind.rawValue
+        resource_id = window.resource.id
+        since = window.since
+        source = window.source
+    }
+}
+
+/// `GET /v2.0/ports/{id}/data-plane`: the visible status, the correlated state (with `degraded`)
+/// and why.
+struct AssessmentView: Encodable {
+    struct Resource: Encodable {
+        var resource_type: String
+        var resource_id: String
+    }
+
+    var port_id: String
+    var data_plane_status: String?
+    var manual_override: String?
+    var correlated_data_plane_status: String?
+    var state: String?
+    var attached: Bool
+    var root_cause: [Resource]
+    var faults: [FaultView]
+    var suppressed_faults: [FaultView]
+
+    init(port: PortwatchCore.Port, assessment: PortAssessment?) {
+        port_id = port.id
+        data_plane_status = port.dataPlaneStatus?.rawValue
+        manual_override = port.dataPlaneStatusOverride?.rawValue
+        correlated_data_plane_status = port.correlatedDataPlaneStatus?.rawValue
+        state = assessment?.state?.rawValue
+        attached = assessment?.attachmentPoint != nil
+        root_cause = (assessment?.rootCause ?? []).map { Resource(resource_type: $0.kind.rawValue, resource_id: $0.id) }
+        faults = (assessment?.faults ?? []).map(FaultView.init)
+        suppressed_faults = (assessment?.suppressedFaults ?? []).map(FaultView.init)
+    }
+}

@@ -1,0 +1,264 @@
+import FaultCorrelation
+import Foundation
+import Hummingbird
+import PortwatchCore
+import PortwatchStore
+import Yams
+
+/// Portwatch's data-plane extension: the physical topology, fault events, maintenance, active faults
+/// and each port's data-plane assessment and history.
+extension NeutronAPI {
+    /// The catalog entry of the extension.
+    static let dataPlaneExtension = ExtensionCatalog.Entry(
+        name: "Portwatch data plane fault correlation", alias: "portwatch-data-plane",
+        description: "Physical topology, data-plane fault events and per-port data-plane assessment and history",
+        updated: "2026-11-25T00:00:00-00:00")
+
+    func registerDataPlane(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
+        router.post("/v2.0/data-plane-events") { request, context in
+            let identity = context.identity
+            guard Self.canSubmitFaults(identity) else { throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"]) }
+            let body = try await RequestBody.json(request)
+            let events = try DataPlaneEventParser.events(body, defaultSource: "api:\(identity.userID ?? "admin")", now: Date())
+            let submission: CorrelationService.Submission
+            do {
+                submission = try await correlation.submit(events)
+            } catch CorrelationServiceError.unknownResources(let resources) {
+                throw Self.resourcesNotFound(resources)
+            }
+            return try Self.json(EventsResponse(submission))
+        }
+        router.get("/v2.0/data-plane-faults") { _, context in
+            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_data_plane_faults"]) }
+            let faults = await correlation.activeFaults
+            let maintenance = await correlation.maintenanceWindows
+            return try Self.json(["faults": faults.map(FaultView.init)], extra: ["maintenance": maintenance.map(MaintenanceView.init)])
+        }
+        router.get("/v2.0/ports/{id}/data-plane") { _, context in
+            let id = try context.parameters.require("id")
+            let port = try repository.read { state throws(NeutronError) in try ChangeSet.visiblePort(id, in: state, context.identity) }
+            let assessment = await correlation.assessment(portID: id)
+            return try Self.json(["data_plane": AssessmentView(port: port, assessment: assessment)])
+        }
+        router.get("/v2.0/ports/{id}/data-plane-history") { request, context in
+            let id = try context.parameters.require("id")
+            _ = try repository.read { state throws(NeutronError) in try ChangeSet.visiblePort(id, in: state, context.identity) }
+            let limit = Int(QueryParameters(request.uri.query).first("limit") ?? "") ?? 100
+            let entries = try await repository.backend.auditEntries(subject: id, limit: max(1, min(limit, 10_000)))
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("history")
+            writer.beginArray()
+            for entry in entries { writer.raw(entry.body) }
+            writer.endArray()
+            writer.endObject()
+            return JSONResponse.make(bytes: writer.bytes)
+        }
+        registerTopology(on: router, correlation)
+    }
+
+    func registerTopology(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
+        router.get("/v2.0/topology") { _, context in
+            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_topology"]) }
+            return try Self.json(["topology": await correlation.topologyDocument])
+        }
+        router.put("/v2.0/topology") { request, context in
+            guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
+            let document = try await Self.topologyDocument(request)
+            let changes = try await Self.replace(correlation, with: document)
+            return try Self.json(["topology": document], extra: ["changed_ports": changes])
+        }
+        router.get("/v2.0/topology/maintenance") { _, context in
+            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_topology"]) }
+            return try Self.json(["maintenance": await correlation.maintenanceWindows.map(MaintenanceView.init)])
+        }
+        router.put("/v2.0/topology/maintenance") { request, context in
+            let identity = context.identity
+            guard identity.isAdmin || identity.isService else { throw NeutronError.policyNotAuthorized(["rule:update_maintenance"]) }
+            let body = try await RequestBody.json(request)
+            let fields = try RequestBody.resource(body, singular: "maintenance")
+            let reader = AttributeReader(object: fields)
+            guard let kindName = try reader.string("resource_type"), let kind = DataPlaneEventParser.kinds[kindName.lowercased()],
+                let id = try reader.string("resource_id"), let active = try reader.bool("active")
+            else {
+                throw NeutronError.badRequest("Maintenance needs resource_type (switch or host), resource_id and active")
+            }
+            let resource = PhysicalResourceRef(kind: kind, id: id)
+            let result: CorrelationResult
+            do {
+                result = try await correlation.setMaintenance(
+                    resource, active: active, source: try reader.string("source") ?? "api:\(identity.userID ?? "admin")")
+            } catch let error as CorrelationError {
+                if await correlation.knows(resource) { throw NeutronError.badRequest("\(error)") }
+                throw Self.resourcesNotFound([resource])
+            }
+            return try Self.json(["maintenance": await correlation.maintenanceWindows.map(MaintenanceView.init)],
+                                 extra: ["changed_ports": result.changes.count])
+        }
+        registerTopologyCollection(on: router, correlation, plural: "switches", singular: "switch",
+            list: \.switches, id: \.id, remove: { document, id in
+                document.switches.removeAll { $0.id == id }
+                document.links.removeAll { $0.a.switchID == id || $0.b.switchID == id }
+            }, add: { document, item in document.switches.append(item) })
+        registerTopologyCollection(on: router, correlation, plural: "hosts", singular: "host",
+            list: \.hosts, id: \.id, remove: { document, id in
+                document.hosts.removeAll { $0.id == id }
+                document.links.removeAll { $0.a.hostID == id || $0.b.hostID == id }
+            }, add: { document, item in document.hosts.append(item) })
+        registerTopologyCollection(on: router, correlation, plural: "links", singular: "link",
+            list: \.links, id: { Topology.effectiveID(of: $0) }, remove: { document, id in
+                document.links.removeAll { Topology.effectiveID(of: $0) == id }
+            }, add: { document, item in document.links.append(item) })
+    }
+
+    /// list / show / create / delete of one part of the topology document; every write replaces the
+    /// topology as a whole, so the engine re-evaluates the ports it concerns.
+    func registerTopologyCollection<Item: Codable & Sendable>(
+        on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService, plural: String, singular: String,
+        list: KeyPath<TopologyDocument, [Item]> & Sendable, id: @escaping @Sendable (Item) -> String,
+        remove: @escaping @Sendable (inout TopologyDocument, String) -> Void,
+        add: @escaping @Sendable (inout TopologyDocument, Item) -> Void
+    ) {
+        let base = "/v2.0/topology/\(plural)"
+        router.get(RouterPath(base)) { _, context in
+            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_topology"]) }
+            return try Self.json([plural: await correlation.topologyDocument[keyPath: list]])
+        }
+        router.get(RouterPath(base + "/{id}")) { _, context in
+            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_topology"]) }
+            let wanted = try context.parameters.require("id")
+            guard let item = await correlation.topologyDocument[keyPath: list].first(where: { id($0) == wanted }) else {
+                throw Self.topologyItemNotFound(singular, wanted)
+            }
+            return try Self.json([singular: item])
+        }
+        router.post(RouterPath(base)) { request, context in
+            guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
+            let body = try await RequestBody.json(request)
+            let fields = try RequestBody.resource(body, singular: singular)
+            let item: Item
+            do {
+                item = try JSONDecoder().decode(Item.self, from: JSONEncoder().encode(JSONValue.object(fields)))
+            } catch {
+                throw NeutronError.badRequest("Invalid \(singular): \(Self.describe(error))")
+            }
+            var document = await correlation.topologyDocument
+            if document[keyPath: list].contains(where: { id($0) == id(item) }) {
+                throw NeutronError(status: 409, type: "PhysicalResourceExists", message: "The \(singular) \(id(item)) already exists.")
+            }
+            add(&document, item)
+            let changes = try await Self.replace(correlation, with: document)
+            return try Self.json([singular: item], extra: ["changed_ports": changes], status: .created)
+        }
+        router.delete(RouterPath(base + "/{id}")) { _, context in
+            guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
+            let wanted = try context.parameters.require("id")
+            var document = await correlation.topologyDocument
+            guard document[keyPath: list].contains(where: { id($0) == wanted }) else {
+                throw Self.topologyItemNotFound(singular, wanted)
+            }
+            remove(&document, wanted)
+            _ = try await Self.replace(correlation, with: document)
+            return JSONResponse.noContent()
+        }
+    }
+
+    // MARK: Helpers
+
+    static func canSubmitFaults(_ identity: Identity) -> Bool {
+        identity.isAdmin || identity.isService || identity.roles.contains("data_plane_integrator")
+    }
+
+    static func canReadTopology(_ identity: Identity) -> Bool { canSubmitFaults(identity) }
+
+    static func replace(_ correlation: CorrelationService, with document: TopologyDocument) async throws -> Int {
+        do {
+            return try await correlation.replaceTopology(document).count
+        } catch let error as TopologyValidationError {
+            throw NeutronError(status: 400, type: "InvalidTopology", message: "Invalid topology: \(error.message)")
+        }
+    }
+
+    /// The request's topology document: JSON (`{"topology": {...}}` or the bare document) or YAML.
+    static func topologyDocument(_ request: Request) async throws -> TopologyDocument {
+        let buffer = try await request.body.collect(upTo: RequestBody.maxSize)
+        let text = String(buffer: buffer)
+        let contentType = request.headers[.contentType] ?? ""
+        do {
+            if contentType.contains("yaml") {
+                return try YAMLDecoder().decode(TopologyDocument.self, from: text)
+            }
+            let value = try JSONValue.parse(Array(text.utf8))
+            let document = value.objectValue?["topology"] ?? value
+            return try JSONDecoder().decode(TopologyDocument.self, from: JSONEncoder().encode(document))
+        } catch {
+            throw NeutronError.badRequest("Invalid topology document: \(describe(error))")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "missing '\(key.stringValue)' at \(path(context))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+            DecodingError.dataCorrupted(let context):
+            return "\(context.debugDescription) at \(path(context))"
+        default:
+            return "\(error)"
+        }
+    }
+
+    static func path(_ context: DecodingError.Context) -> String {
+        context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    static func resourcesNotFound(_ resources: [PhysicalResourceRef]) -> NeutronError {
+        NeutronError(
+            status: 404, type: "PhysicalResourceNotFound",
+            message: "Physical resource(s) \(resources.map(\.description).joined(separator: ", ")) could not be found in the topology.")
+    }
+
+    static func topologyItemNotFound(_ singular: String, _ id: String) -> NeutronError {
+        NeutronError(status: 404, type: "PhysicalResourceNotFound", message: "The \(singular) \(id) could not be found.")
+    }
+
+    /// Encodes `{key: value}` plus scalar extras with ISO 8601 dates.
+    static func json<T: Encodable>(
+        _ object: [String: T], extra: [String: any Encodable & Sendable] = [:], status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        var writer = JSONWriter()
+        writer.beginObject()
+        for (key, value) in object {
+            writer.key(key)
+            writer.raw([UInt8](try encoder.encode(value)))
+        }
+        for key in extra.keys.sorted() {
+            writer.key(key)
+            writer.raw([UInt8](try encoder.encode(extra[key]!)))
+        }
+        writer.endObject()
+        return JSONResponse.make(status: status, bytes: writer.bytes)
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return JSONResponse.make(bytes: [UInt8](try encoder.encode(value)))
+    }
+}
+
+extension LinkEndpoint {
+    var switchID: String? {
+        if case .switchPort(let id, _) = self { return id }
+        return nil
+    }
+
+    var hostID: String? {
+        if case .hostNIC(let id, _) = self { return id }
+        return nil
+    }
+}
