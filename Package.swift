@@ -100,11 +100,6 @@ let package = Package(
         .testTarget(name: "PortwatchStoreTests", dependencies: ["PortwatchStore"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
-        .testTarget(
-            name: "FaultCorrelationTests",
-            dependencies: ["FaultCorrelation", "PortwatchStore", "PortwatchCore"],
-            resources: [.copy("Fixtures")]
-        ),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications"]),
         .testTarget(
             name: "NeutronAPITests",
@@ -112,7 +107,9 @@ let package = Package(
                 "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+                "FaultCorrelation",
+            ],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

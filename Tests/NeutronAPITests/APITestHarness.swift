@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import FaultCorrelation
 import Logging
 import NIOCore
 import NeutronAPI
@@ -42,7 +43,7 @@ struct APIHarness {
 
     /// Runs `body` against a fresh API (or one over `databasePath`, to test persistence).
     static func run(
-        statusFollowsDataPlane: Bool = false, databasePath: String = temporaryDatabase(),
+        statusFollowsDataPlane: Bool = false, databasePath: String = temporaryDatabase(), holdDown: Double = 0,
         _ body: @escaping @Sendable (APIHarness) async throws -> Void
     ) async throws {
         let logger = Logger(label: "test")
@@ -51,12 +52,17 @@ struct APIHarness {
             derivation: PortStatusDerivation(statusFollowsDataPlane: statusFollowsDataPlane), logger: logger)
         let writer = Task { await repository.runWriter() }
         defer { writer.cancel() }
+        let correlation = try await CorrelationService(repository: repository, options: .init(holdDown: holdDown), logger: logger)
+        let follower = Task { await correlation.followPortChanges() }
+        defer { follower.cancel() }
         let router = Router(context: PortwatchRequestContext.self)
-        NeutronAPI(repository: repository).register(on: router)
+        NeutronAPI(repository: repository, correlation: correlation).register(on: router)
         let app = Application(router: NeutronRouter(router), logger: logger)
         try await app.test(.router) { client in
             try await body(APIHarness(client: client, repository: repository, databasePath: databasePath))
         }
+        correlation.finish()
+        _ = await follower.value
         writer.cancel()
         _ = await writer.value
     }
@@ -75,6 +81,27 @@ struct APIHarness {
         let reply = try await call(.post, "/v2.0/networks", #"{"network": {"name": "\#(name)"\#(extra)}}"#, headers: headers)
         precondition(reply.status == 201, reply.raw)
         return reply.network["id"] as! String
+    }
+
+    /// Loads the small two-pod fabric fixture as the topology.
+    func loadFabric() async throws {
+        let url = Bundle.module.url(forResource: "fabric-small", withExtension: "json", subdirectory: "Fixtures")!
+        let reply = try await call(.put, "/v2.0/topology", try String(contentsOf: url, encoding: .utf8))
+        precondition(reply.status == 200, reply.raw)
+    }
+
+    /// Sends fault events: `[(kind, id, state)]` from `source`.
+    @discardableResult
+    func events(_ events: [(String, String, String)], source: String = "onos", time: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+        let items = events.map { kind, id, state in
+            #"{"resource_type": "\#(kind)", "resource_id": "\#(id)", "state": "\#(state)", "source": "\#(source)"\#(time.map { #", "time": "\#($0)""# } ?? "")}"#
+        }
+        return try await call(.post, "/v2.0/data-plane-events", #"{"events": [\#(items.joined(separator: ","))]}"#, headers: headers)
+    }
+
+    /// `data_plane_status` of a port (nil for JSON null).
+    func dataPlaneStatus(_ port: String) async throws -> String? {
+        try await call(.get, "/v2.0/ports/\(port)").port["data_plane_status"] as? String
     }
 
     /// Creates a port and returns its id.
