@@ -96,6 +96,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "portwatch-bench",
+            dependencies: [
+                "PortwatchCore", "PortwatchStore", "FaultCorrelation",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PortwatchBench"
+        ),
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore"]),
         .testTarget(name: "PortwatchStoreTests", dependencies: ["PortwatchStore"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
