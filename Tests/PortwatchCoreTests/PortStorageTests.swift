@@ -21,3 +21,16 @@ struct PortStorageTests {
         #expect(decoded == port)
     }
 }
+
+/// Neutron's and oslo's timestamp formats.
+struct NeutronTimestampTests {
+    @Test func formatsWholeSecondsWithZ() {
+        #expect(NeutronTimestamp.format(Date(timeIntervalSince1970: 1_764_098_932.75)) == "2025-11-25T19:28:52Z")
+        #expect(NeutronTimestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+    }
+
+    @Test func formatsOsloTimestamps() {
+        #expect(NeutronTimestamp.formatOslo(Date(timeIntervalSince1970: 1_764_098_932)) == "2025-11-25 19:28:52")
+        #expect(NeutronTimestamp.formatOslo(Date(timeIntervalSince1970: 1_764_098_932.5)) == "2025-11-25 19:28:52.500000")
+    }
+}

@@ -101,24 +101,64 @@ struct ListQuery<Resource: Sendable> {
     ///
     /// Returns the page and whether the marker was found (an unknown marker is the resource's NotFound).
     func page(_ items: [Resource]) -> (items: [Resource], markerFound: Bool) {
-        let keys = sorts + (sorts.contains { $0.key == "id" } ? [] : [("id", sorts.first?.ascending ?? true)])
-        let getters = keys.map { (spec.sortable[$0.key]!, $0.ascending) }
-        func precedes(_ a: Resource, _ b: Resource) -> Bool {
-            for (getter, ascending) in getters {
-                let left = getter(a)
-                let right = getter(b)
-                if left == right { continue }
-                return ascending ? left < right : right < left
+        // Sort positions, not resources: moving a port struct retains and releases every field.
+        var order = Array(items.indices)
+        if sorts.isEmpty || (sorts.count == 1 && sorts[0].key == "id") {
+            let ascending = sorts.first?.ascending ?? true
+            let ids = items.map(spec.id)
+            order.sort { ascending ? ids[$0] < ids[$1] : ids[$0] > ids[$1] }
+        } else {
+            let keys = sorts + (sorts.contains { $0.key == "id" } ? [] : [("id", sorts[0].ascending)])
+            let getters = keys.map { spec.sortable[$0.key]! }
+            let directions = keys.map(\.ascending)
+            let values = items.map { item in getters.map { $0(item) } }
+            order.sort { a, b in
+                for index in directions.indices where values[a][index] != values[b][index] {
+                    return directions[index] ? values[a][index] < values[b][index] : values[b][index] < values[a][index]
+                }
+                return false
             }
-            return false
         }
-        var sorted = items.sorted(by: precedes)
         if let marker {
-            guard let index = sorted.firstIndex(where: { spec.id($0) == marker }) else { return ([], false) }
-            sorted = pageReverse ? Array(sorted[..<index]) : Array(sorted[(index + 1)...])
+            guard let position = order.firstIndex(where: { spec.id(items[$0]) == marker }) else { return ([], false) }
+            order = pageReverse ? Array(order[..<position]) : Array(order[(position + 1)...])
         }
-        guard let limit else { return (sorted, true) }
-        return (pageReverse ? Array(sorted.suffix(limit)) : Array(sorted.prefix(limit)), true)
+        if let limit { order = pageReverse ? Array(order.suffix(limit)) : Array(order.prefix(limit)) }
+        return (order.map { items[$0] }, true)
+    }
+    /// Whether the order is the default one (by id), which ``pageInIDOrder`` serves without sorting.
+    var sortsByIDOnly: Bool { sorts.isEmpty || (sorts.count == 1 && sorts[0].key == "id") }
+
+    /// Pages resources kept in id order: walks from the marker and stops at `limit`, so a page costs
+    /// O(limit) instead of sorting the collection.
+    func pageInIDOrder(
+        _ sortedIDs: [String], resource: (String) -> Resource?, include: (Resource) throws(NeutronError) -> Bool
+    ) throws(NeutronError) -> (items: [Resource], markerFound: Bool) {
+        let count = sortedIDs.count
+        let step = sorts.first?.ascending == false ? -1 : 1
+        var index: Int
+        var direction = pageReverse ? -step : step
+        if let marker {
+            var low = 0
+            var high = count
+            while low < high {
+                let middle = (low + high) / 2
+                if sortedIDs[middle] < marker { low = middle + 1 } else { high = middle }
+            }
+            guard low < count, sortedIDs[low] == marker, resource(marker) != nil else { return ([], false) }
+            index = low + direction
+        } else {
+            direction = pageReverse ? -step : step
+            index = direction > 0 ? 0 : count - 1
+        }
+        var items: [Resource] = []
+        while index >= 0, index < count {
+            if let limit, items.count >= limit { break }
+            if let item = resource(sortedIDs[index]), try include(item) { items.append(item) }
+            index += direction
+        }
+        if pageReverse { items.reverse() }
+        return (items, true)
     }
 
     /// Neutron's `<collection>_links` for a page, or nil without `limit`.

@@ -56,27 +56,38 @@ extension NeutronAPI {
         let parameters = QueryParameters(request.uri.query)
         let query = try ListQuery(parameters, spec: .ports)
         let everything = identity.isAdmin || identity.isService
-        let networkFilter = query.filters.first { $0.attribute == "network_id" }?.values
-        let candidates: [PortwatchCore.Port] = try repository.read { state throws(NeutronError) in
-            var result: [PortwatchCore.Port] = []
-            func consider(_ port: PortwatchCore.Port) throws(NeutronError) {
-                if !everything,
-                    AccessPolicy.visibility(of: port, networkProject: state.networks[port.networkID]?.projectID, identity) != .visible
-                {
-                    return
-                }
-                if try query.matches(port) { result.append(port) }
-            }
-            if let networkFilter {
-                for networkID in Set(networkFilter) {
-                    for id in state.portIDsByNetwork[networkID] ?? [] { try consider(state.ports[id]!) }
-                }
-            } else {
-                for port in state.ports.values { try consider(port) }
-            }
-            return result
+        func visible(_ port: PortwatchCore.Port, _ state: borrowing ModelState) -> Bool {
+            everything
+                || AccessPolicy.visibility(of: port, networkProject: state.networks[port.networkID]?.projectID, identity) == .visible
         }
-        let (page, markerFound) = query.page(candidates)
+        let page: [PortwatchCore.Port]
+        let markerFound: Bool
+        if query.sortsByIDOnly {
+            let ids = sortedPortIDs.ids(of: repository)
+            (page, markerFound) = try repository.read { state throws(NeutronError) in
+                try query.pageInIDOrder(ids, resource: { state.ports[$0] }) { port throws(NeutronError) in
+                    guard visible(port, state) else { return false }
+                    return try query.matches(port)
+                }
+            }
+        } else {
+            let networkFilter = query.filters.first { $0.attribute == "network_id" }?.values
+            let candidates: [PortwatchCore.Port] = try repository.read { state throws(NeutronError) in
+                var result: [PortwatchCore.Port] = []
+                func consider(_ port: PortwatchCore.Port) throws(NeutronError) {
+                    if visible(port, state), try query.matches(port) { result.append(port) }
+                }
+                if let networkFilter {
+                    for networkID in Set(networkFilter) {
+                        for id in state.portIDsByNetwork[networkID] ?? [] { try consider(state.ports[id]!) }
+                    }
+                } else {
+                    for port in state.ports.values { try consider(port) }
+                }
+                return result
+            }
+            (page, markerFound) = query.page(candidates)
+        }
         if !markerFound, let marker = query.marker { throw NeutronError.portNotFound(marker) }
         let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(identity), fields: query.fields)
         return Self.listResponse(page, query: query, parameters: parameters, request: request) { port, writer in

@@ -16,6 +16,8 @@ public struct NeutronAPI: Sendable {
     public let identities: IdentityResolver
     /// Portwatch's own extensions (topology, fault events) that other modules add to the catalog.
     public let extraExtensions: [(name: String, alias: String, description: String, updated: String)]
+    /// The port ids in sorted order, rebuilt only when ports are added or removed.
+    let sortedPortIDs = SortedIDCache()
     /// Fault correlation; without it the data-plane routes are not served.
     public let correlation: CorrelationService?
 

@@ -12,10 +12,28 @@ public enum NeutronTimestamp {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        // Hand-rolled: `String(format:)` costs more than the rest of a port's rendering.
+        var bytes = [UInt8](repeating: 0, count: 20)
+        func put(_ value: Int32, at offset: Int, digits: Int) {
+            var value = value
+            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+        }
+        put(parts.tm_year + 1900, at: 0, digits: 4)
+        bytes[4] = UInt8(ascii: "-")
+        put(parts.tm_mon + 1, at: 5, digits: 2)
+        bytes[7] = UInt8(ascii: "-")
+        put(parts.tm_mday, at: 8, digits: 2)
+        bytes[10] = UInt8(ascii: "T")
+        put(parts.tm_hour, at: 11, digits: 2)
+        bytes[13] = UInt8(ascii: ":")
+        put(parts.tm_min, at: 14, digits: 2)
+        bytes[16] = UInt8(ascii: ":")
+        put(parts.tm_sec, at: 17, digits: 2)
+        bytes[19] = UInt8(ascii: "Z")
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Formats as oslo.utils' `str(utcnow())`: `2026-11-25 19:28:52.850358` (no fraction at 0 µs).

@@ -7,6 +7,9 @@ public struct ModelState: Sendable {
     public private(set) var ports: [String: Port] = [:]
     public private(set) var portIDsByNetwork: [String: Set<String>] = [:]
     private var portIDByMAC: [MACKey: String] = [:]
+    /// Changes whenever a port is added or removed (not when one is updated), so that caches of the
+    /// set of port ids know when to rebuild.
+    public private(set) var portMembershipVersion = 0
 
     struct MACKey: Hashable {
         var networkID: String
@@ -35,7 +38,7 @@ public struct ModelState: Sendable {
     }
 
     public mutating func put(_ port: Port) {
-        if let old = ports[port.id] { unindex(old) }
+        if let old = ports[port.id] { unindex(old) } else { portMembershipVersion &+= 1 }
         ports[port.id] = port
         portIDsByNetwork[port.networkID, default: []].insert(port.id)
         portIDByMAC[MACKey(networkID: port.networkID, mac: port.macAddress)] = port.id
@@ -43,6 +46,7 @@ public struct ModelState: Sendable {
 
     public mutating func removePort(_ id: String) {
         guard let old = ports.removeValue(forKey: id) else { return }
+        portMembershipVersion &+= 1
         unindex(old)
     }
 
