@@ -13,8 +13,9 @@ import PortwatchStore
 enum CorrelationBenchmark {
     static func run(path: String) async throws {
         var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let repository = try await Repository(backend: try SQLiteStore(path: path, synchronous: .full), logger: logger)
+        logger.logLevel = ProcessInfo.processInfo.environment["PORTWATCH_BENCH_DEBUG"] == nil ? .warning : .debug
+        let synchronous = SQLiteStore.Synchronous(rawValue: ProcessInfo.processInfo.environment["PORTWATCH_SQLITE_SYNCHRONOUS"] ?? "FULL") ?? .full
+        let repository = try await Repository(backend: try SQLiteStore(path: path, synchronous: synchronous), logger: logger)
         let writer = Task { await repository.runWriter() }
         let document = fabric()
         let started = Date()

@@ -83,8 +83,11 @@ public actor CorrelationService {
             try await commit(changes, documents: [])
         }
         repository.observeCommits { [portChangesContinuation] batch in
-            guard !batch.changes.ports.isEmpty else { return }
-            portChangesContinuation.yield(batch.changes.ports)
+            // State-only changes (this service's own writes) cannot move a port on the fabric.
+            let stateOnly = batch.changes.stateOnlyPorts
+            let moved = stateOnly.isEmpty ? batch.changes.ports : batch.changes.ports.filter { !stateOnly.contains($0.0) }
+            guard !moved.isEmpty else { return }
+            portChangesContinuation.yield(moved)
         }
     }
 
@@ -221,17 +224,21 @@ public actor CorrelationService {
     /// Writes port states, audit lines and documents in one transaction.
     func commit(_ changes: [PortDataPlaneChange], documents: [(String, String, [UInt8]?)]) async throws {
         guard !changes.isEmpty || !documents.isEmpty else { return }
-        let causes = AuditRenderer.encodeCauses(changes)
+        let (causes, causeOfChange) = AuditRenderer.encodeCauses(changes)
         let identity = identity
         try await repository.write { changeSet in
             for (kind, id, body) in documents { changeSet.putDocument(kind: kind, id: id, body: body) }
-            for (change, cause) in zip(changes, causes) {
+            let causeIndices = causes.map { changeSet.addAuditCause($0) }
+            var decidedAt = (Date.distantPast, "")
+            for (change, cause) in zip(changes, causeOfChange) {
+                if change.decidedAt != decidedAt.0 { decidedAt = (change.decidedAt, NeutronTimestamp.formatOslo(change.decidedAt)) }
                 let port = changeSet.applyCorrelatedState(
                     portID: change.portID, change.current, hasBeenDown: false, by: identity)
                 let visible = port?.dataPlaneStatus ?? changeSet.port(change.portID)?.dataPlaneStatus
                 changeSet.appendAudit(
                     subject: change.portID,
-                    body: AuditRenderer.line(change, cause: cause, dataPlaneStatus: visible, portChanged: port != nil))
+                    body: AuditRenderer.line(change, decidedAt: decidedAt.1, dataPlaneStatus: visible, portChanged: port != nil),
+                    cause: causeIndices[cause])
             }
         }
     }

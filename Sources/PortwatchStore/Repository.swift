@@ -31,6 +31,7 @@ public final class Repository: Sendable {
     private struct Sequences {
         var outbox: Int64
         var audit: Int64
+        var auditCause: Int64 = 0
         var waiters: [(after: Int64, continuation: CheckedContinuation<Int64, Never>)] = []
     }
 
@@ -56,7 +57,10 @@ public final class Repository: Sendable {
         self.maxBatchSize = maxBatchSize
         self.logger = logger
         state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports))
-        sequences = Mutex(Sequences(outbox: snapshot.lastOutboxSequence, audit: snapshot.lastAuditSequence))
+        sequences = Mutex(
+            Sequences(
+                outbox: snapshot.lastOutboxSequence, audit: snapshot.lastAuditSequence,
+                auditCause: snapshot.lastAuditCause))
         logger.info(
             "state loaded",
             metadata: ["networks": "\(snapshot.networks.count)", "ports": "\(snapshot.ports.count)"])
@@ -167,18 +171,32 @@ public final class Repository: Sendable {
     }
 
     private func commit(_ batch: [Pending]) async {
+        let started = ContinuousClock.now
         var (results, commit, committed) = prepare(batch)
+        let prepared = ContinuousClock.now
         do {
             try await backend.commit(commit)
         } catch {
             logger.error("commit failed", metadata: ["error": "\(error)", "operations": "\(batch.count)"])
-            sequences.withLock { $0.outbox -= Int64(commit.outbox.count); $0.audit -= Int64(commit.audit.count) }
+            sequences.withLock {
+                $0.outbox -= Int64(commit.outbox.count)
+                $0.audit -= Int64(commit.audit.count)
+                $0.auditCause -= Int64(commit.auditCauses.count)
+            }
             let failure = NeutronError(status: 500, type: "StoreError", message: "The change could not be stored: \(error)")
             for pending in batch { pending.continuation.resume(throwing: failure) }
             return
         }
+        let stored = ContinuousClock.now
         commit = StoreCommit()
         state.withLock { $0.apply(committed.changes) }
+        logger.debug(
+            "batch committed",
+            metadata: [
+                "operations": "\(batch.count)", "ports": "\(committed.changes.ports.count)",
+                "outbox": "\(committed.outbox.count)", "prepare": "\(prepared - started)",
+                "store": "\(stored - prepared)", "apply": "\(ContinuousClock.now - stored)",
+            ])
         let waiters = sequences.withLock { state in
             let newest = state.outbox
             let ready = state.waiters.filter { $0.after < newest }
@@ -205,22 +223,29 @@ public final class Repository: Sendable {
         }
         var commit = StoreCommit()
         commit.networks = changeSet.changes.networks.map { ($0.0, $0.1) }
-        commit.ports = changeSet.changes.ports.map { ($0.0, $0.1) }
+        let stateOnly = changeSet.changes.stateOnlyPorts
+        for (id, port) in changeSet.changes.ports {
+            if let port, stateOnly.contains(id) { commit.portStates.append(port) } else { commit.ports.append((id, port)) }
+        }
         commit.documents = changeSet.documents
         let events = changeSet.events
         let auditLines = changeSet.audit
-        let (outboxStart, auditStart) = sequences.withLock { state in
+        let causes = changeSet.auditCauses
+        let (outboxStart, auditStart, causeStart) = sequences.withLock { state in
             defer {
                 state.outbox += Int64(events.count)
                 state.audit += Int64(auditLines.count)
+                state.auditCause += Int64(causes.count)
             }
-            return (state.outbox, state.audit)
+            return (state.outbox, state.audit, state.auditCause)
         }
+        commit.auditCauses = causes.enumerated().map { (causeStart + 1 + Int64($0.offset), $0.element) }
         commit.outbox = events.enumerated().map { OutboxRecord(sequence: outboxStart + 1 + Int64($0.offset), event: $0.element) }
         commit.audit = auditLines.enumerated().map {
             AuditEntry(
                 sequence: auditStart + 1 + Int64($0.offset), subject: $0.element.subject,
-                occurredAt: changeSet.now.timeIntervalSince1970, body: $0.element.body)
+                occurredAt: changeSet.now.timeIntervalSince1970, body: $0.element.body,
+                causeID: $0.element.cause.map { causeStart + 1 + Int64($0) })
         }
         return (results, commit, CommittedBatch(changes: changeSet.changes, outbox: commit.outbox))
     }

@@ -33,12 +33,17 @@ public struct StoreSnapshot: Sendable {
     public var ports: [PortwatchCore.Port]
     public var lastOutboxSequence: Int64
     public var lastAuditSequence: Int64
+    public var lastAuditCause: Int64
 
-    public init(networks: [Network], ports: [PortwatchCore.Port], lastOutboxSequence: Int64, lastAuditSequence: Int64) {
+    public init(
+        networks: [Network], ports: [PortwatchCore.Port], lastOutboxSequence: Int64, lastAuditSequence: Int64,
+        lastAuditCause: Int64 = 0
+    ) {
         self.networks = networks
         self.ports = ports
         self.lastOutboxSequence = lastOutboxSequence
         self.lastAuditSequence = lastAuditSequence
+        self.lastAuditCause = lastAuditCause
     }
 }
 
@@ -46,14 +51,17 @@ public struct StoreSnapshot: Sendable {
 public struct StoreCommit: Sendable {
     public var networks: [(id: String, network: Network?)] = []
     public var ports: [(id: String, port: PortwatchCore.Port?)] = []
+    /// Ports whose state alone changed (see `ChangeSet.Changes.stateOnlyPorts`).
+    public var portStates: [PortwatchCore.Port] = []
     public var outbox: [OutboxRecord] = []
     public var documents: [(kind: String, id: String, body: [UInt8]?)] = []
     public var audit: [AuditEntry] = []
+    public var auditCauses: [(id: Int64, body: [UInt8])] = []
 
     public init() {}
 
     public var isEmpty: Bool {
-        networks.isEmpty && ports.isEmpty && outbox.isEmpty && documents.isEmpty && audit.isEmpty
+        networks.isEmpty && ports.isEmpty && portStates.isEmpty && outbox.isEmpty && documents.isEmpty && audit.isEmpty
     }
 }
 
@@ -75,13 +83,16 @@ public struct AuditEntry: Sendable, Hashable {
     public var sequence: Int64
     public var subject: String
     public var occurredAt: Double
-    /// The JSON record.
+    /// The JSON record (when read back, with its shared cause spliced in as `"cause"`).
     public var body: [UInt8]
+    /// The id of a shared cause in the store, if any.
+    public var causeID: Int64?
 
-    public init(sequence: Int64, subject: String, occurredAt: Double, body: [UInt8]) {
+    public init(sequence: Int64, subject: String, occurredAt: Double, body: [UInt8], causeID: Int64? = nil) {
         self.sequence = sequence
         self.subject = subject
         self.occurredAt = occurredAt
         self.body = body
+        self.causeID = causeID
     }
 }

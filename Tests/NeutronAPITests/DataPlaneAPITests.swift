@@ -230,9 +230,12 @@ struct DataPlaneAPITests {
             let (network, _, single) = try await Self.ports(api)
             try await api.events([("switch", "leaf-a3", "down")])
             ids.port = network
-            _ = single
+            ids.other = single
         }
         try await APIHarness.run(databasePath: path) { api in
+            let reply = try await api.call(.get, "/v2.0/ports/\(ids.other)")
+            #expect(reply.port["data_plane_status"] as? String == "DOWN", "the correlated state is durable")
+            #expect(reply.port["revision_number"] as? Int == 2)
             let faults = try await api.call(.get, "/v2.0/data-plane-faults")
             #expect((faults.json["faults"] as? [[String: Any]])?.first?["resource_id"] as? String == "leaf-a3")
             let late = try await api.port(network: ids.port, name: "late", extra: #", "binding:host_id": "compute-a3""#)

@@ -36,4 +36,5 @@ struct DurabilityTests {
 
 final class IDs: @unchecked Sendable {
     var port = ""
+    var other = ""
 }

@@ -39,15 +39,23 @@ public enum NeutronTimestamp {
     /// Formats as oslo.utils' `str(utcnow())`: `2026-11-25 19:28:52.850358` (no fraction at 0 µs).
     public static func formatOslo(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
-        let micros = Int(((interval - interval.rounded(.down)) * 1_000_000).rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let base = String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
-        return micros == 0 ? base : base + String(format: ".%06d", micros)
+        let whole = interval.rounded(.down)
+        let micros = Int32(((interval - whole) * 1_000_000).rounded(.down))
+        var text = format(Date(timeIntervalSince1970: whole))
+        text.removeLast()
+        var bytes = Array(text.utf8)
+        bytes[10] = UInt8(ascii: " ")
+        if micros != 0 {
+            bytes.append(UInt8(ascii: "."))
+            var digits = [UInt8](repeating: 48, count: 6)
+            var value = micros
+            for index in stride(from: 5, through: 0, by: -1) {
+                digits[index] = UInt8(48 + value % 10)
+                value /= 10
+            }
+            bytes.append(contentsOf: digits)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses ISO 8601 with or without fraction and zone (`Z` assumed), as `changed_since` accepts.

@@ -128,7 +128,7 @@ extension ChangeSet {
             port.revisionNumber += 1
             port.updatedAt = now
         }
-        put(port)
+        putState(port)
         if port.revisionNumber != before.revisionNumber {
             emit("port.update.end", resourceType: "port", resourceID: portID, projectID: port.projectID,
                  payload: port.envelope(view: .full), by: identity)

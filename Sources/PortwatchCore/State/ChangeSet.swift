@@ -14,13 +14,19 @@ public struct ChangeSet: Sendable {
     public private(set) var events: [OutboxEvent] = []
     /// Documents of other parts of the domain (topology, fault records) to write in the same transaction.
     public private(set) var documents: [(kind: String, id: String, body: [UInt8]?)] = []
-    /// Audit trail lines (subject, JSON record) to write in the same transaction.
-    public private(set) var audit: [(subject: String, body: [UInt8])] = []
+    /// Audit trail lines (subject, JSON record, index into `auditCauses`) to write in the same transaction.
+    public private(set) var audit: [(subject: String, body: [UInt8], cause: Int?)] = []
+    /// Causes shared by audit lines (a switch failure is one cause for thousands of ports).
+    public private(set) var auditCauses: [[UInt8]] = []
+    private var lastContext: NotificationContext?
 
     /// Resources written by the batch: a value of nil means deleted. Ordered by first write.
     public struct Changes: Sendable {
         public var networks: [(String, Network?)] = []
         public var ports: [(String, Port?)] = []
+        /// Ports whose change touches only their state (status, data-plane status, revision,
+        /// `updated_at`): the store can write those without rewriting the whole port.
+        public var stateOnlyPorts: Set<String> = []
         var networkIndex: [String: Int] = [:]
         var portIndex: [String: Int] = [:]
 
@@ -84,7 +90,16 @@ public struct ChangeSet: Sendable {
         }
     }
 
+    /// Records a change of a port's state only (see ``Changes/stateOnlyPorts``); a port already
+    /// changed in full by this change set stays a full change.
+    public mutating func putState(_ port: Port) {
+        let changedInFull = changes.portIndex[port.id] != nil && !changes.stateOnlyPorts.contains(port.id)
+        put(port)
+        if !changedInFull { changes.stateOnlyPorts.insert(port.id) }
+    }
+
     public mutating func put(_ port: Port) {
+        changes.stateOnlyPorts.remove(port.id)
         if let index = changes.portIndex[port.id] {
             changes.ports[index].1 = port
         } else {
@@ -107,10 +122,18 @@ public struct ChangeSet: Sendable {
         _ eventType: String, resourceType: String, resourceID: String, projectID: String?,
         payload: [UInt8], by identity: Identity
     ) {
+        // One request (or one correlation batch) emits many events with the same context.
+        let context: NotificationContext
+        if let cached = lastContext, cached.requestID == identity.requestID, cached.userID == identity.userID {
+            context = cached
+        } else {
+            context = NotificationContext(identity)
+            lastContext = context
+        }
         events.append(
             OutboxEvent(
                 eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
-                payload: payload, context: NotificationContext(identity), occurredAt: Date()))
+                payload: payload, context: context, occurredAt: Date()))
     }
 
     /// Stores (or, with a nil body, deletes) a document in the batch's transaction.
@@ -118,9 +141,15 @@ public struct ChangeSet: Sendable {
         documents.append((kind, id, body))
     }
 
-    /// Appends an audit trail line for `subject` in the batch's transaction.
-    public mutating func appendAudit(subject: String, body: [UInt8]) {
-        audit.append((subject, body))
+    /// Adds a cause that audit lines can share; returns its index for ``appendAudit(subject:body:cause:)``.
+    public mutating func addAuditCause(_ body: [UInt8]) -> Int {
+        auditCauses.append(body)
+        return auditCauses.count - 1
+    }
+
+    /// Appends an audit trail line (a JSON object) for `subject`, optionally sharing a cause.
+    public mutating func appendAudit(subject: String, body: [UInt8], cause: Int? = nil) {
+        audit.append((subject, body, cause))
     }
 
     /// Runs `operation` atomically: on error, nothing it changed or emitted remains.

@@ -38,7 +38,15 @@ public struct ModelState: Sendable {
     }
 
     public mutating func put(_ port: Port) {
-        if let old = ports[port.id] { unindex(old) } else { portMembershipVersion &+= 1 }
+        if let old = ports[port.id] {
+            if old.networkID == port.networkID, old.macAddress == port.macAddress {
+                ports[port.id] = port
+                return
+            }
+            unindex(old)
+        } else {
+            portMembershipVersion &+= 1
+        }
         ports[port.id] = port
         portIDsByNetwork[port.networkID, default: []].insert(port.id)
         portIDByMAC[MACKey(networkID: port.networkID, mac: port.macAddress)] = port.id

@@ -47,6 +47,16 @@ public final class SQLiteStore: StoreBackend {
                     CREATE INDEX audit_subject ON audit(subject, sequence);
                     """)
         }
+        migrator.registerMigration("v2-port-state-and-audit-causes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE port_state (
+                        port_id TEXT PRIMARY KEY, revision_number INTEGER NOT NULL, updated_at REAL NOT NULL,
+                        status TEXT NOT NULL, data_plane_status TEXT, override TEXT, correlated TEXT);
+                    CREATE TABLE audit_causes (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
+                    ALTER TABLE audit ADD COLUMN cause_id INTEGER;
+                    """)
+        }
         try migrator.migrate(pool)
     }
 
@@ -56,14 +66,31 @@ public final class SQLiteStore: StoreBackend {
             let networks = try Row.fetchAll(db, sql: "SELECT body FROM networks").map { row in
                 try decoder.decode(Network.self, from: row["body"] as Data)
             }
-            let ports = try Row.fetchAll(db, sql: "SELECT body FROM ports").map { row in
-                try decoder.decode(Port.self, from: row["body"] as Data)
+            let ports = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.body, s.revision_number, s.updated_at, s.status, s.data_plane_status, s.override, s.correlated
+                    FROM ports p LEFT JOIN port_state s ON s.port_id = p.id
+                    """
+            ).map { row in
+                var port = try decoder.decode(Port.self, from: row["body"] as Data)
+                if let revision: Int = row["revision_number"], revision >= port.revisionNumber {
+                    port.revisionNumber = revision
+                    port.updatedAt = Date(timeIntervalSinceReferenceDate: row["updated_at"])
+                    port.status = PortStatus(rawValue: row["status"]) ?? port.status
+                    port.dataPlaneStatus = (row["data_plane_status"] as String?).flatMap(DataPlaneStatus.init(rawValue:))
+                    port.dataPlaneStatusOverride = (row["override"] as String?).flatMap(DataPlaneStatus.init(rawValue:))
+                    port.correlatedDataPlaneStatus = (row["correlated"] as String?).flatMap(DataPlaneStatus.init(rawValue:))
+                }
+                return port
             }
             let outbox = try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM outbox") ?? 0
             let cursors = try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM sink_cursors") ?? 0
             let audit = try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM audit") ?? 0
+            let causes = try Int64.fetchOne(db, sql: "SELECT max(id) FROM audit_causes") ?? 0
             return StoreSnapshot(
-                networks: networks, ports: ports, lastOutboxSequence: max(outbox, cursors), lastAuditSequence: audit)
+                networks: networks, ports: ports, lastOutboxSequence: max(outbox, cursors), lastAuditSequence: audit,
+                lastAuditCause: causes)
         }
     }
 
@@ -72,52 +99,82 @@ public final class SQLiteStore: StoreBackend {
         let encoder = JSONEncoder()
         let networks = try commit.networks.map { ($0.id, try $0.network.map { try encoder.encode($0) }, $0.network?.projectID) }
         let ports = commit.ports.map { ($0.id, $0.port.map { Data($0.storageJSON()) }, $0.port) }
-        let contexts = try commit.outbox.map { try encoder.encode($0.event.context) }
+        // A batch's events mostly share one context: encode each distinct context once.
+        var encodedContexts: [NotificationContext: Data] = [:]
+        let contexts = try commit.outbox.map { record in
+            if let data = encodedContexts[record.event.context] { return data }
+            let data = try encoder.encode(record.event.context)
+            encodedContexts[record.event.context] = data
+            return data
+        }
         try await pool.write { db in
+            // Cached statements: a fault can rewrite tens of thousands of rows in one transaction.
+            let putNetwork = try db.cachedStatement(sql: "INSERT OR REPLACE INTO networks (id, project_id, body) VALUES (?, ?, ?)")
+            let deleteNetwork = try db.cachedStatement(sql: "DELETE FROM networks WHERE id = ?")
             for (id, body, project) in networks {
                 if let body, let project {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO networks (id, project_id, body) VALUES (?, ?, ?)",
-                        arguments: [id, project, body])
+                    try putNetwork.execute(arguments: [id, project, body])
                 } else {
-                    try db.execute(sql: "DELETE FROM networks WHERE id = ?", arguments: [id])
+                    try deleteNetwork.execute(arguments: [id])
                 }
             }
+            let putPort = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO ports (id, network_id, project_id, body) VALUES (?, ?, ?, ?)")
+            let deletePort = try db.cachedStatement(sql: "DELETE FROM ports WHERE id = ?")
+            let deleteState = try db.cachedStatement(sql: "DELETE FROM port_state WHERE port_id = ?")
             for (id, body, port) in ports {
                 if let body, let port {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO ports (id, network_id, project_id, body) VALUES (?, ?, ?, ?)",
-                        arguments: [id, port.networkID, port.projectID, body])
+                    try putPort.execute(arguments: [id, port.networkID, port.projectID, body])
                 } else {
-                    try db.execute(sql: "DELETE FROM ports WHERE id = ?", arguments: [id])
+                    try deletePort.execute(arguments: [id])
                 }
+                try deleteState.execute(arguments: [id])
             }
+            // State-only changes (fault correlation) write a small row instead of the whole port.
+            let putState = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO port_state
+                    (port_id, revision_number, updated_at, status, data_plane_status, override, correlated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for port in commit.portStates {
+                try putState.execute(arguments: [
+                    port.id, port.revisionNumber, port.updatedAt.timeIntervalSinceReferenceDate, port.status.rawValue,
+                    port.dataPlaneStatus?.rawValue, port.dataPlaneStatusOverride?.rawValue,
+                    port.correlatedDataPlaneStatus?.rawValue,
+                ])
+            }
+            let insertOutbox = try db.cachedStatement(
+                sql: """
+                    INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for (record, context) in zip(commit.outbox, contexts) {
                 let event = record.event
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        record.sequence, event.eventType, event.resourceType, event.resourceID, event.projectID,
-                        event.occurredAt.timeIntervalSince1970, Data(event.payload), context,
-                    ])
+                try insertOutbox.execute(arguments: [
+                    record.sequence, event.eventType, event.resourceType, event.resourceID, event.projectID,
+                    event.occurredAt.timeIntervalSince1970, Data(event.payload), context,
+                ])
             }
+            let putDocument = try db.cachedStatement(sql: "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?, ?, ?)")
+            let deleteDocument = try db.cachedStatement(sql: "DELETE FROM documents WHERE kind = ? AND id = ?")
             for document in commit.documents {
                 if let body = document.body {
-                    try db.execute(
-                        sql: "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?, ?, ?)",
-                        arguments: [document.kind, document.id, Data(body)])
+                    try putDocument.execute(arguments: [document.kind, document.id, Data(body)])
                 } else {
-                    try db.execute(
-                        sql: "DELETE FROM documents WHERE kind = ? AND id = ?", arguments: [document.kind, document.id])
+                    try deleteDocument.execute(arguments: [document.kind, document.id])
                 }
             }
+            let insertCause = try db.cachedStatement(sql: "INSERT INTO audit_causes (id, body) VALUES (?, ?)")
+            for cause in commit.auditCauses {
+                try insertCause.execute(arguments: [cause.id, Data(cause.body)])
+            }
+            let insertAudit = try db.cachedStatement(
+                sql: "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id) VALUES (?, ?, ?, ?, ?)")
             for entry in commit.audit {
-                try db.execute(
-                    sql: "INSERT INTO audit (sequence, subject, occurred_at, body) VALUES (?, ?, ?, ?)",
-                    arguments: [entry.sequence, entry.subject, entry.occurredAt, Data(entry.body)])
+                try insertAudit.execute(arguments: [
+                    entry.sequence, entry.subject, entry.occurredAt, Data(entry.body), entry.causeID,
+                ])
             }
         }
     }
@@ -178,14 +235,22 @@ public final class SQLiteStore: StoreBackend {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM (SELECT sequence, occurred_at, body FROM audit WHERE subject = ?
-                    ORDER BY sequence DESC LIMIT ?) ORDER BY sequence
+                    SELECT * FROM (
+                        SELECT a.sequence, a.occurred_at, a.body, a.cause_id, c.body AS cause FROM audit a
+                        LEFT JOIN audit_causes c ON c.id = a.cause_id
+                        WHERE a.subject = ? ORDER BY a.sequence DESC LIMIT ?)
+                    ORDER BY sequence
                     """,
                 arguments: [subject, limit]
-            ).map {
-                AuditEntry(
-                    sequence: $0["sequence"], subject: subject, occurredAt: $0["occurred_at"],
-                    body: [UInt8]($0["body"] as Data))
+            ).map { row in
+                var body = [UInt8](row["body"] as Data)
+                if let cause: Data = row["cause"], body.last == UInt8(ascii: "}") {
+                    body.removeLast()
+                    body.append(contentsOf: Array(#","cause":"#.utf8) + [UInt8](cause) + [UInt8(ascii: "}")])
+                }
+                return AuditEntry(
+                    sequence: row["sequence"], subject: subject, occurredAt: row["occurred_at"], body: body,
+                    causeID: row["cause_id"])
             }
         }
     }
