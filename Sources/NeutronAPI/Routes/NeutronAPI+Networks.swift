@@ -22,15 +22,8 @@ extension NeutronAPI {
                 try changes.createNetworks(inputs, request: body, bulk: bulk, by: identity)
             }
             let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(identity))
-            guard bulk else { return JSONResponse.make(status: .created, bytes: networks[0].envelope(view: view)) }
-            var writer = JSONWriter()
-            writer.beginObject()
-            writer.key("networks")
-            writer.beginArray()
-            for network in networks { network.render(into: &writer, view: view) }
-            writer.endArray()
-            writer.endObject()
-            return JSONResponse.make(status: .created, bytes: writer.bytes)
+            return JSONResponse.make(
+                status: .created, bytes: bulk ? Network.collection(networks, view: view) : networks[0].envelope(view: view))
         }
         router.put("/v2.0/networks/{id}") { request, context in
             let id = try context.parameters.require("id")

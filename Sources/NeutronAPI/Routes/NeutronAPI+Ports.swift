@@ -22,15 +22,8 @@ extension NeutronAPI {
                 try changes.createPorts(inputs, request: body, bulk: bulk, by: identity)
             }
             let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))
-            guard bulk else { return JSONResponse.make(status: .created, bytes: ports[0].envelope(view: view)) }
-            var writer = JSONWriter(capacity: ports.count * 900)
-            writer.beginObject()
-            writer.key("ports")
-            writer.beginArray()
-            for port in ports { port.render(into: &writer, view: view) }
-            writer.endArray()
-            writer.endObject()
-            return JSONResponse.make(status: .created, bytes: writer.bytes)
+            return JSONResponse.make(
+                status: .created, bytes: bulk ? PortwatchCore.Port.collection(ports, view: view) : ports[0].envelope(view: view))
         }
         router.put("/v2.0/ports/{id}") { request, context in
             let id = try context.parameters.require("id")

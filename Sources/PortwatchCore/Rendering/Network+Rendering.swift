@@ -36,14 +36,4 @@ extension Network {
         if view.wants("revision_number") { writer.key("revision_number"); writer.int(revisionNumber) }
         writer.endObject()
     }
-
-    /// `{"network": {...}}`.
-    public func envelope(view: ResourceView) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("network")
-        render(into: &writer, view: view)
-        writer.endObject()
-        return writer.bytes
-    }
 }

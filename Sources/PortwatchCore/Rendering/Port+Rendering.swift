@@ -54,14 +54,4 @@ extension Port {
         if view.wants("tenant_id") { writer.key("tenant_id"); writer.string(projectID) }
         writer.endObject()
     }
-
-    /// `{"port": {...}}` as Neutron answers a show, create or update.
-    public func envelope(view: ResourceView) -> [UInt8] {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("port")
-        render(into: &writer, view: view)
-        writer.endObject()
-        return writer.bytes
-    }
 }

@@ -73,20 +73,22 @@ public struct ChangeSet: Sendable {
     }
 
     public mutating func put(_ network: Network) {
-        if let index = changes.networkIndex[network.id] {
-            changes.networks[index].1 = network
-        } else {
-            changes.networkIndex[network.id] = changes.networks.count
-            changes.networks.append((network.id, network))
-        }
+        Self.record(network.id, network, in: &changes.networks, index: &changes.networkIndex)
     }
 
     public mutating func deleteNetwork(_ id: String) {
-        if let index = changes.networkIndex[id] {
-            changes.networks[index].1 = nil
+        Self.record(id, nil, in: &changes.networks, index: &changes.networkIndex)
+    }
+
+    /// Records the latest value of `id` (nil: deleted), keeping the order of first writes.
+    private static func record<Value>(
+        _ id: String, _ value: Value?, in entries: inout [(String, Value?)], index: inout [String: Int]
+    ) {
+        if let position = index[id] {
+            entries[position].1 = value
         } else {
-            changes.networkIndex[id] = changes.networks.count
-            changes.networks.append((id, nil))
+            index[id] = entries.count
+            entries.append((id, value))
         }
     }
 
@@ -100,21 +102,12 @@ public struct ChangeSet: Sendable {
 
     public mutating func put(_ port: Port) {
         changes.stateOnlyPorts.remove(port.id)
-        if let index = changes.portIndex[port.id] {
-            changes.ports[index].1 = port
-        } else {
-            changes.portIndex[port.id] = changes.ports.count
-            changes.ports.append((port.id, port))
-        }
+        Self.record(port.id, port, in: &changes.ports, index: &changes.portIndex)
     }
 
     public mutating func deletePort(_ id: String) {
-        if let index = changes.portIndex[id] {
-            changes.ports[index].1 = nil
-        } else {
-            changes.portIndex[id] = changes.ports.count
-            changes.ports.append((id, nil))
-        }
+        changes.stateOnlyPorts.remove(id)
+        Self.record(id, nil, in: &changes.ports, index: &changes.portIndex)
     }
 
     /// Adds an outbox event to the batch's transaction.

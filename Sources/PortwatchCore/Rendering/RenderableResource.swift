@@ -1,0 +1,44 @@
+/// A Neutron resource that renders itself as JSON: `{"<singular>": {...}}` alone, or inside a
+/// `{"<plural>": [...]}` collection.
+public protocol RenderableResource: Sendable {
+    /// `port`, `network`.
+    static var singular: String { get }
+    /// `ports`, `networks`.
+    static var plural: String { get }
+    /// Writes the resource's JSON object as `view` lets the caller see it.
+    func render(into writer: inout JSONWriter, view: ResourceView)
+}
+
+extension RenderableResource {
+    /// `{"port": {...}}` as Neutron answers a show, create or update.
+    public func envelope(view: ResourceView) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key(Self.singular)
+        render(into: &writer, view: view)
+        writer.endObject()
+        return writer.bytes
+    }
+
+    /// `{"ports": [...]}`, as a bulk create answers.
+    public static func collection(_ items: [Self], view: ResourceView) -> [UInt8] {
+        var writer = JSONWriter(capacity: 256 + items.count * 900)
+        writer.beginObject()
+        writer.key(plural)
+        writer.beginArray()
+        for item in items { item.render(into: &writer, view: view) }
+        writer.endArray()
+        writer.endObject()
+        return writer.bytes
+    }
+}
+
+extension Port: RenderableResource {
+    public static let singular = "port"
+    public static let plural = "ports"
+}
+
+extension Network: RenderableResource {
+    public static let singular = "network"
+    public static let plural = "networks"
+}
