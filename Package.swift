@@ -105,7 +105,7 @@ let package = Package(
             path: "Benchmarks/PortwatchBench"
         ),
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore"]),
-        .testTarget(name: "PortwatchStoreTests", dependencies: ["PortwatchStore"]),
+        .testTarget(name: "PortwatchStoreTests", dependencies: ["PortwatchStore", "PortwatchCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
         .testTarget(name: "NotificationsTests", dependencies: ["Notifications"]),

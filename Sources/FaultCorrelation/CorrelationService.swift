@@ -54,30 +54,10 @@ public actor CorrelationService {
         self.repository = repository
         self.logger = logger
         damper = FlapDamper(holdDown: options.holdDown)
-        let decoder = JSONDecoder()
-        let topologyDocument = try await repository.backend.documents(ofKind: DocumentKind.topology).first
-            .map { try decoder.decode(TopologyDocument.self, from: Data($0.body)) } ?? TopologyDocument()
-        engine = CorrelationEngine(topology: try Topology(topologyDocument))
-        for stored in try await repository.backend.documents(ofKind: DocumentKind.maintenance) {
-            let window = try decoder.decode(MaintenanceWindow.self, from: Data(stored.body))
-            _ = try? engine.setMaintenance(window.resource, active: true, now: window.since, source: window.source)
-        }
-        let events = try await repository.backend.documents(ofKind: DocumentKind.faultEvent)
-            .map { try decoder.decode(FaultEvent.self, from: Data($0.body)) }
-            .sorted { $0.time < $1.time }
-        _ = engine.apply(events, now: Date())
         (portChanges, portChangesContinuation) = AsyncStream.makeStream()
-        let (ports, networks) = repository.read { state in (Array(state.ports.values), state.networks) }
-        var changes: [PortDataPlaneChange] = []
-        for port in ports {
-            let attachment = Self.attachment(of: port, network: networks[port.networkID])
-            attachments[port.id] = attachment
-            if let change = engine.upsertAttachment(attachment, now: Date()),
-                Self.visibleStatusWouldChange(port, change.current)
-            {
-                changes.append(change)
-            }
-        }
+        let (engine, attachments, changes) = try await Self.loadEngine(from: repository)
+        self.engine = engine
+        self.attachments = attachments
         if !changes.isEmpty {
             logger.notice("reconciling ports with the stored faults", metadata: ["ports": "\(changes.count)"])
             try await commit(changes, documents: [])
@@ -88,6 +68,47 @@ public actor CorrelationService {
             let moved = stateOnly.isEmpty ? batch.changes.ports : batch.changes.ports.filter { !stateOnly.contains($0.0) }
             guard !moved.isEmpty else { return }
             portChangesContinuation.yield(moved)
+        }
+    }
+
+    /// Rebuilds the engine from what the store committed: the topology document, maintenance
+    /// windows, the latest event per source and resource, and every port's attachment. Returns the
+    /// ports whose stored state disagrees with the rebuilt engine.
+    static func loadEngine(
+        from repository: Repository
+    ) async throws -> (CorrelationEngine, [String: PortAttachment], [PortDataPlaneChange]) {
+        let decoder = JSONDecoder()
+        let topologyDocument = try await repository.backend.documents(ofKind: DocumentKind.topology).first
+            .map { try decoder.decode(TopologyDocument.self, from: Data($0.body)) } ?? TopologyDocument()
+        var engine = CorrelationEngine(topology: try Topology(topologyDocument))
+        for stored in try await repository.backend.documents(ofKind: DocumentKind.maintenance) {
+            let window = try decoder.decode(MaintenanceWindow.self, from: Data(stored.body))
+            _ = try? engine.setMaintenance(window.resource, active: true, now: window.since, source: window.source)
+        }
+        let events = try await repository.backend.documents(ofKind: DocumentKind.faultEvent)
+            .map { try decoder.decode(FaultEvent.self, from: Data($0.body)) }
+            .sorted { $0.time < $1.time }
+        _ = engine.apply(events, now: Date())
+        let (ports, networks) = repository.read { state in (Array(state.ports.values), state.networks) }
+        var attachments: [String: PortAttachment] = [:]
+        var changes: [PortDataPlaneChange] = []
+        for port in ports {
+            let attachment = attachment(of: port, network: networks[port.networkID])
+            attachments[port.id] = attachment
+            if let change = engine.upsertAttachment(attachment, now: Date()), visibleStatusWouldChange(port, change.current) {
+                changes.append(change)
+            }
+        }
+        return (engine, attachments, changes)
+    }
+
+    /// After a failed commit the engine is ahead of the store: start again from the store.
+    func resynchronize(after error: any Error) async {
+        logger.error("commit failed; rebuilding fault correlation from the store", metadata: ["error": "\(error)"])
+        do {
+            (engine, attachments, _) = try await Self.loadEngine(from: repository)
+        } catch {
+            logger.critical("could not rebuild fault correlation", metadata: ["error": "\(error)"])
         }
     }
 
@@ -122,7 +143,12 @@ public actor CorrelationService {
             documents.append((DocumentKind.faultEvent, Self.key(event.source, event.resource), [UInt8](try encoder.encode(event))))
         }
         let (committed, held) = damp(result.changes, now: now)
-        try await commit(committed, documents: documents)
+        do {
+            try await commit(committed, documents: documents)
+        } catch {
+            await resynchronize(after: error)
+            throw error
+        }
         return Submission(result: result, committedChanges: committed.count, heldChanges: held)
     }
 
@@ -133,7 +159,12 @@ public actor CorrelationService {
         let key = Self.key("", resource)
         let body = active ? [UInt8](try JSONEncoder().encode(MaintenanceWindow(resource: resource, since: now, source: source))) : nil
         let (committed, _) = damp(result.changes, now: now)
-        try await commit(committed, documents: [(DocumentKind.maintenance, key, body)])
+        do {
+            try await commit(committed, documents: [(DocumentKind.maintenance, key, body)])
+        } catch {
+            await resynchronize(after: error)
+            throw error
+        }
         return result
     }
 
@@ -143,7 +174,12 @@ public actor CorrelationService {
         let now = Date()
         let changes = engine.replaceTopology(topology, now: now)
         let body = [UInt8](try JSONEncoder().encode(document))
-        try await commit(changes, documents: [(DocumentKind.topology, "current", body)])
+        do {
+            try await commit(changes, documents: [(DocumentKind.topology, "current", body)])
+        } catch {
+            await resynchronize(after: error)
+            throw error
+        }
         return changes
     }
 

@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import PortwatchCore
+import PortwatchStore
+import Synchronization
+import Testing
+
+/// A SQLite store whose next commit can be made to fail, to test what a failed transaction leaves.
+final class FlakyStore: StoreBackend {
+    let inner: SQLiteStore
+    let failNext = Mutex(false)
+
+    init(path: String) throws { inner = try SQLiteStore(path: path, synchronous: .normal) }
+
+    func migrate() async throws { try await inner.migrate() }
+    func loadSnapshot() async throws -> StoreSnapshot { try await inner.loadSnapshot() }
+    func commit(_ commit: StoreCommit) async throws {
+        let fail = failNext.withLock { flag in
+            defer { flag = false }
+            return flag
+        }
+        if fail { throw CocoaError(.fileWriteOutOfSpace) }
+        try await inner.commit(commit)
+    }
+    func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord] {
+        try await inner.outboxRecords(after: sequence, limit: limit)
+    }
+    func cursor(of sink: String) async throws -> Int64 { try await inner.cursor(of: sink) }
+    func setCursor(of sink: String, to sequence: Int64) async throws { try await inner.setCursor(of: sink, to: sequence) }
+    func pruneOutbox(through sequence: Int64) async throws -> Int { try await inner.pruneOutbox(through: sequence) }
+    func documents(ofKind kind: String) async throws -> [StoredDocument] { try await inner.documents(ofKind: kind) }
+    func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry] {
+        try await inner.auditEntries(subject: subject, limit: limit)
+    }
+}
+
+/// Group commit: concurrent writes share transactions, each stays atomic, a failed transaction
+/// changes nothing and the outbox stays gap-free.
+struct RepositoryTests {
+    static let admin = Identity.noauth(requestID: "req-test")
+
+    static func path() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("repo-\(UUID().uuidString).sqlite").path
+    }
+
+    static func createNetwork(_ repository: Repository, name: String) async throws -> Network {
+        var input = NetworkInput()
+        input.name = name
+        return try await repository.write { changes in
+            try changes.createNetworks([input], request: .null, bulk: false, by: admin)[0]
+        }
+    }
+
+    @Test func concurrentWritesAllLandWithGapFreeOutbox() async throws {
+        let store = try FlakyStore(path: Self.path())
+        let repository = try await Repository(backend: store, logger: Logger(label: "test"))
+        let writer = Task { await repository.runWriter() }
+        defer { writer.cancel() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<64 { group.addTask { _ = try await Self.createNetwork(repository, name: "n\(index)") } }
+            try await group.waitForAll()
+        }
+        #expect(repository.read { $0.networks.count } == 64)
+        let records = try await store.outboxRecords(after: 0, limit: 1000)
+        #expect(records.map(\.sequence) == Array(1...128))
+        #expect(Set(records.filter { $0.event.eventType == "network.create.end" }.map(\.event.resourceID)).count == 64)
+    }
+
+    @Test func aFailingOperationDoesNotDisturbItsBatch() async throws {
+        let repository = try await Repository(backend: try FlakyStore(path: Self.path()), logger: Logger(label: "test"))
+        let writer = Task { await repository.runWriter() }
+        defer { writer.cancel() }
+        let good = Task { try await Self.createNetwork(repository, name: "good") }
+        let bad = Task {
+            try await repository.write { changes in
+                _ = try changes.createNetworks([NetworkInput()], request: .null, bulk: false, by: Self.admin)
+                throw NeutronError.badRequest("second thoughts")
+            }
+        }
+        _ = try await good.value
+        await #expect(throws: NeutronError.self) { try await bad.value }
+        #expect(repository.read { $0.networks.values.map(\.name) } == ["good"])
+    }
+
+    @Test func aFailedTransactionChangesNothingAndLosesNoSequence() async throws {
+        let path = Self.path()
+        let store = try FlakyStore(path: path)
+        let repository = try await Repository(backend: store, logger: Logger(label: "test"))
+        let writer = Task { await repository.runWriter() }
+        defer { writer.cancel() }
+        _ = try await Self.createNetwork(repository, name: "first")
+        store.failNext.withLock { $0 = true }
+        await #expect(throws: NeutronError.self) { _ = try await Self.createNetwork(repository, name: "lost") }
+        #expect(repository.read { $0.networks.values.map(\.name) } == ["first"], "memory follows the store")
+        _ = try await Self.createNetwork(repository, name: "third")
+        let records = try await store.outboxRecords(after: 0, limit: 100)
+        #expect(records.map(\.sequence) == [1, 2, 3, 4], "no gap where the failed batch was")
+        let reloaded = try await SQLiteStore(path: path).loadSnapshot()
+        #expect(Set(reloaded.networks.map(\.name)) == ["first", "third"])
+    }
+}
