@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NeutronAPI
+import Notifications
 import PortwatchCore
 import PortwatchStore
 import ServiceLifecycle
@@ -11,6 +12,8 @@ public struct PortwatchServer {
     public let configuration: ServerConfiguration
     public let repository: Repository
     public let router: Router<PortwatchRequestContext>
+    /// Sinks, webhooks, live stream and outbox retention.
+    public let notifications: NotificationHub
     let logger: Logger
 
     /// Opens the store (creating or migrating its schema) and builds the routes.
@@ -26,16 +29,21 @@ public struct PortwatchServer {
         let router = Router(context: PortwatchRequestContext.self)
         NeutronAPI(repository: repository, identities: IdentityResolver(mode: configuration.identityMode))
             .register(on: router)
-        return PortwatchServer(configuration: configuration, repository: repository, router: router, logger: logger)
+        let notifications = try await NotificationHub.make(
+            settings: configuration.notificationSettings, repository: repository, logger: logger)
+        NotificationsAPI(hub: notifications).register(on: router)
+        return PortwatchServer(
+            configuration: configuration, repository: repository, router: router, notifications: notifications,
+            logger: logger)
     }
 
-    /// The services to run, in start order (shut down in reverse: HTTP first, the writer last).
+    /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the writer last).
     public func services() -> [any Service] {
         let application = Application(
             router: NeutronRouter(router),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
-        return [RepositoryWriterService(repository: repository), application]
+        return [RepositoryWriterService(repository: repository)] + notifications.services() + [application]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

@@ -15,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var notify: [String] = []
     /// The host part of oslo's `publisher_id` (`network.<host>`).
     public var publisherHost = "portwatch"
+    /// Webhook attempts per notification before it is dead-lettered.
+    public var webhookMaxAttempts = 8
+    /// How long delivered outbox records are kept.
+    public var outboxRetention: Duration = .seconds(86_400)
 
     public init() {}
 

@@ -45,6 +45,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Host name in notifications' publisher_id network.<host> (PORTWATCH_PUBLISHER_HOST).")
     var publisherHost: String = environment["PORTWATCH_PUBLISHER_HOST"] ?? ProcessInfo.processInfo.hostName
 
+    @Option(help: "Webhook attempts per notification before it goes to the dead letters (PORTWATCH_WEBHOOK_MAX_ATTEMPTS).")
+    var webhookMaxAttempts: Int = Int(environment["PORTWATCH_WEBHOOK_MAX_ATTEMPTS"] ?? "") ?? 8
+
+    @Option(help: "How long delivered outbox records are kept, e.g. 24h, 90m, 3600 (PORTWATCH_OUTBOX_RETENTION).")
+    var outboxRetention: String = environment["PORTWATCH_OUTBOX_RETENTION"] ?? "24h"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -64,6 +70,12 @@ struct Serve: AsyncParsableCommand {
         configuration.identityMode = mode
         configuration.notify = notify
         configuration.publisherHost = publisherHost
+        guard webhookMaxAttempts >= 1 else { throw ValidationError("--webhook-max-attempts must be at least 1") }
+        configuration.webhookMaxAttempts = webhookMaxAttempts
+        guard let retention = ServerConfiguration.parseDuration(outboxRetention) else {
+            throw ValidationError("--outbox-retention must be a duration such as 24h, 90m or 3600")
+        }
+        configuration.outboxRetention = retention
         let server = try await PortwatchServer.make(configuration: configuration, logger: logger)
         logger.info("listening", metadata: ["address": "\(host):\(port)", "database": "\(database)"])
         try await server.run()
