@@ -8,8 +8,12 @@ public struct AMQPPublisherService: Service {
     public let publisher: AMQPPublisher
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await publisher.run()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await publisher.run()
+            }
+        } catch is CancellationError {
+            // Shutting down.
         }
     }
 }

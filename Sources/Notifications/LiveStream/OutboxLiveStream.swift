@@ -30,10 +30,13 @@ public struct OutboxLiveStream: Sendable {
     public var currentSequence: Int64 { repository.lastOutboxSequence }
 
     /// Writes events for the records after `sequence` that `include` accepts, until the client goes
-    /// away (`write` throws) or the server shuts down.
+    /// away (`write` throws), the server shuts down, or `limit` events were written.
     public func run(
-        after sequence: Int64, include: (OutboxRecord) -> Bool, write: ([UInt8]) async throws -> Void
+        after sequence: Int64, limit: Int? = nil, include: (OutboxRecord) -> Bool,
+        write: ([UInt8]) async throws -> Void
     ) async throws {
+        var remaining = limit ?? Int.max
+        guard remaining > 0 else { return }
         let stop = StopSignal()
         try await withGracefulShutdownHandler {
             try await write(ServerSentEvent.comment("portwatch outbox stream"))
@@ -43,8 +46,12 @@ public struct OutboxLiveStream: Sendable {
                 if let last = records.last {
                     cursor = last.sequence
                     var chunk: [UInt8] = []
-                    for record in records where include(record) { ServerSentEvent.frame(record, into: &chunk) }
+                    for record in records where remaining > 0 && include(record) {
+                        ServerSentEvent.frame(record, into: &chunk)
+                        remaining -= 1
+                    }
                     if !chunk.isEmpty { try await write(chunk) }
+                    if remaining == 0 { return }
                     continue
                 }
                 let after = cursor

@@ -36,7 +36,7 @@ public struct OutboxRetention: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await pruneOnce()
@@ -45,7 +45,7 @@ public struct OutboxRetention: Service {
                 } catch {
                     logger.error("outbox compaction failed", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: interval)
+                do { try await Task.sleep(for: interval) } catch { return }
             }
         }
     }
