@@ -3,7 +3,8 @@ import PortwatchStore
 import Synchronization
 
 /// Stores a sink's cursor off the delivery path: at most one write in flight, always of the newest
-/// value, so that a durable cursor write (an fsync) never delays the next delivery.
+/// value, and at most one per `minimumInterval`, so that durable cursor writes (fsyncs, on the same
+/// SQLite writer as the API's commits) neither delay the next delivery nor compete with every change.
 ///
 /// A cursor that lags after a crash only means redelivery, which at-least-once allows.
 final class CursorWriter: Sendable {
@@ -15,11 +16,13 @@ final class CursorWriter: Sendable {
     private let sink: String
     private let backend: any StoreBackend
     private let logger: Logger
+    private let minimumInterval: Duration
     private let state = Mutex(State())
 
-    init(sink: String, backend: any StoreBackend, logger: Logger) {
+    init(sink: String, backend: any StoreBackend, minimumInterval: Duration = .milliseconds(100), logger: Logger) {
         self.sink = sink
         self.backend = backend
+        self.minimumInterval = minimumInterval
         self.logger = logger
     }
 
@@ -52,6 +55,8 @@ final class CursorWriter: Sendable {
             guard let next else { return }
             do {
                 try await backend.setCursor(of: sink, to: next)
+                // Not cancellable on purpose: flush() waits for the newest value to be stored.
+                try? await Task.sleep(for: minimumInterval)
             } catch {
                 logger.error("cursor write failed", metadata: ["error": "\(error)", "cursor": "\(next)"])
                 state.withLock { $0.pending = max($0.pending ?? next, next) }
