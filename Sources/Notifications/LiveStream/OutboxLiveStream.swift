@@ -18,16 +18,21 @@ public struct OutboxLiveStream: Sendable {
     /// Time between heartbeat comments when no record is sent.
     public let heartbeatInterval: Duration
     let batchSize = 256
+    /// The newest sequence when this source was created (before the writer ran: all committed).
+    let initialSequence: Int64
 
-    /// Creates a stream source.
+    /// Creates a stream source; create it before the repository's writer runs.
     public init(repository: Repository, signal: OutboxSignal, heartbeatInterval: Duration = .seconds(15)) {
         self.repository = repository
         self.signal = signal
         self.heartbeatInterval = heartbeatInterval
+        initialSequence = repository.lastOutboxSequence
     }
 
-    /// The sequence a stream without `Last-Event-ID` starts after: the newest committed record.
-    public var currentSequence: Int64 { repository.lastOutboxSequence }
+    /// The sequence a stream without `Last-Event-ID` starts after: the newest committed record
+    /// (not ``Repository/lastOutboxSequence``, which counts a batch being committed, whose records
+    /// would then be skipped).
+    public var currentSequence: Int64 { max(initialSequence, signal.newestCommitted) }
 
     /// Writes events for the records after `sequence` that `include` accepts, until the client goes
     /// away (`write` throws), the server shuts down, or `limit` events were written.
