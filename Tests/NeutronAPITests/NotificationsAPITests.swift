@@ -20,13 +20,15 @@ struct NotificationsAPITests {
     static func run(_ body: @escaping @Sendable (APIHarness) async throws -> Void) async throws {
         let logger = Logger(label: "test")
         let path = APIHarness.temporaryDatabase()
-        let repository = try await Repository(backend: try SQLiteStore(path: path, synchronous: .normal), logger: logger)
+        let repository = try await Repository(
+            backend: try SQLiteStore(path: path, synchronous: .normal), logger: logger)
         let writer = Task { await repository.runWriter() }
         defer { writer.cancel() }
         let router = Router(context: PortwatchRequestContext.self)
         NeutronAPI(repository: repository).register(on: router)
         let hub = try await NotificationHub.make(
-            settings: NotificationSettings(heartbeatInterval: .milliseconds(200)), repository: repository, logger: logger)
+            settings: NotificationSettings(heartbeatInterval: .milliseconds(200)), repository: repository,
+            logger: logger)
         NotificationsAPI(hub: hub).register(on: router)
         let app = Application(router: NeutronRouter(router), logger: logger)
         try await app.test(.router) { client in
@@ -59,7 +61,8 @@ struct NotificationsAPITests {
             #expect((listB["webhooks"] as? [Any])?.isEmpty == true)
             let listAdmin = try await api.call(.get, "/v2.0/portwatch/webhooks")
             #expect((listAdmin["webhooks"] as? [Any])?.count == 1)
-            let deadLetters = try await api.call(.get, "/v2.0/portwatch/webhooks/\(id)/dead-letters", headers: Self.memberA)
+            let deadLetters = try await api.call(
+                .get, "/v2.0/portwatch/webhooks/\(id)/dead-letters", headers: Self.memberA)
             #expect(deadLetters.status == 200)
             #expect((deadLetters["dead_letters"] as? [Any])?.isEmpty == true)
 
@@ -93,7 +96,8 @@ struct NotificationsAPITests {
     @Test func badInputIsANeutronError() async throws {
         try await Self.run { api in
             for body in [
-                #"{"webhook": {"url": "ftp://h/x"}}"#, #"{"webhook": {}}"#, #"{"webhook": {"url": "http://h", "event_types": []}}"#,
+                #"{"webhook": {"url": "ftp://h/x"}}"#, #"{"webhook": {}}"#,
+                #"{"webhook": {"url": "http://h", "event_types": []}}"#,
                 #"{"webhook": {"url": "http://h", "colour": "red"}}"#, #"{"hook": {}}"#, "not json",
                 #"{"webhook": {"url": "http://h", "max_attempts": 0}}"#,
             ] {
@@ -115,14 +119,16 @@ struct NotificationsAPITests {
             _ = try await api.call(.put, "/v2.0/ports/\(portA)", #"{"port": {"data_plane_status": "DOWN"}}"#)
 
             // Everything from the start, as an admin: network/port create start/end of both, then the update.
-            let all = try await api.call(.get, "/v2.0/portwatch/stream?max_events=10", headers: HTTPFields() + ["Last-Event-ID": "0"])
+            let all = try await api.call(
+                .get, "/v2.0/portwatch/stream?max_events=10", headers: HTTPFields() + ["Last-Event-ID": "0"])
             #expect(all.status == 200)
             #expect(all.headers[.contentType] == "text/event-stream")
             let events = Self.parse(all.raw)
             #expect(events.map(\.id) == (1...10).map(String.init))
             #expect(events.first?.event == "network.create.start")
             #expect(events.last?.event == "port.update.end")
-            let payload = try #require(try JSONSerialization.jsonObject(with: Data(events.last!.data.utf8)) as? [String: Any])
+            let payload = try #require(
+                try JSONSerialization.jsonObject(with: Data(events.last!.data.utf8)) as? [String: Any])
             #expect((payload["port"] as? [String: Any])?["data_plane_status"] as? String == "DOWN")
 
             // Resume after 4, as project B's member: only B's events.
@@ -141,7 +147,9 @@ struct NotificationsAPITests {
             let network = try await api.network("a", headers: Self.memberA)
             let port = try await api.port(network: network, name: "pa", headers: Self.memberA)
             let waiting = Task {
-                try await api.call(.get, "/v2.0/portwatch/stream?max_events=1&event_types=port.update.end", headers: Self.memberA).raw
+                try await api.call(
+                    .get, "/v2.0/portwatch/stream?max_events=1&event_types=port.update.end", headers: Self.memberA
+                ).raw
             }
             try await Task.sleep(for: .milliseconds(500))  // a couple of heartbeats
             _ = try await api.call(.put, "/v2.0/ports/\(port)", #"{"port": {"data_plane_status": "DOWN"}}"#)

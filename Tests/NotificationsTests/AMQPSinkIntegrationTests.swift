@@ -66,7 +66,8 @@ struct AMQPSinkIntegrationTests {
         let stop = StopSignal()
         let dispatcher = Task {
             await OutboxDispatcher(
-                sink: sink, repository: store.repository, signal: OutboxSignal(repository: store.repository), batchSize: 7,
+                sink: sink, repository: store.repository, signal: OutboxSignal(repository: store.repository),
+                batchSize: 7,
                 logger: testLogger
             ).run(until: stop)
         }
@@ -93,7 +94,8 @@ struct AMQPSinkIntegrationTests {
             let body = try #require(message["body"] as? String)
             let envelope = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
             let inner = try #require(
-                try JSONSerialization.jsonObject(with: Data((envelope["oslo.message"] as! String).utf8)) as? [String: Any])
+                try JSONSerialization.jsonObject(with: Data((envelope["oslo.message"] as! String).utf8))
+                    as? [String: Any])
             #expect(inner["message_id"] as? String == formatter.messageID(sequence: Int64(index + 1)))
             #expect(inner["event_type"] as? String == "port.update.end")
             #expect(inner["publisher_id"] as? String == "network.itest")
@@ -104,7 +106,9 @@ struct AMQPSinkIntegrationTests {
 
 /// Where the RabbitMQ tests find their broker and Python.
 enum RabbitMQTestEnvironment {
-    static let brokerURL = ProcessInfo.processInfo.environment["PORTWATCH_TEST_AMQP_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let brokerURL = ProcessInfo.processInfo.environment["PORTWATCH_TEST_AMQP_URL"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
     static let python: String? = {
         let venv = ProcessInfo.processInfo.environment["PORTWATCH_VENV"] ?? "/var/tmp/portwatch-venv"
         let path = venv + "/bin/python"

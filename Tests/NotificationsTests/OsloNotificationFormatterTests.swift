@@ -8,8 +8,10 @@ import Testing
 /// The oslo `messagingv2` format against the real message Neutron 29 published
 /// (`Tests/Fixtures/notification-port.update.end.*`).
 struct OsloNotificationFormatterTests {
-    let raw = try! String(contentsOf: fixtures.appendingPathComponent("notification-port.update.end.raw.json"), encoding: .utf8)
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+    let raw = try! String(
+        contentsOf: fixtures.appendingPathComponent("notification-port.update.end.raw.json"), encoding: .utf8
+    )
+    .trimmingCharacters(in: .whitespacesAndNewlines)
     let namespace = UUID(uuidString: "3F2504E0-4F89-41D3-9A0C-0305E82C3301")!
 
     /// The captured inner message text (Python's `json.dumps` output).
@@ -25,7 +27,9 @@ struct OsloNotificationFormatterTests {
         let end = inner.range(of: #", "timestamp": "#)!.lowerBound
         let payload = Self.compact(String(inner[start..<end]))
         var context = NotificationContext(
-            Identity(userID: nil, projectID: "fake_project_id", roles: ["admin"], requestID: "req-e8224c7c-6e28-4e64-9f26-63a3b1d00460"))
+            Identity(
+                userID: nil, projectID: "fake_project_id", roles: ["admin"],
+                requestID: "req-e8224c7c-6e28-4e64-9f26-63a3b1d00460"))
         context.roles = ["member", "reader", "admin"]  // keystone's order, as the capture has it
         var components = DateComponents()
         (components.year, components.month, components.day) = (2026, 11, 25)
@@ -49,7 +53,13 @@ struct OsloNotificationFormatterTests {
         for character in text {
             if inString {
                 output.append(character)
-                if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { inString = false }
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "\"" {
+                    inString = false
+                }
             } else if character == "\"" {
                 inString = true
                 output.append(character)
@@ -60,14 +70,17 @@ struct OsloNotificationFormatterTests {
         return output
     }
 
-    var formatter: OsloNotificationFormatter { OsloNotificationFormatter(publisherHost: "neutron-anchor", namespace: namespace) }
+    var formatter: OsloNotificationFormatter {
+        OsloNotificationFormatter(publisherHost: "neutron-anchor", namespace: namespace)
+    }
 
     @Test func bodyIsTheCapturedMessageExceptItsIDsAndContextTimestamp() throws {
         let notification = formatter.format(capturedRecord())
         let body = String(decoding: notification.body, as: UTF8.self)
         let envelope = try #require(try JSONSerialization.jsonObject(with: Data(notification.body)) as? [String: Any])
         let ours = try #require(envelope["oslo.message"] as? String)
-        let capturedIDs = try #require(try JSONSerialization.jsonObject(with: Data(capturedInner.utf8)) as? [String: Any])
+        let capturedIDs = try #require(
+            try JSONSerialization.jsonObject(with: Data(capturedInner.utf8)) as? [String: Any])
         let ourIDs = try #require(try JSONSerialization.jsonObject(with: Data(ours.utf8)) as? [String: Any])
         // Byte for byte, once the per-message random values are swapped in.
         var expected = capturedInner
@@ -93,7 +106,9 @@ struct OsloNotificationFormatterTests {
             try JSONSerialization.jsonObject(with: Data((envelope["oslo.message"] as! String).utf8)) as? [String: Any])
         #expect(Set(inner.keys) == Set(decoded.keys))
         for key in decoded.keys.sorted() where !["message_id", "_unique_id", "_context_timestamp"].contains(key) {
-            #expect(same(inner[key], decoded[key]), "\(key): \(String(describing: inner[key])) != \(String(describing: decoded[key]))")
+            #expect(
+                same(inner[key], decoded[key]),
+                "\(key): \(String(describing: inner[key])) != \(String(describing: decoded[key]))")
         }
         #expect(inner["timestamp"] as? String == "2026-11-25 19:28:52.850358")
     }
@@ -102,7 +117,8 @@ struct OsloNotificationFormatterTests {
         let first = formatter.format(capturedRecord(sequence: 7))
         let again = formatter.format(capturedRecord(sequence: 7))
         let next = formatter.format(capturedRecord(sequence: 8))
-        let otherDatabase = OsloNotificationFormatter(publisherHost: "neutron-anchor", namespace: UUID()).format(capturedRecord(sequence: 7))
+        let otherDatabase = OsloNotificationFormatter(publisherHost: "neutron-anchor", namespace: UUID()).format(
+            capturedRecord(sequence: 7))
         #expect(first.body == again.body)
         #expect(first.messageID != next.messageID)
         #expect(first.messageID != otherDatabase.messageID)
@@ -117,13 +133,19 @@ struct OsloNotificationFormatterTests {
     @Test func memberContextMatchesTheHeadersCapture() throws {
         let decoded = try #require(
             try JSONSerialization.jsonObject(
-                with: Data(contentsOf: fixtures.appendingPathComponent("notification-port.update.end.headers-dpi-member.decoded.json")))
+                with: Data(
+                    contentsOf: fixtures.appendingPathComponent(
+                        "notification-port.update.end.headers-dpi-member.decoded.json")))
                 as? [String: Any])
         var record = capturedRecord()
         record.event.context = NotificationContext(
-            Identity(userID: "u-dpi2", projectID: "proj-a", roles: ["data_plane_integrator", "member", "reader"], requestID: "req-x"))
-        let inner = try #require(try JSONSerialization.jsonObject(with: Data(formatter.format(record).message)) as? [String: Any])
-        for key in decoded.keys where key.hasPrefix("_context_") && !["_context_request_id", "_context_timestamp"].contains(key) {
+            Identity(
+                userID: "u-dpi2", projectID: "proj-a", roles: ["data_plane_integrator", "member", "reader"],
+                requestID: "req-x"))
+        let inner = try #require(
+            try JSONSerialization.jsonObject(with: Data(formatter.format(record).message)) as? [String: Any])
+        for key in decoded.keys
+        where key.hasPrefix("_context_") && !["_context_request_id", "_context_timestamp"].contains(key) {
             #expect(same(inner[key], decoded[key]), "\(key)")
         }
     }

@@ -7,7 +7,9 @@ import Testing
 
 /// At least once, in order, resuming from the stored cursor, woken by commits.
 struct OutboxDispatcherTests {
-    func dispatcher(_ sink: RecordingSink, _ store: TestStore, signal: OutboxSignal, startAfter: Int64 = 0) -> OutboxDispatcher {
+    func dispatcher(_ sink: RecordingSink, _ store: TestStore, signal: OutboxSignal, startAfter: Int64 = 0)
+        -> OutboxDispatcher
+    {
         OutboxDispatcher(
             sink: sink, repository: store.repository, signal: signal, batchSize: 16,
             backoff: RetryBackoff(initial: .milliseconds(1), maximum: .milliseconds(20)), startAfter: startAfter,
@@ -38,7 +40,9 @@ struct OutboxDispatcherTests {
         try await store.emit(10)
         let first = RecordingSink(name: "bus")
         let stop = StopSignal()
-        let running = Task { await dispatcher(first, store, signal: OutboxSignal(repository: store.repository)).run(until: stop) }
+        let running = Task {
+            await dispatcher(first, store, signal: OutboxSignal(repository: store.repository)).run(until: stop)
+        }
         #expect(await eventually { first.delivered.count == 10 })
         stop.stop()
         await running.value
@@ -67,7 +71,9 @@ struct OutboxDispatcherTests {
         try await store.repository.backend.setCursor(of: "bus", to: 2)
         let sink = RecordingSink(name: "bus")
         let stop = StopSignal()
-        let running = Task { await dispatcher(sink, store, signal: OutboxSignal(repository: store.repository)).run(until: stop) }
+        let running = Task {
+            await dispatcher(sink, store, signal: OutboxSignal(repository: store.repository)).run(until: stop)
+        }
         #expect(await eventually { sink.delivered == [3, 4] })
         stop.stop()
         await running.value
@@ -78,7 +84,9 @@ struct OutboxDispatcherTests {
         let store = try await TestStore.open()
         let sink = RecordingSink()
         let stop = StopSignal()
-        let running = Task { await dispatcher(sink, store, signal: OutboxSignal(repository: store.repository)).run(until: stop) }
+        let running = Task {
+            await dispatcher(sink, store, signal: OutboxSignal(repository: store.repository)).run(until: stop)
+        }
         try await Task.sleep(for: .milliseconds(100))
         #expect(sink.calls == 0)  // idle: no delivery attempts, it sleeps on the signal
         let start = ContinuousClock.now
@@ -96,7 +104,8 @@ struct OutboxDispatcherTests {
         let sink = RecordingSink()
         let stop = StopSignal()
         let running = Task {
-            await dispatcher(sink, store, signal: OutboxSignal(repository: store.repository), startAfter: 5).run(until: stop)
+            await dispatcher(sink, store, signal: OutboxSignal(repository: store.repository), startAfter: 5).run(
+                until: stop)
         }
         try await store.emit(2)
         #expect(await eventually { sink.delivered == [6, 7] })

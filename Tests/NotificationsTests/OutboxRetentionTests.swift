@@ -24,7 +24,8 @@ struct OutboxRetentionTests {
         let path = TestStore.temporaryPath()
         let store = try await TestStore.open(path: path)
         try await store.emit(5)
-        let retention = OutboxRetention(repository: store.repository, retention: .seconds(1), sinkNames: { [] }, logger: testLogger)
+        let retention = OutboxRetention(
+            repository: store.repository, retention: .seconds(1), sinkNames: { [] }, logger: testLogger)
         #expect(try await retention.pruneOnce(now: Date().addingTimeInterval(10)) == 5)
         await store.close()
         let reopened = try await TestStore.open(path: path)

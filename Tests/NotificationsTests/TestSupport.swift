@@ -13,11 +13,13 @@ struct TestStore {
     let writer: Task<Void, Never>
 
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("portwatch-notify-\(UUID().uuidString).sqlite").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("portwatch-notify-\(UUID().uuidString).sqlite")
+            .path
     }
 
     static func open(path: String = temporaryPath()) async throws -> TestStore {
-        let repository = try await Repository(backend: try SQLiteStore(path: path, synchronous: .normal), logger: testLogger)
+        let repository = try await Repository(
+            backend: try SQLiteStore(path: path, synchronous: .normal), logger: testLogger)
         let writer = Task { await repository.runWriter() }
         return TestStore(repository: repository, path: path, writer: writer)
     }
@@ -52,12 +54,14 @@ struct TestStore {
 
 let testLogger: Logger = {
     var logger = Logger(label: "notifications-test")
-    logger.logLevel = ProcessInfo.processInfo.environment["PORTWATCH_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+    logger.logLevel =
+        ProcessInfo.processInfo.environment["PORTWATCH_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
     return logger
 }()
 
 /// Polls `condition` until it holds or `timeout` passes (tests only).
-func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
+func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool
+{
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

@@ -63,7 +63,8 @@ struct WebhookDeliveryTests {
                     let key = SymmetricKey(data: Array("s3cret".utf8))
                     let mac = HMAC<SHA256>.authenticationCode(for: delivery.body, using: key)
                     #expect(expected == "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
-                    let message = try #require(try JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any])
+                    let message = try #require(
+                        try JSONSerialization.jsonObject(with: Data(delivery.body)) as? [String: Any])
                     #expect(message["publisher_id"] as? String == "network.test")
                     #expect(message["message_id"] as? String == delivery.headers[.init("X-Portwatch-Delivery")!])
                     #expect((message["payload"] as? [String: Any])?["port"] != nil)

@@ -38,10 +38,12 @@ final class WebhookReceiver: Sendable {
         let router = Router()
         router.post("/{name}") { request, _ -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
-            let status = self.receive(path: request.uri.path, body: Array(bytes.readableBytesView), headers: request.headers)
+            let status = self.receive(
+                path: request.uri.path, body: Array(bytes.readableBytesView), headers: request.headers)
             return Response(status: status)
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: testLogger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: testLogger)
         try await app.test(.live) { client in
             try await body("http://127.0.0.1:\(client.port!)")
         }

@@ -25,7 +25,8 @@ enum WebhookAttributes {
         if let value = attributes["event_types"] {
             if let single = value.stringValue {
                 eventTypes = [single]
-            } else if let list = value.arrayValue, !list.isEmpty, list.allSatisfy({ $0.stringValue?.isEmpty == false }) {
+            } else if let list = value.arrayValue, !list.isEmpty, list.allSatisfy({ $0.stringValue?.isEmpty == false })
+            {
                 eventTypes = list.compactMap(\.stringValue)
             } else {
                 throw .invalidInput("'event_types' must be a non-empty list of event type patterns such as 'port.*'")

@@ -32,7 +32,8 @@ public struct AMQPNotificationSink: NotificationSink {
         name = options.sinkName
         var logger = logger
         logger[metadataKey: "sink"] = "\(options.sinkName)"
-        publisher = AMQPPublisher(configuration: options.configuration, declarations: options.declarations, logger: logger)
+        publisher = AMQPPublisher(
+            configuration: options.configuration, declarations: options.declarations, logger: logger)
         formatter = LazyFormatter(publisherHost: publisherHost, namespace: namespace)
     }
 

@@ -69,7 +69,9 @@ public struct WebhookDeadLetter: Sendable, Hashable {
             webhookID: webhookID, sequence: sequence, eventType: object["event_type"]?.stringValue ?? "",
             messageID: object["message_id"]?.stringValue ?? "", attempts: Int(attempts),
             lastError: object["last_error"]?.stringValue ?? "",
-            failedAt: object["failed_at"]?.stringValue.flatMap { NeutronTimestamp.parse($0.replacingOccurrences(of: " ", with: "T")) }
+            failedAt: object["failed_at"]?.stringValue.flatMap {
+                NeutronTimestamp.parse($0.replacingOccurrences(of: " ", with: "T"))
+            }
                 ?? Date(),
             notification: writer.bytes)
     }

@@ -63,7 +63,9 @@ public final class WebhookRegistry: Sendable {
         let deadLetters = try await deadLetterDocumentIDs(of: id)
         try await repository.write { changeSet in
             changeSet.putDocument(kind: Self.documentKind, id: id, body: nil)
-            for documentID in deadLetters { changeSet.putDocument(kind: Self.deadLetterKind, id: documentID, body: nil) }
+            for documentID in deadLetters {
+                changeSet.putDocument(kind: Self.deadLetterKind, id: documentID, body: nil)
+            }
         }
         state.withLock { state in
             state.subscriptions[id] = nil

@@ -71,11 +71,13 @@ struct WebhookSink: NotificationSink {
         request.headers.add(name: "X-Portwatch-Webhook", value: subscription.id)
         if let secret = subscription.secret {
             request.headers.add(
-                name: WebhookSignature.headerName, value: WebhookSignature.value(body: notification.message, secret: secret))
+                name: WebhookSignature.headerName,
+                value: WebhookSignature.value(body: notification.message, secret: secret))
         }
         request.body = .bytes(ByteBuffer(bytes: notification.message))
         let timeout = TimeAmount.nanoseconds(
-            policy.requestTimeout.components.seconds * 1_000_000_000 + policy.requestTimeout.components.attoseconds / 1_000_000_000)
+            policy.requestTimeout.components.seconds * 1_000_000_000 + policy.requestTimeout.components.attoseconds
+                / 1_000_000_000)
         let response = try await httpClient.execute(request, timeout: timeout)
         _ = try? await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
