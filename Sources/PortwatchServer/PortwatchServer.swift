@@ -2,6 +2,7 @@ import FaultCorrelation
 import Hummingbird
 import Logging
 import NeutronAPI
+import Notifications
 import PortwatchCore
 import PortwatchStore
 import ServiceLifecycle
@@ -13,6 +14,8 @@ public struct PortwatchServer {
     public let repository: Repository
     public let router: Router<PortwatchRequestContext>
     public let correlation: CorrelationService
+    /// Sinks, webhooks, live stream and outbox retention.
+    public let notifications: NotificationHub
     let logger: Logger
 
     /// Opens the store (creating or migrating its schema) and builds the routes.
@@ -31,17 +34,22 @@ public struct PortwatchServer {
         NeutronAPI(
             repository: repository, identities: IdentityResolver(mode: configuration.identityMode), correlation: correlation
         ).register(on: router)
+        let notifications = try await NotificationHub.make(
+            settings: configuration.notificationSettings, repository: repository, logger: logger)
+        NotificationsAPI(hub: notifications).register(on: router)
         return PortwatchServer(
-            configuration: configuration, repository: repository, router: router, correlation: correlation, logger: logger)
+            configuration: configuration, repository: repository, router: router, correlation: correlation,
+            notifications: notifications, logger: logger)
     }
 
-    /// The services to run, in start order (shut down in reverse: HTTP first, the writer last).
+    /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the writer last).
     public func services() -> [any Service] {
         let application = Application(
             router: NeutronRouter(router),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
-        return [RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation), application]
+        return [RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation)]
+            + notifications.services() + [application]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

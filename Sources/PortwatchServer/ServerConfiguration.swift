@@ -17,6 +17,10 @@ public struct ServerConfiguration: Sendable {
     public var publisherHost = "portwatch"
     /// Flap-damping hold-down per port, in seconds (0 disables damping).
     public var flapHoldDown: Double = 1.0
+    /// Webhook attempts per notification before it is dead-lettered.
+    public var webhookMaxAttempts = 8
+    /// How long delivered outbox records are kept.
+    public var outboxRetention: Duration = .seconds(86_400)
 
     public init() {}
 

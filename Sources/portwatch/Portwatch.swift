@@ -48,6 +48,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Flap-damping hold-down per port in seconds, 0 to disable (PORTWATCH_FLAP_HOLD_DOWN).")
     var flapHoldDown: Double = Double(environment["PORTWATCH_FLAP_HOLD_DOWN"] ?? "") ?? 1.0
 
+    @Option(help: "Webhook attempts per notification before it goes to the dead letters (PORTWATCH_WEBHOOK_MAX_ATTEMPTS).")
+    var webhookMaxAttempts: Int = Int(environment["PORTWATCH_WEBHOOK_MAX_ATTEMPTS"] ?? "") ?? 8
+
+    @Option(help: "How long delivered outbox records are kept, e.g. 24h, 90m, 3600 (PORTWATCH_OUTBOX_RETENTION).")
+    var outboxRetention: String = environment["PORTWATCH_OUTBOX_RETENTION"] ?? "24h"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -68,6 +74,12 @@ struct Serve: AsyncParsableCommand {
         configuration.notify = notify
         configuration.publisherHost = publisherHost
         configuration.flapHoldDown = flapHoldDown
+        guard webhookMaxAttempts >= 1 else { throw ValidationError("--webhook-max-attempts must be at least 1") }
+        configuration.webhookMaxAttempts = webhookMaxAttempts
+        guard let retention = ServerConfiguration.parseDuration(outboxRetention) else {
+            throw ValidationError("--outbox-retention must be a duration such as 24h, 90m or 3600")
+        }
+        configuration.outboxRetention = retention
         let server = try await PortwatchServer.make(configuration: configuration, logger: logger)
         logger.info("listening", metadata: ["address": "\(host):\(port)", "database": "\(database)"])
         try await server.run()

@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import Notifications
+import PortwatchCore
+import PortwatchStore
+
+extension NotificationsAPI {
+    func registerWebhooks(on router: Router<PortwatchRequestContext>) {
+        router.post("/v2.0/portwatch/webhooks") { request, context in
+            let body = try await RequestBody.json(request)
+            let subscription = try WebhookAttributes.create(
+                try RequestBody.resource(body, singular: "webhook"), by: context.identity,
+                startSequence: hub.repository.lastOutboxSequence)
+            try await hub.webhooks.create(subscription)
+            return JSONResponse.make(status: .created, bytes: Self.envelope(subscription))
+        }
+        router.get("/v2.0/portwatch/webhooks") { _, context in
+            var writer = JSONWriter(capacity: 1024)
+            writer.beginObject()
+            writer.key("webhooks")
+            writer.beginArray()
+            for subscription in hub.webhooks.all where Self.isVisible(subscription, to: context.identity) {
+                subscription.render(into: &writer)
+            }
+            writer.endArray()
+            writer.endObject()
+            return JSONResponse.make(bytes: writer.bytes)
+        }
+        router.get("/v2.0/portwatch/webhooks/{id}") { _, context in
+            let subscription = try visibleWebhook(try context.parameters.require("id"), context.identity)
+            return JSONResponse.make(bytes: Self.envelope(subscription))
+        }
+        router.delete("/v2.0/portwatch/webhooks/{id}") { _, context in
+            let subscription = try visibleWebhook(try context.parameters.require("id"), context.identity)
+            guard context.identity.isAdmin || context.identity.isMember else {
+                throw NeutronError.policyNotAuthorized(["delete_webhook"])
+            }
+            guard try await hub.webhooks.delete(subscription.id) else { throw Self.notFound(subscription.id) }
+            return JSONResponse.noContent()
+        }
+        router.get("/v2.0/portwatch/webhooks/{id}/dead-letters") { _, context in
+            let subscription = try visibleWebhook(try context.parameters.require("id"), context.identity)
+            let deadLetters = try await hub.webhooks.deadLetters(of: subscription.id)
+            var writer = JSONWriter(capacity: 256 + deadLetters.count * 2048)
+            writer.beginObject()
+            writer.key("dead_letters")
+            writer.beginArray()
+            for deadLetter in deadLetters { deadLetter.render(into: &writer) }
+            writer.endArray()
+            writer.endObject()
+            return JSONResponse.make(bytes: writer.bytes)
+        }
+    }
+
+    /// The subscription if the caller may see it; 404 otherwise (existence is not disclosed).
+    func visibleWebhook(_ id: String, _ identity: Identity) throws(NeutronError) -> WebhookSubscription {
+        guard let subscription = hub.webhooks.subscription(id), Self.isVisible(subscription, to: identity) else {
+            throw Self.notFound(id)
+        }
+        return subscription
+    }
+
+    static func isVisible(_ subscription: WebhookSubscription, to identity: Identity) -> Bool {
+        identity.isAdmin || (identity.projectID != nil && subscription.ownerProjectID == identity.projectID)
+    }
+
+    static func notFound(_ id: String) -> NeutronError {
+        NeutronError(status: 404, type: "WebhookNotFound", message: "Webhook \(id) could not be found.")
+    }
+
+    static func envelope(_ subscription: WebhookSubscription) -> [UInt8] {
+        var writer = JSONWriter(capacity: 512)
+        writer.beginObject()
+        writer.key("webhook")
+        subscription.render(into: &writer)
+        writer.endObject()
+        return writer.bytes
+    }
+}

@@ -1,0 +1,52 @@
+import AMQP
+import Logging
+import PortwatchCore
+
+/// Publishes outbox records to RabbitMQ exactly as Neutron's notifier does: oslo `messagingv2`
+/// envelope, topic exchange `neutron`, routing key `notifications.info`, persistent JSON messages
+/// (`application/json`, `utf-8`, delivery mode 2, priority 0, empty headers).
+///
+/// A batch counts as delivered only when the broker confirmed every message of it.
+///
+/// ```swift
+/// let sink = try AMQPNotificationSink(url: "amqp://guest:guest@127.0.0.1:5672/", publisherHost: "ctl0",
+///                                     namespace: namespace, logger: logger)
+/// // services: sink.publisherService, OutboxDispatcher(sink: sink, ...)
+/// ```
+public struct AMQPNotificationSink: NotificationSink {
+    public let name: String
+    /// Where the sink publishes.
+    public let options: AMQPSinkOptions
+    /// The publisher; run ``publisherService`` to keep its connection up.
+    public let publisher: AMQPPublisher
+    let formatter: LazyFormatter
+
+    /// The properties kombu gives a JSON message that oslo.messaging publishes.
+    public static let properties = AMQPProperties(
+        contentType: "application/json", contentEncoding: "utf-8", headers: AMQPTable(), deliveryMode: 2, priority: 0)
+
+    /// Creates a sink for `url` (see ``AMQPSinkOptions``).
+    public init(url: String, publisherHost: String, namespace: NotificationNamespace, logger: Logger) throws {
+        let options = try AMQPSinkOptions(url: url)
+        self.options = options
+        name = options.sinkName
+        var logger = logger
+        logger[metadataKey: "sink"] = "\(options.sinkName)"
+        publisher = AMQPPublisher(
+            configuration: options.configuration, declarations: options.declarations, logger: logger)
+        formatter = LazyFormatter(publisherHost: publisherHost, namespace: namespace)
+    }
+
+    public func deliver(_ records: [OutboxRecord]) async throws {
+        let formatter = try await formatter.get()
+        let messages = records.map { record in
+            AMQPMessage(
+                exchange: options.exchange, routingKey: options.routingKey, body: formatter.format(record).body,
+                properties: Self.properties)
+        }
+        try await publisher.publish(messages)
+    }
+
+    /// A service keeping the publisher's connection up (reconnecting with backoff) until shutdown.
+    public var publisherService: AMQPPublisherService { AMQPPublisherService(publisher: publisher) }
+}

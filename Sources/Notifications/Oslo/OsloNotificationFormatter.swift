@@ -1,0 +1,95 @@
+import Foundation
+import PortwatchCore
+
+/// Formats outbox records exactly as Neutron's oslo.messaging notifier does (driver `messagingv2`).
+///
+/// The inner message carries `message_id`, `publisher_id` (`network.<host>`), `event_type`, `priority`
+/// (`INFO`), `payload` (the record's payload as it is), `timestamp` (oslo's `YYYY-MM-DD HH:MM:SS.ffffff`),
+/// `_unique_id` and the `_context_*` keys of neutron-lib's request context, in the order Neutron
+/// writes them, with Python's separators. `message_id` and `_unique_id` are derived from the record's
+/// sequence and the database's namespace, so a redelivered record is byte-for-byte the same message
+/// (and oslo's duplicate check recognises it).
+///
+/// ```swift
+/// let formatter = OsloNotificationFormatter(publisherHost: "ctl0", namespace: namespace)
+/// let notification = formatter.format(record)   // notification.body goes on the bus
+/// ```
+public struct OsloNotificationFormatter: Sendable {
+    /// `network.<host>`.
+    public let publisherID: String
+    /// The per-database namespace the message ids are derived from.
+    public let namespace: UUID
+
+    /// Creates a formatter for notifications published by `network.<publisherHost>`.
+    public init(publisherHost: String, namespace: UUID) {
+        publisherID = "network." + publisherHost
+        self.namespace = namespace
+    }
+
+    /// The message id of the record with `sequence`.
+    public func messageID(sequence: Int64) -> String {
+        DeterministicUUID.make(namespace: namespace, purpose: "message_id", sequence: sequence).uuidString.lowercased()
+    }
+
+    /// Formats one record.
+    public func format(_ record: OutboxRecord) -> OsloNotification {
+        let event = record.event
+        let context = event.context
+        let messageID = messageID(sequence: record.sequence)
+        let uniqueID = DeterministicUUID.hex(
+            DeterministicUUID.make(namespace: namespace, purpose: "_unique_id", sequence: record.sequence))
+        let timestamp = NeutronTimestamp.formatOslo(event.occurredAt)
+        let hasGlobalAccess = context.isAdmin || context.roles.contains("service")
+
+        var writer = JSONWriter(capacity: 1024 + event.payload.count)
+        writer.beginObject()
+        writer.key("message_id"); writer.string(messageID)
+        writer.key("publisher_id"); writer.string(publisherID)
+        writer.key("event_type"); writer.string(event.eventType)
+        writer.key("priority"); writer.string("INFO")
+        writer.key("payload"); writer.raw(event.payload.isEmpty ? Array("{}".utf8) : event.payload)
+        writer.key("timestamp"); writer.string(timestamp)
+        writer.key("_unique_id"); writer.string(uniqueID)
+        writer.key("_context_user"); writer.optionalString(context.userID)
+        writer.key("_context_project_id"); writer.optionalString(context.projectID)
+        writer.key("_context_system_scope"); writer.null()
+        writer.key("_context_project"); writer.optionalString(context.projectID)
+        writer.key("_context_domain"); writer.null()
+        writer.key("_context_user_domain"); writer.null()
+        writer.key("_context_project_domain"); writer.null()
+        writer.key("_context_is_admin"); writer.bool(context.isAdmin)
+        writer.key("_context_read_only"); writer.bool(false)
+        writer.key("_context_show_deleted"); writer.bool(false)
+        writer.key("_context_auth_token"); writer.null()
+        writer.key("_context_request_id"); writer.string(context.requestID)
+        writer.key("_context_global_request_id"); writer.null()
+        writer.key("_context_resource_uuid"); writer.null()
+        writer.key("_context_roles"); writer.strings(context.roles)
+        writer.key("_context_user_identity"); writer.string(Self.userIdentity(context))
+        writer.key("_context_is_admin_project"); writer.bool(true)
+        writer.key("_context_user_id"); writer.optionalString(context.userID)
+        writer.key("_context_timestamp"); writer.string(timestamp)
+        writer.key("_context_project_name"); writer.optionalString(context.projectName)
+        writer.key("_context_user_name"); writer.optionalString(context.userName)
+        writer.key("_context_has_global_access"); writer.bool(hasGlobalAccess)
+        writer.key("_context_can_set_project_id"); writer.bool(hasGlobalAccess)
+        writer.endObject()
+
+        var message: [UInt8] = []
+        message.reserveCapacity(writer.bytes.count + writer.bytes.count / 8)
+        PythonJSON.reformat(writer.bytes, into: &message)
+
+        var body: [UInt8] = []
+        body.reserveCapacity(message.count + message.count / 6 + 48)
+        body.append(contentsOf: #"{"oslo.version": "2.0", "oslo.message": "#.utf8)
+        PythonJSON.appendASCIIString(message, into: &body)
+        body.append(UInt8(ascii: "}"))
+        return OsloNotification(
+            sequence: record.sequence, messageID: messageID, eventType: event.eventType, message: message, body: body)
+    }
+
+    /// oslo.context's `user_identity`: `"user project domain user_domain project_domain"`, `-` for blanks.
+    static func userIdentity(_ context: NotificationContext) -> String {
+        [context.userID, context.projectID, nil, nil, nil].map { $0 ?? "-" }.joined(separator: " ")
+    }
+}

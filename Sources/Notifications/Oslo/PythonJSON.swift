@@ -1,0 +1,116 @@
+/// JSON text as Python's `json.dumps` writes it by default, which is what oslo.messaging and kombu
+/// put on the wire: `", "` and `": "` separators and `ensure_ascii` (every non-ASCII character as
+/// `\uXXXX`, astral ones as surrogate pairs).
+enum PythonJSON {
+    /// Rewrites compact, valid JSON text with Python's separators and ASCII-only strings.
+    ///
+    /// Escapes already in the input are kept as they are.
+    static func reformat(_ compact: some Collection<UInt8>, into output: inout [UInt8]) {
+        var inString = false
+        var escaped = false
+        var pendingScalar: [UInt8] = []
+        var pendingLength = 0
+        for byte in compact {
+            if inString {
+                if !pendingScalar.isEmpty || byte >= 0x80 {
+                    if pendingScalar.isEmpty { pendingLength = Self.sequenceLength(byte) }
+                    pendingScalar.append(byte)
+                    if pendingScalar.count == pendingLength {
+                        appendEscapedScalar(pendingScalar, into: &output)
+                        pendingScalar.removeAll(keepingCapacity: true)
+                    }
+                    continue
+                }
+                output.append(byte)
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                output.append(byte)
+            case UInt8(ascii: ","):
+                output.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")])
+            case UInt8(ascii: ":"):
+                output.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+                continue
+            default:
+                output.append(byte)
+            }
+        }
+    }
+
+    /// Appends `text` as a JSON string literal, escaped as Python does (`ensure_ascii=True`).
+    static func appendString(_ text: some StringProtocol, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: output.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x20..<0x7F: output.append(UInt8(scalar.value))
+            default: appendUnicodeEscape(scalar.value, into: &output)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends ASCII bytes as a JSON string literal (the inner message of the oslo envelope).
+    static func appendASCIIString(_ ascii: [UInt8], into output: inout [UInt8]) {
+        output.reserveCapacity(output.count + ascii.count + ascii.count / 8 + 2)
+        output.append(UInt8(ascii: "\""))
+        for byte in ascii {
+            switch byte {
+            case 0x22: output.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private static func sequenceLength(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0xF0...: 4
+        case 0xE0...: 3
+        case 0xC0...: 2
+        default: 1
+        }
+    }
+
+    private static func appendEscapedScalar(_ bytes: [UInt8], into output: inout [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        for scalar in text.unicodeScalars { appendUnicodeEscape(scalar.value, into: &output) }
+    }
+
+    private static func appendUnicodeEscape(_ value: UInt32, into output: inout [UInt8]) {
+        if value > 0xFFFF {
+            let offset = value - 0x10000
+            appendUnit(UInt16(0xD800 + (offset >> 10)), into: &output)
+            appendUnit(UInt16(0xDC00 + (offset & 0x3FF)), into: &output)
+        } else {
+            appendUnit(UInt16(value), into: &output)
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func appendUnit(_ unit: UInt16, into output: inout [UInt8]) {
+        output.append(contentsOf: [
+            UInt8(ascii: "\\"), UInt8(ascii: "u"),
+            hexDigits[Int(unit >> 12 & 0xF)], hexDigits[Int(unit >> 8 & 0xF)],
+            hexDigits[Int(unit >> 4 & 0xF)], hexDigits[Int(unit & 0xF)],
+        ])
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import PortwatchCore
+
+/// A webhook: where to POST notifications, which ones, and how to sign them.
+public struct WebhookSubscription: Sendable, Hashable {
+    /// UUID.
+    public var id: String
+    /// `http://` or `https://` URL receiving the POSTs.
+    public var url: String
+    /// Event-type patterns (``EventTypePattern``); a record matching any of them is delivered.
+    public var eventTypes: [String]
+    /// Only events of this project; nil for every project (admins only).
+    public var projectID: String?
+    /// The project that created the subscription (who may see and delete it).
+    public var ownerProjectID: String?
+    /// HMAC-SHA256 key for `X-Portwatch-Signature`; never shown by the API.
+    public var secret: String?
+    /// Attempts per notification before it goes to the dead letters; nil for the server default.
+    public var maxAttempts: Int?
+    /// Only records after this outbox sequence are delivered (those committed after creation).
+    public var startSequence: Int64
+    public var createdAt: Date
+
+    public init(
+        id: String = UUID().uuidString.lowercased(), url: String, eventTypes: [String], projectID: String?,
+        ownerProjectID: String?, secret: String?, maxAttempts: Int? = nil, startSequence: Int64,
+        createdAt: Date = Date()
+    ) {
+        self.id = id
+        self.url = url
+        self.eventTypes = eventTypes
+        self.projectID = projectID
+        self.ownerProjectID = ownerProjectID
+        self.secret = secret
+        self.maxAttempts = maxAttempts
+        self.startSequence = startSequence
+        self.createdAt = createdAt
+    }
+
+    /// Whether `event` is one this subscriber asked for.
+    public func matches(_ event: OutboxEvent) -> Bool {
+        if let projectID, event.projectID != projectID { return false }
+        return eventTypes.contains { EventTypePattern($0).matches(event.eventType) }
+    }
+
+    /// The cursor name of the subscriber's delivery.
+    public var sinkName: String { "webhook:" + id }
+}
