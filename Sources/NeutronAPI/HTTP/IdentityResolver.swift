@@ -40,8 +40,8 @@ public struct IdentityResolver: Sendable {
             return .noauth(requestID: requestID)
         }
         guard let user, !user.isEmpty else { return nil }
-        let roles = Set(
-            (rolesHeader ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let roles = (rolesHeader ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
         return Identity(
             userID: user, projectID: project, roles: roles, requestID: requestID,
             userName: headers[Self.userName], projectName: headers[Self.projectName])

@@ -45,7 +45,7 @@ public struct NotificationContext: Sendable, Hashable, Codable {
     public init(_ identity: Identity) {
         userID = identity.userID
         projectID = identity.projectID
-        roles = identity.roles.sorted()
+        roles = identity.roleList
         requestID = identity.requestID
         isAdmin = identity.isAdmin
         userName = identity.userName

@@ -3,18 +3,22 @@ public struct Identity: Sendable, Hashable {
     public var userID: String?
     public var projectID: String?
     public var roles: Set<String>
+    /// The roles in the order keystone listed them (notifications report them in that order).
+    public var roleList: [String]
     public var userName: String?
     public var projectName: String?
     /// The `x-openstack-request-id` of the request, `req-<uuid>`.
     public var requestID: String
 
     public init(
-        userID: String?, projectID: String?, roles: Set<String>, requestID: String,
+        userID: String?, projectID: String?, roles: [String], requestID: String,
         userName: String? = nil, projectName: String? = nil
     ) {
         self.userID = userID
         self.projectID = projectID
-        self.roles = roles
+        self.roles = Set(roles)
+        var seen = Set<String>()
+        self.roleList = roles.filter { seen.insert($0).inserted }
         self.requestID = requestID
         self.userName = userName
         self.projectName = projectName
