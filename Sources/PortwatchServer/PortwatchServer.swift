@@ -78,7 +78,11 @@ struct RepositoryWriterService: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await repository.runWriter()
+            await withDiscardingTaskGroup { group in
+                group.addTask { await repository.runCheckpoints() }
+                await repository.runWriter()
+                group.cancelAll()
+            }
         }
     }
 }

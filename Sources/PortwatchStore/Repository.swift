@@ -129,6 +129,19 @@ public final class Repository: Sendable {
         return result as! T
     }
 
+    /// Checkpoints the store every `interval` until cancelled (SQLite's WAL stays small without
+    /// stalling commits).
+    public func runCheckpoints(every interval: Duration = .milliseconds(500)) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            do {
+                try await backend.checkpoint()
+            } catch {
+                logger.warning("checkpoint failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
     /// The writer loop: run it as a service until cancelled; queued writes are finished first.
     public func runWriter() async {
         while true {

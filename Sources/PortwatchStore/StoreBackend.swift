@@ -25,6 +25,12 @@ public protocol StoreBackend: Sendable {
     func documents(ofKind kind: String) async throws -> [StoredDocument]
     /// Audit entries of one subject (a port id), newest last, at most `limit`.
     func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry]
+    /// Housekeeping that must stay off the commit path (SQLite: WAL checkpoints). Called periodically.
+    func checkpoint() async throws
+}
+
+extension StoreBackend {
+    public func checkpoint() async throws {}
 }
 
 /// The state loaded at start-up.

@@ -99,3 +99,23 @@ struct RepositoryTests {
         #expect(Set(reloaded.networks.map(\.name)) == ["first", "third"])
     }
 }
+
+/// Checkpoints run outside commits: the WAL holds the commits until ``SQLiteStore/checkpoint()``
+/// copies them into the database file.
+struct SQLiteCheckpointTests {
+    @Test func commitsStayInTheWALUntilCheckpointed() async throws {
+        let path = RepositoryTests.path()
+        let store = try SQLiteStore(path: path, synchronous: .normal)
+        let repository = try await Repository(backend: store, logger: Logger(label: "test"))
+        let writer = Task { await repository.runWriter() }
+        defer { writer.cancel() }
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        for index in 0..<300 { _ = try await RepositoryTests.createNetwork(repository, name: "n\(index)") }
+        let uncheckpointed = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(uncheckpointed == before, "no automatic checkpoint inside commits")
+        try await store.checkpoint()
+        let after = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        #expect(after > before, "the checkpoint moved the commits into the database file")
+        #expect(try await SQLiteStore(path: path).loadSnapshot().networks.count == 300)
+    }
+}

@@ -16,15 +16,29 @@ public final class SQLiteStore: StoreBackend {
     }
 
     private let pool: DatabasePool
+    /// A connection of its own for WAL checkpoints, so they never run inside a commit.
+    private let checkpointer: DatabaseQueue
 
     /// Opens (creating if needed) the database at `path`.
+    ///
+    /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold and stalls
+    /// it for tens of milliseconds; it is turned off here and ``checkpoint()`` runs PASSIVE
+    /// checkpoints (which never block writers) from a separate connection instead.
     public init(path: String, synchronous: Synchronous = .full) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
+        checkpointer = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    public func checkpoint() async throws {
+        try await checkpointer.writeWithoutTransaction { db in
+            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+        }
     }
 
     public func migrate() async throws {
