@@ -115,7 +115,7 @@ extension NeutronAPI {
     /// topology as a whole, so the engine re-evaluates the ports it concerns.
     func registerTopologyCollection<Item: Codable & Sendable>(
         on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService, plural: String, singular: String,
-        list: KeyPath<TopologyDocument, [Item]> & Sendable, id: @escaping @Sendable (Item) -> String,
+        list: any KeyPath<TopologyDocument, [Item]> & Sendable, id: @escaping @Sendable (Item) -> String,
         remove: @escaping @Sendable (inout TopologyDocument, String) -> Void,
         add: @escaping @Sendable (inout TopologyDocument, Item) -> Void
     ) {
