@@ -128,7 +128,8 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
                     severity: state == .down ? .critical : .info, reason: detail))
         }
         let path = change.path
-        if let (position, connector) = path.last("node-connector") {
+        if let found = path.last("node-connector") {
+            let (position, connector) = found
             guard let connectorID = connector.keys["id"] ?? change.data?.firstDescendant(named: "id")?.text else {
                 return ignore(change.pathText, "the node connector has no id")
             }
@@ -161,7 +162,8 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
                 return ignore(connectorID, "switch \(switchID) has no port \(name ?? number)")
             }
             emit(.switchPort(portID), state, detail)
-        } else if let (position, node) = path.last("node"), path.nodes.contains(where: { $0.name == "nodes" }) {
+        } else if let found = path.last("node"), path.nodes.contains(where: { $0.name == "nodes" }) {
+            let (position, node) = found
             guard let nodeID = node.keys["id"] else { return ignore(change.pathText, "the node has no id") }
             guard position == path.nodes.count - 1, change.operation == "deleted" || change.operation == "created" else {
                 return ignore(nodeID, "only a node's creation or deletion says whether the switch is connected")
@@ -171,7 +173,7 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
             }
             let state: FaultState = change.operation == "deleted" ? .down : .up
             emit(.switch(switchID), state, "node \(nodeID) \(change.operation)")
-        } else if let (_, link) = path.last("link"), path.nodes.contains(where: { $0.name == "network-topology" }) {
+        } else if let link = path.last("link")?.node, path.nodes.contains(where: { $0.name == "network-topology" }) {
             guard let linkKey = link.keys["link-id"] ?? change.data?.firstDescendant(named: "link-id")?.text else {
                 return ignore(change.pathText, "the link has no link-id")
             }

@@ -1,4 +1,5 @@
 import Foundation
+import PortwatchCore
 
 /// Reads the timestamps the foreign formats carry.
 ///
