@@ -5,16 +5,19 @@ import Testing
 
 struct AlertmanagerAdapterTests {
     func decode(_ text: String, options: AlertmanagerAdapter.Options = .init()) throws -> DecodedEvents {
-        try AlertmanagerAdapter(options: options).decode(TestFabric.json(text), topology: TestFabric.topology, now: TestFabric.now)
+        try AlertmanagerAdapter(options: options).decode(
+            TestFabric.json(text), topology: TestFabric.topology, now: TestFabric.now)
     }
 
     /// A webhook with one alert per `(status, labels)`, `startsAt` 10:00 and `endsAt` 10:05 when resolved.
     func webhook(_ alerts: [(String, String)], extra: String = "") -> String {
         let items = alerts.enumerated().map { index, alert in
             let endsAt = alert.0 == "resolved" ? "2024-05-01T10:05:00.5Z" : "0001-01-01T00:00:00Z"
-            return #"{"status": "\#(alert.0)", "labels": \#(alert.1), "annotations": {}, "startsAt": "2024-05-01T10:00:00Z", "endsAt": "\#(endsAt)", "fingerprint": "f\#(index)"}"#
+            return
+                #"{"status": "\#(alert.0)", "labels": \#(alert.1), "annotations": {}, "startsAt": "2024-05-01T10:00:00Z", "endsAt": "\#(endsAt)", "fingerprint": "f\#(index)"}"#
         }
-        return #"{"version": "4", "status": "firing", "receiver": "portwatch", "alerts": [\#(items.joined(separator: ","))]\#(extra)}"#
+        return
+            #"{"version": "4", "status": "firing", "receiver": "portwatch", "alerts": [\#(items.joined(separator: ","))]\#(extra)}"#
     }
 
     /// The webhook sample of doctor-sdn.md §4.1, byte for byte (snmp_exporter-style labels).
@@ -34,16 +37,20 @@ struct AlertmanagerAdapterTests {
     @Test func documentedSampleMapsToTheSwitchPort() throws {
         let decoded = try decode(Self.documentedSample)
         #expect(decoded.ignored.isEmpty)
-        #expect(decoded.events == [
-            FaultEvent(
-                resource: .switchPort("sw-17:Ethernet12"), state: .down, time: Date(timeIntervalSince1970: 1_714_557_600),
-                source: "alertmanager:port-status/SwitchPortDown", severity: .critical, correlationID: "1a30ba71cca2921f",
-                reason: "SwitchPortDown: ifOperStatus down")
-        ])
+        #expect(
+            decoded.events == [
+                FaultEvent(
+                    resource: .switchPort("sw-17:Ethernet12"), state: .down,
+                    time: Date(timeIntervalSince1970: 1_714_557_600),
+                    source: "alertmanager:port-status/SwitchPortDown", severity: .critical,
+                    correlationID: "1a30ba71cca2921f",
+                    reason: "SwitchPortDown: ifOperStatus down")
+            ])
     }
 
     @Test func resolvedAlertsClearAtTheirEndTime() throws {
-        let decoded = try decode(webhook([("resolved", #"{"alertname": "LeafDown", "switch": "leaf-a3", "severity": "warning"}"#)]))
+        let decoded = try decode(
+            webhook([("resolved", #"{"alertname": "LeafDown", "switch": "leaf-a3", "severity": "warning"}"#)]))
         let event = try #require(decoded.events.first)
         #expect(event.resource == .switch("leaf-a3"))
         #expect(event.state == .up)
@@ -62,7 +69,8 @@ struct AlertmanagerAdapterTests {
     }
 
     @Test func aResolvedAlertWithoutEndTimeUsesNow() throws {
-        let text = #"{"receiver": "r", "status": "resolved", "alerts": [{"labels": {"switch": "leaf-a1"}, "startsAt": "2024-05-01T10:00:00Z", "endsAt": "0001-01-01T00:00:00Z"}]}"#
+        let text =
+            #"{"receiver": "r", "status": "resolved", "alerts": [{"labels": {"switch": "leaf-a1"}, "startsAt": "2024-05-01T10:00:00Z", "endsAt": "0001-01-01T00:00:00Z"}]}"#
         #expect(try decode(text).events.first?.time == TestFabric.now)
     }
 
@@ -100,14 +108,15 @@ struct AlertmanagerAdapterTests {
                 ("firing", #"{"alertname": "LeafDown", "switch": "leaf-a2"}"#),
             ]))
         #expect(decoded.events.map(\.resource) == [.switch("leaf-a2")])
-        #expect(decoded.ignored.map(\.reason) == [
-            "no label names a physical resource",
-            "switch leaf-z9 is not in the topology",
-            "switch leaf-a1 has no port Ethernet99",
-            "host compute-a9:9100 is not in the topology",
-            "link nope is not in the topology",
-            "status pending is neither firing nor resolved",
-        ])
+        #expect(
+            decoded.ignored.map(\.reason) == [
+                "no label names a physical resource",
+                "switch leaf-z9 is not in the topology",
+                "switch leaf-a1 has no port Ethernet99",
+                "host compute-a9:9100 is not in the topology",
+                "link nope is not in the topology",
+                "status pending is neither firing nor resolved",
+            ])
         #expect(decoded.ignored.map(\.index) == [0, 1, 2, 3, 4, 5])
         #expect(decoded.ignored.first?.item == "alert NodeCPUHigh (fingerprint f0)")
     }
@@ -131,7 +140,8 @@ struct AlertmanagerAdapterTests {
 
     @Test func customLabelNames() throws {
         let labels = AlertLabelMapping(switchLabels: ["tor"], switchPortNameLabels: ["ifname"])
-        let decoded = try decode(webhook([("firing", #"{"tor": "leaf-a1", "ifname": "Ethernet5"}"#)]), options: .init(labels: labels))
+        let decoded = try decode(
+            webhook([("firing", #"{"tor": "leaf-a1", "ifname": "Ethernet5"}"#)]), options: .init(labels: labels))
         #expect(decoded.events.map(\.resource) == [.switchPort("leaf-a1:Ethernet5")])
     }
 
@@ -150,7 +160,11 @@ struct AlertmanagerAdapterTests {
         #expect(code(#"{"receiver": "r"}"#) == .missingField)
         #expect(code(#"{"alerts": {}}"#) == .invalidValue)
         #expect(code(#"{"alerts": ["x"]}"#) == .unexpectedShape)
-        #expect(code(#"{"alerts": [{"status": "firing", "labels": [], "startsAt": "2024-05-01T10:00:00Z"}]}"#) == .invalidValue)
-        #expect(code(#"{"alerts": [{"status": "firing", "labels": {"switch": "leaf-a1"}, "startsAt": "soon"}]}"#) == .invalidValue)
+        #expect(
+            code(#"{"alerts": [{"status": "firing", "labels": [], "startsAt": "2024-05-01T10:00:00Z"}]}"#)
+                == .invalidValue)
+        #expect(
+            code(#"{"alerts": [{"status": "firing", "labels": {"switch": "leaf-a1"}, "startsAt": "soon"}]}"#)
+                == .invalidValue)
     }
 }

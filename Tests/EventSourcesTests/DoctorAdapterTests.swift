@@ -44,7 +44,8 @@ struct DoctorAdapterTests {
     }
 
     @Test func everyEnvelopeGivesTheSameEvent() throws {
-        let event = #"{"time": "2024-05-01T10:00:00Z", "type": "compute.host.down", "details": {"hostname": "compute-a3", "status": "down"}}"#
+        let event =
+            #"{"time": "2024-05-01T10:00:00Z", "type": "compute.host.down", "details": {"hostname": "compute-a3", "status": "down"}}"#
         let shapes = ["[\(event)]", event, #"{"event": \#(event)}"#, #"{"events": [\#(event)]}"#]
         let decoded = try shapes.map { try decode($0).events }
         #expect(decoded.allSatisfy { $0 == decoded[0] })
@@ -80,11 +81,15 @@ struct DoctorAdapterTests {
 
     @Test func otherEventTypesAreIgnoredWithTheirReason() throws {
         let decoded = try decode(
-            #"[{"time": "2024-05-01T10:00:00Z", "type": "compute.host.cpu.high", "details": {"hostname": "compute-a1", "status": "down"}}]"#)
+            #"[{"time": "2024-05-01T10:00:00Z", "type": "compute.host.cpu.high", "details": {"hostname": "compute-a1", "status": "down"}}]"#
+        )
         #expect(decoded.events.isEmpty)
-        #expect(decoded.ignored == [
-            IgnoredSourceItem(index: 0, item: "compute.host.cpu.high compute-a1", reason: "event type compute.host.cpu.high is not a data-plane fault")
-        ])
+        #expect(
+            decoded.ignored == [
+                IgnoredSourceItem(
+                    index: 0, item: "compute.host.cpu.high compute-a1",
+                    reason: "event type compute.host.cpu.high is not a data-plane fault")
+            ])
     }
 
     @Test func maintenanceEventsAreReportedApart() throws {
@@ -110,11 +115,16 @@ struct DoctorAdapterTests {
         #expect(decodeError(#"[42]"#)?.code == .unexpectedShape)
         #expect(decodeError(#"[{"time": "2024-05-01T10:00:00Z"}]"#)?.code == .missingField)
         #expect(decodeError(#"[{"type": "compute.host.down", "details": {"hostname": "h"}}]"#)?.code == .missingField)
-        let badTime = decodeError(#"[{"time": "yesterday", "type": "compute.host.down", "details": {"hostname": "h"}}]"#)
+        let badTime = decodeError(
+            #"[{"time": "yesterday", "type": "compute.host.down", "details": {"hostname": "h"}}]"#)
         #expect(badTime?.code == .invalidValue)
         #expect(badTime?.message == "event 0 has time 'yesterday', which is not an ISO 8601 date-time")
-        #expect(decodeError(#"[{"time": "2024-05-01T10:00:00Z", "type": "compute.host.down", "details": {}}]"#)?.code == .missingField)
-        #expect(decodeError(#"[{"time": "2024-05-01T10:00:00Z", "type": "compute.host.down", "details": "h"}]"#)?.code == .invalidValue)
+        #expect(
+            decodeError(#"[{"time": "2024-05-01T10:00:00Z", "type": "compute.host.down", "details": {}}]"#)?.code
+                == .missingField)
+        #expect(
+            decodeError(#"[{"time": "2024-05-01T10:00:00Z", "type": "compute.host.down", "details": "h"}]"#)?.code
+                == .invalidValue)
         #expect(decodeError(#"{"events": {"type": "x"}}"#)?.code == .unexpectedShape)
     }
 

@@ -44,7 +44,8 @@ struct ONOSAdapterTests {
         #expect(decoded.events.map(\.resource) == [.switchPort("leaf-a3:Ethernet5"), .switchPort("leaf-a3:Ethernet1")])
         #expect(decoded.events.map(\.state) == [.down, .up])
         #expect(decoded.events.first?.time == Date(timeIntervalSince1970: 1_714_557_600))
-        #expect(decoded.ignored.map(\.reason) == ["switch leaf-a1 has no port 49"], "no template: numbers are not guessed")
+        #expect(
+            decoded.ignored.map(\.reason) == ["switch leaf-a1 has no port 49"], "no template: numbers are not guessed")
     }
 
     @Test func deviceEventsMapToTheSwitch() throws {
@@ -59,10 +60,14 @@ struct ONOSAdapterTests {
               {"type": "DEVICE_ADDED", "device": {"id": "of:00000000000000ff"}}
             ]}
             """#)
-        #expect(decoded.events.map(\.resource) == [.switch("leaf-a3"), .switch("spine-a1"), .switch("spine-a2"), .switch("leaf-a3")])
+        #expect(
+            decoded.events.map(\.resource) == [
+                .switch("leaf-a3"), .switch("spine-a1"), .switch("spine-a2"), .switch("leaf-a3"),
+            ])
         #expect(decoded.events.map(\.state) == [.down, .down, .up, .up])
         #expect(decoded.ignored.map(\.index) == [1, 5])
-        #expect(decoded.ignored.first?.reason == "the event carries no 'available'; ONOS requires re-querying the device")
+        #expect(
+            decoded.ignored.first?.reason == "the event carries no 'available'; ONOS requires re-querying the device")
     }
 
     @Test func linkEventsMapToTheTopologyLinkInEitherDirection() throws {
@@ -81,7 +86,10 @@ struct ONOSAdapterTests {
         let uplink2 = PhysicalResourceRef.link("leaf-a3:Ethernet50--spine-a2:Ethernet3")
         #expect(decoded.events.map(\.resource) == [uplink1, uplink1, uplink2])
         #expect(decoded.events.map(\.state) == [.down, .down, .up])
-        #expect(decoded.ignored.map(\.reason) == ["the topology has no link between leaf-a1:Ethernet49 and spine-a1:Ethernet1"])
+        #expect(
+            decoded.ignored.map(\.reason) == [
+                "the topology has no link between leaf-a1:Ethernet49 and spine-a1:Ethernet1"
+            ])
     }
 
     @Test func otherEventTypesAreIgnored() throws {

@@ -8,9 +8,12 @@ struct OpenDaylightAdapterTests {
     /// leaf-a3's datapath id in decimal (its chassis MAC 52:54:00:0a:00:03).
     static let leafA3 = "openflow:90520731385859"
     static let spineA1 = "openflow:90520731385873"
-    static let inventory = "/opendaylight-inventory:nodes/opendaylight-inventory:node[opendaylight-inventory:id='\(leafA3)']"
+    static let inventory =
+        "/opendaylight-inventory:nodes/opendaylight-inventory:node[opendaylight-inventory:id='\(leafA3)']"
 
-    func decode(_ text: String, adapter: OpenDaylightAdapter = OpenDaylightAdapter(matcher: Self.matcher)) throws -> DecodedEvents {
+    func decode(_ text: String, adapter: OpenDaylightAdapter = OpenDaylightAdapter(matcher: Self.matcher)) throws
+        -> DecodedEvents
+    {
         try adapter.decode(TestFabric.json(text), topology: TestFabric.topology, now: TestFabric.now)
     }
 
@@ -25,7 +28,8 @@ struct OpenDaylightAdapterTests {
     }
 
     func connectorPath(_ port: Int, _ tail: String = "") -> String {
-        Self.inventory + "/opendaylight-inventory:node-connector[opendaylight-inventory:id='\(Self.leafA3):\(port)']" + tail
+        Self.inventory + "/opendaylight-inventory:node-connector[opendaylight-inventory:id='\(Self.leafA3):\(port)']"
+            + tail
     }
 
     /// networking-odl's test notification (doctor-sdn.md §3.2), byte for byte: a Neutron port status.
@@ -77,7 +81,8 @@ struct OpenDaylightAdapterTests {
     @Test func configurationAloneCannotClearALinkDown() throws {
         let decoded = try decode(
             notification(
-                #"[{"path": "\#(connectorPath(1, "/flow-node-inventory:configuration"))", "data": {"configuration": ""}, "operation": "updated"}]"#))
+                #"[{"path": "\#(connectorPath(1, "/flow-node-inventory:configuration"))", "data": {"configuration": ""}, "operation": "updated"}]"#
+            ))
         #expect(decoded.events.isEmpty)
         #expect(decoded.ignored.map(\.reason) == ["the change carries no state/link-down and no PORT-DOWN"])
     }
@@ -90,7 +95,8 @@ struct OpenDaylightAdapterTests {
              "flow-node-inventory:configuration":"",
              "flow-node-inventory:state":{"link-down":true,"blocked":false,"live":false}}
             """#
-        let matcher = OpenFlowDeviceMatcher(deviceSwitchIDs: ["openflow:1": "leaf-a1"], portNameTemplates: ["Ethernet{n}"])
+        let matcher = OpenFlowDeviceMatcher(
+            deviceSwitchIDs: ["openflow:1": "leaf-a1"], portNameTemplates: ["Ethernet{n}"])
         let decoded = try decode(text, adapter: OpenDaylightAdapter(matcher: matcher))
         #expect(decoded.events.map(\.resource) == [.switchPort("leaf-a1:Ethernet2")])
         #expect(decoded.events.map(\.state) == [.down])
@@ -107,14 +113,18 @@ struct OpenDaylightAdapterTests {
                  {"path": "\#(Self.inventory)/flow-node-inventory:description", "operation": "updated"},
                  {"path": "\#(Self.inventory.replacingOccurrences(of: Self.leafA3, with: "openflow:77"))", "operation": "deleted"}]
                 """#))
-        #expect(decoded.events.map(\.resource) == [.switch("leaf-a3"), .switch("spine-a1"), .switchPort("leaf-a3:Ethernet5")])
+        #expect(
+            decoded.events.map(\.resource) == [
+                .switch("leaf-a3"), .switch("spine-a1"), .switchPort("leaf-a3:Ethernet5"),
+            ])
         #expect(decoded.events.map(\.state) == [.down, .up, .down])
         #expect(decoded.ignored.map(\.index) == [3, 4])
         #expect(decoded.ignored.last?.reason == "node openflow:77 matches no switch of the topology")
     }
 
     @Test func topologyLinksAreFoundByTheirTerminationPoints() throws {
-        let topology = "/network-topology:network-topology/network-topology:topology[network-topology:topology-id='flow:1']"
+        let topology =
+            "/network-topology:network-topology/network-topology:topology[network-topology:topology-id='flow:1']"
         let decoded = try decode(
             notification(
                 #"""
@@ -128,9 +138,10 @@ struct OpenDaylightAdapterTests {
         let uplink = PhysicalResourceRef.link("leaf-a3:Ethernet49--spine-a1:Ethernet3")
         #expect(decoded.events.map(\.resource) == [uplink, uplink])
         #expect(decoded.events.map(\.state) == [.down, .up])
-        #expect(decoded.ignored.map(\.reason) == [
-            "switch port leaf-a3:Ethernet2 has 0 links in the topology and the change names no dest-tp"
-        ])
+        #expect(
+            decoded.ignored.map(\.reason) == [
+                "switch port leaf-a3:Ethernet2 has 0 links in the topology and the change names no dest-tp"
+            ])
     }
 
     @Test func malformedNotificationsAreErrors() {

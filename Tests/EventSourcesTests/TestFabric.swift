@@ -17,7 +17,8 @@ enum TestFabric {
                 id: "spine-a\(n)", name: "spine-a\(n)", mac: "52:54:00:0a:00:1\(n)", role: .spine,
                 ports: ["Ethernet1", "Ethernet2", "Ethernet3"].map { SwitchPort(name: $0) })
         }
-        let tor = PhysicalSwitch(id: "sw-17", name: "tor-1", mac: "aa:bb:cc:00:00:01", ports: [SwitchPort(name: "Ethernet12")])
+        let tor = PhysicalSwitch(
+            id: "sw-17", name: "tor-1", mac: "aa:bb:cc:00:00:01", ports: [SwitchPort(name: "Ethernet12")])
         let document = TopologyDocument(
             switches: [spine(1), spine(2), leaf(1), leaf(2), leaf(3), tor],
             hosts: [
@@ -28,13 +29,21 @@ enum TestFabric {
                 PhysicalHost(id: "compute-a3", nics: [HostNIC(name: "eth0")], physnetMappings: ["physnet1": "eth0"]),
             ],
             links: [
-                PhysicalLink(a: .switchPort(switchID: "leaf-a1", port: "Ethernet1"), b: .hostNIC(hostID: "compute-a1", nic: "eth0")),
-                PhysicalLink(a: .switchPort(switchID: "leaf-a2", port: "Ethernet1"), b: .hostNIC(hostID: "compute-a1", nic: "eth1")),
-                PhysicalLink(a: .switchPort(switchID: "leaf-a3", port: "Ethernet1"), b: .hostNIC(hostID: "compute-a3", nic: "eth0")),
                 PhysicalLink(
-                    a: .switchPort(switchID: "leaf-a3", port: "Ethernet49"), b: .switchPort(switchID: "spine-a1", port: "Ethernet3")),
+                    a: .switchPort(switchID: "leaf-a1", port: "Ethernet1"),
+                    b: .hostNIC(hostID: "compute-a1", nic: "eth0")),
                 PhysicalLink(
-                    a: .switchPort(switchID: "leaf-a3", port: "Ethernet50"), b: .switchPort(switchID: "spine-a2", port: "Ethernet3")),
+                    a: .switchPort(switchID: "leaf-a2", port: "Ethernet1"),
+                    b: .hostNIC(hostID: "compute-a1", nic: "eth1")),
+                PhysicalLink(
+                    a: .switchPort(switchID: "leaf-a3", port: "Ethernet1"),
+                    b: .hostNIC(hostID: "compute-a3", nic: "eth0")),
+                PhysicalLink(
+                    a: .switchPort(switchID: "leaf-a3", port: "Ethernet49"),
+                    b: .switchPort(switchID: "spine-a1", port: "Ethernet3")),
+                PhysicalLink(
+                    a: .switchPort(switchID: "leaf-a3", port: "Ethernet50"),
+                    b: .switchPort(switchID: "spine-a2", port: "Ethernet3")),
             ])
         return try! Topology(document)
     }()

@@ -8,7 +8,9 @@ import Testing
 /// bonds across leaf-a1 and leaf-a2, and bare-metal nodes hang off leaf-a4.
 struct EventSourcesAPITests {
     /// An Alertmanager webhook with one alert.
-    static func webhook(_ status: String, labels: String, fingerprint: String = "4f2a9c31d0e8b7a6", extraAlerts: String = "") -> String {
+    static func webhook(
+        _ status: String, labels: String, fingerprint: String = "4f2a9c31d0e8b7a6", extraAlerts: String = ""
+    ) -> String {
         #"""
         {"version": "4", "groupKey": "{}:{alertname=\"LeafDown\"}", "truncatedAlerts": 0, "status": "\#(status)",
          "receiver": "portwatch", "groupLabels": {"alertname": "LeafDown"}, "commonLabels": {}, "commonAnnotations": {},
@@ -32,10 +34,13 @@ struct EventSourcesAPITests {
     @Test func alertmanagerLeafAlertTakesTheSingleHomedPortDownAndItsResolutionBack() async throws {
         try await APIHarness.run { api in
             let (_, dual, single) = try await DataPlaneAPITests.ports(api)
-            let unrelated = #", {"status": "firing", "labels": {"alertname": "NodeCPUHigh", "instance": "compute-a1:9100"}, "startsAt": "2026-11-26T10:00:00Z", "fingerprint": "77"}"#
+            let unrelated =
+                #", {"status": "firing", "labels": {"alertname": "NodeCPUHigh", "instance": "compute-a1:9100"}, "startsAt": "2026-11-26T10:00:00Z", "fingerprint": "77"}"#
             var reply = try await api.call(
                 .post, "/v2.0/data-plane-events/alertmanager",
-                Self.webhook("firing", labels: #"{"alertname": "LeafDown", "switch": "leaf-a3", "severity": "critical"}"#, extraAlerts: unrelated))
+                Self.webhook(
+                    "firing", labels: #"{"alertname": "LeafDown", "switch": "leaf-a3", "severity": "critical"}"#,
+                    extraAlerts: unrelated))
             #expect(reply.status == 200, "\(reply.raw)")
             #expect(reply.json["changed_ports"] as? Int == 1)
             let events = reply.json["events"] as? [[String: Any]] ?? []
@@ -53,7 +58,8 @@ struct EventSourcesAPITests {
             #expect(fault?["reason"] as? String == "LeafDown: leaf unreachable")
 
             reply = try await api.call(
-                .post, "/v2.0/data-plane-events/alertmanager", Self.webhook("resolved", labels: #"{"alertname": "LeafDown", "switch": "leaf-a3"}"#))
+                .post, "/v2.0/data-plane-events/alertmanager",
+                Self.webhook("resolved", labels: #"{"alertname": "LeafDown", "switch": "leaf-a3"}"#))
             #expect(reply.status == 200)
             #expect(try await api.dataPlaneStatus(single) == "ACTIVE")
         }
@@ -63,10 +69,13 @@ struct EventSourcesAPITests {
         try await APIHarness.run { api in
             let (_, _, single) = try await DataPlaneAPITests.ports(api)
             let reply = try await api.call(
-                .post, "/v2.0/data-plane-events/alertmanager", Self.webhook("firing", labels: #"{"alertname": "LeafDown", "switch": "leaf-zz"}"#))
+                .post, "/v2.0/data-plane-events/alertmanager",
+                Self.webhook("firing", labels: #"{"alertname": "LeafDown", "switch": "leaf-zz"}"#))
             #expect(reply.status == 200, "Alertmanager would drop the whole group on a 4xx")
             #expect((reply.json["events"] as? [Any])?.isEmpty == true)
-            #expect((reply.json["ignored"] as? [[String: Any]])?.first?["reason"] as? String == "switch leaf-zz is not in the topology")
+            #expect(
+                (reply.json["ignored"] as? [[String: Any]])?.first?["reason"] as? String
+                    == "switch leaf-zz is not in the topology")
             #expect(try await api.dataPlaneStatus(single) == nil)
         }
     }
@@ -74,7 +83,8 @@ struct EventSourcesAPITests {
     @Test func doctorHostDownTakesItsPortsDownAndStatusUpBack() async throws {
         try await APIHarness.run { api in
             let (_, dual, single) = try await DataPlaneAPITests.ports(api)
-            var reply = try await api.call(.put, "/v2.0/data-plane-events/doctor", Self.doctor("compute.host.down", host: "compute-a3"))
+            var reply = try await api.call(
+                .put, "/v2.0/data-plane-events/doctor", Self.doctor("compute.host.down", host: "compute-a3"))
             #expect(reply.status == 200, "\(reply.raw)")
             #expect(reply.json["format"] as? String == "doctor")
             #expect(try await api.dataPlaneStatus(single) == "DOWN")
@@ -84,7 +94,8 @@ struct EventSourcesAPITests {
             #expect(fault?["source"] as? String == "doctor:monitor_sample")
             #expect(fault?["resource_type"] as? String == "host")
             // Vitrage's shape: one bare object, POSTed.
-            let bare = #"{"time": "2026-11-26T10:20:00Z", "type": "compute.host.down", "details": {"hostname": "compute-a3", "status": "up", "monitor": "monitor_sample"}}"#
+            let bare =
+                #"{"time": "2026-11-26T10:20:00Z", "type": "compute.host.down", "details": {"hostname": "compute-a3", "status": "up", "monitor": "monitor_sample"}}"#
             reply = try await api.call(.post, "/v2.0/data-plane-events/doctor", bare)
             #expect(reply.status == 200)
             #expect(try await api.dataPlaneStatus(single) == "ACTIVE")
@@ -111,28 +122,37 @@ struct EventSourcesAPITests {
             let (_, _, single) = try await DataPlaneAPITests.ports(api)
             let integrator = APIHarness.caller(user: "sdn", project: "p", roles: "data_plane_integrator")
             var reply = try await api.call(
-                .put, "/v2.0/data-plane-events/doctor", Self.doctor("IN_MAINTENANCE", host: "compute-a3"), headers: integrator)
+                .put, "/v2.0/data-plane-events/doctor", Self.doctor("IN_MAINTENANCE", host: "compute-a3"),
+                headers: integrator)
             #expect(reply.status == 403, "maintenance needs admin or service, as PUT /v2.0/topology/maintenance")
-            reply = try await api.call(.put, "/v2.0/data-plane-events/doctor", Self.doctor("IN_MAINTENANCE", host: "compute-a3"))
+            reply = try await api.call(
+                .put, "/v2.0/data-plane-events/doctor", Self.doctor("IN_MAINTENANCE", host: "compute-a3"))
             #expect(reply.status == 200, "\(reply.raw)")
             let maintenance = reply.json["maintenance"] as? [[String: Any]] ?? []
             #expect(maintenance.first?["resource_id"] as? String == "compute-a3")
             #expect(maintenance.first?["active"] as? Bool == true)
-            try await api.call(.put, "/v2.0/data-plane-events/doctor", Self.doctor("compute.host.down", host: "compute-a3"))
+            try await api.call(
+                .put, "/v2.0/data-plane-events/doctor", Self.doctor("compute.host.down", host: "compute-a3"))
             #expect(try await api.dataPlaneStatus(single) == nil, "a host in maintenance does not take its ports down")
-            reply = try await api.call(.put, "/v2.0/data-plane-events/doctor", Self.doctor("MAINTENANCE_COMPLETE", host: "compute-a3"))
+            reply = try await api.call(
+                .put, "/v2.0/data-plane-events/doctor", Self.doctor("MAINTENANCE_COMPLETE", host: "compute-a3"))
             #expect(reply.json["changed_ports"] as? Int == 1)
-            #expect(try await api.dataPlaneStatus(single) == "DOWN", "the fault still active takes effect when maintenance ends")
+            #expect(
+                try await api.dataPlaneStatus(single) == "DOWN",
+                "the fault still active takes effect when maintenance ends")
         }
     }
 
     @Test func onosPortDisabledTakesTheBareMetalPortDown() async throws {
         try await APIHarness.run { api in
             try await api.loadFabric()
-            let flat = try await api.network("prov", extra: #", "provider:network_type": "flat", "provider:physical_network": "physnet9""#)
+            let flat = try await api.network(
+                "prov", extra: #", "provider:network_type": "flat", "provider:physical_network": "physnet9""#)
             let metal = try await api.port(
                 network: flat, name: "metal",
-                extra: #", "binding:vnic_type": "baremetal", "binding:profile": {"local_link_information": [{"switch_id": "52:54:00:0a:00:04", "port_id": "Ethernet5", "switch_info": "leaf-a4"}]}"#)
+                extra:
+                    #", "binding:vnic_type": "baremetal", "binding:profile": {"local_link_information": [{"switch_id": "52:54:00:0a:00:04", "port_id": "Ethernet5", "switch_info": "leaf-a4"}]}"#
+            )
             func portUpdated(_ enabled: Bool) -> String {
                 #"""
                 {"type": "PORT_UPDATED", "time": 1795687200000,
@@ -176,9 +196,13 @@ struct EventSourcesAPITests {
             var reply = try await api.call(.post, "/v2.0/data-plane-events/alertmanager", #"{"receiver": "x"}"#)
             #expect(reply.status == 400)
             #expect(reply.errorMessage == "Invalid alertmanager payload: the webhook has no 'alerts'")
-            reply = try await api.call(.put, "/v2.0/data-plane-events/doctor", #"[{"type": "compute.host.down", "time": "yesterday", "details": {"hostname": "compute-a3"}}]"#)
+            reply = try await api.call(
+                .put, "/v2.0/data-plane-events/doctor",
+                #"[{"type": "compute.host.down", "time": "yesterday", "details": {"hostname": "compute-a3"}}]"#)
             #expect(reply.status == 400)
-            #expect(reply.errorMessage == "Invalid doctor payload: event 0 has time 'yesterday', which is not an ISO 8601 date-time")
+            #expect(
+                reply.errorMessage
+                    == "Invalid doctor payload: event 0 has time 'yesterday', which is not an ISO 8601 date-time")
             reply = try await api.call(.post, "/v2.0/data-plane-events/onos", "not json")
             #expect(reply.status == 400)
             reply = try await api.call(.post, "/v2.0/data-plane-events/opendaylight", #"{"hello": 1}"#)

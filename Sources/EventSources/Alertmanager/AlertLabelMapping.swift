@@ -89,7 +89,9 @@ public struct AlertLabelMapping: Sendable, Hashable {
         let hostName = first(hostLabels)
         if let bond = labels["bond"], !bond.isEmpty {
             if topology.contains(.bond(bond)) { return .resource(.bond(bond)) }
-            guard let host = hostName ?? labels["instance"] else { return .unknown("bond \(bond) is not in the topology") }
+            guard let host = hostName ?? labels["instance"] else {
+                return .unknown("bond \(bond) is not in the topology")
+            }
             return hostInterface(host, bond, names)
         }
         if let hostName, let interface = first(hostInterfaceLabels) { return hostInterface(hostName, interface, names) }
@@ -97,16 +99,20 @@ public struct AlertLabelMapping: Sendable, Hashable {
             return hostInterface(instance, device, names)
         }
         if let switchName {
-            return names.switchID(switchName).map { .resource(.switch($0)) } ?? .unknown("switch \(switchName) is not in the topology")
+            return names.switchID(switchName).map { .resource(.switch($0)) }
+                ?? .unknown("switch \(switchName) is not in the topology")
         }
         if let hostName {
-            return names.hostID(hostName).map { .resource(.host($0)) } ?? .unknown("host \(hostName) is not in the topology")
+            return names.hostID(hostName).map { .resource(.host($0)) }
+                ?? .unknown("host \(hostName) is not in the topology")
         }
         return .unmapped
     }
 
     private func switchPort(_ switchName: String, _ port: String, _ names: TopologyNames) -> Resolution {
-        guard let switchID = names.switchID(switchName) else { return .unknown("switch \(switchName) is not in the topology") }
+        guard let switchID = names.switchID(switchName) else {
+            return .unknown("switch \(switchName) is not in the topology")
+        }
         guard let portID = names.topology.switchPortID(switchID: switchID, port: port) else {
             return .unknown("switch \(switchID) has no port \(port)")
         }

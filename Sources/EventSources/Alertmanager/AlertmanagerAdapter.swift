@@ -42,7 +42,10 @@ public struct AlertmanagerAdapter: EventSourceAdapter {
         public var keyFaultsByAlertName: Bool
 
         /// Creates options.
-        public init(labels: AlertLabelMapping = AlertLabelMapping(), alertNames: Set<String>? = nil, keyFaultsByAlertName: Bool = true) {
+        public init(
+            labels: AlertLabelMapping = AlertLabelMapping(), alertNames: Set<String>? = nil,
+            keyFaultsByAlertName: Bool = true
+        ) {
             self.labels = labels
             self.alertNames = alertNames
             self.keyFaultsByAlertName = keyFaultsByAlertName
@@ -60,15 +63,21 @@ public struct AlertmanagerAdapter: EventSourceAdapter {
     }
 
     public func decode(_ body: JSONValue, topology: Topology, now: Date) throws(EventSourceError) -> DecodedEvents {
-        guard body.objectValue != nil else { throw error(.unexpectedShape, "expected a webhook object, not \(body.kindName)") }
+        guard body.objectValue != nil else {
+            throw error(.unexpectedShape, "expected a webhook object, not \(body.kindName)")
+        }
         guard let alertsValue = body.field("alerts") else { throw error(.missingField, "the webhook has no 'alerts'") }
-        guard let alerts = alertsValue.arrayValue else { throw error(.invalidValue, "'alerts' is \(alertsValue.kindName), not a list") }
+        guard let alerts = alertsValue.arrayValue else {
+            throw error(.invalidValue, "'alerts' is \(alertsValue.kindName), not a list")
+        }
         let receiver = body.string("receiver") ?? "webhook"
         let groupStatus = body.string("status")
         let names = TopologyNames(topology)
         var result = DecodedEvents()
         for (index, alert) in alerts.enumerated() {
-            try decode(alert, index: index, receiver: receiver, groupStatus: groupStatus, names: names, now: now, into: &result)
+            try decode(
+                alert, index: index, receiver: receiver, groupStatus: groupStatus, names: names, now: now, into: &result
+            )
         }
         if case .int(let truncated) = body.field("truncatedAlerts") ?? .null, truncated > 0 {
             result.ignored.append(
@@ -83,7 +92,9 @@ public struct AlertmanagerAdapter: EventSourceAdapter {
         _ alert: JSONValue, index: Int, receiver: String, groupStatus: String?, names: TopologyNames, now: Date,
         into result: inout DecodedEvents
     ) throws(EventSourceError) {
-        guard alert.objectValue != nil else { throw error(.unexpectedShape, "alert \(index) is \(alert.kindName), not an object") }
+        guard alert.objectValue != nil else {
+            throw error(.unexpectedShape, "alert \(index) is \(alert.kindName), not an object")
+        }
         let labelsValue = alert.field("labels") ?? .object([:])
         guard let labelObject = labelsValue.objectValue else {
             throw error(.invalidValue, "alert \(index) has 'labels' that is \(labelsValue.kindName)")
@@ -92,7 +103,9 @@ public struct AlertmanagerAdapter: EventSourceAdapter {
         let alertName = labels["alertname"] ?? "alert"
         let fingerprint = alert.string("fingerprint")
         let item = "alert \(alertName)" + (fingerprint.map { " (fingerprint \($0))" } ?? "")
-        func ignore(_ reason: String) { result.ignored.append(IgnoredSourceItem(index: index, item: item, reason: reason)) }
+        func ignore(_ reason: String) {
+            result.ignored.append(IgnoredSourceItem(index: index, item: item, reason: reason))
+        }
         if let allowed = options.alertNames, !allowed.contains(alertName) {
             return ignore("alert \(alertName) is not one Portwatch reads")
         }
@@ -114,7 +127,8 @@ public struct AlertmanagerAdapter: EventSourceAdapter {
         result.events.append(
             FaultEvent(
                 resource: resource, state: state, time: (state == .down ? startsAt : endsAt) ?? now,
-                source: options.keyFaultsByAlertName ? "alertmanager:\(receiver)/\(alertName)" : "alertmanager:\(receiver)",
+                source: options.keyFaultsByAlertName
+                    ? "alertmanager:\(receiver)/\(alertName)" : "alertmanager:\(receiver)",
                 severity: labels["severity"].flatMap(FaultSeverity.reading) ?? .critical,
                 correlationID: fingerprint, reason: summary.map { "\(alertName): \($0)" } ?? alertName))
     }

@@ -66,15 +66,21 @@ public struct DoctorAdapter: EventSourceAdapter {
         return result
     }
 
-    private func decode(_ item: JSONValue, index: Int, names: TopologyNames, into result: inout DecodedEvents) throws(EventSourceError) {
-        guard item.objectValue != nil else { throw error(.unexpectedShape, "event \(index) is \(item.kindName), not an object") }
+    private func decode(_ item: JSONValue, index: Int, names: TopologyNames, into result: inout DecodedEvents)
+        throws(EventSourceError)
+    {
+        guard item.objectValue != nil else {
+            throw error(.unexpectedShape, "event \(index) is \(item.kindName), not an object")
+        }
         guard let type = item.string("type") else { throw error(.missingField, "event \(index) has no 'type'") }
         guard let timeText = item.string("time") else { throw error(.missingField, "event \(index) has no 'time'") }
         guard let time = EventTime.parse(timeText) else {
             throw error(.invalidValue, "event \(index) has time '\(timeText)', which is not an ISO 8601 date-time")
         }
         let details = item.field("details") ?? .object([:])
-        guard details.objectValue != nil else { throw error(.invalidValue, "event \(index) has 'details' that is \(details.kindName)") }
+        guard details.objectValue != nil else {
+            throw error(.invalidValue, "event \(index) has 'details' that is \(details.kindName)")
+        }
         let hostname = details.string("hostname")
         let monitor = details.string("monitor", "monitor_id", "id") ?? item.string("id")
         let source = monitor.map { "doctor:\($0)" } ?? "doctor"
@@ -85,13 +91,16 @@ public struct DoctorAdapter: EventSourceAdapter {
                 names.hostID(hostname).map(PhysicalResourceRef.host)
                 ?? names.switchID(hostname).map(PhysicalResourceRef.switch) ?? .host(hostname)
             result.maintenance.append(
-                MaintenanceRequest(resource: resource, active: maintenance == "IN_MAINTENANCE", source: source, time: time))
+                MaintenanceRequest(
+                    resource: resource, active: maintenance == "IN_MAINTENANCE", source: source, time: time))
             return
         }
         let isHostFault = options.hostFaultTypes.contains(type)
         guard isHostFault || options.interfaceFaultTypes.contains(type) else {
             result.ignored.append(
-                IgnoredSourceItem(index: index, item: "\(type) \(hostname ?? "")", reason: "event type \(type) is not a data-plane fault"))
+                IgnoredSourceItem(
+                    index: index, item: "\(type) \(hostname ?? "")",
+                    reason: "event type \(type) is not a data-plane fault"))
             return
         }
         guard let hostname else { throw error(.missingField, "event \(index) (\(type)) has no 'details.hostname'") }
@@ -103,10 +112,13 @@ public struct DoctorAdapter: EventSourceAdapter {
             guard let interface = details.string("nic", "interface", "device", "ifname") else {
                 result.ignored.append(
                     IgnoredSourceItem(
-                        index: index, item: "\(type) \(hostname)", reason: "no details.nic names the interface of \(hostname)"))
+                        index: index, item: "\(type) \(hostname)",
+                        reason: "no details.nic names the interface of \(hostname)"))
                 return
             }
-            resource = names.topology.hostInterface(hostID: hostID, name: interface)?.resource ?? .hostNIC("\(hostID):\(interface)")
+            resource =
+                names.topology.hostInterface(hostID: hostID, name: interface)?.resource
+                ?? .hostNIC("\(hostID):\(interface)")
         }
         let status = details.string("status")?.lowercased()
         let cause = details.string("cause")

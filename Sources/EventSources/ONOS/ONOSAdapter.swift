@@ -59,14 +59,20 @@ public struct ONOSAdapter: EventSourceAdapter {
         return result
     }
 
-    private func decode(_ item: JSONValue, index: Int, names: TopologyNames, now: Date, into result: inout DecodedEvents) throws(EventSourceError) {
-        guard item.objectValue != nil else { throw error(.unexpectedShape, "event \(index) is \(item.kindName), not an object") }
+    private func decode(
+        _ item: JSONValue, index: Int, names: TopologyNames, now: Date, into result: inout DecodedEvents
+    ) throws(EventSourceError) {
+        guard item.objectValue != nil else {
+            throw error(.unexpectedShape, "event \(index) is \(item.kindName), not an object")
+        }
         guard let type = item.field(Self.typeFields)?.text?.uppercased() else {
             throw error(.missingField, "event \(index) has no 'type'")
         }
         var time = now
         if let value = item.field("time") {
-            guard let parsed = EventTime.parse(value) else { throw error(.invalidValue, "event \(index) has an unreadable 'time'") }
+            guard let parsed = EventTime.parse(value) else {
+                throw error(.invalidValue, "event \(index) has an unreadable 'time'")
+            }
             time = parsed
         }
         func ignore(_ subject: String, _ reason: String) {
@@ -81,7 +87,8 @@ public struct ONOSAdapter: EventSourceAdapter {
         switch type {
         case "DEVICE_ADDED", "DEVICE_REMOVED", "DEVICE_SUSPENDED", "DEVICE_AVAILABILITY_CHANGED", "DEVICE_UPDATED":
             let device = try deviceID(item, index: index)
-            let available = (item.field(["device", "subject"]) ?? .null).field("available")?.flag ?? item.field("available")?.flag
+            let available =
+                (item.field(["device", "subject"]) ?? .null).field("available")?.flag ?? item.field("available")?.flag
             let state: FaultState
             switch type {
             case "DEVICE_REMOVED", "DEVICE_SUSPENDED": state = .down
@@ -115,7 +122,8 @@ public struct ONOSAdapter: EventSourceAdapter {
             guard let switchID = matcher.switchID(ofDevice: device, in: names) else {
                 return ignore(subject, "device \(device) matches no switch of the topology")
             }
-            guard let portID = matcher.switchPortID(switchID: switchID, number: number, name: name, in: names.topology) else {
+            guard let portID = matcher.switchPortID(switchID: switchID, number: number, name: name, in: names.topology)
+            else {
                 return ignore(subject, "switch \(switchID) has no port \(name ?? number ?? "?")")
             }
             emit(.switchPort(portID), state, "\(subject) isEnabled=\(state == .up)")
@@ -140,7 +148,8 @@ public struct ONOSAdapter: EventSourceAdapter {
             var ports: [PhysicalResourceRef] = []
             for end in [ends.0, ends.1] {
                 guard let switchID = matcher.switchID(ofDevice: end.device, in: names),
-                    let portID = matcher.switchPortID(switchID: switchID, number: end.number, name: end.name, in: names.topology)
+                    let portID = matcher.switchPortID(
+                        switchID: switchID, number: end.number, name: end.name, in: names.topology)
                 else { return ignore(subject, "\(end.label) matches no switch port of the topology") }
                 ports.append(.switchPort(portID))
             }
@@ -157,12 +166,15 @@ public struct ONOSAdapter: EventSourceAdapter {
         let device = item.field(["device", "subject"])
         if let text = device?.text { return text }
         if let id = device?.string("id", "device_id", "deviceId") { return id }
-        if let id = item.string("device_id", "deviceId") ?? item.field("port")?.string("element", "device_id") { return id }
+        if let id = item.string("device_id", "deviceId") ?? item.field("port")?.string("element", "device_id") {
+            return id
+        }
         throw error(.missingField, "event \(index) names no device ('device.id' or 'device.device_id')")
     }
 
     private func portNumber(_ port: JSONValue) -> (number: String?, name: String?) {
-        let annotated = port.field("annotations")?.string("portName", "name") ?? port.string("name", "portName", "port_name")
+        let annotated =
+            port.field("annotations")?.string("portName", "name") ?? port.string("name", "portName", "port_name")
         guard let raw = port.string("port", "port_number", "portNumber", "number") else { return (nil, annotated) }
         let split = OpenFlowDeviceMatcher.splitPortNumber(raw)
         return (split.number, annotated ?? split.name)

@@ -73,19 +73,25 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
             for item in items { all += try changes(in: item, now: now) }
             return all
         }
-        guard body.objectValue != nil else { throw error(.unexpectedShape, "expected an object or a list, not \(body.kindName)") }
+        guard body.objectValue != nil else {
+            throw error(.unexpectedShape, "expected an object or a list, not \(body.kindName)")
+        }
         if let connectors = body.field("node-connector") {
             return try snapshot(connectors.arrayValue ?? [connectors], now: now)
         }
         if let id = body.string("id"), id.hasPrefix("openflow:") { return try snapshot([body], now: now) }
         let notification = body.field("notification") ?? body
-        guard let dataChanged = notification.field("data-changed-notification") ?? (notification.field("data-change-event") != nil ? notification : nil)
+        guard
+            let dataChanged = notification.field("data-changed-notification")
+                ?? (notification.field("data-change-event") != nil ? notification : nil)
         else {
             throw error(.unexpectedShape, "expected a RESTCONF notification with 'data-changed-notification'")
         }
         var time = now
         if let text = notification.string("eventTime") {
-            guard let parsed = EventTime.parse(text) else { throw error(.invalidValue, "eventTime '\(text)' is not an ISO 8601 date-time") }
+            guard let parsed = EventTime.parse(text) else {
+                throw error(.invalidValue, "eventTime '\(text)' is not an ISO 8601 date-time")
+            }
             time = parsed
         }
         guard let eventsValue = dataChanged.field("data-change-event") else {
@@ -93,11 +99,16 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
         }
         var changes: [Change] = []
         for event in eventsValue.arrayValue ?? [eventsValue] {
-            guard event.objectValue != nil else { throw error(.unexpectedShape, "a data-change-event is \(event.kindName)") }
-            guard let path = event.string("path") else { throw error(.missingField, "a data-change-event has no 'path'") }
+            guard event.objectValue != nil else {
+                throw error(.unexpectedShape, "a data-change-event is \(event.kindName)")
+            }
+            guard let path = event.string("path") else {
+                throw error(.missingField, "a data-change-event has no 'path'")
+            }
             changes.append(
                 Change(
-                    path: InstanceIdentifierPath(path), pathText: path, operation: event.string("operation")?.lowercased() ?? "updated",
+                    path: InstanceIdentifierPath(path), pathText: path,
+                    operation: event.string("operation")?.lowercased() ?? "updated",
                     data: event.field("data"), time: time))
         }
         return changes
@@ -108,9 +119,13 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
         for connector in connectors {
             guard let id = connector.string("id") else { throw error(.missingField, "a node connector has no 'id'") }
             let node = Self.nodeID(ofConnector: id)
-            let path = "/opendaylight-inventory:nodes/opendaylight-inventory:node[opendaylight-inventory:id='\(node)']"
+            let path =
+                "/opendaylight-inventory:nodes/opendaylight-inventory:node[opendaylight-inventory:id='\(node)']"
                 + "/opendaylight-inventory:node-connector[opendaylight-inventory:id='\(id)']"
-            changes.append(Change(path: InstanceIdentifierPath(path), pathText: path, operation: "updated", data: connector, time: now))
+            changes.append(
+                Change(
+                    path: InstanceIdentifierPath(path), pathText: path, operation: "updated", data: connector, time: now
+                ))
         }
         return changes
     }
@@ -119,7 +134,8 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
 
     private func apply(_ change: Change, index: Int, names: TopologyNames, into result: inout DecodedEvents) {
         func ignore(_ subject: String, _ reason: String) {
-            result.ignored.append(IgnoredSourceItem(index: index, item: "\(change.operation) \(subject)", reason: reason))
+            result.ignored.append(
+                IgnoredSourceItem(index: index, item: "\(change.operation) \(subject)", reason: reason))
         }
         func emit(_ resource: PhysicalResourceRef, _ state: FaultState, _ detail: String) {
             result.events.append(
@@ -151,21 +167,24 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
                 } else {
                     return ignore(connectorID, "the change carries no state/link-down and no PORT-DOWN")
                 }
-                detail = "\(connectorID) link-down=\(linkDown.map(String.init) ?? "?") PORT-DOWN=\(adminDown.map(String.init) ?? "?")"
+                detail =
+                    "\(connectorID) link-down=\(linkDown.map(String.init) ?? "?") PORT-DOWN=\(adminDown.map(String.init) ?? "?")"
             }
             guard let switchID = matcher.switchID(ofDevice: nodeID, in: names) else {
                 return ignore(connectorID, "node \(nodeID) matches no switch of the topology")
             }
             let number = Self.portNumber(ofConnector: connectorID)
             let name = change.data?.firstDescendant(named: "name")?.text
-            guard let portID = matcher.switchPortID(switchID: switchID, number: number, name: name, in: names.topology) else {
+            guard let portID = matcher.switchPortID(switchID: switchID, number: number, name: name, in: names.topology)
+            else {
                 return ignore(connectorID, "switch \(switchID) has no port \(name ?? number)")
             }
             emit(.switchPort(portID), state, detail)
         } else if let found = path.last("node"), path.nodes.contains(where: { $0.name == "nodes" }) {
             let (position, node) = found
             guard let nodeID = node.keys["id"] else { return ignore(change.pathText, "the node has no id") }
-            guard position == path.nodes.count - 1, change.operation == "deleted" || change.operation == "created" else {
+            guard position == path.nodes.count - 1, change.operation == "deleted" || change.operation == "created"
+            else {
                 return ignore(nodeID, "only a node's creation or deletion says whether the switch is connected")
             }
             guard let switchID = matcher.switchID(ofDevice: nodeID, in: names) else {
@@ -197,11 +216,16 @@ public struct OpenDaylightAdapter: EventSourceAdapter {
             } else {
                 let candidates = names.links(at: source)
                 guard candidates.count == 1 else {
-                    return ignore(linkKey, "switch port \(source.id) has \(candidates.count) links in the topology and the change names no dest-tp")
+                    return ignore(
+                        linkKey,
+                        "switch port \(source.id) has \(candidates.count) links in the topology and the change names no dest-tp"
+                    )
                 }
                 linkID = candidates[0].linkID
             }
-            emit(.link(linkID), change.operation == "deleted" ? .down : .up, "topology link \(linkKey) \(change.operation)")
+            emit(
+                .link(linkID), change.operation == "deleted" ? .down : .up,
+                "topology link \(linkKey) \(change.operation)")
         } else {
             ignore(change.pathText, "not an inventory node, node connector or topology link")
         }

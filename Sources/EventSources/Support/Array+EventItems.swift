@@ -12,7 +12,8 @@ extension Array where Element == JSONValue {
             if let list = object["events"] {
                 guard let items = list.arrayValue else {
                     throw EventSourceError(
-                        code: .unexpectedShape, format: format, message: "'events' must be a list, not \(list.kindName)")
+                        code: .unexpectedShape, format: format, message: "'events' must be a list, not \(list.kindName)"
+                    )
                 }
                 return items
             }

@@ -25,15 +25,17 @@ extension NeutronAPI {
 
     func registerEventSources(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
         let topologies = TopologySnapshot()
-        let endpoints: [(adapter: any EventSourceAdapter, policy: UnknownResourcePolicy, methods: [HTTPRequest.Method])] = [
-            (DoctorAdapter(), .reject, [.post, .put]),
-            (AlertmanagerAdapter(), .ignore, [.post]),
-            (ONOSAdapter(), .ignore, [.post]),
-            (OpenDaylightAdapter(), .ignore, [.post]),
-        ]
+        let endpoints:
+            [(adapter: any EventSourceAdapter, policy: UnknownResourcePolicy, methods: [HTTPRequest.Method])] = [
+                (DoctorAdapter(), .reject, [.post, .put]),
+                (AlertmanagerAdapter(), .ignore, [.post]),
+                (ONOSAdapter(), .ignore, [.post]),
+                (OpenDaylightAdapter(), .ignore, [.post]),
+            ]
         for (adapter, policy, methods) in endpoints {
             for method in methods {
-                router.on(RouterPath("/v2.0/data-plane-events/\(adapter.formatName)"), method: method) { request, context in
+                router.on(RouterPath("/v2.0/data-plane-events/\(adapter.formatName)"), method: method) {
+                    request, context in
                     try await Self.ingest(request, context, adapter, policy, correlation, topologies)
                 }
             }
@@ -46,7 +48,9 @@ extension NeutronAPI {
         _ policy: UnknownResourcePolicy, _ correlation: CorrelationService, _ topologies: TopologySnapshot
     ) async throws -> Response {
         let identity = context.identity
-        guard canSubmitFaults(identity) else { throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"]) }
+        guard canSubmitFaults(identity) else {
+            throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"])
+        }
         let body = try await RequestBody.json(request)
         let topology = try await topologies.current(correlation)
         let decoded: DecodedEvents
@@ -58,8 +62,12 @@ extension NeutronAPI {
         if !decoded.maintenance.isEmpty, !(identity.isAdmin || identity.isService) {
             throw NeutronError.policyNotAuthorized(["rule:update_maintenance"])
         }
-        var unknown = (decoded.maintenance.map(\.resource) + decoded.events.map(\.resource)).filter { !topology.contains($0) }
-        if policy == .ignore { unknown = unknown.filter { resource in decoded.maintenance.contains { $0.resource == resource } } }
+        var unknown = (decoded.maintenance.map(\.resource) + decoded.events.map(\.resource)).filter {
+            !topology.contains($0)
+        }
+        if policy == .ignore {
+            unknown = unknown.filter { resource in decoded.maintenance.contains { $0.resource == resource } }
+        }
         if !unknown.isEmpty { throw resourcesNotFound(Array(Set(unknown)).sorted()) }
         // Faults on a resource in maintenance are recorded but do not count, and ending maintenance
         // re-evaluates, so starting maintenance first and ending it last gives the same final state
