@@ -55,6 +55,7 @@ extension NeutronAPI {
             return JSONResponse.make(bytes: writer.bytes)
         }
         registerTopology(on: router, correlation)
+        registerEventSources(on: router, correlation)
     }
 
     func registerTopology(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {

@@ -71,7 +71,7 @@ extension NeutronAPI {
     }
 
     var allExtensions: [ExtensionCatalog.Entry] {
-        ExtensionCatalog.entries + (correlation == nil ? [] : [Self.dataPlaneExtension])
+        ExtensionCatalog.entries + (correlation == nil ? [] : [Self.dataPlaneExtension, Self.eventSourcesExtension])
             + extraExtensions.map { .init(name: $0.name, alias: $0.alias, description: $0.description, updated: $0.updated) }
     }
 

@@ -1,0 +1,109 @@
+import EventSources
+import FaultCorrelation
+import Foundation
+import Hummingbird
+import PortwatchCore
+
+/// Foreign fault formats: OPNFV Doctor, Prometheus Alertmanager, ONOS and OpenDaylight events,
+/// each decoded by its `EventSources` adapter into native fault events (see docs/event-sources.md).
+extension NeutronAPI {
+    /// The catalog entry of the extension.
+    static let eventSourcesExtension = ExtensionCatalog.Entry(
+        name: "Portwatch foreign fault event sources", alias: "portwatch-event-sources",
+        description:
+            "Doctor, Alertmanager, ONOS and OpenDaylight fault events at /v2.0/data-plane-events/{doctor,alertmanager,onos,opendaylight}",
+        updated: "2026-11-26T00:00:00-00:00")
+
+    /// How an endpoint treats events on resources the topology lacks.
+    enum UnknownResourcePolicy {
+        /// 404 and nothing applied, as the native endpoint: the body names resources explicitly.
+        case reject
+        /// Adapters leave such items out and list them as ignored: the source describes more
+        /// than Portwatch models.
+        case ignore
+    }
+
+    func registerEventSources(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
+        let topologies = TopologySnapshot()
+        let endpoints:
+            [(adapter: any EventSourceAdapter, policy: UnknownResourcePolicy, methods: [HTTPRequest.Method])] = [
+                (DoctorAdapter(), .reject, [.post, .put]),
+                (AlertmanagerAdapter(), .ignore, [.post]),
+                (ONOSAdapter(), .ignore, [.post]),
+                (OpenDaylightAdapter(), .ignore, [.post]),
+            ]
+        for (adapter, policy, methods) in endpoints {
+            for method in methods {
+                router.on(RouterPath("/v2.0/data-plane-events/\(adapter.formatName)"), method: method) {
+                    request, context in
+                    try await Self.ingest(request, context, adapter, policy, correlation, topologies)
+                }
+            }
+        }
+    }
+
+    /// Decodes a foreign body, applies its maintenance changes and events, and reports the outcome.
+    static func ingest(
+        _ request: Request, _ context: PortwatchRequestContext, _ adapter: any EventSourceAdapter,
+        _ policy: UnknownResourcePolicy, _ correlation: CorrelationService, _ topologies: TopologySnapshot
+    ) async throws -> Response {
+        let identity = context.identity
+        guard canSubmitFaults(identity) else {
+            throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"])
+        }
+        let body = try await RequestBody.json(request)
+        let topology = try await topologies.current(correlation)
+        let decoded: DecodedEvents
+        do {
+            decoded = try adapter.decode(body, topology: topology, now: Date())
+        } catch {
+            throw NeutronError.badRequest("Invalid \(adapter.formatName) payload: \(error.message)")
+        }
+        if !decoded.maintenance.isEmpty, !(identity.isAdmin || identity.isService) {
+            throw NeutronError.policyNotAuthorized(["rule:update_maintenance"])
+        }
+        var unknown = (decoded.maintenance.map(\.resource) + decoded.events.map(\.resource)).filter {
+            !topology.contains($0)
+        }
+        if policy == .ignore {
+            unknown = unknown.filter { resource in decoded.maintenance.contains { $0.resource == resource } }
+        }
+        if !unknown.isEmpty { throw resourcesNotFound(Array(Set(unknown)).sorted()) }
+        // Faults on a resource in maintenance are recorded but do not count, and ending maintenance
+        // re-evaluates, so starting maintenance first and ending it last gives the same final state
+        // as the body's order whatever it is.
+        var maintenance: [EventSourceResponse.MaintenanceOutcome] = []
+        for change in decoded.maintenance where change.active {
+            maintenance.append(try await setMaintenance(change, correlation))
+        }
+        var submission: CorrelationService.Submission?
+        if !decoded.events.isEmpty {
+            do {
+                submission = try await correlation.submit(decoded.events)
+            } catch CorrelationServiceError.unknownResources(let resources) {
+                throw resourcesNotFound(resources)
+            }
+        }
+        for change in decoded.maintenance where !change.active {
+            maintenance.append(try await setMaintenance(change, correlation))
+        }
+        return try json(
+            EventSourceResponse(
+                format: adapter.formatName, submission: submission, ignored: decoded.ignored, maintenance: maintenance))
+    }
+
+    static func setMaintenance(
+        _ change: MaintenanceRequest, _ correlation: CorrelationService
+    ) async throws -> EventSourceResponse.MaintenanceOutcome {
+        let result: CorrelationResult
+        do {
+            result = try await correlation.setMaintenance(change.resource, active: change.active, source: change.source)
+        } catch let error as CorrelationError {
+            if await correlation.knows(change.resource) { throw NeutronError.badRequest("\(error)") }
+            throw resourcesNotFound([change.resource])
+        }
+        return .init(
+            resource_type: change.resource.kind.rawValue, resource_id: change.resource.id, active: change.active,
+            source: change.source, changed_ports: result.changes.count)
+    }
+}
