@@ -13,37 +13,14 @@ extension NeutronAPI {
             let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(context.identity), fields: Self.fields(request))
             return JSONResponse.make(bytes: network.envelope(view: view))
         }
-        router.post("/v2.0/networks") { request, context in
-            let body = try await RequestBody.json(request)
-            let (items, bulk) = try RequestBody.resources(body, singular: "network", plural: "networks")
-            let inputs = try items.map { item throws(NeutronError) in try NetworkAttributes.create(item) }
-            let identity = context.identity
-            let networks = try await repository.write { changes in
-                try changes.createNetworks(inputs, request: body, bulk: bulk, by: identity)
-            }
-            let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(identity))
-            return JSONResponse.make(
-                status: .created, bytes: bulk ? Network.collection(networks, view: view) : networks[0].envelope(view: view))
-        }
-        router.put("/v2.0/networks/{id}") { request, context in
-            let id = try context.parameters.require("id")
-            let body = try await RequestBody.json(request)
-            let input = try NetworkAttributes.update(try RequestBody.resource(body, singular: "network"))
-            let revision = try Self.revisionConstraint(request)
-            let identity = context.identity
-            let network = try await repository.write { changes in
-                try changes.updateNetwork(id: id, input, request: body, ifMatch: revision, by: identity)
-            }
-            let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(identity))
-            return JSONResponse.make(bytes: network.envelope(view: view))
-        }
-        router.delete("/v2.0/networks/{id}") { request, context in
-            let id = try context.parameters.require("id")
-            let revision = try Self.revisionConstraint(request)
-            let identity = context.identity
-            try await repository.write { changes in try changes.deleteNetwork(id: id, ifMatch: revision, by: identity) }
-            return JSONResponse.noContent()
-        }
+        registerWrites(
+            on: router,
+            ResourceWrites<Network, NetworkInput>(
+                parseCreate: { try NetworkAttributes.create($0) }, parseUpdate: { try NetworkAttributes.update($0) },
+                create: { try $0.createNetworks($1, request: $2, bulk: $3, by: $4) },
+                update: { try $0.updateNetwork(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
+                delete: { try $0.deleteNetwork(id: $1, ifMatch: $2, by: $3) },
+                privileged: AccessPolicy.showsProviderAttributes))
     }
 
     func listNetworks(_ request: Request, _ identity: Identity) throws -> Response {

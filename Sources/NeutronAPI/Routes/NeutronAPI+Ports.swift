@@ -13,36 +13,14 @@ extension NeutronAPI {
             let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(context.identity), fields: Self.fields(request))
             return JSONResponse.make(bytes: port.envelope(view: view))
         }
-        router.post("/v2.0/ports") { request, context in
-            let body = try await RequestBody.json(request)
-            let (items, bulk) = try RequestBody.resources(body, singular: "port", plural: "ports")
-            let inputs = try items.map { item throws(NeutronError) in try PortAttributes.create(item) }
-            let identity = context.identity
-            let ports = try await repository.write { changes in
-                try changes.createPorts(inputs, request: body, bulk: bulk, by: identity)
-            }
-            let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))
-            return JSONResponse.make(
-                status: .created, bytes: bulk ? PortwatchCore.Port.collection(ports, view: view) : ports[0].envelope(view: view))
-        }
-        router.put("/v2.0/ports/{id}") { request, context in
-            let id = try context.parameters.require("id")
-            let body = try await RequestBody.json(request)
-            let input = try PortAttributes.update(try RequestBody.resource(body, singular: "port"))
-            let revision = try Self.revisionConstraint(request)
-            let identity = context.identity
-            let port = try await repository.write { changes in
-                try changes.updatePort(id: id, input, request: body, ifMatch: revision, by: identity)
-            }
-            return JSONResponse.make(bytes: port.envelope(view: ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))))
-        }
-        router.delete("/v2.0/ports/{id}") { request, context in
-            let id = try context.parameters.require("id")
-            let revision = try Self.revisionConstraint(request)
-            let identity = context.identity
-            try await repository.write { changes in try changes.deletePort(id: id, ifMatch: revision, by: identity) }
-            return JSONResponse.noContent()
-        }
+        registerWrites(
+            on: router,
+            ResourceWrites<PortwatchCore.Port, PortInput>(
+                parseCreate: { try PortAttributes.create($0) }, parseUpdate: { try PortAttributes.update($0) },
+                create: { try $0.createPorts($1, request: $2, bulk: $3, by: $4) },
+                update: { try $0.updatePort(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
+                delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },
+                privileged: AccessPolicy.showsBindingDetails))
     }
 
     func listPorts(_ request: Request, _ identity: Identity) throws -> Response {
