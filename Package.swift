@@ -10,7 +10,7 @@ let package = Package(
     name: "portwatch",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "portwatch", targets: ["portwatch"]),
+        .executable(name: "portwatch", targets: ["portwatch"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -82,7 +82,8 @@ let package = Package(
         .target(
             name: "PortwatchServer",
             dependencies: [
-                "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP", "FaultCorrelation",
+                "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
+                "FaultCorrelation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -107,7 +108,9 @@ let package = Package(
             path: "Benchmarks/PortwatchBench"
         ),
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore"]),
-        .testTarget(name: "PortwatchStoreTests", dependencies: ["PortwatchStore", "PortwatchCore", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "PortwatchStoreTests",
+            dependencies: ["PortwatchStore", "PortwatchCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
         .testTarget(

@@ -65,7 +65,8 @@ public actor CorrelationService {
         repository.observeCommits { [portChangesContinuation] batch in
             // State-only changes (this service's own writes) cannot move a port on the fabric.
             let stateOnly = batch.changes.stateOnlyPorts
-            let moved = stateOnly.isEmpty ? batch.changes.ports : batch.changes.ports.filter { !stateOnly.contains($0.0) }
+            let moved =
+                stateOnly.isEmpty ? batch.changes.ports : batch.changes.ports.filter { !stateOnly.contains($0.0) }
             guard !moved.isEmpty else { return }
             portChangesContinuation.yield(moved)
         }
@@ -78,7 +79,8 @@ public actor CorrelationService {
         from repository: Repository
     ) async throws -> (CorrelationEngine, [String: PortAttachment], [PortDataPlaneChange]) {
         let decoder = JSONDecoder()
-        let topologyDocument = try await repository.backend.documents(ofKind: DocumentKind.topology).first
+        let topologyDocument =
+            try await repository.backend.documents(ofKind: DocumentKind.topology).first
             .map { try decoder.decode(TopologyDocument.self, from: Data($0.body)) } ?? TopologyDocument()
         var engine = CorrelationEngine(topology: try Topology(topologyDocument))
         for stored in try await repository.backend.documents(ofKind: DocumentKind.maintenance) {
@@ -95,7 +97,9 @@ public actor CorrelationService {
         for port in ports {
             let attachment = attachment(of: port, network: networks[port.networkID])
             attachments[port.id] = attachment
-            if let change = engine.upsertAttachment(attachment, now: Date()), visibleStatusWouldChange(port, change.current) {
+            if let change = engine.upsertAttachment(attachment, now: Date()),
+                visibleStatusWouldChange(port, change.current)
+            {
                 changes.append(change)
             }
         }
@@ -140,7 +144,8 @@ public actor CorrelationService {
         var documents: [(String, String, [UInt8]?)] = []
         let encoder = JSONEncoder()
         for event in result.accepted + result.duplicates {
-            documents.append((DocumentKind.faultEvent, Self.key(event.source, event.resource), [UInt8](try encoder.encode(event))))
+            documents.append(
+                (DocumentKind.faultEvent, Self.key(event.source, event.resource), [UInt8](try encoder.encode(event))))
         }
         let (committed, held) = damp(result.changes, now: now)
         do {
@@ -153,11 +158,15 @@ public actor CorrelationService {
     }
 
     /// Starts or ends maintenance of a switch or host.
-    public func setMaintenance(_ resource: PhysicalResourceRef, active: Bool, source: String) async throws -> CorrelationResult {
+    public func setMaintenance(_ resource: PhysicalResourceRef, active: Bool, source: String) async throws
+        -> CorrelationResult
+    {
         let now = Date()
         let result = try engine.setMaintenance(resource, active: active, now: now, source: source)
         let key = Self.key("", resource)
-        let body = active ? [UInt8](try JSONEncoder().encode(MaintenanceWindow(resource: resource, since: now, source: source))) : nil
+        let body =
+            active
+            ? [UInt8](try JSONEncoder().encode(MaintenanceWindow(resource: resource, since: now, source: source))) : nil
         let (committed, _) = damp(result.changes, now: now)
         do {
             try await commit(committed, documents: [(DocumentKind.maintenance, key, body)])
@@ -267,13 +276,16 @@ public actor CorrelationService {
             let causeIndices = causes.map { changeSet.addAuditCause($0) }
             var decidedAt = (Date.distantPast, "")
             for (change, cause) in zip(changes, causeOfChange) {
-                if change.decidedAt != decidedAt.0 { decidedAt = (change.decidedAt, NeutronTimestamp.formatOslo(change.decidedAt)) }
+                if change.decidedAt != decidedAt.0 {
+                    decidedAt = (change.decidedAt, NeutronTimestamp.formatOslo(change.decidedAt))
+                }
                 let port = changeSet.applyCorrelatedState(
                     portID: change.portID, change.current, hasBeenDown: false, by: identity)
                 let visible = port?.dataPlaneStatus ?? changeSet.port(change.portID)?.dataPlaneStatus
                 changeSet.appendAudit(
                     subject: change.portID,
-                    body: AuditRenderer.line(change, decidedAt: decidedAt.1, dataPlaneStatus: visible, portChanged: port != nil),
+                    body: AuditRenderer.line(
+                        change, decidedAt: decidedAt.1, dataPlaneStatus: visible, portChanged: port != nil),
                     cause: causeIndices[cause])
             }
         }

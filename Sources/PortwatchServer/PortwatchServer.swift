@@ -32,7 +32,8 @@ public struct PortwatchServer {
             repository: repository, options: .init(holdDown: configuration.flapHoldDown), logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
         NeutronAPI(
-            repository: repository, identities: IdentityResolver(mode: configuration.identityMode), correlation: correlation
+            repository: repository, identities: IdentityResolver(mode: configuration.identityMode),
+            correlation: correlation
         ).register(on: router)
         let notifications = try await NotificationHub.make(
             settings: configuration.notificationSettings, repository: repository, logger: logger)

@@ -113,7 +113,8 @@ public final class Repository: Sendable {
     /// Errors thrown by `operation` (a ``NeutronError``) come back unchanged and roll back only this
     /// operation; a failure of the transaction itself fails every operation of the batch.
     public func write<T: Sendable>(_ operation: @escaping (inout ChangeSet) throws -> T) async throws -> T {
-        let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+        let result = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<any Sendable, any Error>) in
             let pending = Pending(operation: { try operation(&$0) }, continuation: continuation)
             let (waiter, stopped): (CheckedContinuation<Void, Never>?, Bool) = writer.withLock { state in
                 if state.stopped { return (nil, true) }
@@ -122,7 +123,9 @@ public final class Repository: Sendable {
                 return (state.waiter, false)
             }
             if stopped {
-                continuation.resume(throwing: NeutronError(status: 503, type: "ServiceUnavailable", message: "Portwatch is shutting down."))
+                continuation.resume(
+                    throwing: NeutronError(
+                        status: 503, type: "ServiceUnavailable", message: "Portwatch is shutting down."))
             }
             waiter?.resume()
         }
@@ -196,7 +199,8 @@ public final class Repository: Sendable {
                 $0.audit -= Int64(commit.audit.count)
                 $0.auditCause -= Int64(commit.auditCauses.count)
             }
-            let failure = NeutronError(status: 500, type: "StoreError", message: "The change could not be stored: \(error)")
+            let failure = NeutronError(
+                status: 500, type: "StoreError", message: "The change could not be stored: \(error)")
             for pending in batch { pending.continuation.resume(throwing: failure) }
             return
         }
@@ -238,7 +242,11 @@ public final class Repository: Sendable {
         commit.networks = changeSet.changes.networks.map { ($0.0, $0.1) }
         let stateOnly = changeSet.changes.stateOnlyPorts
         for (id, port) in changeSet.changes.ports {
-            if let port, stateOnly.contains(id) { commit.portStates.append(port) } else { commit.ports.append((id, port)) }
+            if let port, stateOnly.contains(id) {
+                commit.portStates.append(port)
+            } else {
+                commit.ports.append((id, port))
+            }
         }
         commit.documents = changeSet.documents
         let events = changeSet.events
@@ -253,7 +261,9 @@ public final class Repository: Sendable {
             return (state.outbox, state.audit, state.auditCause)
         }
         commit.auditCauses = causes.enumerated().map { (causeStart + 1 + Int64($0.offset), $0.element) }
-        commit.outbox = events.enumerated().map { OutboxRecord(sequence: outboxStart + 1 + Int64($0.offset), event: $0.element) }
+        commit.outbox = events.enumerated().map {
+            OutboxRecord(sequence: outboxStart + 1 + Int64($0.offset), event: $0.element)
+        }
         commit.audit = auditLines.enumerated().map {
             AuditEntry(
                 sequence: auditStart + 1 + Int64($0.offset), subject: $0.element.subject,

@@ -34,12 +34,16 @@ struct Serve: AsyncParsableCommand {
     var sqliteSynchronous: String = environment["PORTWATCH_SQLITE_SYNCHRONOUS"] ?? "FULL"
 
     @Flag(help: "Make status DOWN while data_plane_status is DOWN (PORTWATCH_STATUS_FOLLOWS_DATA_PLANE=1).")
-    var statusFollowsDataPlane = ["1", "true", "yes"].contains(environment["PORTWATCH_STATUS_FOLLOWS_DATA_PLANE"]?.lowercased() ?? "")
+    var statusFollowsDataPlane = ["1", "true", "yes"].contains(
+        environment["PORTWATCH_STATUS_FOLLOWS_DATA_PLANE"]?.lowercased() ?? "")
 
     @Option(help: "Identity: headers (X-User-Id/X-Project-Id/X-Roles, admin without them) or noauth (PORTWATCH_AUTH).")
     var auth: String = environment["PORTWATCH_AUTH"] ?? "headers"
 
-    @Option(help: "Notification sink URL, repeatable, e.g. amqp://guest:guest@127.0.0.1:5672/ (PORTWATCH_NOTIFY, comma-separated).")
+    @Option(
+        help:
+            "Notification sink URL, repeatable, e.g. amqp://guest:guest@127.0.0.1:5672/ (PORTWATCH_NOTIFY, comma-separated)."
+    )
     var notify: [String] = (environment["PORTWATCH_NOTIFY"] ?? "").split(separator: ",").map(String.init)
 
     @Option(help: "Host name in notifications' publisher_id network.<host> (PORTWATCH_PUBLISHER_HOST).")
@@ -48,7 +52,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Flap-damping hold-down per port in seconds, 0 to disable (PORTWATCH_FLAP_HOLD_DOWN).")
     var flapHoldDown: Double = Double(environment["PORTWATCH_FLAP_HOLD_DOWN"] ?? "") ?? 1.0
 
-    @Option(help: "Webhook attempts per notification before it goes to the dead letters (PORTWATCH_WEBHOOK_MAX_ATTEMPTS).")
+    @Option(
+        help: "Webhook attempts per notification before it goes to the dead letters (PORTWATCH_WEBHOOK_MAX_ATTEMPTS).")
     var webhookMaxAttempts: Int = Int(environment["PORTWATCH_WEBHOOK_MAX_ATTEMPTS"] ?? "") ?? 8
 
     @Option(help: "How long delivered outbox records are kept, e.g. 24h, 90m, 3600 (PORTWATCH_OUTBOX_RETENTION).")
@@ -69,7 +74,9 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.sqliteSynchronous = synchronous
         configuration.statusFollowsDataPlane = statusFollowsDataPlane
-        guard let mode = IdentityResolver.Mode(rawValue: auth) else { throw ValidationError("--auth must be headers or noauth") }
+        guard let mode = IdentityResolver.Mode(rawValue: auth) else {
+            throw ValidationError("--auth must be headers or noauth")
+        }
         configuration.identityMode = mode
         configuration.notify = notify
         configuration.publisherHost = publisherHost

@@ -34,7 +34,10 @@ struct APIHarness {
 
     /// Identity headers of a keystone-style caller.
     static func caller(user: String, project: String, roles: String) -> HTTPFields {
-        [HTTPField.Name("X-User-Id")!: user, HTTPField.Name("X-Project-Id")!: project, HTTPField.Name("X-Roles")!: roles]
+        [
+            HTTPField.Name("X-User-Id")!: user, HTTPField.Name("X-Project-Id")!: project,
+            HTTPField.Name("X-Roles")!: roles,
+        ]
     }
 
     static func temporaryDatabase() -> String {
@@ -52,7 +55,8 @@ struct APIHarness {
             derivation: PortStatusDerivation(statusFollowsDataPlane: statusFollowsDataPlane), logger: logger)
         let writer = Task { await repository.runWriter() }
         defer { writer.cancel() }
-        let correlation = try await CorrelationService(repository: repository, options: .init(holdDown: holdDown), logger: logger)
+        let correlation = try await CorrelationService(
+            repository: repository, options: .init(holdDown: holdDown), logger: logger)
         let follower = Task { await correlation.followPortChanges() }
         defer { follower.cancel() }
         let router = Router(context: PortwatchRequestContext.self)
@@ -68,7 +72,9 @@ struct APIHarness {
     }
 
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+    func call(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, headers: HTTPFields = [:])
+        async throws -> Reply
+    {
         let response = try await client.execute(
             uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         let raw = String(buffer: response.body)
@@ -78,7 +84,8 @@ struct APIHarness {
 
     /// Creates a network and returns its id.
     func network(_ name: String = "net", headers: HTTPFields = [:], extra: String = "") async throws -> String {
-        let reply = try await call(.post, "/v2.0/networks", #"{"network": {"name": "\#(name)"\#(extra)}}"#, headers: headers)
+        let reply = try await call(
+            .post, "/v2.0/networks", #"{"network": {"name": "\#(name)"\#(extra)}}"#, headers: headers)
         precondition(reply.status == 201, reply.raw)
         return reply.network["id"] as! String
     }
@@ -92,11 +99,14 @@ struct APIHarness {
 
     /// Sends fault events: `[(kind, id, state)]` from `source`.
     @discardableResult
-    func events(_ events: [(String, String, String)], source: String = "onos", time: String? = nil, headers: HTTPFields = [:]) async throws -> Reply {
+    func events(
+        _ events: [(String, String, String)], source: String = "onos", time: String? = nil, headers: HTTPFields = [:]
+    ) async throws -> Reply {
         let items = events.map { kind, id, state in
             #"{"resource_type": "\#(kind)", "resource_id": "\#(id)", "state": "\#(state)", "source": "\#(source)"\#(time.map { #", "time": "\#($0)""# } ?? "")}"#
         }
-        return try await call(.post, "/v2.0/data-plane-events", #"{"events": [\#(items.joined(separator: ","))]}"#, headers: headers)
+        return try await call(
+            .post, "/v2.0/data-plane-events", #"{"events": [\#(items.joined(separator: ","))]}"#, headers: headers)
     }
 
     /// `data_plane_status` of a port (nil for JSON null).
@@ -105,9 +115,12 @@ struct APIHarness {
     }
 
     /// Creates a port and returns its id.
-    func port(network: String, name: String = "port", headers: HTTPFields = [:], extra: String = "") async throws -> String {
+    func port(network: String, name: String = "port", headers: HTTPFields = [:], extra: String = "") async throws
+        -> String
+    {
         let reply = try await call(
-            .post, "/v2.0/ports", #"{"port": {"network_id": "\#(network)", "name": "\#(name)"\#(extra)}}"#, headers: headers)
+            .post, "/v2.0/ports", #"{"port": {"network_id": "\#(network)", "name": "\#(name)"\#(extra)}}"#,
+            headers: headers)
         precondition(reply.status == 201, reply.raw)
         return reply.port["id"] as! String
     }

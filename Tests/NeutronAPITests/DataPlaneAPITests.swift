@@ -8,7 +8,8 @@ import Testing
 /// compute-a1 bonds eth0 (leaf-a1) and eth1 (leaf-a2); compute-a3 has one NIC on leaf-a3;
 /// compute-a2's eth2 (physnet2) is single-homed on leaf-a1; spines spine-a1/a2 serve pod a.
 struct DataPlaneAPITests {
-    static let vlan = #", "provider:network_type": "vlan", "provider:physical_network": "physnet1", "provider:segmentation_id": 100"#
+    static let vlan =
+        #", "provider:network_type": "vlan", "provider:physical_network": "physnet1", "provider:segmentation_id": 100"#
 
     /// Port ids on a VLAN network: dual-homed (compute-a1) and single-homed (compute-a3).
     static func ports(_ api: APIHarness) async throws -> (network: String, dual: String, single: String) {
@@ -82,12 +83,17 @@ struct DataPlaneAPITests {
     @Test func bareMetalAndOverlayPortsMapToTheirSwitchPorts() async throws {
         try await APIHarness.run { api in
             try await api.loadFabric()
-            let flat = try await api.network("prov", extra: #", "provider:network_type": "flat", "provider:physical_network": "physnet9""#)
+            let flat = try await api.network(
+                "prov", extra: #", "provider:network_type": "flat", "provider:physical_network": "physnet9""#)
             let metal = try await api.port(
                 network: flat, name: "metal",
-                extra: #", "binding:vnic_type": "baremetal", "binding:profile": {"local_link_information": [{"switch_id": "52:54:00:0a:00:04", "port_id": "Ethernet5", "switch_info": "leaf-a4"}]}"#)
-            let overlay = try await api.network("vx", extra: #", "provider:network_type": "vxlan", "provider:segmentation_id": 5000"#)
-            let tunnel = try await api.port(network: overlay, name: "tunnel", extra: #", "binding:host_id": "compute-a3""#)
+                extra:
+                    #", "binding:vnic_type": "baremetal", "binding:profile": {"local_link_information": [{"switch_id": "52:54:00:0a:00:04", "port_id": "Ethernet5", "switch_info": "leaf-a4"}]}"#
+            )
+            let overlay = try await api.network(
+                "vx", extra: #", "provider:network_type": "vxlan", "provider:segmentation_id": 5000"#)
+            let tunnel = try await api.port(
+                network: overlay, name: "tunnel", extra: #", "binding:host_id": "compute-a3""#)
             try await api.events([("switch_port", "leaf-a4:Ethernet5", "down")])
             #expect(try await api.dataPlaneStatus(metal) == "DOWN")
             #expect(try await api.dataPlaneStatus(tunnel) == nil)
@@ -109,14 +115,18 @@ struct DataPlaneAPITests {
             #expect(reply.status == 400)
             reply = try await api.events([("switch", "leaf-a3", "down")], time: "yesterday")
             #expect(reply.status == 400)
-            #expect(reply.errorMessage == "Invalid input for time. Reason: 'yesterday' is not a valid ISO 8601 date-time.")
+            #expect(
+                reply.errorMessage == "Invalid input for time. Reason: 'yesterday' is not a valid ISO 8601 date-time.")
             reply = try await api.call(.post, "/v2.0/data-plane-events", #"{"events": [{"resource_type": "switch"}]}"#)
             #expect(reply.status == 400)
             reply = try await api.call(.post, "/v2.0/data-plane-events", "not json")
             #expect(reply.status == 400)
             let faults = try await api.call(.get, "/v2.0/data-plane-faults")
             #expect((faults.json["faults"] as? [[String: Any]])?.isEmpty == true)
-            reply = try await api.call(.put, "/v2.0/topology", #"{"topology": {"links": [{"a": {"switch": "nope", "port": "x"}, "b": {"host": "h", "nic": "eth0"}}]}}"#)
+            reply = try await api.call(
+                .put, "/v2.0/topology",
+                #"{"topology": {"links": [{"a": {"switch": "nope", "port": "x"}, "b": {"host": "h", "nic": "eth0"}}]}}"#
+            )
             #expect(reply.status == 400)
             #expect(reply.errorType == "InvalidTopology")
             reply = try await api.call(.get, "/v2.0/topology/switches")
@@ -143,16 +153,19 @@ struct DataPlaneAPITests {
         try await APIHarness.run { api in
             let (_, _, single) = try await Self.ports(api)
             var reply = try await api.call(
-                .put, "/v2.0/topology/maintenance", #"{"maintenance": {"resource_type": "switch", "resource_id": "leaf-a3", "active": true}}"#)
+                .put, "/v2.0/topology/maintenance",
+                #"{"maintenance": {"resource_type": "switch", "resource_id": "leaf-a3", "active": true}}"#)
             #expect(reply.status == 200)
             try await api.events([("switch", "leaf-a3", "down")])
             #expect(try await api.dataPlaneStatus(single) == nil)
             reply = try await api.call(
-                .put, "/v2.0/topology/maintenance", #"{"maintenance": {"resource_type": "switch", "resource_id": "leaf-a3", "active": false}}"#)
+                .put, "/v2.0/topology/maintenance",
+                #"{"maintenance": {"resource_type": "switch", "resource_id": "leaf-a3", "active": false}}"#)
             #expect(reply.json["changed_ports"] as? Int == 1)
             #expect(try await api.dataPlaneStatus(single) == "DOWN")
             reply = try await api.call(
-                .put, "/v2.0/topology/maintenance", #"{"maintenance": {"resource_type": "switch", "resource_id": "nope", "active": true}}"#)
+                .put, "/v2.0/topology/maintenance",
+                #"{"maintenance": {"resource_type": "switch", "resource_id": "nope", "active": true}}"#)
             #expect(reply.status == 404)
         }
     }
@@ -270,7 +283,8 @@ struct DataPlaneAPITests {
             #expect(reply.status == 200)
             reply = try await api.call(.get, "/v2.0/topology/links/tor-1:Ethernet1--edge-1:eth0")
             #expect(reply.status == 200)
-            reply = try await api.call(.post, "/v2.0/topology/switches", #"{"switch": {"id": "tor-2", "ports": [{"name": "Ethernet1"}]}}"#)
+            reply = try await api.call(
+                .post, "/v2.0/topology/switches", #"{"switch": {"id": "tor-2", "ports": [{"name": "Ethernet1"}]}}"#)
             #expect(reply.status == 201)
             reply = try await api.call(.post, "/v2.0/topology/switches", #"{"switch": {"id": "tor-2"}}"#)
             #expect(reply.status == 409)

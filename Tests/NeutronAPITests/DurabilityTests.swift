@@ -21,10 +21,11 @@ struct DurabilityTests {
             #expect(reply.port["revision_number"] as? Int == 2)
             let records = try await api.repository.backend.outboxRecords(after: 0, limit: 100)
             #expect(records.map(\.sequence) == Array(1...Int64(records.count)), "gap-free and ordered")
-            #expect(records.map(\.event.eventType) == [
-                "network.create.start", "network.create.end", "port.create.start", "port.create.end",
-                "port.update.start", "port.update.end",
-            ])
+            #expect(
+                records.map(\.event.eventType) == [
+                    "network.create.start", "network.create.end", "port.create.start", "port.create.end",
+                    "port.update.start", "port.update.end",
+                ])
             let payload = try JSONSerialization.jsonObject(with: Data(records.last!.event.payload)) as? [String: Any]
             let port = payload?["port"] as? [String: Any]
             #expect(port?["data_plane_status"] as? String == "DOWN")

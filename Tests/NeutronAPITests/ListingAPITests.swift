@@ -34,11 +34,15 @@ struct ListingAPITests {
     @Test func sortingValidatesKeysAndDirections() async throws {
         try await APIHarness.run { api in
             let network = try await api.network()
-            for name in ["test1", "abc1", "test10", "123test", "test1"] { _ = try await api.port(network: network, name: name) }
+            for name in ["test1", "abc1", "test10", "123test", "test1"] {
+                _ = try await api.port(network: network, name: name)
+            }
             var reply = try await api.call(.get, "/v2.0/ports?sort_key=name&sort_dir=asc&fields=name")
-            #expect(reply.ports.compactMap { $0["name"] as? String } == ["123test", "abc1", "test1", "test1", "test10"])
+            #expect(
+                reply.ports.compactMap { $0["name"] as? String } == ["123test", "abc1", "test1", "test1", "test10"])
             reply = try await api.call(.get, "/v2.0/ports?sort_key=name&sort_dir=desc&fields=name")
-            #expect(reply.ports.compactMap { $0["name"] as? String } == ["test10", "test1", "test1", "abc1", "123test"])
+            #expect(
+                reply.ports.compactMap { $0["name"] as? String } == ["test10", "test1", "test1", "abc1", "123test"])
             reply = try await api.call(.get, "/v2.0/ports?sort_key=name&sort_key=id&sort_dir=asc")
             #expect(reply.errorMessage == "The number of sort_keys and sort_dirs must be same")
             reply = try await api.call(.get, "/v2.0/ports?sort_key=data_plane_status&sort_dir=asc")
@@ -80,7 +84,9 @@ struct ListingAPITests {
             let next = (reply.json["ports_links"] as? [[String: String]])?.first { $0["rel"] == "next" }?["href"] ?? ""
             reply = try await api.call(.get, String(next[next.range(of: "/v2.0")!.lowerBound...]))
             #expect(reply.ports.isEmpty)
-            #expect((reply.json["ports_links"] as? [[String: String]])?.map { $0["rel"] } == ["previous"], "the empty last page has no next")
+            #expect(
+                (reply.json["ports_links"] as? [[String: String]])?.map { $0["rel"] } == ["previous"],
+                "the empty last page has no next")
             reply = try await api.call(.get, "/v2.0/ports?limit=2&marker=\(ids[4])&page_reverse=True&fields=id")
             #expect(reply.ports.compactMap { $0["id"] as? String } == [ids[2], ids[3]])
             reply = try await api.call(.get, "/v2.0/ports?limit=2&marker=00000000-0000-0000-0000-000000000000")

@@ -9,7 +9,8 @@ struct PolicyAPITests {
     static let reader = APIHarness.caller(user: "u-reader", project: "proj-a", roles: "reader")
     static let other = APIHarness.caller(user: "u-other", project: "proj-b", roles: "member,reader")
     static let integratorOnly = APIHarness.caller(user: "u-dpi", project: "proj-a", roles: "data_plane_integrator")
-    static let integrator = APIHarness.caller(user: "u-dpi2", project: "proj-a", roles: "data_plane_integrator,member,reader")
+    static let integrator = APIHarness.caller(
+        user: "u-dpi2", project: "proj-a", roles: "data_plane_integrator,member,reader")
     static let admin = APIHarness.caller(user: "u-admin", project: "proj-a", roles: "admin,member,reader")
 
     @Test func dataPlaneStatusPolicyMatrix() async throws {
@@ -23,7 +24,9 @@ struct PolicyAPITests {
             #expect(reply.status == 403)
             #expect(reply.errorType == "PolicyNotAuthorized")
             #expect(reply.errorMessage == rule)
-            reply = try await api.call(.put, "/v2.0/ports/\(port)", #"{"port": {"name": "x", "data_plane_status": "DOWN"}}"#, headers: Self.member)
+            reply = try await api.call(
+                .put, "/v2.0/ports/\(port)", #"{"port": {"name": "x", "data_plane_status": "DOWN"}}"#,
+                headers: Self.member)
             #expect(reply.status == 403)
             #expect(reply.errorMessage == rule)
             reply = try await api.call(.put, "/v2.0/ports/\(port)", body, headers: Self.reader)
@@ -35,14 +38,16 @@ struct PolicyAPITests {
             #expect(reply.status == 404)
             #expect(reply.errorType == "HTTPNotFound")
             #expect(reply.errorMessage == "The resource could not be found.")
-            reply = try await api.call(.put, "/v2.0/ports/\(port)", #"{"port": {"name": "renamed"}}"#, headers: Self.member)
+            reply = try await api.call(
+                .put, "/v2.0/ports/\(port)", #"{"port": {"name": "renamed"}}"#, headers: Self.member)
             #expect(reply.status == 200)
             #expect(reply.port["binding:host_id"] == nil, "binding details are hidden from members")
             #expect(reply.port["binding:vnic_type"] as? String == "normal")
             reply = try await api.call(.put, "/v2.0/ports/\(port)", body, headers: Self.integrator)
             #expect(reply.status == 200)
             #expect(reply.port["data_plane_status"] as? String == "DOWN")
-            reply = try await api.call(.put, "/v2.0/ports/\(port)", #"{"port": {"data_plane_status": "ACTIVE"}}"#, headers: Self.admin)
+            reply = try await api.call(
+                .put, "/v2.0/ports/\(port)", #"{"port": {"data_plane_status": "ACTIVE"}}"#, headers: Self.admin)
             #expect(reply.status == 200)
             #expect(reply.port["binding:host_id"] as? String == "")
             reply = try await api.call(.get, "/v2.0/ports/\(port)", headers: Self.reader)
@@ -69,11 +74,16 @@ struct PolicyAPITests {
             reply = try await api.call(.get, "/v2.0/ports")
             #expect(reply.ports.count == 2, "the noauth admin sees everything")
             reply = try await api.call(
-                .post, "/v2.0/ports", #"{"port": {"network_id": "\#(mine)", "project_id": "proj-b"}}"#, headers: Self.member)
+                .post, "/v2.0/ports", #"{"port": {"network_id": "\#(mine)", "project_id": "proj-b"}}"#,
+                headers: Self.member)
             #expect(reply.status == 400)
-            #expect(reply.errorMessage == "Specifying 'project_id' other than the authenticated project in request requires admin privileges")
+            #expect(
+                reply.errorMessage
+                    == "Specifying 'project_id' other than the authenticated project in request requires admin privileges"
+            )
             reply = try await api.call(
-                .post, "/v2.0/ports", #"{"port": {"network_id": "\#(mine)", "binding:host_id": "h1"}}"#, headers: Self.member)
+                .post, "/v2.0/ports", #"{"port": {"network_id": "\#(mine)", "binding:host_id": "h1"}}"#,
+                headers: Self.member)
             #expect(reply.status == 403)
         }
     }

@@ -10,15 +10,20 @@ struct PortAPITests {
     @Test func createShowsNeutronDefaults() async throws {
         try await APIHarness.run { api in
             let network = try await api.network()
-            let reply = try await api.call(.post, "/v2.0/ports", #"{"port": {"network_id": "\#(network)", "name": "anchor-port"}}"#)
+            let reply = try await api.call(
+                .post, "/v2.0/ports", #"{"port": {"network_id": "\#(network)", "name": "anchor-port"}}"#)
             #expect(reply.status == 201)
             let port = reply.port
-            #expect(Set(port.keys) == [
-                "id", "name", "network_id", "project_id", "mac_address", "admin_state_up", "status", "device_id",
-                "device_owner", "fixed_ips", "tenant_id", "port_security_enabled", "security_groups", "binding:vnic_type",
-                "binding:profile", "binding:host_id", "binding:vif_type", "binding:vif_details", "allowed_address_pairs",
-                "extra_dhcp_opts", "description", "data_plane_status", "tags", "created_at", "updated_at", "revision_number",
-            ])
+            #expect(
+                Set(port.keys) == [
+                    "id", "name", "network_id", "project_id", "mac_address", "admin_state_up", "status", "device_id",
+                    "device_owner", "fixed_ips", "tenant_id", "port_security_enabled", "security_groups",
+                    "binding:vnic_type",
+                    "binding:profile", "binding:host_id", "binding:vif_type", "binding:vif_details",
+                    "allowed_address_pairs",
+                    "extra_dhcp_opts", "description", "data_plane_status", "tags", "created_at", "updated_at",
+                    "revision_number",
+                ])
             #expect(port["data_plane_status"] is NSNull)
             #expect(port["status"] as? String == "DOWN")
             #expect(port["project_id"] as? String == "fake_project_id")
@@ -50,7 +55,8 @@ struct PortAPITests {
             #expect(reply.status == 200, "null clears (upstream answers 500 here: a defect not copied)")
             #expect(reply.port["data_plane_status"] is NSNull)
             #expect(reply.port["revision_number"] as? Int == 4)
-            let shown = try await api.call(.get, "/v2.0/ports/\(id)?fields=id&fields=data_plane_status&fields=revision_number")
+            let shown = try await api.call(
+                .get, "/v2.0/ports/\(id)?fields=id&fields=data_plane_status&fields=revision_number")
             #expect(Set(shown.port.keys) == ["id", "data_plane_status", "revision_number"])
         }
     }
@@ -64,7 +70,8 @@ struct PortAPITests {
             let reply = try await api.call(.put, "/v2.0/ports/\(id)", #"{"port": {"data_plane_status": \#(value)}}"#)
             #expect(reply.status == 400)
             #expect(reply.errorType == "HTTPBadRequest")
-            #expect(reply.errorMessage == "Invalid input for data_plane_status. Reason: \(shown) is not in valid_values.")
+            #expect(
+                reply.errorMessage == "Invalid input for data_plane_status. Reason: \(shown) is not in valid_values.")
             let after = try await api.call(.get, "/v2.0/ports/\(id)")
             #expect(after.port["revision_number"] as? Int == 1, "a rejected request changes nothing")
         }
@@ -93,7 +100,8 @@ struct PortAPITests {
             #expect(reply.port["binding:vif_type"] as? String == "ovs")
             reply = try await api.call(.put, "/v2.0/ports/\(id)", #"{"port": {"admin_state_up": false}}"#)
             #expect(reply.port["status"] as? String == "DOWN")
-            reply = try await api.call(.put, "/v2.0/ports/\(id)", #"{"port": {"admin_state_up": true, "data_plane_status": "DOWN"}}"#)
+            reply = try await api.call(
+                .put, "/v2.0/ports/\(id)", #"{"port": {"admin_state_up": true, "data_plane_status": "DOWN"}}"#)
             #expect(reply.port["status"] as? String == "ACTIVE", "independent of data_plane_status by default")
         }
     }
@@ -124,9 +132,11 @@ struct PortAPITests {
             reply = try await api.call(.put, "/v2.0/ports/\(id)", #"{"port": {"admin_state_up": "maybe"}}"#)
             #expect(reply.status == 400)
             #expect(reply.errorType == "InvalidInput")
-            reply = try await api.call(.put, "/v2.0/ports/\(id)", #"{"port": {"name": "\#(String(repeating: "x", count: 256))"}}"#)
+            reply = try await api.call(
+                .put, "/v2.0/ports/\(id)", #"{"port": {"name": "\#(String(repeating: "x", count: 256))"}}"#)
             #expect(reply.status == 400)
-            reply = try await api.call(.put, "/v2.0/ports/00000000-0000-0000-0000-000000000000", #"{"port": {"data_plane_status": "DOWN"}}"#)
+            reply = try await api.call(
+                .put, "/v2.0/ports/00000000-0000-0000-0000-000000000000", #"{"port": {"data_plane_status": "DOWN"}}"#)
             #expect(reply.status == 404)
             #expect(reply.errorType == "PortNotFound")
             #expect(reply.errorMessage == "Port 00000000-0000-0000-0000-000000000000 could not be found.")
@@ -148,7 +158,8 @@ struct PortAPITests {
             #expect(reply.status == 200)
             reply = try await api.call(.delete, "/v2.0/ports/\(id)", headers: [.ifMatch: "revision_number=1"])
             #expect(reply.status == 412)
-            reply = try await api.call(.put, "/v2.0/ports/\(id)", #"{"port": {}}"#, headers: [.ifMatch: "revision_number=x"])
+            reply = try await api.call(
+                .put, "/v2.0/ports/\(id)", #"{"port": {}}"#, headers: [.ifMatch: "revision_number=x"])
             #expect(reply.status == 400)
             reply = try await api.call(.delete, "/v2.0/ports/\(id)", headers: [.ifMatch: "revision_number=2"])
             #expect(reply.status == 204)
@@ -162,17 +173,21 @@ struct PortAPITests {
             let network = try await api.network()
             var reply = try await api.call(
                 .post, "/v2.0/ports",
-                #"{"ports": [{"network_id": "\#(network)", "name": "a"}, {"network_id": "\#(network)", "name": "b", "tags": ["x"]}]}"#)
+                #"{"ports": [{"network_id": "\#(network)", "name": "a"}, {"network_id": "\#(network)", "name": "b", "tags": ["x"]}]}"#
+            )
             #expect(reply.status == 201)
             #expect(reply.ports.map { $0["name"] as? String } == ["a", "b"])
             #expect(reply.ports[1]["tags"] as? [String] == ["x"])
             reply = try await api.call(
                 .post, "/v2.0/ports",
-                #"{"ports": [{"network_id": "\#(network)", "name": "c", "mac_address": "fa:16:3e:00:00:01"}, {"network_id": "\#(network)", "name": "d", "mac_address": "fa:16:3e:00:00:01"}]}"#)
+                #"{"ports": [{"network_id": "\#(network)", "name": "c", "mac_address": "fa:16:3e:00:00:01"}, {"network_id": "\#(network)", "name": "d", "mac_address": "fa:16:3e:00:00:01"}]}"#
+            )
             #expect(reply.status == 409)
             #expect(reply.errorType == "MacAddressInUse")
             let list = try await api.call(.get, "/v2.0/ports?fields=name")
-            #expect(Set(list.ports.compactMap { $0["name"] as? String }) == ["a", "b"], "nothing of the failed bulk remains")
+            #expect(
+                Set(list.ports.compactMap { $0["name"] as? String }) == ["a", "b"], "nothing of the failed bulk remains"
+            )
         }
     }
 
@@ -188,7 +203,8 @@ struct PortAPITests {
     @Test func bindingProfileKeepsArbitraryJSON() async throws {
         try await APIHarness.run { api in
             let network = try await api.network()
-            let profile = #"{"local_link_information": [{"switch_id": "aa:bb:cc:dd:ee:ff", "port_id": "Ethernet1/7", "switch_info": "leaf-1"}], "vlan": 100, "ratio": 0.5}"#
+            let profile =
+                #"{"local_link_information": [{"switch_id": "aa:bb:cc:dd:ee:ff", "port_id": "Ethernet1/7", "switch_info": "leaf-1"}], "vlan": 100, "ratio": 0.5}"#
             let id = try await api.port(network: network, extra: #", "binding:profile": \#(profile)"#)
             let reply = try await api.call(.get, "/v2.0/ports/\(id)")
             let stored = reply.port["binding:profile"] as? [String: Any]

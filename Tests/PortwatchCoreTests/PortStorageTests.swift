@@ -11,7 +11,10 @@ struct PortStorageTests {
         port.name = "quote \" and \\ and \n newline ü"
         port.fixedIPs = [FixedIP(subnetID: "s1", ipAddress: "10.0.0.5"), FixedIP(subnetID: nil, ipAddress: "10.0.0.6")]
         port.allowedAddressPairs = [AllowedAddressPair(ipAddress: "10.0.0.0/24", macAddress: "fa:16:3e:00:00:02")]
-        port.bindingProfile = ["local_link_information": .array([.object(["switch_id": .string("aa"), "port_id": .string("Eth1")])]), "n": .int(3), "r": .double(0.5), "z": .null, "b": .bool(true)]
+        port.bindingProfile = [
+            "local_link_information": .array([.object(["switch_id": .string("aa"), "port_id": .string("Eth1")])]),
+            "n": .int(3), "r": .double(0.5), "z": .null, "b": .bool(true),
+        ]
         port.dataPlaneStatus = .down
         port.correlatedDataPlaneStatus = .down
         port.tags = ["a", "b"]
@@ -31,6 +34,7 @@ struct NeutronTimestampTests {
 
     @Test func formatsOsloTimestamps() {
         #expect(NeutronTimestamp.formatOslo(Date(timeIntervalSince1970: 1_764_098_932)) == "2025-11-25 19:28:52")
-        #expect(NeutronTimestamp.formatOslo(Date(timeIntervalSince1970: 1_764_098_932.5)) == "2025-11-25 19:28:52.500000")
+        #expect(
+            NeutronTimestamp.formatOslo(Date(timeIntervalSince1970: 1_764_098_932.5)) == "2025-11-25 19:28:52.500000")
     }
 }

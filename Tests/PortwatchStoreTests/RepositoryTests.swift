@@ -26,7 +26,9 @@ final class FlakyStore: StoreBackend {
         try await inner.outboxRecords(after: sequence, limit: limit)
     }
     func cursor(of sink: String) async throws -> Int64 { try await inner.cursor(of: sink) }
-    func setCursor(of sink: String, to sequence: Int64) async throws { try await inner.setCursor(of: sink, to: sequence) }
+    func setCursor(of sink: String, to sequence: Int64) async throws {
+        try await inner.setCursor(of: sink, to: sequence)
+    }
     func pruneOutbox(through sequence: Int64) async throws -> Int { try await inner.pruneOutbox(through: sequence) }
     func documents(ofKind kind: String) async throws -> [StoredDocument] { try await inner.documents(ofKind: kind) }
     func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry] {

@@ -15,7 +15,9 @@ struct AttributeReader {
 
     func string(_ name: String, maxLength: Int = 255) throws(NeutronError) -> String? {
         guard let value = object[name] else { return nil }
-        guard case .string(let text) = value else { throw Self.invalid(name, "'\(value.pythonDescription)' is not a valid string") }
+        guard case .string(let text) = value else {
+            throw Self.invalid(name, "'\(value.pythonDescription)' is not a valid string")
+        }
         if text.count > maxLength { throw Self.invalid(name, "'\(text)' exceeds maximum length of \(maxLength)") }
         return text
     }
@@ -78,7 +80,9 @@ struct AttributeReader {
     func stringList(_ name: String, maxLength: Int = 255, uuids: Bool = false) throws(NeutronError) -> [String]? {
         guard let value = object[name] else { return nil }
         if value.isNull { return [] }
-        guard let items = value.arrayValue else { throw Self.invalid(name, "'\(value.pythonDescription)' is not a list") }
+        guard let items = value.arrayValue else {
+            throw Self.invalid(name, "'\(value.pythonDescription)' is not a list")
+        }
         var result: [String] = []
         for item in items {
             guard case .string(let text) = item else {

@@ -59,7 +59,9 @@ enum PortAttributes {
     }
 
     static func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, verb: String) throws(NeutronError) {
-        let unknown = object.keys.filter { !all.contains($0) && $0 != "project_id" && $0 != "tenant_id" && $0 != "network_id" && $0 != "tags" }.sorted()
+        let unknown = object.keys.filter {
+            !all.contains($0) && $0 != "project_id" && $0 != "tenant_id" && $0 != "network_id" && $0 != "tags"
+        }.sorted()
         if !unknown.isEmpty {
             throw .badRequest("Unrecognized attribute(s) '\(unknown.joined(separator: ", "))'")
         }
@@ -87,10 +89,13 @@ enum PortAttributes {
         if let value = reader.object["extra_dhcp_opts"] {
             if value.isNull {
                 input.extraDHCPOpts = []
-            } else if let options = value.arrayValue, options.allSatisfy({ $0.objectValue?["opt_name"]?.stringValue != nil }) {
+            } else if let options = value.arrayValue,
+                options.allSatisfy({ $0.objectValue?["opt_name"]?.stringValue != nil })
+            {
                 input.extraDHCPOpts = options
             } else {
-                throw AttributeReader.invalid("extra_dhcp_opts", "'\(value.pythonDescription)' is not a valid list of DHCP options")
+                throw AttributeReader.invalid(
+                    "extra_dhcp_opts", "'\(value.pythonDescription)' is not a valid list of DHCP options")
             }
         }
         return input
@@ -104,7 +109,8 @@ enum PortAttributes {
         var result: [FixedIP] = []
         for item in items {
             guard let object = item.objectValue, Set(object.keys).isSubset(of: ["subnet_id", "ip_address"]) else {
-                throw AttributeReader.invalid("fixed_ips", "Invalid data format for fixed IP: '\(item.pythonDescription)'")
+                throw AttributeReader.invalid(
+                    "fixed_ips", "Invalid data format for fixed IP: '\(item.pythonDescription)'")
             }
             let reader = AttributeReader(object: object)
             let subnet = try reader.uuid("subnet_id")

@@ -30,16 +30,23 @@ struct NeutronMiddleware: RouterMiddleware {
             switch error.status {
             case .notFound: neutron = .resourceNotFound
             case .methodNotAllowed:
-                neutron = NeutronError(status: 405, type: "HTTPMethodNotAllowed", message: "The server could not comply with the request since it is either malformed or otherwise incorrect.")
+                neutron = NeutronError(
+                    status: 405, type: "HTTPMethodNotAllowed",
+                    message:
+                        "The server could not comply with the request since it is either malformed or otherwise incorrect."
+                )
             case .contentTooLarge:
                 neutron = NeutronError(status: 413, type: "HTTPRequestEntityTooLarge", message: "Request is too large.")
             default:
-                neutron = NeutronError(status: error.status.code, type: "HTTPError", message: error.body ?? error.status.reasonPhrase)
+                neutron = NeutronError(
+                    status: error.status.code, type: "HTTPError", message: error.body ?? error.status.reasonPhrase)
             }
             response = JSONResponse.make(status: neutron.status, bytes: neutron.bodyBytes)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
-            let neutron = NeutronError(status: 500, type: "HTTPInternalServerError", message: "Request Failed: internal server error while processing your request.")
+            let neutron = NeutronError(
+                status: 500, type: "HTTPInternalServerError",
+                message: "Request Failed: internal server error while processing your request.")
             response = JSONResponse.make(status: .internalServerError, bytes: neutron.bodyBytes)
         }
         response.headers[IdentityResolver.requestIDHeader] = identity.requestID

@@ -26,10 +26,12 @@ enum RequestBody {
         guard let object = body.objectValue else { throw .badRequest("Body contains invalid data") }
         if let list = object[plural] {
             guard let items = list.arrayValue, !items.isEmpty else { throw .badRequest("Resources required") }
-            return (try items.map { item throws(NeutronError) in
-                guard let item = item.objectValue else { throw .badRequest("Body contains invalid data") }
-                return item
-            }, true)
+            return (
+                try items.map { item throws(NeutronError) in
+                    guard let item = item.objectValue else { throw .badRequest("Body contains invalid data") }
+                    return item
+                }, true
+            )
         }
         guard let item = object[singular] else { throw .badRequest("Unable to find '\(singular)' in request body") }
         guard let item = item.objectValue else { throw .badRequest("Body contains invalid data") }

@@ -11,7 +11,8 @@ final class SortedIDCache: Sendable {
         let (version, cached) = cache.withLock { ($0.version, $0.ids) }
         let current = repository.read { $0.portMembershipVersion }
         if version == current { return cached }
-        let (fresh, freshVersion) = repository.read { state in (state.ports.keys.sorted(), state.portMembershipVersion) }
+        let (fresh, freshVersion) = repository.read { state in (state.ports.keys.sorted(), state.portMembershipVersion)
+        }
         cache.withLock { $0 = (freshVersion, fresh) }
         return fresh
     }

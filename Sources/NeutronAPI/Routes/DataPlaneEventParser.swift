@@ -31,7 +31,9 @@ enum DataPlaneEventParser {
 
     static func event(_ item: JSONValue, defaultSource: String, now: Date) throws(NeutronError) -> FaultEvent {
         guard let fields = item.objectValue else { throw .badRequest("Body contains invalid data") }
-        let known: Set<String> = ["resource_type", "resource_id", "state", "time", "source", "severity", "correlation_id", "reason"]
+        let known: Set<String> = [
+            "resource_type", "resource_id", "state", "time", "source", "severity", "correlation_id", "reason",
+        ]
         let unknown = fields.keys.filter { !known.contains($0) }.sorted()
         if !unknown.isEmpty { throw .badRequest("Unrecognized attribute(s) '\(unknown.joined(separator: ", "))'") }
         let reader = AttributeReader(object: fields)
@@ -61,7 +63,8 @@ enum DataPlaneEventParser {
         var severity = FaultSeverity.critical
         if let text = try reader.string("severity") {
             guard let parsed = FaultSeverity(rawValue: text.lowercased()) else {
-                throw AttributeReader.invalid("severity", "\(text) is not in \(pythonList(FaultSeverity.allCases.map(\.rawValue)))")
+                throw AttributeReader.invalid(
+                    "severity", "\(text) is not in \(pythonList(FaultSeverity.allCases.map(\.rawValue)))")
             }
             severity = parsed
         }

@@ -22,10 +22,12 @@ struct EventsResponse: Encodable {
         let result = submission.result
         func outcome(_ event: FaultEvent, _ outcome: String, _ reason: String? = nil) -> Outcome {
             Outcome(
-                resource_type: event.resource.kind.rawValue, resource_id: event.resource.id, state: event.state.rawValue,
+                resource_type: event.resource.kind.rawValue, resource_id: event.resource.id,
+                state: event.state.rawValue,
                 source: event.source, time: event.time, outcome: outcome, reason: reason)
         }
-        events = result.accepted.map { outcome($0, "accepted") } + result.duplicates.map { outcome($0, "duplicate") }
+        events =
+            result.accepted.map { outcome($0, "accepted") } + result.duplicates.map { outcome($0, "duplicate") }
             + result.ignored.map { outcome($0.event, "ignored", "\($0.reason)") }
         changed_ports = submission.committedChanges
         held_ports = submission.heldChanges

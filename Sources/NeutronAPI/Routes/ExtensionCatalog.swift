@@ -11,27 +11,82 @@ enum ExtensionCatalog {
     }
 
     static let entries: [Entry] = [
-        Entry(name: "Port Binding", alias: "binding", description: "Expose port bindings of a virtual port to external application", updated: "2014-02-03T10:00:00-00:00"),
-        Entry(name: "Port data plane status extension", alias: "data-plane-status", description: "Expose status of underlying data plane", updated: "2017-01-24T10:00:00-00:00"),
-        Entry(name: "Allowed Address Pairs", alias: "allowed-address-pairs", description: "Provides allowed address pairs", updated: "2013-07-23T10:00:00-00:00"),
-        Entry(name: "Empty String Filtering Extension", alias: "empty-string-filtering", description: "Allow filtering by attributes with empty string value", updated: "2018-05-01T10:00:00-00:00"),
-        Entry(name: "Neutron external network", alias: "external-net", description: "Adds external network attribute to network resource.", updated: "2013-01-14T10:00:00-00:00"),
-        Entry(name: "Neutron Extra DHCP options", alias: "extra_dhcp_opt", description: "Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)", updated: "2013-03-17T12:00:00-00:00"),
-        Entry(name: "Filter parameters validation", alias: "filter-validation", description: "Provides validation on filter parameters.", updated: "2018-07-04T10:00:00-00:00"),
-        Entry(name: "IP address substring filtering", alias: "ip-substring-filtering", description: "Provides IP address substring filtering when listing ports", updated: "2017-11-28T09:00:00-00:00"),
-        Entry(name: "Network MTU", alias: "net-mtu", description: "Provides MTU attribute for a network resource.", updated: "2015-03-25T10:00:00-00:00"),
-        Entry(name: "Network MTU (writable)", alias: "net-mtu-writable", description: "Provides a writable MTU attribute for a network resource.", updated: "2017-07-12T00:00:00-00:00"),
-        Entry(name: "Pagination support", alias: "pagination", description: "Extension that indicates that pagination is enabled.", updated: "2016-06-12T00:00:00-00:00"),
-        Entry(name: "Port Security", alias: "port-security", description: "Provides port security", updated: "2012-07-23T10:00:00-00:00"),
-        Entry(name: "Port filtering on security groups", alias: "port-security-groups-filtering", description: "Provides security groups filtering when listing ports", updated: "2018-01-09T09:00:00-00:00"),
-        Entry(name: "project_id field enabled", alias: "project-id", description: "Extension that indicates that project_id field is enabled.", updated: "2016-09-09T09:09:09-09:09"),
-        Entry(name: "Provider Network", alias: "provider", description: "Expose mapping of virtual networks to physical networks", updated: "2012-09-07T10:00:00-00:00"),
-        Entry(name: "If-Match constraints based on revision_number", alias: "revision-if-match", description: "Extension indicating that If-Match based on revision_number is supported.", updated: "2016-12-11T00:00:00-00:00"),
-        Entry(name: "Sorting support", alias: "sorting", description: "Extension that indicates that sorting is enabled.", updated: "2016-06-12T00:00:00-00:00"),
-        Entry(name: "standard-attr-description", alias: "standard-attr-description", description: "Extension to add descriptions to standard attributes", updated: "2016-02-10T10:00:00-00:00"),
-        Entry(name: "Resource revision numbers", alias: "standard-attr-revisions", description: "This extension will display the revision number of neutron resources.", updated: "2016-04-11T10:00:00-00:00"),
-        Entry(name: "Tag support for resources with standard attribute: port, subnet, subnetpool, network, security_group, router, floatingip, policy, trunk, network_segment_range", alias: "standard-attr-tag", description: "Enables to set tag on resources with standard attribute.", updated: "2017-01-01T00:00:00-00:00"),
-        Entry(name: "Resource timestamps", alias: "standard-attr-timestamp", description: "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.", updated: "2016-09-12T10:00:00-00:00"),
+        Entry(
+            name: "Port Binding", alias: "binding",
+            description: "Expose port bindings of a virtual port to external application",
+            updated: "2014-02-03T10:00:00-00:00"),
+        Entry(
+            name: "Port data plane status extension", alias: "data-plane-status",
+            description: "Expose status of underlying data plane", updated: "2017-01-24T10:00:00-00:00"),
+        Entry(
+            name: "Allowed Address Pairs", alias: "allowed-address-pairs",
+            description: "Provides allowed address pairs", updated: "2013-07-23T10:00:00-00:00"),
+        Entry(
+            name: "Empty String Filtering Extension", alias: "empty-string-filtering",
+            description: "Allow filtering by attributes with empty string value", updated: "2018-05-01T10:00:00-00:00"),
+        Entry(
+            name: "Neutron external network", alias: "external-net",
+            description: "Adds external network attribute to network resource.", updated: "2013-01-14T10:00:00-00:00"),
+        Entry(
+            name: "Neutron Extra DHCP options", alias: "extra_dhcp_opt",
+            description:
+                "Extra options configuration for DHCP. For example PXE boot options to DHCP clients can be specified (e.g. tftp-server, server-ip-address, bootfile-name)",
+            updated: "2013-03-17T12:00:00-00:00"),
+        Entry(
+            name: "Filter parameters validation", alias: "filter-validation",
+            description: "Provides validation on filter parameters.", updated: "2018-07-04T10:00:00-00:00"),
+        Entry(
+            name: "IP address substring filtering", alias: "ip-substring-filtering",
+            description: "Provides IP address substring filtering when listing ports",
+            updated: "2017-11-28T09:00:00-00:00"),
+        Entry(
+            name: "Network MTU", alias: "net-mtu", description: "Provides MTU attribute for a network resource.",
+            updated: "2015-03-25T10:00:00-00:00"),
+        Entry(
+            name: "Network MTU (writable)", alias: "net-mtu-writable",
+            description: "Provides a writable MTU attribute for a network resource.",
+            updated: "2017-07-12T00:00:00-00:00"),
+        Entry(
+            name: "Pagination support", alias: "pagination",
+            description: "Extension that indicates that pagination is enabled.", updated: "2016-06-12T00:00:00-00:00"),
+        Entry(
+            name: "Port Security", alias: "port-security", description: "Provides port security",
+            updated: "2012-07-23T10:00:00-00:00"),
+        Entry(
+            name: "Port filtering on security groups", alias: "port-security-groups-filtering",
+            description: "Provides security groups filtering when listing ports", updated: "2018-01-09T09:00:00-00:00"),
+        Entry(
+            name: "project_id field enabled", alias: "project-id",
+            description: "Extension that indicates that project_id field is enabled.",
+            updated: "2016-09-09T09:09:09-09:09"),
+        Entry(
+            name: "Provider Network", alias: "provider",
+            description: "Expose mapping of virtual networks to physical networks", updated: "2012-09-07T10:00:00-00:00"
+        ),
+        Entry(
+            name: "If-Match constraints based on revision_number", alias: "revision-if-match",
+            description: "Extension indicating that If-Match based on revision_number is supported.",
+            updated: "2016-12-11T00:00:00-00:00"),
+        Entry(
+            name: "Sorting support", alias: "sorting", description: "Extension that indicates that sorting is enabled.",
+            updated: "2016-06-12T00:00:00-00:00"),
+        Entry(
+            name: "standard-attr-description", alias: "standard-attr-description",
+            description: "Extension to add descriptions to standard attributes", updated: "2016-02-10T10:00:00-00:00"),
+        Entry(
+            name: "Resource revision numbers", alias: "standard-attr-revisions",
+            description: "This extension will display the revision number of neutron resources.",
+            updated: "2016-04-11T10:00:00-00:00"),
+        Entry(
+            name:
+                "Tag support for resources with standard attribute: port, subnet, subnetpool, network, security_group, router, floatingip, policy, trunk, network_segment_range",
+            alias: "standard-attr-tag", description: "Enables to set tag on resources with standard attribute.",
+            updated: "2017-01-01T00:00:00-00:00"),
+        Entry(
+            name: "Resource timestamps", alias: "standard-attr-timestamp",
+            description:
+                "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.",
+            updated: "2016-09-12T10:00:00-00:00"),
         Entry(
             name: "Field selection", alias: "fields",
             description: "Supports the fields query parameter to select the attributes returned.",

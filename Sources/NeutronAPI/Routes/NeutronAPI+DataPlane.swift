@@ -17,9 +17,12 @@ extension NeutronAPI {
     func registerDataPlane(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
         router.post("/v2.0/data-plane-events") { request, context in
             let identity = context.identity
-            guard Self.canSubmitFaults(identity) else { throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"]) }
+            guard Self.canSubmitFaults(identity) else {
+                throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"])
+            }
             let body = try await RequestBody.json(request)
-            let events = try DataPlaneEventParser.events(body, defaultSource: "api:\(identity.userID ?? "admin")", now: Date())
+            let events = try DataPlaneEventParser.events(
+                body, defaultSource: "api:\(identity.userID ?? "admin")", now: Date())
             let submission: CorrelationService.Submission
             do {
                 submission = try await correlation.submit(events)
@@ -29,20 +32,27 @@ extension NeutronAPI {
             return try Self.json(EventsResponse(submission))
         }
         router.get("/v2.0/data-plane-faults") { _, context in
-            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_data_plane_faults"]) }
+            guard Self.canReadTopology(context.identity) else {
+                throw NeutronError.policyNotAuthorized(["rule:get_data_plane_faults"])
+            }
             let faults = await correlation.activeFaults
             let maintenance = await correlation.maintenanceWindows
-            return try Self.json(["faults": faults.map(FaultView.init)], extra: ["maintenance": maintenance.map(MaintenanceView.init)])
+            return try Self.json(
+                ["faults": faults.map(FaultView.init)], extra: ["maintenance": maintenance.map(MaintenanceView.init)])
         }
         router.get("/v2.0/ports/{id}/data-plane") { _, context in
             let id = try context.parameters.require("id")
-            let port = try repository.read { state throws(NeutronError) in try ChangeSet.visiblePort(id, in: state, context.identity) }
+            let port = try repository.read { state throws(NeutronError) in
+                try ChangeSet.visiblePort(id, in: state, context.identity)
+            }
             let assessment = await correlation.assessment(portID: id)
             return try Self.json(["data_plane": AssessmentView(port: port, assessment: assessment)])
         }
         router.get("/v2.0/ports/{id}/data-plane-history") { request, context in
             let id = try context.parameters.require("id")
-            _ = try repository.read { state throws(NeutronError) in try ChangeSet.visiblePort(id, in: state, context.identity) }
+            _ = try repository.read { state throws(NeutronError) in
+                try ChangeSet.visiblePort(id, in: state, context.identity)
+            }
             let limit = Int(QueryParameters(request.uri.query).first("limit") ?? "") ?? 100
             let entries = try await repository.backend.auditEntries(subject: id, limit: max(1, min(limit, 10_000)))
             var writer = JSONWriter()
@@ -60,7 +70,9 @@ extension NeutronAPI {
 
     func registerTopology(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
         router.get("/v2.0/topology") { _, context in
-            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_topology"]) }
+            guard Self.canReadTopology(context.identity) else {
+                throw NeutronError.policyNotAuthorized(["rule:get_topology"])
+            }
             return try Self.json(["topology": await correlation.topologyDocument])
         }
         router.put("/v2.0/topology") { request, context in
@@ -70,44 +82,58 @@ extension NeutronAPI {
             return try Self.json(["topology": document], extra: ["changed_ports": changes])
         }
         router.get("/v2.0/topology/maintenance") { _, context in
-            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_topology"]) }
+            guard Self.canReadTopology(context.identity) else {
+                throw NeutronError.policyNotAuthorized(["rule:get_topology"])
+            }
             return try Self.json(["maintenance": await correlation.maintenanceWindows.map(MaintenanceView.init)])
         }
         router.put("/v2.0/topology/maintenance") { request, context in
             let identity = context.identity
-            guard identity.isAdmin || identity.isService else { throw NeutronError.policyNotAuthorized(["rule:update_maintenance"]) }
+            guard identity.isAdmin || identity.isService else {
+                throw NeutronError.policyNotAuthorized(["rule:update_maintenance"])
+            }
             let body = try await RequestBody.json(request)
             let fields = try RequestBody.resource(body, singular: "maintenance")
             let reader = AttributeReader(object: fields)
-            guard let kindName = try reader.string("resource_type"), let kind = DataPlaneEventParser.kinds[kindName.lowercased()],
+            guard let kindName = try reader.string("resource_type"),
+                let kind = DataPlaneEventParser.kinds[kindName.lowercased()],
                 let id = try reader.string("resource_id"), let active = try reader.bool("active")
             else {
-                throw NeutronError.badRequest("Maintenance needs resource_type (switch or host), resource_id and active")
+                throw NeutronError.badRequest(
+                    "Maintenance needs resource_type (switch or host), resource_id and active")
             }
             let resource = PhysicalResourceRef(kind: kind, id: id)
             let result: CorrelationResult
             do {
                 result = try await correlation.setMaintenance(
-                    resource, active: active, source: try reader.string("source") ?? "api:\(identity.userID ?? "admin")")
+                    resource, active: active, source: try reader.string("source") ?? "api:\(identity.userID ?? "admin")"
+                )
             } catch let error as CorrelationError {
                 if await correlation.knows(resource) { throw NeutronError.badRequest("\(error)") }
                 throw Self.resourcesNotFound([resource])
             }
-            return try Self.json(["maintenance": await correlation.maintenanceWindows.map(MaintenanceView.init)],
-                                 extra: ["changed_ports": result.changes.count])
+            return try Self.json(
+                ["maintenance": await correlation.maintenanceWindows.map(MaintenanceView.init)],
+                extra: ["changed_ports": result.changes.count])
         }
-        registerTopologyCollection(on: router, correlation, plural: "switches", singular: "switch",
-            list: \.switches, id: \.id, remove: { document, id in
+        registerTopologyCollection(
+            on: router, correlation, plural: "switches", singular: "switch",
+            list: \.switches, id: \.id,
+            remove: { document, id in
                 document.switches.removeAll { $0.id == id }
                 document.links.removeAll { $0.a.switchID == id || $0.b.switchID == id }
             }, add: { document, item in document.switches.append(item) })
-        registerTopologyCollection(on: router, correlation, plural: "hosts", singular: "host",
-            list: \.hosts, id: \.id, remove: { document, id in
+        registerTopologyCollection(
+            on: router, correlation, plural: "hosts", singular: "host",
+            list: \.hosts, id: \.id,
+            remove: { document, id in
                 document.hosts.removeAll { $0.id == id }
                 document.links.removeAll { $0.a.hostID == id || $0.b.hostID == id }
             }, add: { document, item in document.hosts.append(item) })
-        registerTopologyCollection(on: router, correlation, plural: "links", singular: "link",
-            list: \.links, id: { Topology.effectiveID(of: $0) }, remove: { document, id in
+        registerTopologyCollection(
+            on: router, correlation, plural: "links", singular: "link",
+            list: \.links, id: { Topology.effectiveID(of: $0) },
+            remove: { document, id in
                 document.links.removeAll { Topology.effectiveID(of: $0) == id }
             }, add: { document, item in document.links.append(item) })
     }
@@ -122,11 +148,15 @@ extension NeutronAPI {
     ) {
         let base = "/v2.0/topology/\(plural)"
         router.get(RouterPath(base)) { _, context in
-            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_topology"]) }
+            guard Self.canReadTopology(context.identity) else {
+                throw NeutronError.policyNotAuthorized(["rule:get_topology"])
+            }
             return try Self.json([plural: await correlation.topologyDocument[keyPath: list]])
         }
         router.get(RouterPath(base + "/{id}")) { _, context in
-            guard Self.canReadTopology(context.identity) else { throw NeutronError.policyNotAuthorized(["rule:get_topology"]) }
+            guard Self.canReadTopology(context.identity) else {
+                throw NeutronError.policyNotAuthorized(["rule:get_topology"])
+            }
             let wanted = try context.parameters.require("id")
             guard let item = await correlation.topologyDocument[keyPath: list].first(where: { id($0) == wanted }) else {
                 throw Self.topologyItemNotFound(singular, wanted)
@@ -145,7 +175,8 @@ extension NeutronAPI {
             }
             var document = await correlation.topologyDocument
             if document[keyPath: list].contains(where: { id($0) == id(item) }) {
-                throw NeutronError(status: 409, type: "PhysicalResourceExists", message: "The \(singular) \(id(item)) already exists.")
+                throw NeutronError(
+                    status: 409, type: "PhysicalResourceExists", message: "The \(singular) \(id(item)) already exists.")
             }
             add(&document, item)
             let changes = try await Self.replace(correlation, with: document)
@@ -216,11 +247,14 @@ extension NeutronAPI {
     static func resourcesNotFound(_ resources: [PhysicalResourceRef]) -> NeutronError {
         NeutronError(
             status: 404, type: "PhysicalResourceNotFound",
-            message: "Physical resource(s) \(resources.map(\.description).joined(separator: ", ")) could not be found in the topology.")
+            message:
+                "Physical resource(s) \(resources.map(\.description).joined(separator: ", ")) could not be found in the topology."
+        )
     }
 
     static func topologyItemNotFound(_ singular: String, _ id: String) -> NeutronError {
-        NeutronError(status: 404, type: "PhysicalResourceNotFound", message: "The \(singular) \(id) could not be found.")
+        NeutronError(
+            status: 404, type: "PhysicalResourceNotFound", message: "The \(singular) \(id) could not be found.")
     }
 
     /// Encodes `{key: value}` plus scalar extras with ISO 8601 dates.

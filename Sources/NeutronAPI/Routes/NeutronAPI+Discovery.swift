@@ -59,7 +59,8 @@ extension NeutronAPI {
         router.get("/v2.0/extensions/{alias}") { _, context in
             let alias = try context.parameters.require("alias")
             guard let entry = allExtensions.first(where: { $0.alias == alias }) else {
-                throw NeutronError(status: 404, type: "HTTPNotFound", message: "Extension with alias \(alias) does not exist")
+                throw NeutronError(
+                    status: 404, type: "HTTPNotFound", message: "Extension with alias \(alias) does not exist")
             }
             var writer = JSONWriter()
             writer.beginObject()
@@ -72,7 +73,9 @@ extension NeutronAPI {
 
     var allExtensions: [ExtensionCatalog.Entry] {
         ExtensionCatalog.entries + (correlation == nil ? [] : [Self.dataPlaneExtension, Self.eventSourcesExtension])
-            + extraExtensions.map { .init(name: $0.name, alias: $0.alias, description: $0.description, updated: $0.updated) }
+            + extraExtensions.map {
+                .init(name: $0.name, alias: $0.alias, description: $0.description, updated: $0.updated)
+            }
     }
 
     static func render(_ entry: ExtensionCatalog.Entry, into writer: inout JSONWriter) {

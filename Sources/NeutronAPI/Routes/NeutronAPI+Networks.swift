@@ -10,7 +10,8 @@ extension NeutronAPI {
             guard let network = repository.network(id), AccessPolicy.canSee(network, context.identity) else {
                 throw NeutronError.networkNotFound(id)
             }
-            let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(context.identity), fields: Self.fields(request))
+            let view = ResourceView(
+                privileged: AccessPolicy.showsProviderAttributes(context.identity), fields: Self.fields(request))
             return JSONResponse.make(bytes: network.envelope(view: view))
         }
         registerWrites(

@@ -10,7 +10,8 @@ extension NeutronAPI {
             let port = try repository.read { state throws(NeutronError) in
                 try ChangeSet.visiblePort(id, in: state, context.identity)
             }
-            let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(context.identity), fields: Self.fields(request))
+            let view = ResourceView(
+                privileged: AccessPolicy.showsBindingDetails(context.identity), fields: Self.fields(request))
             return JSONResponse.make(bytes: port.envelope(view: view))
         }
         registerWrites(
@@ -29,7 +30,8 @@ extension NeutronAPI {
         let everything = identity.isAdmin || identity.isService
         func visible(_ port: PortwatchCore.Port, _ state: borrowing ModelState) -> Bool {
             everything
-                || AccessPolicy.visibility(of: port, networkProject: state.networks[port.networkID]?.projectID, identity) == .visible
+                || AccessPolicy.visibility(
+                    of: port, networkProject: state.networks[port.networkID]?.projectID, identity) == .visible
         }
         let page: [PortwatchCore.Port]
         let markerFound: Bool
@@ -69,7 +71,9 @@ extension NeutronAPI {
 
 extension ChangeSet {
     /// Looks a port up in committed state with the same visibility rules as writes.
-    static func visiblePort(_ id: String, in state: borrowing ModelState, _ identity: Identity) throws(NeutronError) -> PortwatchCore.Port {
+    static func visiblePort(_ id: String, in state: borrowing ModelState, _ identity: Identity) throws(NeutronError)
+        -> PortwatchCore.Port
+    {
         guard let port = state.ports[id] else { throw .portNotFound(id) }
         switch AccessPolicy.visibility(of: port, networkProject: state.networks[port.networkID]?.projectID, identity) {
         case .visible: return port

@@ -11,7 +11,8 @@ extension NeutronAPI {
             router.get(RouterPath(base)) { _, context in
                 let id = try context.parameters.require("id")
                 let tags = try repository.read { state throws(NeutronError) in
-                    try ChangeSet(base: copy state, now: .now, derivation: .init()).tags(of: resource, id: id, by: context.identity)
+                    try ChangeSet(base: copy state, now: .now, derivation: .init()).tags(
+                        of: resource, id: id, by: context.identity)
                 }
                 return Self.tagsResponse(tags)
             }
@@ -19,7 +20,8 @@ extension NeutronAPI {
                 let id = try context.parameters.require("id")
                 let tag = try context.parameters.require("tag")
                 let tags = try repository.read { state throws(NeutronError) in
-                    try ChangeSet(base: copy state, now: .now, derivation: .init()).tags(of: resource, id: id, by: context.identity)
+                    try ChangeSet(base: copy state, now: .now, derivation: .init()).tags(
+                        of: resource, id: id, by: context.identity)
                 }
                 guard tags.contains(tag) else { throw NeutronError.tagNotFound(tag) }
                 return JSONResponse.noContent()
@@ -56,14 +58,18 @@ extension NeutronAPI {
     ) async throws -> [String] {
         let id = try context.parameters.require("id")
         let identity = context.identity
-        return try await repository.write { changes in try changes.changeTags(of: resource, id: id, change, by: identity) }
+        return try await repository.write { changes in
+            try changes.changeTags(of: resource, id: id, change, by: identity)
+        }
     }
 
     /// The `{"tags": [...]}` body of PUT/POST, validated as Neutron's tagging extension does.
     static func tagsBody(_ request: Request) async throws -> [String] {
         let body = try await RequestBody.json(request)
         guard let value = body.objectValue?["tags"] else { throw NeutronError.invalidInput("Invalid tags body") }
-        guard let list = value.arrayValue else { throw NeutronError.invalidInput("'\(value.pythonDescription)' is not a list") }
+        guard let list = value.arrayValue else {
+            throw NeutronError.invalidInput("'\(value.pythonDescription)' is not a list")
+        }
         var tags: [String] = []
         for item in list {
             guard let tag = item.stringValue else {
@@ -75,7 +81,8 @@ extension NeutronAPI {
         var seen = Set<String>()
         let duplicates = tags.filter { !seen.insert($0).inserted }
         if !duplicates.isEmpty {
-            throw NeutronError.invalidInput("Duplicate items in the list: '\(ChangeSet.unique(duplicates).joined(separator: ", "))'")
+            throw NeutronError.invalidInput(
+                "Duplicate items in the list: '\(ChangeSet.unique(duplicates).joined(separator: ", "))'")
         }
         return tags
     }

@@ -22,7 +22,8 @@ public struct NeutronAPI: Sendable {
     public let correlation: CorrelationService?
 
     public init(
-        repository: Repository, identities: IdentityResolver = IdentityResolver(), correlation: CorrelationService? = nil,
+        repository: Repository, identities: IdentityResolver = IdentityResolver(),
+        correlation: CorrelationService? = nil,
         extraExtensions: [(name: String, alias: String, description: String, updated: String)] = []
     ) {
         self.repository = repository
@@ -57,7 +58,8 @@ public struct NeutronAPI: Sendable {
             .filter { $0.hasPrefix("revision_number=") }
         guard !constraints.isEmpty else { return nil }
         guard constraints.count == 1, let value = Int(constraints[0].dropFirst("revision_number=".count)) else {
-            throw .badRequest(resource: "if-match", "Revision number etag must be in the format of revision_number=<int>")
+            throw .badRequest(
+                resource: "if-match", "Revision number etag must be in the format of revision_number=<int>")
         }
         return value
     }
@@ -73,7 +75,9 @@ public struct NeutronAPI: Sendable {
         writer.beginArray()
         for item in page { render(item, &writer) }
         writer.endArray()
-        if let links = query.links(page: page, query: parameters, baseURL: baseURL(request) + "/v2.0/" + query.spec.plural) {
+        if let links = query.links(
+            page: page, query: parameters, baseURL: baseURL(request) + "/v2.0/" + query.spec.plural)
+        {
             writer.key(query.spec.plural + "_links")
             writer.beginArray()
             for link in links {
@@ -89,7 +93,9 @@ public struct NeutronAPI: Sendable {
     }
 
     static func fields(_ request: Request) -> Set<String>? {
-        let values = QueryParameters(request.uri.query).values("fields").flatMap { $0.split(separator: ",").map(String.init) }
+        let values = QueryParameters(request.uri.query).values("fields").flatMap {
+            $0.split(separator: ",").map(String.init)
+        }
         return values.isEmpty ? nil : Set(values)
     }
 }

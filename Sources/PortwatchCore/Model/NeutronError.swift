@@ -55,7 +55,9 @@ public struct NeutronError: Error, Sendable, Hashable {
     public static func networkInUse(_ id: String, ports: [String]) -> NeutronError {
         NeutronError(
             status: 409, type: "NetworkInUse",
-            message: "Unable to complete operation on network \(id). There are one or more ports still in use on the network, id for these ports is: \(ports.sorted().joined(separator: ",")).")
+            message:
+                "Unable to complete operation on network \(id). There are one or more ports still in use on the network, id for these ports is: \(ports.sorted().joined(separator: ","))."
+        )
     }
 
     public static func macAddressInUse(network: String, mac: String) -> NeutronError {

@@ -27,11 +27,13 @@ extension ChangeSet {
             created.append(network)
         }
         let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(identity))
-        emit("network.create.start", resourceType: "network", resourceID: created.first?.id ?? "",
-             projectID: created.first?.projectID, payload: Self.bytes(request), by: identity)
+        emit(
+            "network.create.start", resourceType: "network", resourceID: created.first?.id ?? "",
+            projectID: created.first?.projectID, payload: Self.bytes(request), by: identity)
         for network in created {
-            emit("network.create.end", resourceType: "network", resourceID: network.id, projectID: network.projectID,
-                 payload: network.envelope(view: view), by: identity)
+            emit(
+                "network.create.end", resourceType: "network", resourceID: network.id, projectID: network.projectID,
+                payload: network.envelope(view: view), by: identity)
         }
         return created
     }
@@ -51,8 +53,9 @@ extension ChangeSet {
             throw .badRequest("Cannot update read-only attribute provider:network_type")
         }
         try Self.check(ifMatch, network.revisionNumber)
-        emit("network.update.start", resourceType: "network", resourceID: id, projectID: network.projectID,
-             payload: Self.bytes(Self.withID(request, id)), by: identity)
+        emit(
+            "network.update.start", resourceType: "network", resourceID: id, projectID: network.projectID,
+            payload: Self.bytes(Self.withID(request, id)), by: identity)
         let before = network
         try network.apply(input)
         if network != before {
@@ -61,8 +64,9 @@ extension ChangeSet {
             put(network)
         }
         let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(identity))
-        emit("network.update.end", resourceType: "network", resourceID: id, projectID: network.projectID,
-             payload: network.envelope(view: view), by: identity)
+        emit(
+            "network.update.end", resourceType: "network", resourceID: id, projectID: network.projectID,
+            payload: network.envelope(view: view), by: identity)
         return network
     }
 
@@ -75,8 +79,9 @@ extension ChangeSet {
         try Self.check(ifMatch, network.revisionNumber)
         let ports = portIDs(inNetwork: id)
         guard ports.isEmpty else { throw .networkInUse(id, ports: Array(ports)) }
-        emit("network.delete.start", resourceType: "network", resourceID: id, projectID: network.projectID,
-             payload: Self.object(["network_id": .string(id)]), by: identity)
+        emit(
+            "network.delete.start", resourceType: "network", resourceID: id, projectID: network.projectID,
+            payload: Self.object(["network_id": .string(id)]), by: identity)
         deleteNetwork(id)
         var writer = JSONWriter()
         writer.beginObject()
@@ -85,8 +90,9 @@ extension ChangeSet {
         writer.key("network_id")
         writer.string(id)
         writer.endObject()
-        emit("network.delete.end", resourceType: "network", resourceID: id, projectID: network.projectID,
-             payload: writer.bytes, by: identity)
+        emit(
+            "network.delete.end", resourceType: "network", resourceID: id, projectID: network.projectID,
+            payload: writer.bytes, by: identity)
     }
 
     static func owningProject(_ requested: String?, _ identity: Identity) throws(NeutronError) -> String {

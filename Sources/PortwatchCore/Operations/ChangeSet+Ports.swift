@@ -28,7 +28,9 @@ extension ChangeSet {
             } else {
                 mac = try MACAddressGenerator.unused(in: self, networkID: networkID)
             }
-            var port = Port(id: UUID().uuidString.lowercased(), networkID: networkID, projectID: project, macAddress: mac, createdAt: now)
+            var port = Port(
+                id: UUID().uuidString.lowercased(), networkID: networkID, projectID: project, macAddress: mac,
+                createdAt: now)
             port.portSecurityEnabled = network.portSecurityEnabled
             port.apply(input)
             port.tags = input.tags ?? []
@@ -37,11 +39,13 @@ extension ChangeSet {
             created.append(port)
         }
         let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))
-        emit("port.create.start", resourceType: "port", resourceID: created.first?.id ?? "",
-             projectID: created.first?.projectID, payload: Self.bytes(request), by: identity)
+        emit(
+            "port.create.start", resourceType: "port", resourceID: created.first?.id ?? "",
+            projectID: created.first?.projectID, payload: Self.bytes(request), by: identity)
         for port in created {
-            emit("port.create.end", resourceType: "port", resourceID: port.id, projectID: port.projectID,
-                 payload: port.envelope(view: view), by: identity)
+            emit(
+                "port.create.end", resourceType: "port", resourceID: port.id, projectID: port.projectID,
+                payload: port.envelope(view: view), by: identity)
         }
         return created
     }
@@ -60,11 +64,13 @@ extension ChangeSet {
         if !denied.isEmpty { allowed = false }
         guard allowed else { throw .policyNotAuthorized(rules) }
         try Self.check(ifMatch, port.revisionNumber)
-        if let mac = input.macAddress, mac != port.macAddress, isMACInUse(mac, inNetwork: port.networkID, excluding: id) {
+        if let mac = input.macAddress, mac != port.macAddress, isMACInUse(mac, inNetwork: port.networkID, excluding: id)
+        {
             throw .macAddressInUse(network: port.networkID, mac: mac)
         }
-        emit("port.update.start", resourceType: "port", resourceID: id, projectID: port.projectID,
-             payload: Self.bytes(Self.withID(request, id)), by: identity)
+        emit(
+            "port.update.start", resourceType: "port", resourceID: id, projectID: port.projectID,
+            payload: Self.bytes(Self.withID(request, id)), by: identity)
         let before = port
         port.apply(input)
         if case .some(let status) = input.dataPlaneStatus {
@@ -77,9 +83,10 @@ extension ChangeSet {
             port.updatedAt = now
             put(port)
         }
-        emit("port.update.end", resourceType: "port", resourceID: id, projectID: port.projectID,
-             payload: port.envelope(view: ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))),
-             by: identity)
+        emit(
+            "port.update.end", resourceType: "port", resourceID: id, projectID: port.projectID,
+            payload: port.envelope(view: ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))),
+            by: identity)
         return port
     }
 
@@ -91,8 +98,9 @@ extension ChangeSet {
             throw .policyNotAuthorized(["rule:delete_port"])
         }
         try Self.check(ifMatch, port.revisionNumber)
-        emit("port.delete.start", resourceType: "port", resourceID: id, projectID: port.projectID,
-             payload: Self.object(["port_id": .string(id)]), by: identity)
+        emit(
+            "port.delete.start", resourceType: "port", resourceID: id, projectID: port.projectID,
+            payload: Self.object(["port_id": .string(id)]), by: identity)
         deletePort(id)
         var writer = JSONWriter()
         writer.beginObject()
@@ -101,8 +109,9 @@ extension ChangeSet {
         writer.key("port_id")
         writer.string(id)
         writer.endObject()
-        emit("port.delete.end", resourceType: "port", resourceID: id, projectID: port.projectID,
-             payload: writer.bytes, by: identity)
+        emit(
+            "port.delete.end", resourceType: "port", resourceID: id, projectID: port.projectID,
+            payload: writer.bytes, by: identity)
     }
 
     /// Applies fault correlation's verdict on a port (the system's own write).
@@ -130,8 +139,9 @@ extension ChangeSet {
         }
         putState(port)
         if port.revisionNumber != before.revisionNumber {
-            emit("port.update.end", resourceType: "port", resourceID: portID, projectID: port.projectID,
-                 payload: port.envelope(view: .full), by: identity)
+            emit(
+                "port.update.end", resourceType: "port", resourceID: portID, projectID: port.projectID,
+                payload: port.envelope(view: .full), by: identity)
             return port
         }
         return nil
@@ -197,7 +207,9 @@ extension Port {
         if let value = input.fixedIPs { fixedIPs = value }
         if let value = input.securityGroups { securityGroups = value }
         if let value = input.allowedAddressPairs {
-            allowedAddressPairs = value.map { AllowedAddressPair(ipAddress: $0.ipAddress, macAddress: $0.macAddress ?? macAddress) }
+            allowedAddressPairs = value.map {
+                AllowedAddressPair(ipAddress: $0.ipAddress, macAddress: $0.macAddress ?? macAddress)
+            }
         }
         if let value = input.extraDHCPOpts { extraDHCPOpts = value }
         if let value = input.bindingHostID {

@@ -38,7 +38,9 @@ extension ChangeSet {
         case .port:
             let port: Port
             do { port = try visiblePort(id, identity) } catch { throw Self.taggedResourceNotFound(resource, id) }
-            guard AccessPolicy.canWritePort(project: port.projectID, networkProject: network(port.networkID)?.projectID, identity)
+            guard
+                AccessPolicy.canWritePort(
+                    project: port.projectID, networkProject: network(port.networkID)?.projectID, identity)
             else { throw .policyNotAuthorized(["rule:update_ports_tags"]) }
             tags = port.tags
             project = port.projectID
@@ -96,8 +98,9 @@ extension ChangeSet {
             "obj_resource": .string(resource.rawValue), "obj_resource_id": .string(id),
         ]
         if operation != "delete_all" { payload["tags"] = .array(tags.map(JSONValue.string)) }
-        emit("tag.\(operation).end", resourceType: resource.singular, resourceID: id, projectID: project,
-             payload: Self.object(payload), by: identity)
+        emit(
+            "tag.\(operation).end", resourceType: resource.singular, resourceID: id, projectID: project,
+            payload: Self.object(payload), by: identity)
         return tags
     }
 

@@ -3,10 +3,11 @@ public enum MACAddressGenerator {
     /// A random `fa:16:3e:xx:xx:xx` address.
     public static func random<G: RandomNumberGenerator>(using generator: inout G) -> String {
         let bytes = (0..<3).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "fa:16:3e:" + bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined(separator: ":")
+        return "fa:16:3e:"
+            + bytes.map { byte in
+                let hex = String(byte, radix: 16)
+                return hex.count == 1 ? "0" + hex : hex
+            }.joined(separator: ":")
     }
 
     /// A random address not yet used on the network, or MacAddressGenerationFailure after 16 tries.

@@ -31,7 +31,9 @@ public struct Identity: Sendable, Hashable {
 
     /// The internal context of Portwatch's own changes (fault correlation).
     public static func system(requestID: String) -> Identity {
-        Identity(userID: "portwatch", projectID: nil, roles: ["admin", "service"], requestID: requestID, userName: "portwatch")
+        Identity(
+            userID: "portwatch", projectID: nil, roles: ["admin", "service"], requestID: requestID,
+            userName: "portwatch")
     }
 
     /// `role:admin` (`context_is_admin`).

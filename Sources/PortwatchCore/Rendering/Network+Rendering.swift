@@ -25,7 +25,9 @@ extension Network {
         }
         if view.wants("vlan_transparent") { writer.key("vlan_transparent"); writer.bool(false) }
         if view.wants("qinq") { writer.key("qinq"); writer.bool(false) }
-        if view.wants("availability_zone_hints") { writer.key("availability_zone_hints"); writer.strings(availabilityZoneHints) }
+        if view.wants("availability_zone_hints") {
+            writer.key("availability_zone_hints"); writer.strings(availabilityZoneHints)
+        }
         if view.wants("availability_zones") { writer.key("availability_zones"); writer.strings([]) }
         if view.wants("ipv4_address_scope") { writer.key("ipv4_address_scope"); writer.null() }
         if view.wants("ipv6_address_scope") { writer.key("ipv6_address_scope"); writer.null() }

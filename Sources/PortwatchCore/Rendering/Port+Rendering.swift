@@ -46,7 +46,9 @@ extension Port {
             }
         }
         if view.wants("port_security_enabled") { writer.key("port_security_enabled"); writer.bool(portSecurityEnabled) }
-        if view.wants("data_plane_status") { writer.key("data_plane_status"); writer.optionalString(dataPlaneStatus?.rawValue) }
+        if view.wants("data_plane_status") {
+            writer.key("data_plane_status"); writer.optionalString(dataPlaneStatus?.rawValue)
+        }
         if view.wants("tags") { writer.key("tags"); writer.strings(tags) }
         if view.wants("created_at") { writer.key("created_at"); writer.string(NeutronTimestamp.format(createdAt)) }
         if view.wants("updated_at") { writer.key("updated_at"); writer.string(NeutronTimestamp.format(updatedAt)) }

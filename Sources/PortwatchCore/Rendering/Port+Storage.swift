@@ -46,7 +46,9 @@ extension Port {
         writer.key("portSecurityEnabled"); writer.bool(portSecurityEnabled)
         if let value = dataPlaneStatus { writer.key("dataPlaneStatus"); writer.string(value.rawValue) }
         if let value = dataPlaneStatusOverride { writer.key("dataPlaneStatusOverride"); writer.string(value.rawValue) }
-        if let value = correlatedDataPlaneStatus { writer.key("correlatedDataPlaneStatus"); writer.string(value.rawValue) }
+        if let value = correlatedDataPlaneStatus {
+            writer.key("correlatedDataPlaneStatus"); writer.string(value.rawValue)
+        }
         writer.key("tags"); writer.strings(tags)
         writer.key("createdAt"); writer.int(Int64(createdAt.timeIntervalSinceReferenceDate.rounded(.down)))
         writer.key("updatedAt"); writer.int(Int64(updatedAt.timeIntervalSinceReferenceDate.rounded(.down)))

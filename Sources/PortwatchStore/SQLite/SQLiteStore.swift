@@ -92,9 +92,11 @@ public final class SQLiteStore: StoreBackend {
                     port.revisionNumber = revision
                     port.updatedAt = Date(timeIntervalSinceReferenceDate: row["updated_at"])
                     port.status = PortStatus(rawValue: row["status"]) ?? port.status
-                    port.dataPlaneStatus = (row["data_plane_status"] as String?).flatMap(DataPlaneStatus.init(rawValue:))
+                    port.dataPlaneStatus = (row["data_plane_status"] as String?).flatMap(
+                        DataPlaneStatus.init(rawValue:))
                     port.dataPlaneStatusOverride = (row["override"] as String?).flatMap(DataPlaneStatus.init(rawValue:))
-                    port.correlatedDataPlaneStatus = (row["correlated"] as String?).flatMap(DataPlaneStatus.init(rawValue:))
+                    port.correlatedDataPlaneStatus = (row["correlated"] as String?).flatMap(
+                        DataPlaneStatus.init(rawValue:))
                 }
                 return port
             }
@@ -111,7 +113,9 @@ public final class SQLiteStore: StoreBackend {
     public func commit(_ commit: StoreCommit) async throws {
         guard !commit.isEmpty else { return }
         let encoder = JSONEncoder()
-        let networks = try commit.networks.map { ($0.id, try $0.network.map { try encoder.encode($0) }, $0.network?.projectID) }
+        let networks = try commit.networks.map {
+            ($0.id, try $0.network.map { try encoder.encode($0) }, $0.network?.projectID)
+        }
         let ports = commit.ports.map { ($0.id, $0.port.map { Data($0.storageJSON()) }, $0.port) }
         // A batch's events mostly share one context: encode each distinct context once.
         var encodedContexts: [NotificationContext: Data] = [:]
@@ -123,7 +127,8 @@ public final class SQLiteStore: StoreBackend {
         }
         try await pool.write { db in
             // Cached statements: a fault can rewrite tens of thousands of rows in one transaction.
-            let putNetwork = try db.cachedStatement(sql: "INSERT OR REPLACE INTO networks (id, project_id, body) VALUES (?, ?, ?)")
+            let putNetwork = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO networks (id, project_id, body) VALUES (?, ?, ?)")
             let deleteNetwork = try db.cachedStatement(sql: "DELETE FROM networks WHERE id = ?")
             for (id, body, project) in networks {
                 if let body, let project {
@@ -170,7 +175,8 @@ public final class SQLiteStore: StoreBackend {
                     event.occurredAt.timeIntervalSince1970, Data(event.payload), context,
                 ])
             }
-            let putDocument = try db.cachedStatement(sql: "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?, ?, ?)")
+            let putDocument = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?, ?, ?)")
             let deleteDocument = try db.cachedStatement(sql: "DELETE FROM documents WHERE kind = ? AND id = ?")
             for document in commit.documents {
                 if let body = document.body {
@@ -238,9 +244,10 @@ public final class SQLiteStore: StoreBackend {
 
     public func documents(ofKind kind: String) async throws -> [StoredDocument] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, body FROM documents WHERE kind = ? ORDER BY id", arguments: [kind]).map {
-                StoredDocument(kind: kind, id: $0["id"], body: [UInt8]($0["body"] as Data))
-            }
+            try Row.fetchAll(db, sql: "SELECT id, body FROM documents WHERE kind = ? ORDER BY id", arguments: [kind])
+                .map {
+                    StoredDocument(kind: kind, id: $0["id"], body: [UInt8]($0["body"] as Data))
+                }
         }
     }
 
