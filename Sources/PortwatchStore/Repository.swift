@@ -139,6 +139,8 @@ public final class Repository: Sendable {
             try? await Task.sleep(for: interval)
             do {
                 try await backend.checkpoint()
+            } catch is CancellationError {
+                return
             } catch {
                 logger.warning("checkpoint failed", metadata: ["error": "\(error)"])
             }
