@@ -125,26 +125,27 @@ extension ChangeSet {
         portID: String, _ state: DataPlaneState?, hasBeenDown: Bool, by identity: Identity
     ) -> Port? {
         guard var port = port(portID) else { return nil }
-        let before = port
-        let everDown = hasBeenDown || port.correlatedDataPlaneStatus != nil || state == .down
+        // Compare the three fields this can change, not whole ports: it runs for every port a
+        // spine failure touches.
+        let (oldVisible, oldCorrelated, oldStatus) = (port.dataPlaneStatus, port.correlatedDataPlaneStatus, port.status)
+        let everDown = hasBeenDown || oldCorrelated != nil || state == .down
         port.correlatedDataPlaneStatus = DataPlaneStatusPrecedence.resolve(
             manualOverride: nil, correlated: state, hasBeenDown: everDown)
         port.dataPlaneStatus = DataPlaneStatusPrecedence.resolve(
             manualOverride: port.dataPlaneStatusOverride, correlated: state, hasBeenDown: everDown)
         port.status = derivation.status(of: port)
-        guard port != before else { return nil }
-        if port.dataPlaneStatus != before.dataPlaneStatus || port.status != before.status {
+        let visibleChange = port.dataPlaneStatus != oldVisible || port.status != oldStatus
+        guard visibleChange || port.correlatedDataPlaneStatus != oldCorrelated else { return nil }
+        if visibleChange {
             port.revisionNumber += 1
             port.updatedAt = now
         }
         putState(port)
-        if port.revisionNumber != before.revisionNumber {
-            emit(
-                "port.update.end", resourceType: "port", resourceID: portID, projectID: port.projectID,
-                payload: port.envelope(view: .full), by: identity)
-            return port
-        }
-        return nil
+        guard visibleChange else { return nil }
+        emit(
+            "port.update.end", resourceType: "port", resourceID: portID, projectID: port.projectID,
+            payload: port.envelope(view: .full), by: identity)
+        return port
     }
 
     /// The port, if the caller may see it: another project's port is PortNotFound, a port of the
