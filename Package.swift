@@ -32,6 +32,7 @@ let package = Package(
             name: "PortwatchStore",
             dependencies: [
                 "PortwatchCore",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -48,6 +49,7 @@ let package = Package(
             name: "FaultCorrelation",
             dependencies: [
                 "PortwatchCore", "PortwatchStore",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -97,6 +99,8 @@ let package = Package(
             dependencies: [
                 "PortwatchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -129,6 +133,8 @@ let package = Package(
             name: "NeutronAPITests",
             dependencies: [
                 "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 "FaultCorrelation",

@@ -19,7 +19,9 @@ public struct PortwatchServer {
     let logger: Logger
 
     /// Opens the store (creating or migrating its schema) and builds the routes.
-    public static func make(configuration: ServerConfiguration, logger: Logger) async throws -> PortwatchServer {
+    public static func make(
+        configuration: ServerConfiguration, metrics: MetricsEndpoint? = nil, logger: Logger
+    ) async throws -> PortwatchServer {
         guard let path = configuration.sqlitePath else {
             throw ServerConfigurationError("unsupported --database \(configuration.database): use sqlite:PATH")
         }
@@ -31,6 +33,7 @@ public struct PortwatchServer {
         let correlation = try await CorrelationService(
             repository: repository, options: .init(holdDown: configuration.flapHoldDown), logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
+        metrics?.register(on: router)
         NeutronAPI(
             repository: repository, identities: IdentityResolver(mode: configuration.identityMode),
             correlation: correlation

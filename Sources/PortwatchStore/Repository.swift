@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import PortwatchCore
 import Synchronization
 
@@ -65,6 +66,13 @@ public final class Repository: Sendable {
             "state loaded",
             metadata: ["networks": "\(snapshot.networks.count)", "ports": "\(snapshot.ports.count)"])
     }
+
+    // MARK: Metrics
+
+    static let batches = Counter(label: "portwatch_commit_batches_total")
+    static let operations = Counter(label: "portwatch_commit_operations_total")
+    static let commitDuration = Metrics.Timer(label: "portwatch_commit_duration_seconds")
+    static let outboxSequence = Gauge(label: "portwatch_outbox_sequence")
 
     // MARK: Reads
 
@@ -209,6 +217,10 @@ public final class Repository: Sendable {
         let stored = ContinuousClock.now
         commit = StoreCommit()
         state.withLock { $0.apply(committed.changes) }
+        Self.batches.increment()
+        Self.operations.increment(by: batch.count)
+        Self.commitDuration.recordNanoseconds((stored - started).nanoseconds)
+        Self.outboxSequence.record(committed.outbox.last?.sequence ?? lastOutboxSequence)
         logger.debug(
             "batch committed",
             metadata: [
@@ -273,5 +285,14 @@ public final class Repository: Sendable {
                 causeID: $0.element.cause.map { causeStart + 1 + Int64($0) })
         }
         return (results, commit, CommittedBatch(changes: changeSet.changes, outbox: commit.outbox))
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds (saturating).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow
+            ? .max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import NeutronAPI
 import PortwatchServer
 import PortwatchStore
@@ -87,7 +89,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--outbox-retention must be a duration such as 24h, 90m or 3600")
         }
         configuration.outboxRetention = retention
-        let server = try await PortwatchServer.make(configuration: configuration, logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let server = try await PortwatchServer.make(
+            configuration: configuration, metrics: MetricsEndpoint(registry: registry), logger: logger)
         logger.info("listening", metadata: ["address": "\(host):\(port)", "database": "\(database)"])
         try await server.run()
     }
