@@ -3,7 +3,7 @@ import NIOCore
 import NeutronAPI
 import Prometheus
 
-/// `GET /metrics` in Prometheus' text format, plus Hummingbird's per-route request metrics.
+/// `GET /metrics` in Prometheus' text format, plus request metrics by method and status.
 ///
 /// The executable bootstraps swift-metrics with a `PrometheusMetricsFactory` over `registry`;
 /// every module records through swift-metrics and this endpoint renders the registry.
@@ -16,7 +16,7 @@ public struct MetricsEndpoint: Sendable {
 
     /// Adds the request-metrics middleware (it applies to routes registered after it) and the route.
     public func register(on router: Router<PortwatchRequestContext>) {
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         router.get("/metrics") { [registry] _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"

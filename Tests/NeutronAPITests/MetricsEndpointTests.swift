@@ -39,7 +39,7 @@ struct MetricsEndpointTests {
             let text = String(buffer: metrics.body)
             #expect(text.contains("portwatch_commit_batches_total"))
             #expect(text.contains("portwatch_outbox_sequence"))
-            #expect(text.contains("hb_requests") || text.contains("hb.requests"))
+            #expect(text.contains(#"portwatch_http_requests_total{method="POST",status="201"} 1"#))
         }
     }
 }
