@@ -16,16 +16,26 @@ public struct PortwatchServer {
     public let correlation: CorrelationService
     /// Sinks, webhooks, live stream and outbox retention.
     public let notifications: NotificationHub
+    /// What the store needs running (PostgreSQL's connection pool); started first, stopped last.
+    let storeServices: [any Service]
     let logger: Logger
 
     /// Opens the store (creating or migrating its schema) and builds the routes.
     public static func make(
         configuration: ServerConfiguration, metrics: MetricsEndpoint? = nil, logger: Logger
     ) async throws -> PortwatchServer {
-        guard let path = configuration.sqlitePath else {
-            throw ServerConfigurationError("unsupported --database \(configuration.database): use sqlite:PATH")
+        let backend: any StoreBackend
+        var storeServices: [any Service] = []
+        if let path = configuration.sqlitePath {
+            backend = try SQLiteStore(path: path, synchronous: configuration.sqliteSynchronous)
+        } else if configuration.database.hasPrefix("postgres://") || configuration.database.hasPrefix("postgresql://") {
+            let store = try PostgresStore(url: configuration.database, logger: logger)
+            storeServices = [PostgresClientService(store: store)]
+            backend = store
+        } else {
+            throw ServerConfigurationError(
+                "unsupported --database \(configuration.database): use sqlite:PATH or postgres://user@host:port/db")
         }
-        let backend = try SQLiteStore(path: path, synchronous: configuration.sqliteSynchronous)
         let repository = try await Repository(
             backend: backend,
             derivation: PortStatusDerivation(statusFollowsDataPlane: configuration.statusFollowsDataPlane),
@@ -43,16 +53,19 @@ public struct PortwatchServer {
         NotificationsAPI(hub: notifications).register(on: router)
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
-            notifications: notifications, logger: logger)
+            notifications: notifications, storeServices: storeServices, logger: logger)
     }
 
-    /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the writer last).
+    /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the writer,
+    /// the store's connection pool last).
     public func services() -> [any Service] {
         let application = Application(
             router: NeutronRouter(router),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
-        return [RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation)]
+        return storeServices + [
+            RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation),
+        ]
             + notifications.services() + [application]
     }
 
@@ -88,5 +101,23 @@ struct RepositoryWriterService: Service {
                 group.cancelAll()
             }
         }
+    }
+}
+
+/// Runs a ``PostgresStore``'s connection pool until graceful shutdown reaches it.
+///
+/// The pool starts when the service is made, not when it runs: `make` migrates and loads the state
+/// through it before any service runs.
+struct PostgresClientService: Service {
+    private let pool: Task<Void, Never>
+
+    init(store: PostgresStore) {
+        pool = Task { await store.run() }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        pool.cancel()
+        await pool.value
     }
 }

@@ -6,7 +6,7 @@ import PortwatchStore
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 9696
-    /// `sqlite:PATH` (the default, `sqlite:./portwatch.sqlite`).
+    /// `sqlite:PATH` (the default, `sqlite:./portwatch.sqlite`) or `postgres://user[:password]@host[:port]/db`.
     public var database = "sqlite:./portwatch.sqlite"
     public var sqliteSynchronous: SQLiteStore.Synchronous = .full
     public var statusFollowsDataPlane = false

@@ -29,7 +29,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "TCP port (PORTWATCH_PORT).")
     var port: Int = Int(environment["PORTWATCH_PORT"] ?? "") ?? 9696
 
-    @Option(help: "Store: sqlite:PATH (PORTWATCH_DATABASE).")
+    @Option(help: "Store: sqlite:PATH or postgres://user@host:port/db (PORTWATCH_DATABASE).")
     var database: String = environment["PORTWATCH_DATABASE"] ?? "sqlite:./portwatch.sqlite"
 
     @Option(help: "SQLite synchronous mode, FULL or NORMAL (PORTWATCH_SQLITE_SYNCHRONOUS).")

@@ -1,0 +1,254 @@
+import Foundation
+import Logging
+import PortwatchCore
+import PostgresNIO
+
+/// The PostgreSQL store: the schema and behaviour of ``SQLiteStore`` over postgres-nio's connection pool.
+///
+/// The pool does nothing until ``run()`` runs: the owner runs it for the store's whole life, as a
+/// `Service` started before (and so stopped after) everything that uses the store:
+///
+/// ```swift
+/// let store = try PostgresStore(url: "postgres://portwatch@db:5432/portwatch", logger: logger)
+/// let client = Task { await store.run() }
+/// try await store.migrate()
+/// ```
+///
+/// A commit is one transaction; with PostgreSQL's default `synchronous_commit = on` it is durable
+/// when `COMMIT` returns. Large commits go in multi-row statements, a few thousand rows per round trip.
+public final class PostgresStore: StoreBackend {
+    /// The connection pool; usable once ``run()`` runs.
+    public let client: PostgresClient
+    let logger: Logger
+
+    /// Parameters per statement stay under PostgreSQL's limit of 65,535.
+    static let maxBindsPerStatement = 30_000
+
+    /// A store for `configuration`; nothing connects until ``run()``.
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// A store for `postgres://user[:password]@host[:port]/database` (no TLS).
+    public convenience init(url: String, logger: Logger) throws {
+        self.init(configuration: try Self.configuration(url: url), logger: logger)
+    }
+
+    /// The client configuration for `postgres://user[:password]@host[:port]/database` (no TLS).
+    public static func configuration(url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, !host.isEmpty,
+            let user = components.user, !user.isEmpty
+        else {
+            throw PostgresStoreError("not a postgres://user[:password]@host[:port]/database URL: \(url)")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        return PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user.removingPercentEncoding ?? user,
+            password: components.password.map { $0.removingPercentEncoding ?? $0 },
+            database: database.isEmpty ? nil : database, tls: .disable)
+    }
+
+    /// Runs the connection pool until cancelled (or graceful shutdown); call exactly once.
+    public func run() async {
+        await client.run()
+    }
+
+    // MARK: Schema
+
+    static let schemaVersion = 1
+
+    static let schema: [String] = [
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS networks (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, body BYTEA NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS ports (
+            id TEXT PRIMARY KEY, network_id TEXT NOT NULL, project_id TEXT NOT NULL, body BYTEA NOT NULL)
+        """,
+        "CREATE INDEX IF NOT EXISTS ports_network ON ports(network_id)",
+        """
+        CREATE TABLE IF NOT EXISTS port_state (
+            port_id TEXT PRIMARY KEY, revision_number BIGINT NOT NULL, updated_at DOUBLE PRECISION NOT NULL,
+            status TEXT NOT NULL, data_plane_status TEXT, override TEXT, correlated TEXT)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS outbox (
+            sequence BIGINT PRIMARY KEY, event_type TEXT NOT NULL, resource_type TEXT NOT NULL,
+            resource_id TEXT NOT NULL, project_id TEXT, occurred_at DOUBLE PRECISION NOT NULL,
+            payload BYTEA NOT NULL, context BYTEA NOT NULL)
+        """,
+        "CREATE TABLE IF NOT EXISTS sink_cursors (sink TEXT PRIMARY KEY, sequence BIGINT NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS documents (
+            kind TEXT NOT NULL, id TEXT NOT NULL, body BYTEA NOT NULL, PRIMARY KEY (kind, id))
+        """,
+        "CREATE TABLE IF NOT EXISTS audit_causes (id BIGINT PRIMARY KEY, body BYTEA NOT NULL)",
+        """
+        CREATE TABLE IF NOT EXISTS audit (
+            sequence BIGINT PRIMARY KEY, subject TEXT NOT NULL, occurred_at DOUBLE PRECISION NOT NULL,
+            body BYTEA NOT NULL, cause_id BIGINT)
+        """,
+        "CREATE INDEX IF NOT EXISTS audit_subject ON audit(subject, sequence)",
+    ]
+
+    public func migrate() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            // Serialises instances migrating the same database at once.
+            try await connection.query("SELECT pg_advisory_xact_lock(7060770)", logger: logger)
+            for statement in Self.schema {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            try await connection.query(
+                """
+                INSERT INTO schema_version (version, applied_at) VALUES (\(Self.schemaVersion), \(Date().timeIntervalSince1970))
+                ON CONFLICT (version) DO NOTHING
+                """, logger: logger)
+        }
+    }
+
+    // MARK: Reads
+
+    public func loadSnapshot() async throws -> StoreSnapshot {
+        try await client.withTransaction(logger: logger) { connection in
+            // One snapshot of the database for every query below, as SQLite's read transaction gives.
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            let decoder = JSONDecoder()
+            var networks: [Network] = []
+            for try await body in try await connection.query("SELECT body FROM networks", logger: logger)
+                .decode(Data.self)
+            {
+                networks.append(try decoder.decode(Network.self, from: body))
+            }
+            var ports: [PortwatchCore.Port] = []
+            let rows = try await connection.query(
+                """
+                SELECT p.body, s.revision_number, s.updated_at, s.status, s.data_plane_status, s.override, s.correlated
+                FROM ports p LEFT JOIN port_state s ON s.port_id = p.id
+                """, logger: logger)
+            for try await (body, revision, updatedAt, status, dataPlane, override, correlated) in rows.decode(
+                (Data, Int64?, Double?, String?, String?, String?, String?).self)
+            {
+                var port = try decoder.decode(Port.self, from: body)
+                if let revision, revision >= port.revisionNumber, let updatedAt, let status {
+                    port.revisionNumber = Int(revision)
+                    port.updatedAt = Date(timeIntervalSinceReferenceDate: updatedAt)
+                    port.status = PortStatus(rawValue: status) ?? port.status
+                    port.dataPlaneStatus = dataPlane.flatMap(DataPlaneStatus.init(rawValue:))
+                    port.dataPlaneStatusOverride = override.flatMap(DataPlaneStatus.init(rawValue:))
+                    port.correlatedDataPlaneStatus = correlated.flatMap(DataPlaneStatus.init(rawValue:))
+                }
+                ports.append(port)
+            }
+            let maxima = try await connection.query(
+                """
+                SELECT (SELECT max(sequence) FROM outbox), (SELECT max(sequence) FROM sink_cursors),
+                       (SELECT max(sequence) FROM audit), (SELECT max(id) FROM audit_causes)
+                """, logger: logger)
+            var outbox: Int64 = 0
+            var cursors: Int64 = 0
+            var audit: Int64 = 0
+            var causes: Int64 = 0
+            for try await (o, c, a, k) in maxima.decode((Int64?, Int64?, Int64?, Int64?).self) {
+                (outbox, cursors, audit, causes) = (o ?? 0, c ?? 0, a ?? 0, k ?? 0)
+            }
+            return StoreSnapshot(
+                networks: networks, ports: ports, lastOutboxSequence: max(outbox, cursors), lastAuditSequence: audit,
+                lastAuditCause: causes)
+        }
+    }
+
+    public func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord] {
+        let rows = try await client.query(
+            """
+            SELECT sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context
+            FROM outbox WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))
+            """, logger: logger)
+        let decoder = JSONDecoder()
+        // Records of one batch share a context: decode each distinct one once.
+        var contexts: [Data: NotificationContext] = [:]
+        var records: [OutboxRecord] = []
+        for try await (sequence, eventType, resourceType, resourceID, projectID, occurredAt, payload, context)
+            in rows.decode((Int64, String, String, String, String?, Double, Data, Data).self)
+        {
+            let decoded: NotificationContext
+            if let known = contexts[context] {
+                decoded = known
+            } else {
+                decoded = try decoder.decode(NotificationContext.self, from: context)
+                contexts[context] = decoded
+            }
+            let event = OutboxEvent(
+                eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
+                payload: [UInt8](payload), context: decoded, occurredAt: Date(timeIntervalSince1970: occurredAt))
+            records.append(OutboxRecord(sequence: sequence, event: event))
+        }
+        return records
+    }
+
+    public func cursor(of sink: String) async throws -> Int64 {
+        let rows = try await client.query("SELECT sequence FROM sink_cursors WHERE sink = \(sink)", logger: logger)
+        for try await sequence in rows.decode(Int64.self) { return sequence }
+        return 0
+    }
+
+    public func setCursor(of sink: String, to sequence: Int64) async throws {
+        try await client.query(
+            """
+            INSERT INTO sink_cursors (sink, sequence) VALUES (\(sink), \(sequence))
+            ON CONFLICT (sink) DO UPDATE SET sequence = excluded.sequence
+            """, logger: logger)
+    }
+
+    public func pruneOutbox(through sequence: Int64) async throws -> Int {
+        let rows = try await client.query(
+            "WITH pruned AS (DELETE FROM outbox WHERE sequence <= \(sequence) RETURNING 1) SELECT count(*) FROM pruned",
+            logger: logger)
+        for try await count in rows.decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
+    public func documents(ofKind kind: String) async throws -> [StoredDocument] {
+        let rows = try await client.query(
+            "SELECT id, body FROM documents WHERE kind = \(kind) ORDER BY id", logger: logger)
+        var documents: [StoredDocument] = []
+        for try await (id, body) in rows.decode((String, Data).self) {
+            documents.append(StoredDocument(kind: kind, id: id, body: [UInt8](body)))
+        }
+        return documents
+    }
+
+    public func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry] {
+        let rows = try await client.query(
+            """
+            SELECT * FROM (
+                SELECT a.sequence, a.occurred_at, a.body, a.cause_id, c.body AS cause FROM audit a
+                LEFT JOIN audit_causes c ON c.id = a.cause_id
+                WHERE a.subject = \(subject) ORDER BY a.sequence DESC LIMIT \(Int64(limit))) AS newest
+            ORDER BY sequence
+            """, logger: logger)
+        var entries: [AuditEntry] = []
+        for try await (sequence, occurredAt, stored, causeID, cause) in rows.decode(
+            (Int64, Double, Data, Int64?, Data?).self)
+        {
+            var body = [UInt8](stored)
+            if let cause, body.last == UInt8(ascii: "}") {
+                body.removeLast()
+                body.append(contentsOf: Array(#","cause":"#.utf8) + [UInt8](cause) + [UInt8(ascii: "}")])
+            }
+            entries.append(
+                AuditEntry(sequence: sequence, subject: subject, occurredAt: occurredAt, body: body, causeID: causeID))
+        }
+        return entries
+    }
+}
+
+/// A PostgreSQL store that cannot be configured or used as asked.
+public struct PostgresStoreError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,391 @@
+import Foundation
+import Logging
+import PortwatchCore
+import PortwatchStore
+import PostgresNIO
+import Testing
+
+/// A backend the conformance suite runs against: SQLite always, PostgreSQL when
+/// `PORTWATCH_TEST_POSTGRES_URL` names a server.
+enum TestBackend: String, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    static let postgresURL = ProcessInfo.processInfo.environment["PORTWATCH_TEST_POSTGRES_URL"]
+    static let all: [TestBackend] = postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
+
+    var testDescription: String { rawValue }
+
+    /// A fresh, empty database of this kind (a temporary file, or a schema of its own).
+    func makeDatabase() -> TestDatabase {
+        switch self {
+        case .sqlite:
+            TestDatabase(backend: self, name: RepositoryTests.path())
+        case .postgres:
+            TestDatabase(backend: self, name: "conformance_\(UUID().uuidString.lowercased().prefix(8))")
+        }
+    }
+}
+
+/// One test's database; ``open(_:)`` may be called again to reopen it ("restart").
+struct TestDatabase: Sendable {
+    let backend: TestBackend
+    let name: String
+
+    /// Runs `body` with a store on this database (migrated), then closes the store.
+    func open<T>(_ body: (any StoreBackend) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite:
+            let store = try SQLiteStore(path: name, synchronous: .normal)
+            try await store.migrate()
+            return try await body(store)
+        case .postgres:
+            var configuration = try PostgresStore.configuration(url: TestBackend.postgresURL!)
+            configuration.options.additionalStartupParameters = [("search_path", name)]
+            let store = PostgresStore(configuration: configuration, logger: Logger(label: "test"))
+            let client = Task { await store.run() }
+            defer { client.cancel() }
+            try await store.client.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: name)")
+            try await store.migrate()
+            return try await body(store)
+        }
+    }
+
+    /// Drops the PostgreSQL schema (SQLite files stay in the temporary directory).
+    func drop() async throws {
+        guard backend == .postgres else { return }
+        let store = try PostgresStore(url: TestBackend.postgresURL!, logger: Logger(label: "test"))
+        let client = Task { await store.run() }
+        defer { client.cancel() }
+        try await store.client.query("DROP SCHEMA IF EXISTS \(unescaped: name) CASCADE")
+    }
+
+    /// Runs `body` on a fresh database, dropping it afterwards.
+    static func with<T>(_ backend: TestBackend, _ body: (TestDatabase) async throws -> T) async throws -> T {
+        let database = backend.makeDatabase()
+        do {
+            let result = try await body(database)
+            try await database.drop()
+            return result
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+    }
+}
+
+/// The behaviour every ``StoreBackend`` must share, run against each backend.
+@Suite struct StoreConformanceTests {
+    static let epoch = Date(timeIntervalSince1970: 1_700_000_000)
+
+    static func network(_ id: String, name: String = "") -> Network {
+        var network = Network(id: id, projectID: "project-a", createdAt: epoch)
+        network.name = name
+        return network
+    }
+
+    static func port(_ id: String, network: String = "n1", revision: Int = 1, name: String = "") -> PortwatchCore.Port {
+        var port = Port(
+            id: id, networkID: network, projectID: "project-a", macAddress: "fa:16:3e:00:00:01", createdAt: epoch)
+        port.revisionNumber = revision
+        port.name = name
+        return port
+    }
+
+    static func record(_ sequence: Int64, resource: String = "p1") -> OutboxRecord {
+        OutboxRecord(
+            sequence: sequence,
+            event: OutboxEvent(
+                eventType: "port.update.end", resourceType: "port", resourceID: resource,
+                projectID: sequence.isMultiple(of: 2) ? nil : "project-a", payload: Array(#"{"n":\#(sequence)}"#.utf8),
+                context: NotificationContext(.noauth(requestID: "req-\(sequence)")),
+                occurredAt: Date(timeIntervalSince1970: 1_700_000_000 + Double(sequence))))
+    }
+
+    static func byID(_ ports: [PortwatchCore.Port]) -> [String: PortwatchCore.Port] {
+        Dictionary(uniqueKeysWithValues: ports.map { ($0.id, $0) })
+    }
+
+    @Test(arguments: TestBackend.all) func migrateIsIdempotent(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                try await store.migrate()
+                var commit = StoreCommit()
+                commit.networks = [("n1", Self.network("n1"))]
+                try await store.commit(commit)
+                try await store.migrate()
+                #expect(try await store.loadSnapshot().networks.map(\.id) == ["n1"])
+            }
+            let snapshot = try await database.open { try await $0.loadSnapshot() }
+            #expect(snapshot.networks.map(\.id) == ["n1"])
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func networksAndPortsRoundTrip(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                let empty = try await store.loadSnapshot()
+                #expect(empty.networks.isEmpty && empty.ports.isEmpty)
+                #expect(empty.lastOutboxSequence == 0 && empty.lastAuditSequence == 0 && empty.lastAuditCause == 0)
+
+                var first = StoreCommit()
+                first.networks = [("n1", Self.network("n1")), ("n2", Self.network("n2"))]
+                first.ports = [
+                    ("p1", Self.port("p1")), ("p2", Self.port("p2", network: "n2")), ("p3", Self.port("p3")),
+                ]
+                try await store.commit(first)
+                let loaded = try await store.loadSnapshot()
+                #expect(Set(loaded.networks) == Set(first.networks.compactMap(\.network)))
+                #expect(Self.byID(loaded.ports) == Self.byID(first.ports.compactMap(\.port)))
+
+                var second = StoreCommit()
+                second.networks = [("n2", nil), ("n1", Self.network("n1", name: "renamed"))]
+                // Several writes of one key in one commit: the last one counts.
+                second.ports = [
+                    ("p2", nil), ("p1", Self.port("p1", revision: 2, name: "x")),
+                    ("p1", Self.port("p1", revision: 3, name: "y")),
+                    ("p3", Self.port("p3", revision: 2)), ("p3", nil),
+                ]
+                try await store.commit(second)
+                let after = try await store.loadSnapshot()
+                #expect(after.networks == [Self.network("n1", name: "renamed")])
+                #expect(after.ports == [Self.port("p1", revision: 3, name: "y")])
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func stateOnlyRowsOverlayTheBodyUntilAFullWrite(backend: TestBackend) async throws
+    {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                var create = StoreCommit()
+                create.ports = [("p1", Self.port("p1", revision: 1)), ("p2", Self.port("p2", revision: 5))]
+                try await store.commit(create)
+
+                var faulted = Self.port("p1", revision: 2)
+                faulted.status = .active
+                faulted.dataPlaneStatus = .down
+                faulted.correlatedDataPlaneStatus = .down
+                faulted.updatedAt = Self.epoch.addingTimeInterval(60)
+                var stale = Self.port("p2", revision: 4)
+                stale.dataPlaneStatus = .down
+                var state = StoreCommit()
+                state.portStates = [faulted, stale]
+                try await store.commit(state)
+                var ports = Self.byID(try await store.loadSnapshot().ports)
+                #expect(ports["p1"] == faulted, "a newer state row overlays the body")
+                #expect(ports["p2"] == Self.port("p2", revision: 5), "an older state row is ignored")
+
+                var override = faulted
+                override.revisionNumber = 3
+                override.dataPlaneStatusOverride = .active
+                override.dataPlaneStatus = .active
+                var again = StoreCommit()
+                again.portStates = [override]
+                try await store.commit(again)
+                #expect(Self.byID(try await store.loadSnapshot().ports)["p1"] == override, "the state row is replaced")
+
+                // A full write at a lower revision than the state row still wins: it deletes the row.
+                var full = StoreCommit()
+                full.ports = [("p1", Self.port("p1", revision: 2, name: "full"))]
+                try await store.commit(full)
+                ports = Self.byID(try await store.loadSnapshot().ports)
+                #expect(ports["p1"] == Self.port("p1", revision: 2, name: "full"))
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func outboxInOrderAfterAndLimit(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                var first = StoreCommit()
+                first.outbox = (1...3).map { Self.record($0) }
+                try await store.commit(first)
+                var second = StoreCommit()
+                second.outbox = (4...5).map { Self.record($0, resource: "p2") }
+                try await store.commit(second)
+
+                let firstThree = try await store.outboxRecords(after: 0, limit: 3)
+                for (got, want) in zip(firstThree, (1...3).map { Self.record($0) }) { #expect(got == want) }
+                #expect(firstThree.count == 3)
+                #expect(
+                    try await store.outboxRecords(after: 3, limit: 10)
+                        == (4...5).map { Self.record($0, resource: "p2") })
+                #expect(try await store.outboxRecords(after: 5, limit: 10).isEmpty)
+                #expect(try await store.loadSnapshot().lastOutboxSequence == 5)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func cursorsAndPruning(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                #expect(try await store.cursor(of: "amqp") == 0)
+                try await store.setCursor(of: "amqp", to: 3)
+                try await store.setCursor(of: "webhook:a", to: 1)
+                try await store.setCursor(of: "amqp", to: 4)
+                #expect(try await store.cursor(of: "amqp") == 4)
+                #expect(try await store.cursor(of: "webhook:a") == 1)
+
+                var commit = StoreCommit()
+                commit.outbox = (1...6).map { Self.record($0) }
+                try await store.commit(commit)
+                #expect(try await store.pruneOutbox(through: 4) == 4)
+                #expect(try await store.pruneOutbox(through: 4) == 0)
+                #expect(try await store.outboxRecords(after: 0, limit: 10).map(\.sequence) == [5, 6])
+                #expect(try await store.pruneOutbox(through: 6) == 2)
+                // With the outbox pruned empty, the cursors still carry the sequence on.
+                try await store.setCursor(of: "amqp", to: 6)
+                #expect(try await store.loadSnapshot().lastOutboxSequence == 6)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func documentsUpsertAndDelete(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                var first = StoreCommit()
+                first.documents = [
+                    ("fault", "b", Array("b1".utf8)), ("fault", "a", Array("a1".utf8)),
+                    ("topology", "a", Array("t1".utf8)), ("fault", "c", Array("c1".utf8)),
+                ]
+                try await store.commit(first)
+                var second = StoreCommit()
+                second.documents = [
+                    ("fault", "a", Array("a2".utf8)), ("fault", "b", nil), ("fault", "c", nil),
+                    ("fault", "c", Array("c3".utf8)),
+                    ("fault", "d", Array("d1".utf8)), ("fault", "d", nil),
+                ]
+                try await store.commit(second)
+                #expect(
+                    try await store.documents(ofKind: "fault") == [
+                        StoredDocument(kind: "fault", id: "a", body: Array("a2".utf8)),
+                        StoredDocument(kind: "fault", id: "c", body: Array("c3".utf8)),
+                    ])
+                #expect(
+                    try await store.documents(ofKind: "topology") == [
+                        StoredDocument(kind: "topology", id: "a", body: Array("t1".utf8))
+                    ])
+                #expect(try await store.documents(ofKind: "none").isEmpty)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func auditEntriesSpliceSharedCausesNewestLast(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                var commit = StoreCommit()
+                commit.auditCauses = [(1, Array(#"{"fault":"f1"}"#.utf8))]
+                commit.audit = [
+                    AuditEntry(sequence: 1, subject: "p1", occurredAt: 10, body: Array(#"{"n":1}"#.utf8), causeID: 1),
+                    AuditEntry(sequence: 2, subject: "p2", occurredAt: 11, body: Array(#"{"n":2}"#.utf8), causeID: 1),
+                    AuditEntry(sequence: 3, subject: "p1", occurredAt: 12, body: Array(#"{"n":3}"#.utf8)),
+                    AuditEntry(sequence: 4, subject: "p1", occurredAt: 13, body: Array(#"{"n":4}"#.utf8), causeID: 1),
+                ]
+                try await store.commit(commit)
+                let entries = try await store.auditEntries(subject: "p1", limit: 10)
+                #expect(entries.map(\.sequence) == [1, 3, 4])
+                #expect(
+                    entries.map { String(decoding: $0.body, as: UTF8.self) } == [
+                        #"{"n":1,"cause":{"fault":"f1"}}"#, #"{"n":3}"#, #"{"n":4,"cause":{"fault":"f1"}}"#,
+                    ])
+                #expect(entries.map(\.causeID) == [1, nil, 1])
+                #expect(entries.map(\.occurredAt) == [10, 12, 13])
+                #expect(try await store.auditEntries(subject: "p1", limit: 2).map(\.sequence) == [3, 4])
+                #expect(try await store.auditEntries(subject: "p9", limit: 2).isEmpty)
+                let snapshot = try await store.loadSnapshot()
+                #expect(snapshot.lastAuditSequence == 4 && snapshot.lastAuditCause == 1)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func aFailedCommitLeavesNothing(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                var first = StoreCommit()
+                first.outbox = [Self.record(1)]
+                try await store.commit(first)
+
+                var failing = StoreCommit()
+                failing.networks = [("n1", Self.network("n1"))]
+                failing.ports = [("p1", Self.port("p1"))]
+                failing.documents = [("fault", "a", Array("a".utf8))]
+                failing.outbox = [Self.record(2), Self.record(1)]
+                await #expect(throws: (any Error).self) { try await store.commit(failing) }
+
+                let snapshot = try await store.loadSnapshot()
+                #expect(snapshot.networks.isEmpty && snapshot.ports.isEmpty && snapshot.lastOutboxSequence == 1)
+                #expect(try await store.documents(ofKind: "fault").isEmpty)
+                #expect(try await store.outboxRecords(after: 0, limit: 10) == [Self.record(1)])
+                // The store is still usable after the rollback.
+                try await store.commit(failing.with(outbox: [Self.record(2)]))
+                #expect(try await store.loadSnapshot().ports.map(\.id) == ["p1"])
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func aLargeCommitInOneTransaction(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                // More rows than one statement carries (PostgreSQL splits them).
+                let count = 9_000
+                var commit = StoreCommit()
+                commit.networks = [("n1", Self.network("n1"))]
+                commit.ports = (0..<count).map { ("p\($0)", Self.port("p\($0)")) }
+                commit.outbox = (1...Int64(count)).map { Self.record($0, resource: "p\($0)") }
+                let clock = ContinuousClock()
+                let elapsed = try await clock.measure { try await store.commit(commit) }
+                print("\(backend.rawValue): commit of \(count) ports + \(count) outbox records: \(elapsed)")
+                var state = StoreCommit()
+                state.portStates = (0..<count).map {
+                    var port = Self.port("p\($0)", revision: 2)
+                    port.dataPlaneStatus = .down
+                    return port
+                }
+                try await store.commit(state)
+                let snapshot = try await store.loadSnapshot()
+                #expect(snapshot.ports.count == count)
+                #expect(snapshot.ports.allSatisfy { $0.dataPlaneStatus == .down && $0.revisionNumber == 2 })
+                #expect(snapshot.lastOutboxSequence == Int64(count))
+                #expect(try await store.outboxRecords(after: 0, limit: count + 1).count == count)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.all) func repositoryStateSurvivesARestart(backend: TestBackend) async throws {
+        try await TestDatabase.with(backend) { database in
+            let admin = Identity.noauth(requestID: "req-conformance")
+            let (written, lastSequence): ([PortwatchCore.Port], Int64) = try await database.open { store in
+                let repository = try await Repository(backend: store, logger: Logger(label: "test"))
+                let writer = Task { await repository.runWriter() }
+                defer { writer.cancel() }
+                let network = try await RepositoryTests.createNetwork(repository, name: "net")
+                let ports = try await repository.write { changes in
+                    var input = PortInput()
+                    input.networkID = network.id
+                    return try changes.createPorts([input, input, input], request: .null, bulk: true, by: admin)
+                }
+                #expect(ports.count == 3)
+                return (ports, repository.lastOutboxSequence)
+            }
+            try await database.open { store in
+                let repository = try await Repository(backend: store, logger: Logger(label: "test"))
+                #expect(repository.read { $0.networks.values.map(\.name) } == ["net"])
+                for port in written { #expect(repository.port(port.id) == port) }
+                #expect(lastSequence > 0)
+                #expect(repository.lastOutboxSequence == lastSequence, "the outbox sequence carries on")
+                let events = try await store.outboxRecords(after: 0, limit: 100)
+                #expect(events.map(\.sequence) == Array(1...lastSequence))
+                #expect(events.filter { $0.event.eventType == "port.create.end" }.count == 3)
+            }
+        }
+    }
+}
+
+extension StoreCommit {
+    fileprivate func with(outbox: [OutboxRecord]) -> StoreCommit {
+        var copy = self
+        copy.outbox = outbox
+        return copy
+    }
+}
