@@ -149,9 +149,12 @@ public actor CorrelationService {
                 (DocumentKind.faultEvent, Self.key(event.source, event.resource), [UInt8](try encoder.encode(event))))
         }
         let (committed, held) = damp(result.changes, now: now)
-        Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "accepted")]).increment(by: result.accepted.count)
-        Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "duplicate")]).increment(by: result.duplicates.count)
-        Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "ignored")]).increment(by: result.ignored.count)
+        Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "accepted")]).increment(
+            by: result.accepted.count)
+        Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "duplicate")]).increment(
+            by: result.duplicates.count)
+        Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "ignored")]).increment(
+            by: result.ignored.count)
         Counter(label: "portwatch_correlated_port_changes_total").increment(by: committed.count)
         do {
             try await commit(committed, documents: documents)

@@ -25,21 +25,37 @@ public struct PortwatchServer {
         configuration: ServerConfiguration, metrics: MetricsEndpoint? = nil, logger: Logger
     ) async throws -> PortwatchServer {
         let backend: any StoreBackend
-        var storeServices: [any Service] = []
+        var pool: PostgresClientService?
         if let path = configuration.sqlitePath {
             backend = try SQLiteStore(path: path, synchronous: configuration.sqliteSynchronous)
         } else if configuration.database.hasPrefix("postgres://") || configuration.database.hasPrefix("postgresql://") {
             let store = try PostgresStore(url: configuration.database, logger: logger)
-            storeServices = [PostgresClientService(store: store)]
+            pool = PostgresClientService(store: store)
             backend = store
         } else {
             throw ServerConfigurationError(
                 "unsupported --database \(configuration.database): use sqlite:PATH or postgres://user@host:port/db")
         }
-        let repository = try await Repository(
-            backend: backend,
-            derivation: PortStatusDerivation(statusFollowsDataPlane: configuration.statusFollowsDataPlane),
-            logger: logger)
+        do {
+            return try await make(
+                configuration: configuration, backend: backend, pool: pool, metrics: metrics, logger: logger)
+        } catch {
+            pool?.stop()
+            throw error
+        }
+    }
+
+    private static func make(
+        configuration: ServerConfiguration, backend: any StoreBackend, pool: PostgresClientService?,
+        metrics: MetricsEndpoint?, logger: Logger
+    ) async throws -> PortwatchServer {
+        let derivation = PortStatusDerivation(statusFollowsDataPlane: configuration.statusFollowsDataPlane)
+        // A database that cannot be reached must fail the start, not retry in silence.
+        let repository = try await withStartupDeadline(
+            configuration.startupTimeout, what: configuration.redactedDatabase
+        ) {
+            try await Repository(backend: backend, derivation: derivation, logger: logger)
+        }
         let correlation = try await CorrelationService(
             repository: repository, options: .init(holdDown: configuration.flapHoldDown), logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
@@ -53,7 +69,7 @@ public struct PortwatchServer {
         NotificationsAPI(hub: notifications).register(on: router)
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
-            notifications: notifications, storeServices: storeServices, logger: logger)
+            notifications: notifications, storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
 
     /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the writer,
@@ -117,7 +133,30 @@ struct PostgresClientService: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        pool.cancel()
+        stop()
         await pool.value
+    }
+
+    /// Stops the pool (also used when the server fails to start).
+    func stop() {
+        pool.cancel()
+    }
+}
+
+/// Runs `body`, failing with a ``ServerConfigurationError`` when it takes longer than `timeout`.
+func withStartupDeadline<T: Sendable>(
+    _ timeout: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw ServerConfigurationError("could not open the store \(what) within \(timeout)")
+        }
+        return value
     }
 }

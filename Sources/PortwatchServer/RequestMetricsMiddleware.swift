@@ -20,7 +20,8 @@ struct RequestMetricsMiddleware: RouterMiddleware {
             return counters.withLock { counters in
                 if let counter = counters[key] { return counter }
                 let counter = Counter(
-                    label: "portwatch_http_requests_total", dimensions: [("method", method), ("status", String(status))])
+                    label: "portwatch_http_requests_total",
+                    dimensions: [("method", method), ("status", String(status))])
                 counters[key] = counter
                 return counter
             }
@@ -29,7 +30,8 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         func timer(method: String) -> Metrics.Timer {
             timers.withLock { timers in
                 if let timer = timers[method] { return timer }
-                let timer = Metrics.Timer(label: "portwatch_http_request_duration_seconds", dimensions: [("method", method)])
+                let timer = Metrics.Timer(
+                    label: "portwatch_http_request_duration_seconds", dimensions: [("method", method)])
                 timers[method] = timer
                 return timer
             }

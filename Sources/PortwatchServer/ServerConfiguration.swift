@@ -1,3 +1,4 @@
+import Foundation
 import NeutronAPI
 import PortwatchCore
 import PortwatchStore
@@ -23,6 +24,18 @@ public struct ServerConfiguration: Sendable {
     public var outboxRetention: Duration = .seconds(86_400)
 
     public init() {}
+
+    /// How long opening the store (connect, migrate, load) may take before the start fails.
+    public var startupTimeout: Duration = .seconds(60)
+
+    /// `database` with any password replaced by `***`, for logs.
+    public var redactedDatabase: String {
+        guard let scheme = database.range(of: "://"),
+            let at = database.range(of: "@", range: scheme.upperBound..<database.endIndex),
+            let colon = database.range(of: ":", range: scheme.upperBound..<at.lowerBound)
+        else { return database }
+        return String(database[..<colon.upperBound]) + "***" + String(database[at.lowerBound...])
+    }
 
     /// The SQLite path of `database`, or nil when it names another store.
     public var sqlitePath: String? {

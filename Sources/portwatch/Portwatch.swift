@@ -93,7 +93,8 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let server = try await PortwatchServer.make(
             configuration: configuration, metrics: MetricsEndpoint(registry: registry), logger: logger)
-        logger.info("listening", metadata: ["address": "\(host):\(port)", "database": "\(database)"])
+        logger.info(
+            "listening", metadata: ["address": "\(host):\(port)", "database": "\(configuration.redactedDatabase)"])
         try await server.run()
     }
 }
