@@ -33,7 +33,6 @@ public final class Repository: Sendable {
         var outbox: Int64
         var audit: Int64
         var auditCause: Int64 = 0
-        var waiters: [(after: Int64, continuation: CheckedContinuation<Int64, Never>)] = []
     }
 
     public let backend: any StoreBackend
@@ -87,27 +86,6 @@ public final class Repository: Sendable {
 
     /// The sequence of the newest committed outbox record.
     public var lastOutboxSequence: Int64 { sequences.withLock { $0.outbox } }
-
-    /// Waits until an outbox record newer than `sequence` is committed; returns the newest sequence.
-    public func waitForOutbox(after sequence: Int64) async -> Int64 {
-        await withCheckedContinuation { continuation in
-            let ready: Int64? = sequences.withLock { state in
-                if state.outbox > sequence { return state.outbox }
-                state.waiters.append((sequence, continuation))
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
-    }
-
-    /// Wakes every outbox waiter (used at shutdown), returning the current sequence.
-    public func wakeOutboxWaiters() {
-        let waiters = sequences.withLock { state in
-            defer { state.waiters.removeAll() }
-            return state.waiters.map { ($0.continuation, state.outbox) }
-        }
-        for (continuation, value) in waiters { continuation.resume(returning: value) }
-    }
 
     /// Registers a callback run after every committed batch, on the writer (keep it quick).
     public func observeCommits(_ observer: @escaping @Sendable (CommittedBatch) -> Void) {
@@ -198,7 +176,7 @@ public final class Repository: Sendable {
 
     private func commit(_ batch: [Pending]) async {
         let started = ContinuousClock.now
-        var (results, commit, committed) = prepare(batch)
+        let (results, commit, committed) = prepare(batch)
         let prepared = ContinuousClock.now
         do {
             try await backend.commit(commit)
@@ -215,7 +193,6 @@ public final class Repository: Sendable {
             return
         }
         let stored = ContinuousClock.now
-        commit = StoreCommit()
         state.withLock { $0.apply(committed.changes) }
         Self.batches.increment()
         Self.operations.increment(by: batch.count)
@@ -228,16 +205,8 @@ public final class Repository: Sendable {
                 "outbox": "\(committed.outbox.count)", "prepare": "\(prepared - started)",
                 "store": "\(stored - prepared)", "apply": "\(ContinuousClock.now - stored)",
             ])
-        let waiters = sequences.withLock { state in
-            let newest = state.outbox
-            let ready = state.waiters.filter { $0.after < newest }
-            state.waiters.removeAll { $0.after < newest }
-            return ready.map { ($0.continuation, newest) }
-        }
-        for (continuation, newest) in waiters { continuation.resume(returning: newest) }
         for observer in observers.withLock({ $0 }) { observer(committed) }
         for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
-        committed.outbox = []
     }
 
     /// Runs the batch's operations against one change set and turns it into a store commit.

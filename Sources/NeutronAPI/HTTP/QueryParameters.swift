@@ -24,6 +24,12 @@ public struct QueryParameters: Sendable {
         pairs.first { $0.key == key }?.value
     }
 
+    /// `fields=a&fields=b` (or `fields=a,b`): the attributes to return, nil for all of them.
+    public var fields: Set<String>? {
+        let names = values("fields").flatMap { $0.split(separator: ",").map(String.init) }
+        return names.isEmpty ? nil : Set(names)
+    }
+
     /// The keys in order of first appearance.
     public var keys: [String] {
         var seen = Set<String>()

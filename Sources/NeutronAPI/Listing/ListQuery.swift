@@ -41,10 +41,7 @@ struct ListQuery<Resource: Sendable> {
         if !invalid.isEmpty {
             throw .badRequest("\(pythonList(invalid)) is invalid attribute for filtering")
         }
-        let requestedFields = query.values("fields").flatMap { $0.split(separator: ",").map(String.init) }.filter {
-            !$0.isEmpty
-        }
-        fields = requestedFields.isEmpty ? nil : Set(requestedFields)
+        fields = query.fields
         let keys = query.values("sort_key")
         let directions = query.values("sort_dir")
         if keys.count != directions.count, !directions.isEmpty {

@@ -74,11 +74,8 @@ extension ChangeSet {
     static func visiblePort(_ id: String, in state: borrowing ModelState, _ identity: Identity) throws(NeutronError)
         -> PortwatchCore.Port
     {
-        guard let port = state.ports[id] else { throw .portNotFound(id) }
-        switch AccessPolicy.visibility(of: port, networkProject: state.networks[port.networkID]?.projectID, identity) {
-        case .visible: return port
-        case .otherProject: throw .portNotFound(id)
-        case .forbiddenToRead: throw .resourceNotFound
-        }
+        let port = state.ports[id]
+        return try AccessPolicy.visiblePort(
+            port, id: id, networkProject: port.flatMap { state.networks[$0.networkID]?.projectID }, identity)
     }
 }

@@ -93,9 +93,6 @@ public struct NeutronAPI: Sendable {
     }
 
     static func fields(_ request: Request) -> Set<String>? {
-        let values = QueryParameters(request.uri.query).values("fields").flatMap {
-            $0.split(separator: ",").map(String.init)
-        }
-        return values.isEmpty ? nil : Set(values)
+        QueryParameters(request.uri.query).fields
     }
 }

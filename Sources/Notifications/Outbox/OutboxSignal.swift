@@ -6,7 +6,7 @@ import Synchronization
 /// and live stream, so that nothing polls and nothing lags.
 ///
 /// Only committed sequences are reported (the repository's observer runs after the transaction
-/// is durable), and a wait can be cancelled, which ``Repository/waitForOutbox(after:)`` cannot.
+/// is durable), and a wait can be cancelled.
 /// Callers read the store first and wait only when it had nothing newer than their cursor:
 ///
 /// ```swift

@@ -151,12 +151,9 @@ extension ChangeSet {
     /// The port, if the caller may see it: another project's port is PortNotFound, a port of the
     /// caller's project that its roles may not read is HTTPNotFound.
     public func visiblePort(_ id: String, _ identity: Identity) throws(NeutronError) -> Port {
-        guard let port = port(id) else { throw .portNotFound(id) }
-        switch AccessPolicy.visibility(of: port, networkProject: network(port.networkID)?.projectID, identity) {
-        case .visible: return port
-        case .otherProject: throw .portNotFound(id)
-        case .forbiddenToRead: throw .resourceNotFound
-        }
+        let port = port(id)
+        return try AccessPolicy.visiblePort(
+            port, id: id, networkProject: port.flatMap { network($0.networkID)?.projectID }, identity)
     }
 
     /// The `rule:<action>:<attribute>` names of the policy-enforced attributes present in `input`.

@@ -28,6 +28,19 @@ public enum AccessPolicy {
         return .otherProject
     }
 
+    /// The port when the caller may see it: another project's port is PortNotFound, a port of the
+    /// caller's project that its roles may not read is HTTPNotFound (as Neutron answers).
+    public static func visiblePort(
+        _ port: Port?, id: String, networkProject: String?, _ identity: Identity
+    ) throws(NeutronError) -> Port {
+        guard let port else { throw .portNotFound(id) }
+        switch visibility(of: port, networkProject: networkProject, identity) {
+        case .visible: return port
+        case .otherProject: throw .portNotFound(id)
+        case .forbiddenToRead: throw .resourceNotFound
+        }
+    }
+
     /// Whether `binding:host_id`, `binding:profile`, `binding:vif_type` and `binding:vif_details` are shown.
     public static func showsBindingDetails(_ identity: Identity) -> Bool {
         identity.isAdmin || identity.isService
