@@ -4,24 +4,36 @@ import Metrics
 import PortwatchCore
 import PortwatchStore
 import ServiceLifecycle
+import Synchronization
 
 /// Runs fault correlation against the live store: fault events, maintenance and topology changes go
 /// in; the affected ports' `data_plane_status` comes out through the same write path as an API
 /// update (revision bump, `updated_at`, `port.update.end` in the outbox), one transaction per batch,
 /// with an audit line per port saying why.
 ///
-/// The engine's inputs (topology document, the latest event per source and resource, maintenance
-/// windows) are stored as documents in the same transaction as the port changes they cause, so a
-/// restart rebuilds exactly the state that was committed. Flap damping holds a port's change while
-/// it is inside its hold-down window; the final state is committed when the window ends.
-public actor CorrelationService {
+/// Every step is an operation of the repository's single writer: it computes the engine's and the
+/// damper's next state on the batch's ``ChangeSet`` (``CorrelationState``), together with the port
+/// states, audit lines and the documents that record its inputs (topology, the latest event per
+/// source and resource, maintenance windows). Memory takes that state only when the transaction is
+/// durable; a failed commit leaves nothing behind, and the repository rebuilds correlation from the
+/// store before the next write. Steps never interleave: the writer runs them one after another.
+///
+/// Flap damping holds a port's change inside its hold-down; a timer writes the final state when the
+/// window ends. Held changes are not stored: at start (and after a reload) every port is reconciled
+/// with the verdict of the stored faults, and a graceful shutdown writes what is still held.
+public final class CorrelationService: Sendable {
     /// Tuning of the service.
     public struct Options: Sendable {
         /// Flap-damping hold-down per port, in seconds; 0 disables damping.
         public var holdDown: TimeInterval
+        /// How far in the future an event's `time` may be (a clock ahead of ours); later times are
+        /// clamped to the time of arrival, so that one bad clock cannot make every later real event
+        /// of its source "older".
+        public var maxClockSkew: TimeInterval
 
-        public init(holdDown: TimeInterval = 1.0) {
+        public init(holdDown: TimeInterval = 1.0, maxClockSkew: TimeInterval = 5) {
             self.holdDown = holdDown
+            self.maxClockSkew = maxClockSkew
         }
     }
 
@@ -32,6 +44,9 @@ public actor CorrelationService {
         public var committedChanges: Int
         /// Ports whose change is held by flap damping.
         public var heldChanges: Int
+        /// The events whose `time` was too far in the future, by the clamped event, with the time
+        /// they carried.
+        public var clamped: [FaultEvent: Date] = [:]
     }
 
     enum DocumentKind {
@@ -40,262 +55,250 @@ public actor CorrelationService {
         static let maintenance = "maintenance"
     }
 
-    let repository: Repository
-    let logger: Logger
-    var engine: CorrelationEngine
-    var damper: FlapDamper
-    var attachments: [String: PortAttachment] = [:]
-    var damperTimer: Task<Void, Never>?
-    let portChanges: AsyncStream<[(String, PortwatchCore.Port?)]>
-    let portChangesContinuation: AsyncStream<[(String, PortwatchCore.Port?)]>.Continuation
-    let identity = Identity.system(requestID: "req-portwatch-correlation")
-
-    /// Rebuilds the engine from the store and attaches every port.
-    public init(repository: Repository, options: Options = Options(), logger: Logger) async throws {
-        self.repository = repository
-        self.logger = logger
-        damper = FlapDamper(holdDown: options.holdDown)
-        (portChanges, portChangesContinuation) = AsyncStream.makeStream()
-        let (engine, attachments, changes) = try await Self.loadEngine(from: repository)
-        self.engine = engine
-        self.attachments = attachments
-        if !changes.isEmpty {
-            logger.notice("reconciling ports with the stored faults", metadata: ["ports": "\(changes.count)"])
-            try await commit(changes, documents: [])
-        }
-        repository.observeCommits { [portChangesContinuation] batch in
-            // State-only changes (this service's own writes) cannot move a port on the fabric.
-            let stateOnly = batch.changes.stateOnlyPorts
-            let moved =
-                stateOnly.isEmpty ? batch.changes.ports : batch.changes.ports.filter { !stateOnly.contains($0.0) }
-            guard !moved.isEmpty else { return }
-            portChangesContinuation.yield(moved)
-        }
+    private struct Timer {
+        var task: Task<Void, Never>?
+        var due: Date?
+        var stopped = false
     }
 
-    /// Rebuilds the engine from what the store committed: the topology document, maintenance
-    /// windows, the latest event per source and resource, and every port's attachment. Returns the
-    /// ports whose stored state disagrees with the rebuilt engine.
-    static func loadEngine(
-        from repository: Repository
-    ) async throws -> (CorrelationEngine, [String: PortAttachment], [PortDataPlaneChange]) {
+    let repository: Repository
+    let options: Options
+    let logger: Logger
+    private let timer = Mutex(Timer())
+
+    /// Rebuilds the engine from the store, attaches every port, and installs the result in the
+    /// repository. Call it before the repository's writer runs; then ``reconcile()`` once it runs.
+    public init(repository: Repository, options: Options = Options(), logger: Logger) async throws {
+        self.repository = repository
+        self.options = options
+        self.logger = logger
+        let backend = repository.backend
+        let holdDown = options.holdDown
+        let state = try await Self.load(from: backend, model: repository.committedState, holdDown: holdDown)
+        repository.installCorrelation(state) { model in
+            try await Self.load(from: backend, model: model, holdDown: holdDown)
+        }
+        repository.observeCommits { [weak self] _ in self?.scheduleDamperFlush() }
+    }
+
+    /// Builds correlation's state from what the store committed: the topology document, maintenance
+    /// windows, the latest event per source and resource, and every port's attachment.
+    static func load(
+        from backend: any StoreBackend, model: ModelState, holdDown: TimeInterval
+    ) async throws -> CorrelationState {
         let decoder = JSONDecoder()
         let topologyDocument =
-            try await repository.backend.documents(ofKind: DocumentKind.topology).first
+            try await backend.documents(ofKind: DocumentKind.topology).first
             .map { try decoder.decode(TopologyDocument.self, from: Data($0.body)) } ?? TopologyDocument()
         var engine = CorrelationEngine(topology: try Topology(topologyDocument))
-        for stored in try await repository.backend.documents(ofKind: DocumentKind.maintenance) {
+        for stored in try await backend.documents(ofKind: DocumentKind.maintenance) {
             let window = try decoder.decode(MaintenanceWindow.self, from: Data(stored.body))
             _ = try? engine.setMaintenance(window.resource, active: true, now: window.since, source: window.source)
         }
-        let events = try await repository.backend.documents(ofKind: DocumentKind.faultEvent)
+        let events = try await backend.documents(ofKind: DocumentKind.faultEvent)
             .map { try decoder.decode(FaultEvent.self, from: Data($0.body)) }
             .sorted { $0.time < $1.time }
-        _ = engine.apply(events, now: Date())
-        let (ports, networks) = repository.read { state in (Array(state.ports.values), state.networks) }
-        var attachments: [String: PortAttachment] = [:]
-        var changes: [PortDataPlaneChange] = []
-        for port in ports {
-            let attachment = attachment(of: port, network: networks[port.networkID])
-            attachments[port.id] = attachment
-            if let change = engine.upsertAttachment(attachment, now: Date()),
-                visibleStatusWouldChange(port, change.current)
-            {
-                changes.append(change)
-            }
+        let now = Date()
+        _ = engine.apply(events, now: now)
+        for port in model.ports.values {
+            _ = engine.upsertAttachment(PortAttachment(port: port, network: model.networks[port.networkID]), now: now)
         }
-        return (engine, attachments, changes)
-    }
-
-    /// After a failed commit the engine is ahead of the store: start again from the store.
-    func resynchronize(after error: any Error) async {
-        logger.error("commit failed; rebuilding fault correlation from the store", metadata: ["error": "\(error)"])
-        do {
-            (engine, attachments, _) = try await Self.loadEngine(from: repository)
-        } catch {
-            logger.critical("could not rebuild fault correlation", metadata: ["error": "\(error)"])
-        }
+        return CorrelationState(engine: engine, holdDown: holdDown)
     }
 
     // MARK: Reads
 
+    private func engine<T>(_ body: (CorrelationEngine) -> T) -> T? {
+        repository.read { state in state.correlation.map { body($0.engine) } }
+    }
+
+    /// The topology in force (nil only before the service is installed).
+    public var topology: Topology? { engine(\.topology) }
+
     /// The topology document in force.
-    public var topologyDocument: TopologyDocument { engine.topology.document }
+    public var topologyDocument: TopologyDocument { engine { $0.topology.document } ?? TopologyDocument() }
 
     /// Fault records that currently report a resource down, by every source.
-    public var activeFaults: [FaultRecord] { engine.activeFaults }
+    public var activeFaults: [FaultRecord] { engine(\.activeFaults) ?? [] }
 
-    public var maintenanceWindows: [MaintenanceWindow] { engine.maintenanceWindows }
+    public var maintenanceWindows: [MaintenanceWindow] { engine(\.maintenanceWindows) ?? [] }
 
     /// A port's data-plane assessment (state including `degraded`, root cause, faults).
-    public func assessment(portID: String) -> PortAssessment? { engine.assessment(portID: portID) }
+    public func assessment(portID: String) -> PortAssessment? { engine { $0.assessment(portID: portID) } ?? nil }
 
     /// Whether the topology knows `resource`.
-    public func knows(_ resource: PhysicalResourceRef) -> Bool { engine.topology.contains(resource) }
+    public func knows(_ resource: PhysicalResourceRef) -> Bool { engine { $0.topology.contains(resource) } ?? false }
 
     // MARK: Writes
 
     /// Applies fault events: all of them or, when one names a resource the topology does not know,
     /// none (``CorrelationServiceError/unknownResources``).
     public func submit(_ events: [FaultEvent]) async throws -> Submission {
-        let unknown = events.map(\.resource).filter { !engine.topology.contains($0) }
-        if !unknown.isEmpty { throw CorrelationServiceError.unknownResources(unknown) }
-        let now = Date()
-        let result = engine.apply(events, now: now)
-        var documents: [(String, String, [UInt8]?)] = []
+        let (events, clamped) = Self.clampingFutureTimes(events, now: Date(), maxSkew: options.maxClockSkew)
+        // Encoded first: the operation below must not fail once it has changed anything.
         let encoder = JSONEncoder()
-        for event in result.accepted + result.duplicates {
-            documents.append(
-                (DocumentKind.faultEvent, Self.key(event.source, event.resource), [UInt8](try encoder.encode(event))))
+        var bodies: [FaultEvent: [UInt8]] = [:]
+        for event in events where bodies[event] == nil { bodies[event] = [UInt8](try encoder.encode(event)) }
+        let frozenBodies = bodies
+        var submission = try await repository.writeValidatingFirst { changeSet throws in
+            guard let topology = changeSet.correlation?.engine.topology else { return Self.emptySubmission }
+            let unknown = events.map(\.resource).filter { !topology.contains($0) }
+            if !unknown.isEmpty { throw CorrelationServiceError.unknownResources(unknown) }
+            let now = Date()
+            guard let result = changeSet.correlation?.engine.apply(events, now: now) else { return Self.emptySubmission }
+            for event in result.accepted + result.duplicates {
+                changeSet.putDocument(
+                    kind: DocumentKind.faultEvent, id: Self.key(event.source, event.resource), body: frozenBodies[event])
+            }
+            let written = changeSet.commitCorrelated(result.changes, now: now)
+            return Submission(result: result, committedChanges: written.committed, heldChanges: written.held)
         }
-        let (committed, held) = damp(result.changes, now: now)
+        submission.clamped = clamped
+        let result = submission.result
         Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "accepted")]).increment(
             by: result.accepted.count)
         Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "duplicate")]).increment(
             by: result.duplicates.count)
         Counter(label: "portwatch_fault_events_total", dimensions: [("outcome", "ignored")]).increment(
             by: result.ignored.count)
-        Counter(label: "portwatch_correlated_port_changes_total").increment(by: committed.count)
-        do {
-            try await commit(committed, documents: documents)
-        } catch {
-            await resynchronize(after: error)
-            throw error
+        Counter(label: "portwatch_correlated_port_changes_total").increment(by: submission.committedChanges)
+        if !clamped.isEmpty {
+            Counter(label: "portwatch_fault_events_clamped_total").increment(by: clamped.count)
+            logger.warning(
+                "fault event times in the future clamped to their arrival",
+                metadata: ["events": "\(clamped.count)", "max_skew_seconds": "\(options.maxClockSkew)"])
         }
-        return Submission(result: result, committedChanges: committed.count, heldChanges: held)
+        return submission
+    }
+
+    static let emptySubmission = Submission(result: CorrelationResult(), committedChanges: 0, heldChanges: 0)
+
+    /// Events dated more than `maxSkew` after `now` get `now` as their time; returns them and, per
+    /// clamped event, the time it carried.
+    static func clampingFutureTimes(
+        _ events: [FaultEvent], now: Date, maxSkew: TimeInterval
+    ) -> ([FaultEvent], [FaultEvent: Date]) {
+        var clamped: [FaultEvent: Date] = [:]
+        let limit = now.addingTimeInterval(maxSkew)
+        let events = events.map { event in
+            guard event.time > limit else { return event }
+            var event = event
+            let original = event.time
+            event.time = now
+            clamped[event] = original
+            return event
+        }
+        return (events, clamped)
     }
 
     /// Starts or ends maintenance of a switch or host.
     public func setMaintenance(_ resource: PhysicalResourceRef, active: Bool, source: String) async throws
         -> CorrelationResult
     {
-        let now = Date()
-        let result = try engine.setMaintenance(resource, active: active, now: now, source: source)
-        let key = Self.key("", resource)
-        let body =
-            active
-            ? [UInt8](try JSONEncoder().encode(MaintenanceWindow(resource: resource, since: now, source: source))) : nil
-        let (committed, _) = damp(result.changes, now: now)
-        do {
-            try await commit(committed, documents: [(DocumentKind.maintenance, key, body)])
-        } catch {
-            await resynchronize(after: error)
-            throw error
+        try await repository.writeValidatingFirst { changeSet throws in
+            guard changeSet.correlation != nil else { return CorrelationResult() }
+            let now = Date()
+            let body =
+                active
+                ? [UInt8](try JSONEncoder().encode(MaintenanceWindow(resource: resource, since: now, source: source)))
+                : nil
+            // Throws (unknown or not maintainable) before it changes anything.
+            guard
+                let result = try changeSet.correlation?.engine.setMaintenance(
+                    resource, active: active, now: now, source: source)
+            else { return CorrelationResult() }
+            changeSet.putDocument(kind: DocumentKind.maintenance, id: Self.key("", resource), body: body)
+            changeSet.commitCorrelated(result.changes, now: now)
+            return result
         }
-        return result
     }
 
     /// Replaces the whole topology; returns the ports whose state changed.
     public func replaceTopology(_ document: TopologyDocument) async throws -> [PortDataPlaneChange] {
-        let topology = try Topology(document)
-        let now = Date()
-        let changes = engine.replaceTopology(topology, now: now)
-        let body = [UInt8](try JSONEncoder().encode(document))
-        do {
-            try await commit(changes, documents: [(DocumentKind.topology, "current", body)])
-        } catch {
-            await resynchronize(after: error)
-            throw error
-        }
-        return changes
+        try await updateTopology { $0 = document }.changes
     }
 
-    /// Follows port changes committed by the API (bindings, deletions); run it as a service.
-    public func followPortChanges() async {
-        for await changes in portChanges {
-            await refreshAttachments(changes)
-        }
-    }
-
-    /// Stops following port changes.
-    public nonisolated func finish() {
-        portChangesContinuation.finish()
-    }
-
-    func refreshAttachments(_ changes: [(String, PortwatchCore.Port?)]) async {
-        var affected: [PortDataPlaneChange] = []
-        let now = Date()
-        for (id, port) in changes {
-            guard let port else {
-                if attachments.removeValue(forKey: id) != nil { engine.removeAttachment(portID: id) }
-                continue
+    /// Edits the topology in force with `edit` and applies the result, in one step of the writer (so
+    /// that concurrent edits never lose one another). Returns the new document and the ports whose
+    /// state changed. `edit` may throw to refuse; a document that does not validate throws
+    /// ``TopologyValidationError``; either way nothing changes.
+    public func updateTopology(
+        _ edit: @escaping @Sendable (inout TopologyDocument) throws -> Void
+    ) async throws -> (document: TopologyDocument, changes: [PortDataPlaneChange]) {
+        try await repository.writeValidatingFirst { changeSet throws in
+            guard let current = changeSet.correlation?.engine.topology.document else { return (TopologyDocument(), []) }
+            var document = current
+            try edit(&document)
+            let topology = try Topology(document)
+            let body = [UInt8](try JSONEncoder().encode(document))
+            let now = Date()
+            guard let changes = changeSet.correlation?.engine.replaceTopology(topology, now: now) else {
+                return (document, [])
             }
-            let attachment = Self.attachment(of: port, network: repository.network(port.networkID))
-            guard attachments[id] != attachment else { continue }
-            attachments[id] = attachment
-            if let change = engine.upsertAttachment(attachment, now: now) { affected.append(change) }
+            changeSet.putDocument(kind: DocumentKind.topology, id: "current", body: body)
+            changeSet.commitCorrelated(changes, now: now)
+            return (document, changes)
         }
-        guard !affected.isEmpty else { return }
-        let (committed, _) = damp(affected, now: now)
+    }
+
+    /// Writes the verdict of the stored faults to every port that disagrees with it (changes flap
+    /// damping held when the server last stopped, or lost with a crash). Run once the writer runs,
+    /// before the API is served; returns the number of ports changed.
+    @discardableResult
+    public func reconcile() async throws -> Int {
+        let changed = try await repository.writeValidatingFirst { $0.reconcileCorrelatedStates(now: Date()) }
+        if changed > 0 {
+            logger.notice("reconciled ports with the stored faults", metadata: ["ports": "\(changed)"])
+        } else {
+            logger.info("every port agrees with the stored faults")
+        }
+        return changed
+    }
+
+    // MARK: Damping
+
+    /// Writes every change flap damping still holds (graceful shutdown) and stops the timer.
+    public func flushHeldChanges() async {
+        let task = timer.withLock { timer in
+            timer.stopped = true
+            defer { timer.task = nil }
+            return timer.task
+        }
+        task?.cancel()
         do {
-            try await commit(committed, documents: [])
+            let written = try await repository.writeValidatingFirst { $0.flushDampedChanges(now: Date(), force: true) }
+            if written > 0 { logger.info("wrote held port states before stopping", metadata: ["ports": "\(written)"]) }
         } catch {
-            logger.error("could not commit correlated port states", metadata: ["error": "\(error)"])
+            logger.warning("could not write held port states; they are reconciled at the next start")
         }
     }
 
-    // MARK: Damping and commit
-
-    /// Splits changes into those to commit now and those flap damping holds; schedules the flush.
-    func damp(_ changes: [PortDataPlaneChange], now: Date) -> (commit: [PortDataPlaneChange], held: Int) {
-        guard damper.holdDown > 0 else { return (changes, 0) }
-        var committed: [PortDataPlaneChange] = []
-        var held = 0
-        for change in changes {
-            switch damper.offer(change, now: now) {
-            case .commit: committed.append(change)
-            case .held: held += 1
-            case .unchanged: break
-            }
-        }
-        scheduleDamperFlush()
-        return (committed, held)
-    }
-
+    /// Arms the timer for the damper's next due time (runs after every commit).
     func scheduleDamperFlush() {
-        guard damperTimer == nil, let due = damper.nextDueTime else { return }
-        damperTimer = Task { [weak self] in
-            let delay = max(0, due.timeIntervalSinceNow)
-            try? await Task.sleep(for: .milliseconds(Int(delay * 1000) + 1))
-            await self?.flushDamper()
+        guard let due = repository.read({ $0.correlation?.damper.nextDueTime }) else { return }
+        timer.withLock { timer in
+            guard !timer.stopped else { return }
+            if let armed = timer.due, timer.task != nil, armed <= due { return }
+            timer.task?.cancel()
+            timer.due = due
+            timer.task = Task { [weak self] in
+                let delay = max(0, due.timeIntervalSinceNow)
+                do { try await Task.sleep(for: .milliseconds(Int(delay * 1000) + 1)) } catch { return }
+                await self?.flushDueChanges()
+            }
         }
     }
 
-    func flushDamper() async {
-        damperTimer = nil
-        let due = damper.due(now: Date())
-        if !due.isEmpty {
-            do {
-                try await commit(due, documents: [])
-            } catch {
-                logger.error("could not commit damped port states", metadata: ["error": "\(error)"])
-            }
+    private func flushDueChanges() async {
+        timer.withLock { timer in
+            timer.task = nil
+            timer.due = nil
         }
-        scheduleDamperFlush()
-    }
-
-    /// Writes port states, audit lines and documents in one transaction.
-    func commit(_ changes: [PortDataPlaneChange], documents: [(String, String, [UInt8]?)]) async throws {
-        guard !changes.isEmpty || !documents.isEmpty else { return }
-        let (causes, causeOfChange) = AuditRenderer.encodeCauses(changes)
-        let identity = identity
-        try await repository.write { changeSet in
-            for (kind, id, body) in documents { changeSet.putDocument(kind: kind, id: id, body: body) }
-            let causeIndices = causes.map { changeSet.addAuditCause($0) }
-            var decidedAt = (Date.distantPast, "")
-            for (change, cause) in zip(changes, causeOfChange) {
-                if change.decidedAt != decidedAt.0 {
-                    decidedAt = (change.decidedAt, NeutronTimestamp.formatOslo(change.decidedAt))
-                }
-                let port = changeSet.applyCorrelatedState(
-                    portID: change.portID, change.current, hasBeenDown: false, by: identity)
-                let visible = port?.dataPlaneStatus ?? changeSet.port(change.portID)?.dataPlaneStatus
-                changeSet.appendAudit(
-                    subject: change.portID,
-                    body: AuditRenderer.line(
-                        change, decidedAt: decidedAt.1, dataPlaneStatus: visible, portChanged: port != nil),
-                    cause: causeIndices[cause])
-            }
+        do {
+            _ = try await repository.writeValidatingFirst { $0.flushDampedChanges(now: Date()) }
+        } catch {
+            // The repository reconciles after a failed commit; a stopping writer leaves it to the next start.
+            logger.warning("could not write damped port states", metadata: ["error": "\(error)"])
         }
     }
 
@@ -303,21 +306,6 @@ public actor CorrelationService {
 
     static func key(_ source: String, _ resource: PhysicalResourceRef) -> String {
         "\(source)|\(resource.kind.rawValue)|\(resource.id)"
-    }
-
-    /// Where a port sits on the fabric, from its binding and its network's provider attributes.
-    static func attachment(of port: PortwatchCore.Port, network: Network?) -> PortAttachment {
-        PortAttachment(
-            portID: port.id, hostID: port.bindingHostID,
-            segment: NetworkSegment(networkType: network?.networkType, physicalNetwork: network?.physicalNetwork),
-            bindingProfile: port.bindingProfile)
-    }
-
-    static func visibleStatusWouldChange(_ port: PortwatchCore.Port, _ state: DataPlaneState?) -> Bool {
-        let everDown = port.correlatedDataPlaneStatus != nil || state == .down
-        let desired: DataPlaneStatus? = DataPlaneStatusPrecedence.resolve(
-            manualOverride: nil, correlated: state, hasBeenDown: everDown)
-        return desired != port.correlatedDataPlaneStatus
     }
 }
 
@@ -327,19 +315,67 @@ public enum CorrelationServiceError: Error, Sendable {
     case unknownResources([PhysicalResourceRef])
 }
 
-/// Runs the correlation service's background work (following port changes) until shutdown.
+/// Brings fault correlation up and down with the server: reconciles the ports through the writer
+/// before the API is served (``StartupGate``), and writes held changes on graceful shutdown.
 public struct CorrelationBackgroundService: Service {
     let correlation: CorrelationService
+    let ready: StartupGate?
 
-    public init(_ correlation: CorrelationService) {
+    public init(_ correlation: CorrelationService, ready: StartupGate? = nil) {
         self.correlation = correlation
+        self.ready = ready
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await correlation.followPortChanges()
-        } onGracefulShutdown: {
-            correlation.finish()
+        try await correlation.reconcile()
+        ready?.open()
+        try? await gracefulShutdown()
+        await correlation.flushHeldChanges()
+    }
+}
+
+/// A one-shot gate: ``wait()`` returns once ``open()`` was called (or the task is cancelled).
+public final class StartupGate: Sendable {
+    private struct State {
+        var isOpen = false
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Whether the gate was opened.
+    public var isOpen: Bool { state.withLock { $0.isOpen } }
+
+    /// Opens the gate and releases every waiter.
+    public func open() {
+        let waiters = state.withLock { state in
+            state.isOpen = true
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits until the gate is open or the task is cancelled.
+    public func wait() async {
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state in
+                    if state.isOpen || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 }

@@ -72,15 +72,24 @@ public struct NotificationHub: Sendable {
             WebhookDelivery(
                 registry: webhooks, signal: signal,
                 formatter: LazyFormatter(publisherHost: settings.publisherHost, namespace: namespace),
-                policy: settings.webhookPolicy, httpClient: HTTPClient.shared, logger: logger))
+                policy: settings.webhookPolicy, destinations: settings.webhookDestinations,
+                httpClient: Self.webhookClient, logger: logger))
         let sinkNames = amqpSinks.map(\.name)
-        let webhooks = webhooks
         services.append(
             OutboxRetention(
-                repository: repository, retention: settings.retention, interval: settings.retentionInterval,
-                sinkNames: { sinkNames + webhooks.all.map(\.sinkName) }, logger: logger))
+                repository: repository, retention: settings.retention, webhookGrace: settings.webhookGrace,
+                deadLetterRetention: settings.deadLetterRetention, interval: settings.retentionInterval,
+                sinkNames: { sinkNames }, webhooks: webhooks, logger: logger))
         return services
     }
+}
+
+extension NotificationHub {
+    /// The HTTP client of webhook deliveries: it never follows a redirect (a receiver could
+    /// otherwise bounce a POST to an address the destination policy refuses).
+    static let webhookClient = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
 }
 
 /// A notification setting that cannot work, e.g. an unsupported `--notify` URL.

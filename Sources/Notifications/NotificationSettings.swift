@@ -15,13 +15,27 @@ public struct NotificationSettings: Sendable {
     public var heartbeatInterval: Duration
     /// Retry delays of a failing AMQP sink (default 100 ms doubling to 5 s).
     public var sinkBackoff: RetryBackoff
+    /// Where webhooks may send (default: public addresses only; `--webhook-allow`).
+    public var webhookDestinations: WebhookDestinationPolicy
+    /// The most webhooks one project may have (default 20).
+    public var webhookMaxPerProject: Int
+    /// How much longer than `retention` a webhook that has not delivered a record holds it back.
+    public var webhookGrace: Duration
+    /// How long webhook dead letters are kept (default 7 days).
+    public var deadLetterRetention: Duration
 
     public init(
         sinkURLs: [String] = [], publisherHost: String = "portwatch",
         webhookPolicy: WebhookDeliveryPolicy = WebhookDeliveryPolicy(), retention: Duration = .seconds(86_400),
         retentionInterval: Duration = .seconds(60), heartbeatInterval: Duration = .seconds(15),
-        sinkBackoff: RetryBackoff = RetryBackoff()
+        sinkBackoff: RetryBackoff = RetryBackoff(), webhookDestinations: WebhookDestinationPolicy = .publicOnly,
+        webhookMaxPerProject: Int = 20, webhookGrace: Duration = .seconds(86_400),
+        deadLetterRetention: Duration = .seconds(7 * 86_400)
     ) {
+        self.webhookDestinations = webhookDestinations
+        self.webhookMaxPerProject = webhookMaxPerProject
+        self.webhookGrace = webhookGrace
+        self.deadLetterRetention = deadLetterRetention
         self.sinkURLs = sinkURLs
         self.publisherHost = publisherHost
         self.webhookPolicy = webhookPolicy

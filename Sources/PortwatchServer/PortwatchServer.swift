@@ -18,6 +18,8 @@ public struct PortwatchServer {
     public let notifications: NotificationHub
     /// What the store needs running (PostgreSQL's connection pool); started first, stopped last.
     let storeServices: [any Service]
+    /// Opened once the ports agree with the stored faults; the HTTP server binds only then.
+    let ready = StartupGate()
     let logger: Logger
 
     /// Opens the store (creating or migrating its schema) and builds the routes.
@@ -57,7 +59,9 @@ public struct PortwatchServer {
             try await Repository(backend: backend, derivation: derivation, logger: logger)
         }
         let correlation = try await CorrelationService(
-            repository: repository, options: .init(holdDown: configuration.flapHoldDown), logger: logger)
+            repository: repository,
+            options: .init(holdDown: configuration.flapHoldDown, maxClockSkew: configuration.maxEventClockSkew),
+            logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
         metrics?.register(on: router)
         NeutronAPI(
@@ -80,9 +84,9 @@ public struct PortwatchServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
         return storeServices + [
-            RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation),
+            RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation, ready: ready),
         ]
-            + notifications.services() + [application]
+            + notifications.services() + [GatedService(gate: ready, service: application)]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.
@@ -105,18 +109,38 @@ public struct ServerConfigurationError: Error, CustomStringConvertible {
     }
 }
 
-/// Runs the repository's group-commit writer until graceful shutdown, finishing queued writes first.
+/// Runs the repository's group-commit writer. On graceful shutdown (it stops after every service
+/// that writes) it stops accepting writes, commits the queued ones, and returns; nothing in flight is
+/// cancelled.
 struct RepositoryWriterService: Service {
     let repository: Repository
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await repository.runCheckpoints() }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await repository.runCheckpoints() }
+            await withGracefulShutdownHandler {
                 await repository.runWriter()
-                group.cancelAll()
+            } onGracefulShutdown: {
+                repository.stopAccepting()
             }
+            group.cancelAll()
         }
+    }
+}
+
+/// Runs `service` once `gate` is open; returns without running it when shutdown comes first.
+struct GatedService: Service {
+    let gate: StartupGate
+    let service: any Service
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await gate.wait()
+        } onGracefulShutdown: {
+            gate.open()
+        }
+        guard !Task.isCancelled, !Task.isShuttingDownGracefully else { return }
+        try await service.run()
     }
 }
 

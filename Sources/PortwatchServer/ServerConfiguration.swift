@@ -1,5 +1,6 @@
 import Foundation
 import NeutronAPI
+import Notifications
 import PortwatchCore
 import PortwatchStore
 
@@ -22,6 +23,12 @@ public struct ServerConfiguration: Sendable {
     public var webhookMaxAttempts = 8
     /// How long delivered outbox records are kept.
     public var outboxRetention: Duration = .seconds(86_400)
+    /// Where webhooks may send (`--webhook-allow`; public addresses only by default).
+    public var webhookDestinations: WebhookDestinationPolicy = .publicOnly
+    /// The most webhooks one project may have.
+    public var webhookMaxPerProject = 20
+    /// How far in the future a fault event's time may be before it is clamped to its arrival.
+    public var maxEventClockSkew: Double = 5
 
     public init() {}
 

@@ -16,17 +16,27 @@ public final class Repository: Sendable {
     public struct CommittedBatch: Sendable {
         public var changes: ChangeSet.Changes
         public var outbox: [OutboxRecord]
+        /// The newest outbox sequence in the store after this batch.
+        public var newestOutboxSequence: Int64
+        /// True when the repository reloaded its state from the store (after a commit whose outcome
+        /// was unknown) instead of committing a batch: `changes` is empty, and anything may have changed.
+        public var reloaded = false
     }
 
     private struct Pending: @unchecked Sendable {
         let operation: (inout ChangeSet) throws -> any Sendable
-        let continuation: CheckedContinuation<any Sendable, any Error>
+        /// Whether a throwing operation must be rolled back (run on a copy of the change set).
+        let atomic: Bool
+        let complete: @Sendable (Result<any Sendable, any Error>) -> Void
     }
 
     private struct WriterState {
         var queue: [Pending] = []
         var waiter: CheckedContinuation<Void, Never>?
+        /// No new writes are accepted (graceful shutdown): the queue drains, then the writer returns.
         var stopped = false
+        /// The store failed a commit and could not be read back yet: writes fail fast until it can.
+        var unavailable = false
     }
 
     private struct Sequences {
@@ -40,6 +50,7 @@ public final class Repository: Sendable {
     private let writer = Mutex(WriterState())
     private let sequences: Mutex<Sequences>
     private let observers = Mutex<[@Sendable (CommittedBatch) -> Void]>([])
+    private let correlationLoader = Mutex<(@Sendable (ModelState) async throws -> CorrelationState)?>(nil)
     private let derivation: PortStatusDerivation
     private let logger: Logger
     /// The most operations one transaction carries.
@@ -57,19 +68,22 @@ public final class Repository: Sendable {
         self.maxBatchSize = maxBatchSize
         self.logger = logger
         state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports))
-        sequences = Mutex(
-            Sequences(
-                outbox: snapshot.lastOutboxSequence, audit: snapshot.lastAuditSequence,
-                auditCause: snapshot.lastAuditCause))
+        sequences = Mutex(Self.sequences(of: snapshot))
         logger.info(
             "state loaded",
             metadata: ["networks": "\(snapshot.networks.count)", "ports": "\(snapshot.ports.count)"])
+    }
+
+    private static func sequences(of snapshot: StoreSnapshot) -> Sequences {
+        Sequences(
+            outbox: snapshot.lastOutboxSequence, audit: snapshot.lastAuditSequence, auditCause: snapshot.lastAuditCause)
     }
 
     // MARK: Metrics
 
     static let batches = Counter(label: "portwatch_commit_batches_total")
     static let operations = Counter(label: "portwatch_commit_operations_total")
+    static let failures = Counter(label: "portwatch_commit_failures_total")
     static let commitDuration = Metrics.Timer(label: "portwatch_commit_duration_seconds")
     static let outboxSequence = Gauge(label: "portwatch_outbox_sequence")
 
@@ -80,16 +94,31 @@ public final class Repository: Sendable {
         try state.withLock { try body($0) }
     }
 
+    /// A copy of the committed state (cheap: its collections are shared until written).
+    public var committedState: ModelState { state.withLock { $0 } }
+
     public func port(_ id: String) -> PortwatchCore.Port? { state.withLock { $0.ports[id] } }
 
     public func network(_ id: String) -> Network? { state.withLock { $0.networks[id] } }
 
-    /// The sequence of the newest committed outbox record.
+    /// The sequence of the newest outbox record, committed or being committed.
     public var lastOutboxSequence: Int64 { sequences.withLock { $0.outbox } }
+
+    /// Writes waiting for the writer (for tests and metrics).
+    public var queuedWrites: Int { writer.withLock { $0.queue.count } }
 
     /// Registers a callback run after every committed batch, on the writer (keep it quick).
     public func observeCommits(_ observer: @escaping @Sendable (CommittedBatch) -> Void) {
         observers.withLock { $0.append(observer) }
+    }
+
+    /// Installs fault correlation's state, built from this store before the writer runs, and how to
+    /// build it again from the store when the repository must reload (see ``runWriter()``).
+    public func installCorrelation(
+        _ correlation: CorrelationState, rebuild: @escaping @Sendable (ModelState) async throws -> CorrelationState
+    ) {
+        state.withLock { $0.correlation = correlation }
+        correlationLoader.withLock { $0 = rebuild }
     }
 
     // MARK: Writes
@@ -97,25 +126,61 @@ public final class Repository: Sendable {
     /// Runs `operation` in the next group-commit batch and returns its result once durable.
     ///
     /// Errors thrown by `operation` (a ``NeutronError``) come back unchanged and roll back only this
-    /// operation; a failure of the transaction itself fails every operation of the batch.
+    /// operation; a failure of the transaction itself fails every operation of the batch (503 while
+    /// the repository is stopping or reloading, 500 otherwise, never with the store's error text).
     public func write<T: Sendable>(_ operation: @escaping (inout ChangeSet) throws -> T) async throws -> T {
+        try await enqueue(atomic: true, operation)
+    }
+
+    /// Like ``write(_:)`` for an operation that throws only before it changes anything (it validates
+    /// first): it runs on the batch's change set itself, without the copy that rolls back a failure.
+    /// Fault correlation's steps use it, so that a storm does not copy the engine's state.
+    public func writeValidatingFirst<T: Sendable>(_ operation: @escaping (inout ChangeSet) throws -> T) async throws
+        -> T
+    {
+        try await enqueue(atomic: false, operation)
+    }
+
+    private func enqueue<T: Sendable>(atomic: Bool, _ operation: @escaping (inout ChangeSet) throws -> T) async throws
+        -> T
+    {
         let result = try await withCheckedThrowingContinuation {
             (continuation: CheckedContinuation<any Sendable, any Error>) in
-            let pending = Pending(operation: { try operation(&$0) }, continuation: continuation)
-            let (waiter, stopped): (CheckedContinuation<Void, Never>?, Bool) = writer.withLock { state in
-                if state.stopped { return (nil, true) }
-                state.queue.append(pending)
-                defer { state.waiter = nil }
-                return (state.waiter, false)
-            }
-            if stopped {
-                continuation.resume(
-                    throwing: NeutronError(
-                        status: 503, type: "ServiceUnavailable", message: "Portwatch is shutting down."))
-            }
-            waiter?.resume()
+            submit(
+                Pending(
+                    operation: { try operation(&$0) }, atomic: atomic,
+                    complete: { continuation.resume(with: $0) }))
         }
         return result as! T
+    }
+
+    private func submit(_ pending: Pending) {
+        let (waiter, refusal): (CheckedContinuation<Void, Never>?, NeutronError?) = writer.withLock { state in
+            if state.stopped { return (nil, Self.shuttingDown) }
+            if state.unavailable { return (nil, Self.unavailable) }
+            state.queue.append(pending)
+            defer { state.waiter = nil }
+            return (state.waiter, nil)
+        }
+        if let refusal { pending.complete(.failure(refusal)) }
+        waiter?.resume()
+    }
+
+    static let shuttingDown = NeutronError(
+        status: 503, type: "ServiceUnavailable", message: "Portwatch is shutting down.")
+    static let unavailable = NeutronError(
+        status: 503, type: "ServiceUnavailable", message: "The store is unavailable; try again shortly.")
+    static let storeFailure = NeutronError(
+        status: 500, type: "StoreError", message: "The change could not be stored; it may or may not have been applied.")
+
+    /// Stops accepting writes (they answer 503); the writer finishes the queued ones and returns.
+    public func stopAccepting() {
+        let waiter = writer.withLock { state in
+            state.stopped = true
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
     }
 
     /// Checkpoints the store every `interval` until cancelled (SQLite's WAL stays small without
@@ -133,12 +198,23 @@ public final class Repository: Sendable {
         }
     }
 
-    /// The writer loop: run it as a service until cancelled; queued writes are finished first.
+    /// The writer loop: run it as a service. It returns after ``stopAccepting()`` (or cancellation)
+    /// once every queued write is committed.
+    ///
+    /// A commit that fails is fail-stop for its batch: its outcome may be unknown (a PostgreSQL
+    /// COMMIT whose reply was lost), so before the next write the writer reloads the state and the
+    /// sequences from the store, rebuilds fault correlation from it, and reconciles the ports.
     public func runWriter() async {
-        while true {
-            let batch = await nextBatch()
-            guard !batch.isEmpty else { return }
-            await commit(batch)
+        await withTaskCancellationHandler {
+            while true {
+                let batch = await nextBatch()
+                guard !batch.isEmpty else { return }
+                if await !commit(batch) {
+                    guard await reloadFromStore() else { return }
+                }
+            }
+        } onCancel: {
+            stopAccepting()
         }
     }
 
@@ -154,50 +230,38 @@ public final class Repository: Sendable {
                 return state.stopped ? [] : nil
             }
             if let taken { return taken }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let resumeNow = writer.withLock { state in
-                        if !state.queue.isEmpty || state.stopped { return true }
-                        state.waiter = continuation
-                        return false
-                    }
-                    if resumeNow { continuation.resume() }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = writer.withLock { state in
+                    if !state.queue.isEmpty || state.stopped { return true }
+                    state.waiter = continuation
+                    return false
                 }
-            } onCancel: {
-                let waiter = writer.withLock { state in
-                    state.stopped = true
-                    defer { state.waiter = nil }
-                    return state.waiter
-                }
-                waiter?.resume()
+                if resumeNow { continuation.resume() }
             }
         }
     }
 
-    private func commit(_ batch: [Pending]) async {
+    /// Commits one batch; false when the store failed it.
+    private func commit(_ batch: [Pending]) async -> Bool {
         let started = ContinuousClock.now
-        let (results, commit, committed) = prepare(batch)
+        let (results, commit, committed, correlation) = prepare(batch)
         let prepared = ContinuousClock.now
         do {
             try await backend.commit(commit)
         } catch {
-            logger.error("commit failed", metadata: ["error": "\(error)", "operations": "\(batch.count)"])
-            sequences.withLock {
-                $0.outbox -= Int64(commit.outbox.count)
-                $0.audit -= Int64(commit.audit.count)
-                $0.auditCause -= Int64(commit.auditCauses.count)
-            }
-            let failure = NeutronError(
-                status: 500, type: "StoreError", message: "The change could not be stored: \(error)")
-            for pending in batch { pending.continuation.resume(throwing: failure) }
-            return
+            Self.failures.increment()
+            logger.error(
+                "commit failed; reloading the state from the store before the next write",
+                metadata: ["error": "\(error)", "operations": "\(batch.count)"])
+            for pending in batch { pending.complete(.failure(Self.storeFailure)) }
+            return false
         }
         let stored = ContinuousClock.now
-        state.withLock { $0.apply(committed.changes) }
+        state.withLock { $0.apply(committed.changes, correlation: correlation) }
         Self.batches.increment()
         Self.operations.increment(by: batch.count)
         Self.commitDuration.recordNanoseconds((stored - started).nanoseconds)
-        Self.outboxSequence.record(committed.outbox.last?.sequence ?? lastOutboxSequence)
+        Self.outboxSequence.record(committed.newestOutboxSequence)
         logger.debug(
             "batch committed",
             metadata: [
@@ -205,22 +269,82 @@ public final class Repository: Sendable {
                 "outbox": "\(committed.outbox.count)", "prepare": "\(prepared - started)",
                 "store": "\(stored - prepared)", "apply": "\(ContinuousClock.now - stored)",
             ])
-        for observer in observers.withLock({ $0 }) { observer(committed) }
-        for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+        notify(committed)
+        for (pending, result) in zip(batch, results) { pending.complete(result) }
+        return true
+    }
+
+    private func notify(_ batch: CommittedBatch) {
+        for observer in observers.withLock({ $0 }) { observer(batch) }
+    }
+
+    /// Reloads everything from the store, retrying with backoff until it succeeds or the writer is
+    /// stopped (then false). Writes queue behind the first attempt; once one failed (the store is
+    /// down), queued and new writes fail fast with 503 until the store answers again.
+    private func reloadFromStore() async -> Bool {
+        var delay = Duration.milliseconds(100)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let snapshot = try await backend.loadSnapshot()
+                let version = state.withLock { $0.portMembershipVersion }
+                var model = ModelState(
+                    networks: snapshot.networks, ports: snapshot.ports, membershipVersionAfter: version)
+                if let rebuild = correlationLoader.withLock({ $0 }) { model.correlation = try await rebuild(model) }
+                state.withLock { $0 = model }
+                sequences.withLock { $0 = Self.sequences(of: snapshot) }
+                writer.withLock { $0.unavailable = false }
+                logger.notice(
+                    "state reloaded from the store",
+                    metadata: ["ports": "\(snapshot.ports.count)", "outbox": "\(snapshot.lastOutboxSequence)"])
+                notify(
+                    CommittedBatch(
+                        changes: ChangeSet.Changes(), outbox: [], newestOutboxSequence: snapshot.lastOutboxSequence,
+                        reloaded: true))
+                // Held changes of the flap damper were lost with the old state: converge now.
+                if model.correlation != nil {
+                    _ = await commit([
+                        Pending(
+                            operation: { $0.reconcileCorrelatedStates(now: Date()) }, atomic: false,
+                            complete: { _ in })
+                    ])
+                }
+                return true
+            } catch {
+                logger.error("could not reload the state from the store", metadata: ["error": "\(error)"])
+            }
+            let (queued, stopped) = writer.withLock { state in
+                state.unavailable = true
+                defer { state.queue.removeAll() }
+                return (state.queue, state.stopped)
+            }
+            for pending in queued { pending.complete(.failure(Self.unavailable)) }
+            if stopped { return false }
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
     }
 
     /// Runs the batch's operations against one change set and turns it into a store commit.
-    private func prepare(_ batch: [Pending]) -> ([Result<any Sendable, any Error>], StoreCommit, CommittedBatch) {
+    private func prepare(_ batch: [Pending]) -> (
+        [Result<any Sendable, any Error>], StoreCommit, CommittedBatch, CorrelationState?
+    ) {
         var changeSet = ChangeSet(base: state.withLock { $0 }, now: Date(), derivation: derivation)
         var results: [Result<any Sendable, any Error>] = []
         results.reserveCapacity(batch.count)
         for pending in batch {
             do {
-                results.append(.success(try changeSet.atomically { try pending.operation(&$0) }))
+                if pending.atomic {
+                    results.append(.success(try changeSet.atomically { try pending.operation(&$0) }))
+                } else {
+                    results.append(.success(try pending.operation(&changeSet)))
+                }
             } catch {
                 results.append(.failure(error))
             }
         }
+        changeSet.correlateWrittenPorts(now: Date())
         var commit = StoreCommit()
         commit.networks = changeSet.changes.networks.map { ($0.0, $0.1) }
         let stateOnly = changeSet.changes.stateOnlyPorts
@@ -232,9 +356,12 @@ public final class Repository: Sendable {
             }
         }
         commit.documents = changeSet.documents
+        commit.cursors = changeSet.cursors.map { ($0.key, $0.value) }
+        commit.pruneOutboxThrough = changeSet.pruneOutboxThrough
         let events = changeSet.events
         let auditLines = changeSet.audit
         let causes = changeSet.auditCauses
+        // Sequences advance in memory only; after a failed commit they are reloaded from the store.
         let (outboxStart, auditStart, causeStart) = sequences.withLock { state in
             defer {
                 state.outbox += Int64(events.count)
@@ -253,7 +380,9 @@ public final class Repository: Sendable {
                 occurredAt: changeSet.now.timeIntervalSince1970, body: $0.element.body,
                 causeID: $0.element.cause.map { causeStart + 1 + Int64($0) })
         }
-        return (results, commit, CommittedBatch(changes: changeSet.changes, outbox: commit.outbox))
+        let batch = CommittedBatch(
+            changes: changeSet.changes, outbox: commit.outbox, newestOutboxSequence: outboxStart + Int64(events.count))
+        return (results, commit, batch, changeSet.correlation)
     }
 }
 

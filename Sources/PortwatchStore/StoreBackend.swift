@@ -3,7 +3,8 @@ import PortwatchCore
 /// Durable storage for Portwatch's state: networks, ports, the notification outbox, sink cursors,
 /// and documents of other modules (topology, faults) and the audit trail.
 ///
-/// Contract: ``commit(_:)`` writes everything in one transaction and returns only when it is durable
+/// Contract: ``commit(_:)`` is the only way anything is written (the ``Repository``'s single
+/// writer calls it); it writes everything in one transaction and returns only when it is durable
 /// (an acknowledged write survives `kill -9`); it either applies all of a commit or nothing.
 /// Implementations: ``SQLiteStore`` (embedded, default); PostgreSQL plugs in behind the same protocol.
 public protocol StoreBackend: Sendable {
@@ -15,12 +16,9 @@ public protocol StoreBackend: Sendable {
     func commit(_ commit: StoreCommit) async throws
     /// Outbox records with a sequence greater than `sequence`, in order, at most `limit`.
     func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord]
-    /// The last sequence delivered to `sink` (0 when it has never delivered).
+    /// The last sequence delivered to `sink` (0 when it has never delivered). Cursors are written
+    /// by ``commit(_:)`` (``StoreCommit/cursors``), like every other write.
     func cursor(of sink: String) async throws -> Int64
-    /// Records that `sink` delivered everything up to `sequence`.
-    func setCursor(of sink: String, to sequence: Int64) async throws
-    /// Deletes outbox records with sequence ≤ `sequence` (retention).
-    func pruneOutbox(through sequence: Int64) async throws -> Int
     /// Documents of one kind, e.g. the topology or the fault records.
     func documents(ofKind kind: String) async throws -> [StoredDocument]
     /// Audit entries of one subject (a port id), newest last, at most `limit`.
@@ -63,11 +61,16 @@ public struct StoreCommit: Sendable {
     public var documents: [(kind: String, id: String, body: [UInt8]?)] = []
     public var audit: [AuditEntry] = []
     public var auditCauses: [(id: Int64, body: [UInt8])] = []
+    /// Sink cursors to store (sink name, last delivered sequence); a stored cursor never moves back.
+    public var cursors: [(sink: String, sequence: Int64)] = []
+    /// Deletes outbox records with a sequence up to this one (retention), before inserting `outbox`.
+    public var pruneOutboxThrough: Int64?
 
     public init() {}
 
     public var isEmpty: Bool {
         networks.isEmpty && ports.isEmpty && portStates.isEmpty && outbox.isEmpty && documents.isEmpty && audit.isEmpty
+            && auditCauses.isEmpty && cursors.isEmpty && pruneOutboxThrough == nil
     }
 }
 

@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import Prometheus
 import NeutronAPI
+import Notifications
 import PortwatchServer
 import PortwatchStore
 
@@ -26,8 +27,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (PORTWATCH_HOST).")
     var host: String = environment["PORTWATCH_HOST"] ?? "127.0.0.1"
 
-    @Option(help: "TCP port (PORTWATCH_PORT).")
-    var port: Int = Int(environment["PORTWATCH_PORT"] ?? "") ?? 9696
+    @Option(help: "TCP port, 1-65535 (PORTWATCH_PORT).")
+    var port: String = environment["PORTWATCH_PORT"] ?? "9696"
 
     @Option(help: "Store: sqlite:PATH or postgres://user@host:port/db (PORTWATCH_DATABASE).")
     var database: String = environment["PORTWATCH_DATABASE"] ?? "sqlite:./portwatch.sqlite"
@@ -46,30 +47,60 @@ struct Serve: AsyncParsableCommand {
         help:
             "Notification sink URL, repeatable, e.g. amqp://guest:guest@127.0.0.1:5672/ (PORTWATCH_NOTIFY, comma-separated)."
     )
-    var notify: [String] = (environment["PORTWATCH_NOTIFY"] ?? "").split(separator: ",").map(String.init)
+    var notify: [String] = Self.list(environment["PORTWATCH_NOTIFY"])
 
     @Option(help: "Host name in notifications' publisher_id network.<host> (PORTWATCH_PUBLISHER_HOST).")
     var publisherHost: String = environment["PORTWATCH_PUBLISHER_HOST"] ?? ProcessInfo.processInfo.hostName
 
-    @Option(help: "Flap-damping hold-down per port in seconds, 0 to disable (PORTWATCH_FLAP_HOLD_DOWN).")
-    var flapHoldDown: Double = Double(environment["PORTWATCH_FLAP_HOLD_DOWN"] ?? "") ?? 1.0
+    @Option(help: "Flap-damping hold-down per port in seconds, 0-3600, 0 to disable (PORTWATCH_FLAP_HOLD_DOWN).")
+    var flapHoldDown: String = environment["PORTWATCH_FLAP_HOLD_DOWN"] ?? "1.0"
 
     @Option(
-        help: "Webhook attempts per notification before it goes to the dead letters (PORTWATCH_WEBHOOK_MAX_ATTEMPTS).")
-    var webhookMaxAttempts: Int = Int(environment["PORTWATCH_WEBHOOK_MAX_ATTEMPTS"] ?? "") ?? 8
+        help:
+            "How far in the future a fault event's time may be, in seconds (0-86400), before it is clamped to its arrival (PORTWATCH_EVENT_CLOCK_SKEW)."
+    )
+    var eventClockSkew: String = environment["PORTWATCH_EVENT_CLOCK_SKEW"] ?? "5"
+
+    @Option(
+        help:
+            "Webhook attempts per notification, 1-100, before it goes to the dead letters (PORTWATCH_WEBHOOK_MAX_ATTEMPTS)."
+    )
+    var webhookMaxAttempts: String = environment["PORTWATCH_WEBHOOK_MAX_ATTEMPTS"] ?? "8"
+
+    @Option(
+        help:
+            "Allow webhooks to a CIDR, address or host name that is otherwise refused (loopback, link-local, private), repeatable (PORTWATCH_WEBHOOK_ALLOW, comma-separated)."
+    )
+    var webhookAllow: [String] = Self.list(environment["PORTWATCH_WEBHOOK_ALLOW"])
+
+    @Option(help: "The most webhooks one project may have, 1-10000 (PORTWATCH_WEBHOOK_MAX_PER_PROJECT).")
+    var webhookMaxPerProject: String = environment["PORTWATCH_WEBHOOK_MAX_PER_PROJECT"] ?? "20"
 
     @Option(help: "How long delivered outbox records are kept, e.g. 24h, 90m, 3600 (PORTWATCH_OUTBOX_RETENTION).")
     var outboxRetention: String = environment["PORTWATCH_OUTBOX_RETENTION"] ?? "24h"
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error (PORTWATCH_LOG_LEVEL).")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
-    func run() async throws {
-        var logger = Logger(label: "portwatch")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+    static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A number option in `range`, or a message naming the option and what it takes.
+    static func number<T: LosslessStringConvertible & Comparable>(
+        _ text: String, _ option: String, in range: ClosedRange<T>
+    ) throws -> T {
+        guard let value = T(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw ValidationError("\(option) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return value
+    }
+
+    /// Every option checked, in one configuration; a wrong value is an error naming the option.
+    func configuration() throws -> ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.host = host
-        configuration.port = port
+        configuration.port = try Self.number(port, "--port", in: 1...65535)
         configuration.database = database
         guard let synchronous = SQLiteStore.Synchronous(rawValue: sqliteSynchronous.uppercased()) else {
             throw ValidationError("--sqlite-synchronous must be FULL or NORMAL")
@@ -82,19 +113,37 @@ struct Serve: AsyncParsableCommand {
         configuration.identityMode = mode
         configuration.notify = notify
         configuration.publisherHost = publisherHost
-        configuration.flapHoldDown = flapHoldDown
-        guard webhookMaxAttempts >= 1 else { throw ValidationError("--webhook-max-attempts must be at least 1") }
-        configuration.webhookMaxAttempts = webhookMaxAttempts
+        configuration.flapHoldDown = try Self.number(flapHoldDown, "--flap-hold-down", in: 0...3600)
+        configuration.maxEventClockSkew = try Self.number(eventClockSkew, "--event-clock-skew", in: 0...86_400)
+        configuration.webhookMaxAttempts = try Self.number(webhookMaxAttempts, "--webhook-max-attempts", in: 1...100)
+        configuration.webhookMaxPerProject = try Self.number(
+            webhookMaxPerProject, "--webhook-max-per-project", in: 1...10_000)
+        do {
+            configuration.webhookDestinations = try WebhookDestinationPolicy(allowing: webhookAllow)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         guard let retention = ServerConfiguration.parseDuration(outboxRetention) else {
-            throw ValidationError("--outbox-retention must be a duration such as 24h, 90m or 3600")
+            throw ValidationError(
+                "--outbox-retention must be a duration of at most ten years such as 24h, 90m or 3600, not '\(outboxRetention)'")
         }
         configuration.outboxRetention = retention
+        return configuration
+    }
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let configuration = try configuration()
+        var logger = Logger(label: "portwatch")
+        logger.logLevel = level
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let server = try await PortwatchServer.make(
             configuration: configuration, metrics: MetricsEndpoint(registry: registry), logger: logger)
         logger.info(
-            "listening", metadata: ["address": "\(host):\(port)", "database": "\(configuration.redactedDatabase)"])
+            "starting", metadata: ["address": "\(host):\(configuration.port)", "database": "\(configuration.redactedDatabase)"])
         try await server.run()
     }
 }

@@ -13,6 +13,7 @@ import PortwatchStore
 struct APIHarness {
     let client: any TestClientProtocol
     let repository: Repository
+    let correlation: CorrelationService?
     let databasePath: String
 
     /// A decoded response.
@@ -47,26 +48,27 @@ struct APIHarness {
     /// Runs `body` against a fresh API (or one over `databasePath`, to test persistence).
     static func run(
         statusFollowsDataPlane: Bool = false, databasePath: String = temporaryDatabase(), holdDown: Double = 0,
-        _ body: @escaping @Sendable (APIHarness) async throws -> Void
+        flushOnExit: Bool = true, _ body: @escaping @Sendable (APIHarness) async throws -> Void
     ) async throws {
         let logger = Logger(label: "test")
         let repository = try await Repository(
             backend: try SQLiteStore(path: databasePath, synchronous: .normal),
             derivation: PortStatusDerivation(statusFollowsDataPlane: statusFollowsDataPlane), logger: logger)
-        let writer = Task { await repository.runWriter() }
-        defer { writer.cancel() }
         let correlation = try await CorrelationService(
             repository: repository, options: .init(holdDown: holdDown), logger: logger)
-        let follower = Task { await correlation.followPortChanges() }
-        defer { follower.cancel() }
+        let writer = Task { await repository.runWriter() }
+        defer { writer.cancel() }
+        try await correlation.reconcile()
         let router = Router(context: PortwatchRequestContext.self)
         NeutronAPI(repository: repository, correlation: correlation).register(on: router)
         let app = Application(router: NeutronRouter(router), logger: logger)
         try await app.test(.router) { client in
-            try await body(APIHarness(client: client, repository: repository, databasePath: databasePath))
+            try await body(
+                APIHarness(
+                    client: client, repository: repository, correlation: correlation, databasePath: databasePath))
         }
-        correlation.finish()
-        _ = await follower.value
+        // A graceful stop writes what flap damping holds; a crash (`flushOnExit: false`) does not.
+        if flushOnExit { await correlation.flushHeldChanges() }
         writer.cancel()
         _ = await writer.value
     }
@@ -107,6 +109,19 @@ struct APIHarness {
         }
         return try await call(
             .post, "/v2.0/data-plane-events", #"{"events": [\#(items.joined(separator: ","))]}"#, headers: headers)
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes (generous: a busy machine is slow, and
+    /// the condition, not the time it took, is what a test asserts).
+    func eventually(
+        timeout: Duration = .seconds(30), _ condition: () async throws -> Bool
+    ) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
     }
 
     /// `data_plane_status` of a port (nil for JSON null).

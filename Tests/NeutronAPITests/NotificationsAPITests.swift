@@ -17,7 +17,9 @@ struct NotificationsAPITests {
     static let readerA = APIHarness.caller(user: "u-r", project: "proj-a", roles: "reader")
 
     /// Runs `body` against the Neutron API plus the notification routes.
-    static func run(_ body: @escaping @Sendable (APIHarness) async throws -> Void) async throws {
+    static func run(
+        allowing: [String] = ["127.0.0.0/8"], _ body: @escaping @Sendable (APIHarness) async throws -> Void
+    ) async throws {
         let logger = Logger(label: "test")
         let path = APIHarness.temporaryDatabase()
         let repository = try await Repository(
@@ -27,12 +29,14 @@ struct NotificationsAPITests {
         let router = Router(context: PortwatchRequestContext.self)
         NeutronAPI(repository: repository).register(on: router)
         let hub = try await NotificationHub.make(
-            settings: NotificationSettings(heartbeatInterval: .milliseconds(200)), repository: repository,
-            logger: logger)
+            settings: NotificationSettings(
+                heartbeatInterval: .milliseconds(200), webhookDestinations: try WebhookDestinationPolicy(allowing: allowing),
+                webhookMaxPerProject: 3),
+            repository: repository, logger: logger)
         NotificationsAPI(hub: hub).register(on: router)
         let app = Application(router: NeutronRouter(router), logger: logger)
         try await app.test(.router) { client in
-            try await body(APIHarness(client: client, repository: repository, databasePath: path))
+            try await body(APIHarness(client: client, repository: repository, correlation: nil, databasePath: path))
         }
         writer.cancel()
         _ = await writer.value
@@ -75,7 +79,7 @@ struct NotificationsAPITests {
     }
 
     @Test func tenantsSubscribeToTheirOwnProjectOnly() async throws {
-        try await Self.run { api in
+        try await Self.run(allowing: ["127.0.0.0/8", "h"]) { api in
             let other = try await api.call(
                 .post, "/v2.0/portwatch/webhooks", #"{"webhook": {"url": "http://h/x", "project_id": "proj-b"}}"#,
                 headers: Self.memberA)
@@ -94,7 +98,7 @@ struct NotificationsAPITests {
     }
 
     @Test func badInputIsANeutronError() async throws {
-        try await Self.run { api in
+        try await Self.run(allowing: ["h"]) { api in
             for body in [
                 #"{"webhook": {"url": "ftp://h/x"}}"#, #"{"webhook": {}}"#,
                 #"{"webhook": {"url": "http://h", "event_types": []}}"#,
@@ -142,20 +146,74 @@ struct NotificationsAPITests {
         }
     }
 
-    @Test func streamDeliversLiveChangesAndHeartbeats() async throws {
+    @Test func streamDeliversLiveChanges() async throws {
         try await Self.run { api in
             let network = try await api.network("a", headers: Self.memberA)
             let port = try await api.port(network: network, name: "pa", headers: Self.memberA)
+            let start = api.repository.lastOutboxSequence
             let waiting = Task {
                 try await api.call(
-                    .get, "/v2.0/portwatch/stream?max_events=1&event_types=port.update.end", headers: Self.memberA
+                    .get, "/v2.0/portwatch/stream?max_events=1&event_types=port.update.end&last_event_id=\(start)",
+                    headers: Self.memberA
                 ).raw
             }
-            try await Task.sleep(for: .milliseconds(500))  // a couple of heartbeats
             _ = try await api.call(.put, "/v2.0/ports/\(port)", #"{"port": {"data_plane_status": "DOWN"}}"#)
             let raw = try await waiting.value
-            #expect(raw.contains(": heartbeat\n\n"))
             #expect(Self.parse(raw).map(\.event) == ["port.update.end"])
+        }
+    }
+
+    @Test func tenantsSeeTheirProjectsViewInTheStreamAndAdminsTheFullOne() async throws {
+        try await Self.run { api in
+            let network = try await api.network("a", headers: Self.memberA)
+            // An admin binds a port of project A (members may not set binding:host_id).
+            _ = try await api.port(
+                network: network, name: "pa", extra: #", "project_id": "proj-a", "binding:host_id": "compute-1""#)
+            let member = try await api.call(
+                .get, "/v2.0/portwatch/stream?max_events=4&last_event_id=0", headers: Self.memberA)
+            let admin = try await api.call(.get, "/v2.0/portwatch/stream?max_events=4&last_event_id=0")
+            let created = { (raw: String) in Self.parse(raw).first { $0.event == "port.create.end" }?.data ?? "" }
+            #expect(!created(member.raw).isEmpty)
+            #expect(!created(member.raw).contains("binding:host_id"), "a member's GET does not show it")
+            #expect(!created(member.raw).contains("binding:profile"))
+            #expect(created(admin.raw).contains("binding:host_id"))
+            #expect(created(admin.raw).contains("compute-1"))
+        }
+    }
+
+    @Test func webhookDestinationsArePublicUnlessAllowed() async throws {
+        try await Self.run(allowing: []) { api in
+            for url in [
+                "http://127.0.0.1:9/x", "http://localhost:9/x", "http://169.254.169.254/latest/meta-data",
+                "http://10.1.2.3/", "http://[::1]:9/", "http://192.168.0.1/", "http://[::ffff:127.0.0.1]/",
+            ] {
+                let reply = try await api.call(
+                    .post, "/v2.0/portwatch/webhooks", #"{"webhook": {"url": "\#(url)"}}"#)
+                #expect(reply.status == 400, "\(url): \(reply.raw)")
+                #expect(reply.errorMessage?.contains("refused") == true, "\(url): \(reply.raw)")
+            }
+            let listed = try await api.call(.get, "/v2.0/portwatch/webhooks").json["webhooks"] as? [Any]
+            #expect(listed?.isEmpty == true)
+        }
+    }
+
+    @Test func aProjectHasAtMostTheCappedNumberOfWebhooks() async throws {
+        try await Self.run { api in
+            for index in 0..<3 {
+                let reply = try await api.call(
+                    .post, "/v2.0/portwatch/webhooks", #"{"webhook": {"url": "http://127.0.0.1:9/\#(index)"}}"#,
+                    headers: Self.memberA)
+                #expect(reply.status == 201, "\(reply.raw)")
+            }
+            let refused = try await api.call(
+                .post, "/v2.0/portwatch/webhooks", #"{"webhook": {"url": "http://127.0.0.1:9/4"}}"#,
+                headers: Self.memberA)
+            #expect(refused.status == 409)
+            #expect(refused.errorType == "OverQuota")
+            let otherProject = try await api.call(
+                .post, "/v2.0/portwatch/webhooks", #"{"webhook": {"url": "http://127.0.0.1:9/b"}}"#,
+                headers: Self.memberB)
+            #expect(otherProject.status == 201)
         }
     }
 

@@ -68,7 +68,7 @@ struct OutboxDispatcherTests {
         // A crash between delivery and the cursor write: the next run delivers the batch again.
         let store = try await TestStore.open()
         try await store.emit(4)
-        try await store.repository.backend.setCursor(of: "bus", to: 2)
+        try await store.repository.write { $0.setCursor(of: "bus", to: 2) }
         let sink = RecordingSink(name: "bus")
         let stop = StopSignal()
         let running = Task {

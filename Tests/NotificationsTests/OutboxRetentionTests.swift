@@ -10,8 +10,10 @@ struct OutboxRetentionTests {
         let store = try await TestStore.open()
         try await store.emit(10)
         let backend = store.repository.backend
-        try await backend.setCursor(of: "a", to: 8)
-        try await backend.setCursor(of: "b", to: 6)
+        try await store.repository.write { changeSet in
+            changeSet.setCursor(of: "a", to: 8)
+            changeSet.setCursor(of: "b", to: 6)
+        }
         let retention = OutboxRetention(
             repository: store.repository, retention: .seconds(3600), sinkNames: { ["a", "b"] }, logger: testLogger)
         #expect(try await retention.pruneOnce() == 0)  // too young

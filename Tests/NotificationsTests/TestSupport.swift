@@ -60,7 +60,7 @@ let testLogger: Logger = {
 }()
 
 /// Polls `condition` until it holds or `timeout` passes (tests only).
-func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool
+func eventually(timeout: Duration = .seconds(60), _ condition: @Sendable () async throws -> Bool) async rethrows -> Bool
 {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {

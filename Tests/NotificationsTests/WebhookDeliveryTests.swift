@@ -16,7 +16,7 @@ struct WebhookDeliveryTests {
 
     /// Runs webhook delivery over a fresh store for the duration of `body`.
     func withDelivery(
-        policy: WebhookDeliveryPolicy? = nil,
+        policy: WebhookDeliveryPolicy? = nil, allowing: [String] = ["127.0.0.0/8"],
         _ body: @escaping @Sendable (TestStore, WebhookRegistry) async throws -> Void
     ) async throws {
         let store = try await TestStore.open()
@@ -25,7 +25,8 @@ struct WebhookDeliveryTests {
         let delivery = WebhookDelivery(
             registry: registry, signal: OutboxSignal(repository: store.repository),
             formatter: LazyFormatter(publisherHost: "test", namespace: namespace), policy: policy ?? fastPolicy,
-            httpClient: HTTPClient.shared, logger: testLogger)
+            destinations: try WebhookDestinationPolicy(allowing: allowing), httpClient: NotificationHub.webhookClient,
+            logger: testLogger)
         let running = Task { try await delivery.run() }
         do {
             try await body(store, registry)
@@ -102,6 +103,85 @@ struct WebhookDeliveryTests {
                 #expect(registry.all.map(\.id) == [healthy.id])
             }
         }
+    }
+
+    @Test func refusedDestinationsAreDeadLetteredWithoutAConnection() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.serve { base in
+            try await withDelivery(allowing: []) { store, registry in
+                let subscription = WebhookSubscription(
+                    url: base + "/ok", eventTypes: ["*"], projectID: nil, ownerProjectID: "admin", secret: nil,
+                    maxAttempts: 5, startSequence: store.repository.lastOutboxSequence)
+                try await registry.create(subscription)
+                try await store.emit(1)
+                #expect(try await eventually { try await registry.deadLetters(of: subscription.id).count == 1 })
+                let deadLetter = try #require(try await registry.deadLetters(of: subscription.id).first)
+                #expect(deadLetter.lastError.contains("loopback"))
+                #expect(deadLetter.attempts == 1, "a refusal is not retried")
+                #expect(receiver.deliveries.isEmpty, "no connection was attempted")
+            }
+        }
+    }
+
+    @Test func redirectsAreNotFollowed() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.serve { base in
+            try await withDelivery { store, registry in
+                let subscription = WebhookSubscription(
+                    url: base + "/redirect", eventTypes: ["*"], projectID: nil, ownerProjectID: "admin", secret: nil,
+                    maxAttempts: 2, startSequence: store.repository.lastOutboxSequence)
+                try await registry.create(subscription)
+                try await store.emit(1)
+                #expect(try await eventually { try await registry.deadLetters(of: subscription.id).count == 1 })
+                #expect(try await registry.deadLetters(of: subscription.id).first?.lastError == "HTTP 307")
+                #expect(receiver.deliveries.allSatisfy { $0.path == "/redirect" }, "nothing reached /ok")
+            }
+        }
+    }
+
+    @Test func unprivilegedSubscribersGetTheProjectsView() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.serve { base in
+            try await withDelivery { store, registry in
+                let member = WebhookSubscription(
+                    url: base + "/ok", eventTypes: ["*"], projectID: "proj-a", ownerProjectID: "proj-a", secret: nil,
+                    startSequence: store.repository.lastOutboxSequence, privileged: false)
+                try await registry.create(member)
+                try await store.repository.write { changeSet in
+                    changeSet.emit(
+                        "port.update.end", resourceType: "port", resourceID: "p1", projectID: "proj-a",
+                        payload: Array(
+                            #"{"port": {"id": "p1", "binding:host_id": "compute-1", "binding:profile": {}, "name": "x"}}"#
+                                .utf8),
+                        by: Identity.noauth(requestID: "req-test"))
+                }
+                #expect(await eventually { receiver.accepted.count == 1 })
+                let body = String(decoding: try #require(receiver.accepted.first).body, as: UTF8.self)
+                #expect(!body.contains("binding:host_id") && !body.contains("compute-1"))
+                #expect(body.contains(#""name""#))
+            }
+        }
+    }
+
+    @Test func destinationPolicy() async throws {
+        let strict = WebhookDestinationPolicy.publicOnly
+        for url in [
+            "http://127.0.0.1/", "http://169.254.169.254/", "http://10.0.0.1/", "http://172.16.5.5/",
+            "http://192.168.1.1/", "http://100.64.0.1/", "http://0.0.0.0/", "http://[::1]/", "http://[fe80::1]/",
+            "http://[fd00::1]/", "http://[::ffff:10.0.0.1]/", "http://224.0.0.1/",
+        ] {
+            await #expect(throws: WebhookDestinationPolicy.Refusal.self, "\(url)") {
+                _ = try await strict.destination(for: url)
+            }
+        }
+        let destination = try await strict.destination(for: "http://93.184.216.34:8080/hook?x=1")
+        #expect(destination.url == "http://93.184.216.34:8080/hook?x=1")
+        let allowed = try WebhookDestinationPolicy(allowing: ["10.0.0.0/8", "hooks.internal"])
+        #expect(try await allowed.destination(for: "http://10.9.8.7/").url == "http://10.9.8.7/")
+        #expect(try await allowed.destination(for: "https://hooks.internal/x").url == "https://hooks.internal/x")
+        await #expect(throws: WebhookDestinationPolicy.Refusal.self) { _ = try await allowed.destination(for: "http://11.0.0.1.nip/") }
+        #expect(throws: WebhookDestinationPolicy.Refusal.self) { _ = try WebhookDestinationPolicy(allowing: ["10.0.0.0/33"]) }
+        #expect(throws: WebhookDestinationPolicy.Refusal.self) { _ = try WebhookDestinationPolicy(allowing: ["not a host!"]) }
     }
 
     @Test func patterns() {

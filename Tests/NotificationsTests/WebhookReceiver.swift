@@ -40,6 +40,10 @@ final class WebhookReceiver: Sendable {
             let bytes = try await request.body.collect(upTo: 1 << 20)
             let status = self.receive(
                 path: request.uri.path, body: Array(bytes.readableBytesView), headers: request.headers)
+            if request.uri.path == "/redirect" {
+                // Bounces to /ok: a client that follows it would deliver there.
+                return Response(status: .temporaryRedirect, headers: [.location: "/ok"])
+            }
             return Response(status: status)
         }
         let app = Application(

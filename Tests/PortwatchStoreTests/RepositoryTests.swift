@@ -9,6 +9,8 @@ import Testing
 final class FlakyStore: StoreBackend {
     let inner: SQLiteStore
     let failNext = Mutex(false)
+    /// The next commit lands, then reports a failure (a COMMIT whose reply was lost).
+    let failAfterNext = Mutex(false)
 
     init(path: String) throws { inner = try SQLiteStore(path: path, synchronous: .normal) }
 
@@ -21,15 +23,16 @@ final class FlakyStore: StoreBackend {
         }
         if fail { throw CocoaError(.fileWriteOutOfSpace) }
         try await inner.commit(commit)
+        let lost = failAfterNext.withLock { flag in
+            defer { flag = false }
+            return flag
+        }
+        if lost { throw CocoaError(.fileWriteUnknown) }
     }
     func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord] {
         try await inner.outboxRecords(after: sequence, limit: limit)
     }
     func cursor(of sink: String) async throws -> Int64 { try await inner.cursor(of: sink) }
-    func setCursor(of sink: String, to sequence: Int64) async throws {
-        try await inner.setCursor(of: sink, to: sequence)
-    }
-    func pruneOutbox(through sequence: Int64) async throws -> Int { try await inner.pruneOutbox(through: sequence) }
     func documents(ofKind kind: String) async throws -> [StoredDocument] { try await inner.documents(ofKind: kind) }
     func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry] {
         try await inner.auditEntries(subject: subject, limit: limit)
@@ -99,6 +102,53 @@ struct RepositoryTests {
         #expect(records.map(\.sequence) == [1, 2, 3, 4], "no gap where the failed batch was")
         let reloaded = try await SQLiteStore(path: path).loadSnapshot()
         #expect(Set(reloaded.networks.map(\.name)) == ["first", "third"])
+    }
+
+    @Test func aCommitOfUnknownOutcomeIsReloadedBeforeTheNextWrite() async throws {
+        let path = Self.path()
+        let store = try FlakyStore(path: path)
+        let repository = try await Repository(backend: store, logger: Logger(label: "test"))
+        let writer = Task { await repository.runWriter() }
+        defer { writer.cancel() }
+        _ = try await Self.createNetwork(repository, name: "first")
+        store.failAfterNext.withLock { $0 = true }
+        await #expect(throws: NeutronError.self) { _ = try await Self.createNetwork(repository, name: "landed") }
+        // The failure answer carries no internal error text.
+        do {
+            store.failAfterNext.withLock { $0 = true }
+            _ = try await Self.createNetwork(repository, name: "landed too")
+        } catch let error as NeutronError {
+            #expect(error.httpStatus == 500)
+            #expect(!error.message.contains("CocoaError") && !error.message.contains("Error Domain"))
+        }
+        _ = try await Self.createNetwork(repository, name: "after")
+        #expect(
+            Set(repository.read { $0.networks.values.map(\.name) }) == ["first", "landed", "landed too", "after"],
+            "memory follows what the store holds, whatever the commit answered")
+        let records = try await store.outboxRecords(after: 0, limit: 100)
+        #expect(records.map(\.sequence) == Array(1...8), "sequences continue after the store's, no key reused")
+    }
+
+    @Test func shutdownDrainsQueuedWritesAndRefusesNewOnes() async throws {
+        let store = try FlakyStore(path: Self.path())
+        let repository = try await Repository(backend: store, logger: Logger(label: "test"))
+        let writes = (0..<50).map { index in Task { try await Self.createNetwork(repository, name: "n\(index)") } }
+        // Queued before the writer runs; stopping first must still commit every one of them.
+        #expect(await Self.queued(writes.count, repository))
+        repository.stopAccepting()
+        await repository.runWriter()
+        for write in writes { _ = try await write.value }
+        #expect(repository.read { $0.networks.count } == 50)
+        await #expect(throws: NeutronError.self) { _ = try await Self.createNetwork(repository, name: "late") }
+    }
+
+    /// Waits (up to a minute) until `count` writes are queued.
+    static func queued(_ count: Int, _ repository: Repository) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while repository.queuedWrites < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return repository.queuedWrites == count
     }
 }
 

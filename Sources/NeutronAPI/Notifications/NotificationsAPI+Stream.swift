@@ -36,6 +36,7 @@ extension NotificationsAPI {
                 .map { EventTypePattern(String($0)) }
             let identity = context.identity
             let everything = identity.isAdmin
+            let privileged = AccessPolicy.showsBindingDetails(identity)
             let project = identity.projectID
             let liveStream = hub.liveStream
             var headers = HTTPFields()
@@ -50,6 +51,9 @@ extension NotificationsAPI {
                         include: { record in
                             (everything || (project != nil && record.event.projectID == project))
                                 && (patterns.isEmpty || patterns.contains { $0.matches(record.event.eventType) })
+                        },
+                        transform: privileged ? nil : { record in
+                            OutboxRecord(sequence: record.sequence, event: record.event.unprivileged())
                         },
                         write: { bytes in try await writer.write(ByteBuffer(bytes: bytes)) })
                     try await writer.finish(nil)

@@ -7,11 +7,16 @@ import PortwatchStore
 extension NotificationsAPI {
     func registerWebhooks(on router: Router<PortwatchRequestContext>) {
         router.post("/v2.0/portwatch/webhooks") { request, context in
-            let body = try await RequestBody.json(request)
+            let body = try await RequestBody.json(request, limit: RequestBody.smallLimit)
             let subscription = try WebhookAttributes.create(
                 try RequestBody.resource(body, singular: "webhook"), by: context.identity,
                 startSequence: hub.repository.lastOutboxSequence)
-            try await hub.webhooks.create(subscription)
+            do {
+                _ = try await hub.settings.webhookDestinations.destination(for: subscription.url)
+            } catch let refusal as WebhookDestinationPolicy.Refusal {
+                throw NeutronError.invalidInput("the webhook url is refused: \(refusal)")
+            }
+            try await hub.webhooks.create(subscription, maxPerProject: hub.settings.webhookMaxPerProject)
             return JSONResponse.make(status: .created, bytes: Self.envelope(subscription))
         }
         router.get("/v2.0/portwatch/webhooks") { _, context in

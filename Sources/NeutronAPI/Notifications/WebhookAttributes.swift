@@ -63,6 +63,7 @@ enum WebhookAttributes {
         }
         return WebhookSubscription(
             url: url, eventTypes: eventTypes, projectID: projectID, ownerProjectID: identity.projectID, secret: secret,
-            maxAttempts: maxAttempts, startSequence: startSequence)
+            maxAttempts: maxAttempts, startSequence: startSequence,
+            privileged: AccessPolicy.showsBindingDetails(identity))
     }
 }

@@ -12,11 +12,15 @@ struct EventsResponse: Encodable {
         var time: Date
         var outcome: String
         var reason: String?
+        /// The time the event carried, when it was too far in the future and `time` is its arrival.
+        var time_clamped_from: Date?
     }
 
     var events: [Outcome]
     var changed_ports: Int
     var held_ports: Int
+    /// How many events had a time too far in the future (clamped to their arrival).
+    var clamped_events: Int
 
     init(_ submission: CorrelationService.Submission) {
         let result = submission.result
@@ -24,13 +28,15 @@ struct EventsResponse: Encodable {
             Outcome(
                 resource_type: event.resource.kind.rawValue, resource_id: event.resource.id,
                 state: event.state.rawValue,
-                source: event.source, time: event.time, outcome: outcome, reason: reason)
+                source: event.source, time: event.time, outcome: outcome, reason: reason,
+                time_clamped_from: submission.clamped[event])
         }
         events =
             result.accepted.map { outcome($0, "accepted") } + result.duplicates.map { outcome($0, "duplicate") }
             + result.ignored.map { outcome($0.event, "ignored", "\($0.reason)") }
         changed_ports = submission.committedChanges
         held_ports = submission.heldChanges
+        clamped_events = submission.clamped.count
     }
 }
 

@@ -20,7 +20,7 @@ extension NeutronAPI {
             guard Self.canSubmitFaults(identity) else {
                 throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"])
             }
-            let body = try await RequestBody.json(request)
+            let body = try await RequestBody.json(request, limit: RequestBody.eventLimit)
             let events = try DataPlaneEventParser.events(
                 body, defaultSource: "api:\(identity.userID ?? "admin")", now: Date())
             let submission: CorrelationService.Submission
@@ -35,8 +35,8 @@ extension NeutronAPI {
             guard Self.canReadTopology(context.identity) else {
                 throw NeutronError.policyNotAuthorized(["rule:get_data_plane_faults"])
             }
-            let faults = await correlation.activeFaults
-            let maintenance = await correlation.maintenanceWindows
+            let faults = correlation.activeFaults
+            let maintenance = correlation.maintenanceWindows
             return try Self.json(
                 ["faults": faults.map(FaultView.init)], extra: ["maintenance": maintenance.map(MaintenanceView.init)])
         }
@@ -45,7 +45,7 @@ extension NeutronAPI {
             let port = try repository.read { state throws(NeutronError) in
                 try ChangeSet.visiblePort(id, in: state, context.identity)
             }
-            let assessment = await correlation.assessment(portID: id)
+            let assessment = correlation.assessment(portID: id)
             return try Self.json(["data_plane": AssessmentView(port: port, assessment: assessment)])
         }
         router.get("/v2.0/ports/{id}/data-plane-history") { request, context in
@@ -73,7 +73,7 @@ extension NeutronAPI {
             guard Self.canReadTopology(context.identity) else {
                 throw NeutronError.policyNotAuthorized(["rule:get_topology"])
             }
-            return try Self.json(["topology": await correlation.topologyDocument])
+            return try Self.json(["topology": correlation.topologyDocument])
         }
         router.put("/v2.0/topology") { request, context in
             guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
@@ -85,14 +85,14 @@ extension NeutronAPI {
             guard Self.canReadTopology(context.identity) else {
                 throw NeutronError.policyNotAuthorized(["rule:get_topology"])
             }
-            return try Self.json(["maintenance": await correlation.maintenanceWindows.map(MaintenanceView.init)])
+            return try Self.json(["maintenance": correlation.maintenanceWindows.map(MaintenanceView.init)])
         }
         router.put("/v2.0/topology/maintenance") { request, context in
             let identity = context.identity
             guard identity.isAdmin || identity.isService else {
                 throw NeutronError.policyNotAuthorized(["rule:update_maintenance"])
             }
-            let body = try await RequestBody.json(request)
+            let body = try await RequestBody.json(request, limit: RequestBody.smallLimit)
             let fields = try RequestBody.resource(body, singular: "maintenance")
             let reader = AttributeReader(object: fields)
             guard let kindName = try reader.string("resource_type"),
@@ -109,11 +109,11 @@ extension NeutronAPI {
                     resource, active: active, source: try reader.string("source") ?? "api:\(identity.userID ?? "admin")"
                 )
             } catch let error as CorrelationError {
-                if await correlation.knows(resource) { throw NeutronError.badRequest("\(error)") }
+                if correlation.knows(resource) { throw NeutronError.badRequest("\(error)") }
                 throw Self.resourcesNotFound([resource])
             }
             return try Self.json(
-                ["maintenance": await correlation.maintenanceWindows.map(MaintenanceView.init)],
+                ["maintenance": correlation.maintenanceWindows.map(MaintenanceView.init)],
                 extra: ["changed_ports": result.changes.count])
         }
         registerTopologyCollection(
@@ -151,21 +151,21 @@ extension NeutronAPI {
             guard Self.canReadTopology(context.identity) else {
                 throw NeutronError.policyNotAuthorized(["rule:get_topology"])
             }
-            return try Self.json([plural: await correlation.topologyDocument[keyPath: list]])
+            return try Self.json([plural: correlation.topologyDocument[keyPath: list]])
         }
         router.get(RouterPath(base + "/{id}")) { _, context in
             guard Self.canReadTopology(context.identity) else {
                 throw NeutronError.policyNotAuthorized(["rule:get_topology"])
             }
             let wanted = try context.parameters.require("id")
-            guard let item = await correlation.topologyDocument[keyPath: list].first(where: { id($0) == wanted }) else {
+            guard let item = correlation.topologyDocument[keyPath: list].first(where: { id($0) == wanted }) else {
                 throw Self.topologyItemNotFound(singular, wanted)
             }
             return try Self.json([singular: item])
         }
         router.post(RouterPath(base)) { request, context in
             guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
-            let body = try await RequestBody.json(request)
+            let body = try await RequestBody.json(request, limit: RequestBody.topologyLimit)
             let fields = try RequestBody.resource(body, singular: singular)
             let item: Item
             do {
@@ -173,24 +173,25 @@ extension NeutronAPI {
             } catch {
                 throw NeutronError.badRequest("Invalid \(singular): \(Self.describe(error))")
             }
-            var document = await correlation.topologyDocument
-            if document[keyPath: list].contains(where: { id($0) == id(item) }) {
-                throw NeutronError(
-                    status: 409, type: "PhysicalResourceExists", message: "The \(singular) \(id(item)) already exists.")
+            let changes = try await Self.update(correlation) { document in
+                if document[keyPath: list].contains(where: { id($0) == id(item) }) {
+                    throw NeutronError(
+                        status: 409, type: "PhysicalResourceExists",
+                        message: "The \(singular) \(id(item)) already exists.")
+                }
+                add(&document, item)
             }
-            add(&document, item)
-            let changes = try await Self.replace(correlation, with: document)
             return try Self.json([singular: item], extra: ["changed_ports": changes], status: .created)
         }
         router.delete(RouterPath(base + "/{id}")) { _, context in
             guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
             let wanted = try context.parameters.require("id")
-            var document = await correlation.topologyDocument
-            guard document[keyPath: list].contains(where: { id($0) == wanted }) else {
-                throw Self.topologyItemNotFound(singular, wanted)
+            _ = try await Self.update(correlation) { document in
+                guard document[keyPath: list].contains(where: { id($0) == wanted }) else {
+                    throw Self.topologyItemNotFound(singular, wanted)
+                }
+                remove(&document, wanted)
             }
-            remove(&document, wanted)
-            _ = try await Self.replace(correlation, with: document)
             return JSONResponse.noContent()
         }
     }
@@ -204,8 +205,15 @@ extension NeutronAPI {
     static func canReadTopology(_ identity: Identity) -> Bool { canSubmitFaults(identity) }
 
     static func replace(_ correlation: CorrelationService, with document: TopologyDocument) async throws -> Int {
+        try await update(correlation) { $0 = document }
+    }
+
+    /// Edits the topology in one step of the writer; returns the number of ports whose state changed.
+    static func update(
+        _ correlation: CorrelationService, _ edit: @escaping @Sendable (inout TopologyDocument) throws -> Void
+    ) async throws -> Int {
         do {
-            return try await correlation.replaceTopology(document).count
+            return try await correlation.updateTopology(edit).changes.count
         } catch let error as TopologyValidationError {
             throw NeutronError(status: 400, type: "InvalidTopology", message: "Invalid topology: \(error.message)")
         }
@@ -213,11 +221,15 @@ extension NeutronAPI {
 
     /// The request's topology document: JSON (`{"topology": {...}}` or the bare document) or YAML.
     static func topologyDocument(_ request: Request) async throws -> TopologyDocument {
-        let buffer = try await request.body.collect(upTo: RequestBody.maxSize)
+        let buffer = try await RequestBody.bytes(request, limit: RequestBody.topologyLimit)
         let text = String(buffer: buffer)
         let contentType = request.headers[.contentType] ?? ""
         do {
             if contentType.contains("yaml") {
+                // The YAML parser and decoder recurse per level: bound flow and block nesting first.
+                guard !JSONValue.exceedsNestingDepth(buffer.readableBytesView, limit: JSONValue.maxNestingDepth),
+                    !text.split(separator: "\n").contains(where: { $0.prefix { $0 == " " }.count > 256 })
+                else { throw JSONValue.NestingTooDeep() }
                 return try YAMLDecoder().decode(TopologyDocument.self, from: text)
             }
             let value = try JSONValue.parse(Array(text.utf8))
@@ -230,6 +242,8 @@ extension NeutronAPI {
 
     static func describe(_ error: any Error) -> String {
         switch error {
+        case is JSONValue.NestingTooDeep:
+            return "nested deeper than \(JSONValue.maxNestingDepth) levels"
         case DecodingError.keyNotFound(let key, let context):
             return "missing '\(key.stringValue)' at \(path(context))"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),

@@ -24,7 +24,6 @@ extension NeutronAPI {
     }
 
     func registerEventSources(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
-        let topologies = TopologySnapshot()
         let endpoints:
             [(adapter: any EventSourceAdapter, policy: UnknownResourcePolicy, methods: [HTTPRequest.Method])] = [
                 (DoctorAdapter(), .reject, [.post, .put]),
@@ -36,7 +35,7 @@ extension NeutronAPI {
             for method in methods {
                 router.on(RouterPath("/v2.0/data-plane-events/\(adapter.formatName)"), method: method) {
                     request, context in
-                    try await Self.ingest(request, context, adapter, policy, correlation, topologies)
+                    try await Self.ingest(request, context, adapter, policy, correlation)
                 }
             }
         }
@@ -45,14 +44,14 @@ extension NeutronAPI {
     /// Decodes a foreign body, applies its maintenance changes and events, and reports the outcome.
     static func ingest(
         _ request: Request, _ context: PortwatchRequestContext, _ adapter: any EventSourceAdapter,
-        _ policy: UnknownResourcePolicy, _ correlation: CorrelationService, _ topologies: TopologySnapshot
+        _ policy: UnknownResourcePolicy, _ correlation: CorrelationService
     ) async throws -> Response {
         let identity = context.identity
         guard canSubmitFaults(identity) else {
             throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"])
         }
-        let body = try await RequestBody.json(request)
-        let topology = try await topologies.current(correlation)
+        let body = try await RequestBody.json(request, limit: RequestBody.eventLimit)
+        guard let topology = correlation.topology else { throw NeutronError.serviceUnavailable }
         let decoded: DecodedEvents
         do {
             decoded = try adapter.decode(body, topology: topology, now: Date())
@@ -99,7 +98,7 @@ extension NeutronAPI {
         do {
             result = try await correlation.setMaintenance(change.resource, active: change.active, source: change.source)
         } catch let error as CorrelationError {
-            if await correlation.knows(change.resource) { throw NeutronError.badRequest("\(error)") }
+            if correlation.knows(change.resource) { throw NeutronError.badRequest("\(error)") }
             throw resourcesNotFound([change.resource])
         }
         return .init(

@@ -34,11 +34,12 @@ public struct OutboxLiveStream: Sendable {
     /// would then be skipped).
     public var currentSequence: Int64 { max(initialSequence, signal.newestCommitted) }
 
-    /// Writes events for the records after `sequence` that `include` accepts, until the client goes
-    /// away (`write` throws), the server shuts down, or `limit` events were written.
+    /// Writes events for the records after `sequence` that `include` accepts (as `transform` makes
+    /// them, e.g. the view of an unprivileged caller), until the client goes away (`write` throws),
+    /// the server shuts down, or `limit` events were written.
     public func run(
         after sequence: Int64, limit: Int? = nil, include: (OutboxRecord) -> Bool,
-        write: ([UInt8]) async throws -> Void
+        transform: ((OutboxRecord) -> OutboxRecord)? = nil, write: ([UInt8]) async throws -> Void
     ) async throws {
         var remaining = limit ?? Int.max
         guard remaining > 0 else { return }
@@ -52,7 +53,7 @@ public struct OutboxLiveStream: Sendable {
                     cursor = last.sequence
                     var chunk: [UInt8] = []
                     for record in records where remaining > 0 && include(record) {
-                        ServerSentEvent.frame(record, into: &chunk)
+                        ServerSentEvent.frame(transform?(record) ?? record, into: &chunk)
                         remaining -= 1
                     }
                     if !chunk.isEmpty { try await write(chunk) }

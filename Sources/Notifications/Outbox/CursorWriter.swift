@@ -1,12 +1,15 @@
 import Logging
+import PortwatchCore
 import PortwatchStore
 import Synchronization
 
-/// Stores a sink's cursor off the delivery path: at most one write in flight, always of the newest
-/// value, and at most one per `minimumInterval`, so that durable cursor writes (fsyncs, on the same
-/// SQLite writer as the API's commits) neither delay the next delivery nor compete with every change.
+/// Stores a sink's cursor off the delivery path, through the repository's single writer: at most
+/// one write in flight, always of the newest value, and at most one per `minimumInterval`, so that
+/// cursor writes neither delay the next delivery nor add a commit per delivered batch.
 ///
-/// A cursor that lags after a crash only means redelivery, which at-least-once allows.
+/// A cursor that lags after a crash only means redelivery, which at-least-once allows; so a write
+/// that fails is retried a few times and then left to the next ``advance(to:)``, and a repository
+/// that is shutting down ends the retries at once. ``flush()`` therefore always returns.
 final class CursorWriter: Sendable {
     private struct State {
         var pending: Int64?
@@ -14,15 +17,20 @@ final class CursorWriter: Sendable {
     }
 
     private let sink: String
-    private let backend: any StoreBackend
+    private let repository: Repository
     private let logger: Logger
     private let minimumInterval: Duration
+    private let maxAttempts: Int
     private let state = Mutex(State())
 
-    init(sink: String, backend: any StoreBackend, minimumInterval: Duration = .milliseconds(100), logger: Logger) {
+    init(
+        sink: String, repository: Repository, minimumInterval: Duration = .milliseconds(100), maxAttempts: Int = 5,
+        logger: Logger
+    ) {
         self.sink = sink
-        self.backend = backend
+        self.repository = repository
         self.minimumInterval = minimumInterval
+        self.maxAttempts = maxAttempts
         self.logger = logger
     }
 
@@ -35,7 +43,7 @@ final class CursorWriter: Sendable {
         }
     }
 
-    /// Waits until the newest cursor is stored.
+    /// Waits until the newest cursor is stored, or its writes gave up.
     func flush() async {
         while let writer = state.withLock({ $0.writer }) {
             await writer.value
@@ -43,6 +51,7 @@ final class CursorWriter: Sendable {
     }
 
     private func drain() async {
+        var failures = 0
         while true {
             let next: Int64? = state.withLock { state in
                 guard let pending = state.pending else {
@@ -53,14 +62,27 @@ final class CursorWriter: Sendable {
                 return pending
             }
             guard let next else { return }
+            let sink = sink
             do {
-                try await backend.setCursor(of: sink, to: next)
+                try await repository.write { $0.setCursor(of: sink, to: next) }
+                failures = 0
                 // Not cancellable on purpose: flush() waits for the newest value to be stored.
                 try? await Task.sleep(for: minimumInterval)
             } catch {
-                logger.error("cursor write failed", metadata: ["error": "\(error)", "cursor": "\(next)"])
-                state.withLock { $0.pending = max($0.pending ?? next, next) }
-                try? await Task.sleep(for: .milliseconds(200))
+                failures += 1
+                let unavailable = (error as? NeutronError)?.httpStatus == 503
+                let giveUp = failures >= maxAttempts || unavailable
+                logger.log(
+                    level: giveUp ? .warning : .error,
+                    giveUp ? "cursor not stored; delivery resumes from the stored one" : "cursor write failed",
+                    metadata: ["error": "\(error)", "cursor": "\(next)", "attempts": "\(failures)"])
+                let stop = state.withLock { state in
+                    state.pending = max(state.pending ?? next, next)
+                    if giveUp { state.writer = nil }
+                    return giveUp
+                }
+                if stop { return }
+                try? await Task.sleep(for: .milliseconds(200 * failures))
             }
         }
     }

@@ -62,7 +62,7 @@ public struct OutboxDispatcher: Service {
 
     /// Delivers until `stop` is stopped or the task is cancelled.
     func run(until stop: StopSignal) async {
-        let cursorWriter = CursorWriter(sink: sink.name, backend: repository.backend, logger: logger)
+        let cursorWriter = CursorWriter(sink: sink.name, repository: repository, logger: logger)
         guard var cursor = await loadCursor(stop: stop) else { return }
         cursor = max(cursor, startAfter)
         logger.debug("dispatcher started", metadata: ["cursor": "\(cursor)"])

@@ -33,8 +33,7 @@ public final class OutboxSignal: Sendable {
     /// Creates a signal fed by `repository`'s commits.
     public init(repository: Repository) {
         repository.observeCommits { [weak self] batch in
-            guard let newest = batch.outbox.last?.sequence else { return }
-            self?.committed(through: newest)
+            self?.committed(through: batch.newestOutboxSequence)
         }
     }
 

@@ -16,6 +16,7 @@ public final class WebhookDelivery: Service {
     let signal: OutboxSignal
     let formatter: LazyFormatter
     let policy: WebhookDeliveryPolicy
+    let destinations: WebhookDestinationPolicy
     let httpClient: HTTPClient
     let logger: Logger
     private let workers = Mutex<[String: Worker]>([:])
@@ -23,8 +24,9 @@ public final class WebhookDelivery: Service {
 
     init(
         registry: WebhookRegistry, signal: OutboxSignal, formatter: LazyFormatter, policy: WebhookDeliveryPolicy,
-        httpClient: HTTPClient, logger: Logger
+        destinations: WebhookDestinationPolicy = .publicOnly, httpClient: HTTPClient, logger: Logger
     ) {
+        self.destinations = destinations
         self.registry = registry
         self.signal = signal
         self.formatter = formatter
@@ -77,7 +79,7 @@ public final class WebhookDelivery: Service {
                 logger[metadataKey: "webhook"] = "\(subscription.id)"
                 let sink = WebhookSink(
                     subscription: subscription, registry: registry, formatter: formatter, policy: policy,
-                    httpClient: httpClient, logger: logger)
+                    destinations: destinations, httpClient: httpClient, logger: logger)
                 let dispatcher = OutboxDispatcher(
                     sink: sink, repository: registry.repository, signal: signal, batchSize: 64, backoff: policy.backoff,
                     startAfter: subscription.startSequence, logger: logger)

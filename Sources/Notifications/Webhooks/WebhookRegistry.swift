@@ -1,3 +1,4 @@
+import Foundation
 import PortwatchCore
 import PortwatchStore
 import Synchronization
@@ -17,6 +18,8 @@ public final class WebhookRegistry: Sendable {
     private struct State {
         var subscriptions: [String: WebhookSubscription]
         var observer: (@Sendable (Change) -> Void)?
+        /// Creations under way per owner project (counted against the cap before they commit).
+        var reserved: [String: Int] = [:]
     }
 
     let repository: Repository
@@ -45,7 +48,27 @@ public final class WebhookRegistry: Sendable {
     }
 
     /// Stores a new subscription; it receives the records committed after ``Repository/lastOutboxSequence``.
-    public func create(_ subscription: WebhookSubscription) async throws {
+    ///
+    /// - Parameter maxPerProject: the most subscriptions one owner project may have (nil: no cap);
+    ///   past it the creation is refused with Neutron's `OverQuota` (409).
+    public func create(_ subscription: WebhookSubscription, maxPerProject: Int? = nil) async throws {
+        let owner = subscription.ownerProjectID ?? ""
+        if let maxPerProject {
+            let admitted = state.withLock { state in
+                let existing = state.subscriptions.values.count { ($0.ownerProjectID ?? "") == owner }
+                guard existing + state.reserved[owner, default: 0] < maxPerProject else { return false }
+                state.reserved[owner, default: 0] += 1
+                return true
+            }
+            guard admitted else {
+                throw NeutronError(
+                    status: 409, type: "OverQuota",
+                    message: "Quota exceeded for resources: ['webhook']: at most \(maxPerProject) per project.")
+            }
+        }
+        defer {
+            if maxPerProject != nil { state.withLock { $0.reserved[owner, default: 1] -= 1 } }
+        }
         let body = subscription.document
         try await repository.write { changeSet in
             changeSet.putDocument(kind: Self.documentKind, id: subscription.id, body: body)
@@ -81,6 +104,16 @@ public final class WebhookRegistry: Sendable {
             .filter { $0.id.hasPrefix(prefix) }
             .sorted { $0.id < $1.id }
             .compactMap { WebhookDeadLetter(document: $0.body) }
+    }
+
+    /// The document ids of dead letters that failed before `date`.
+    func deadLetterIDs(failedBefore date: Date) async throws -> [String] {
+        try await repository.backend.documents(ofKind: Self.deadLetterKind).compactMap { document in
+            guard let deadLetter = WebhookDeadLetter(document: document.body), deadLetter.failedAt < date else {
+                return nil
+            }
+            return document.id
+        }
     }
 
     /// Stores a dead letter.

@@ -14,6 +14,7 @@ struct WebhookSink: NotificationSink {
     let registry: WebhookRegistry
     let formatter: LazyFormatter
     let policy: WebhookDeliveryPolicy
+    let destinations: WebhookDestinationPolicy
     let httpClient: HTTPClient
     let logger: Logger
 
@@ -23,7 +24,8 @@ struct WebhookSink: NotificationSink {
         let matching = records.filter { subscription.matches($0.event) }
         guard !matching.isEmpty else { return }
         let formatter = try await formatter.get()
-        for record in matching {
+        for var record in matching {
+            if !subscription.privileged { record.event = record.event.unprivileged() }
             try await deliver(formatter.format(record))
         }
     }
@@ -31,13 +33,21 @@ struct WebhookSink: NotificationSink {
     private func deliver(_ notification: OsloNotification) async throws {
         let maxAttempts = subscription.maxAttempts ?? policy.maxAttempts
         var lastError = ""
-        for attempt in 1...maxAttempts {
+        var attempts = 0
+        attempting: for attempt in 1...maxAttempts {
+            attempts = attempt
             do {
-                let status = try await post(notification)
+                let destination = try await destinations.destination(for: subscription.url)
+                let status = try await post(notification, to: destination)
                 if (200..<300).contains(status) { return }
+                // Redirects are not followed: a 3xx is a failed attempt like any other status.
                 lastError = "HTTP \(status)"
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let refusal as WebhookDestinationPolicy.Refusal {
+                // Refused before any connection; retrying would not change the policy.
+                lastError = "destination refused: \(refusal)"
+                break attempting
             } catch {
                 try Task.checkCancellation()
                 lastError = "\(error)"
@@ -51,18 +61,21 @@ struct WebhookSink: NotificationSink {
         }
         logger.warning(
             "webhook notification dead-lettered",
-            metadata: ["sequence": "\(notification.sequence)", "attempts": "\(maxAttempts)", "error": "\(lastError)"])
+            metadata: ["sequence": "\(notification.sequence)", "attempts": "\(attempts)", "error": "\(lastError)"])
         try await registry.record(
             WebhookDeadLetter(
                 webhookID: subscription.id, sequence: notification.sequence, eventType: notification.eventType,
-                messageID: notification.messageID, attempts: maxAttempts, lastError: lastError, failedAt: Date(),
+                messageID: notification.messageID, attempts: attempts, lastError: lastError, failedAt: Date(),
                 notification: notification.message))
     }
 
     /// POSTs once; returns the HTTP status.
-    private func post(_ notification: OsloNotification) async throws -> Int {
-        var request = HTTPClientRequest(url: subscription.url)
+    private func post(
+        _ notification: OsloNotification, to destination: WebhookDestinationPolicy.Destination
+    ) async throws -> Int {
+        var request = HTTPClientRequest(url: destination.url)
         request.method = .POST
+        if let host = destination.hostHeader { request.headers.replaceOrAdd(name: "Host", value: host) }
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "portwatch-webhook")
         request.headers.add(name: "X-Portwatch-Event", value: notification.eventType)

@@ -16,6 +16,7 @@ extension WebhookSubscription {
         if let maxAttempts { writer.int(maxAttempts) } else { writer.null() }
         writer.key("start_sequence"); writer.int(startSequence)
         writer.key("created_at"); writer.string(NeutronTimestamp.format(createdAt))
+        writer.key("privileged"); writer.bool(privileged)
         writer.endObject()
         return writer.bytes
     }
@@ -32,7 +33,8 @@ extension WebhookSubscription {
             secret: object["secret"]?.stringValue,
             maxAttempts: object["max_attempts"].flatMap { if case .int(let n) = $0 { Int(n) } else { nil } },
             startSequence: object["start_sequence"].flatMap { if case .int(let n) = $0 { n } else { nil } } ?? 0,
-            createdAt: object["created_at"]?.stringValue.flatMap(NeutronTimestamp.parse) ?? Date())
+            createdAt: object["created_at"]?.stringValue.flatMap(NeutronTimestamp.parse) ?? Date(),
+            privileged: object["privileged"]?.boolValue)
     }
 
     /// The API view: everything but the secret, whose presence shows as `has_secret`.

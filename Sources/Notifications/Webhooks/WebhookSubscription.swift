@@ -20,12 +20,16 @@ public struct WebhookSubscription: Sendable, Hashable {
     /// Only records after this outbox sequence are delivered (those committed after creation).
     public var startSequence: Int64
     public var createdAt: Date
+    /// Whether the creator may see privileged attributes (`binding:*`, `provider:*`); when not, the
+    /// notifications are delivered as the creator's project would see the resources.
+    public var privileged: Bool
 
     public init(
         id: String = UUID().uuidString.lowercased(), url: String, eventTypes: [String], projectID: String?,
         ownerProjectID: String?, secret: String?, maxAttempts: Int? = nil, startSequence: Int64,
-        createdAt: Date = Date()
+        createdAt: Date = Date(), privileged: Bool? = nil
     ) {
+        self.privileged = privileged ?? (projectID == nil)
         self.id = id
         self.url = url
         self.eventTypes = eventTypes

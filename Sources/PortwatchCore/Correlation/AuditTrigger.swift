@@ -10,4 +10,7 @@ public enum AuditTrigger: Codable, Sendable, Hashable {
     case topologyReplaced
     /// The port's binding (host, segment, local links) was created or changed.
     case attachmentChanged
+    /// At start-up the stored value disagreed with the verdict of the stored faults (a change held
+    /// by flap damping when the server stopped, or a commit that never happened).
+    case reconciledAtStart
 }

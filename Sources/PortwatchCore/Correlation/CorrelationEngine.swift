@@ -68,6 +68,9 @@ public struct CorrelationEngine: Sendable {
         return !isSuppressedByMaintenance(resource)
     }
 
+    /// The attachment the engine holds for a port, if any.
+    public func attachment(ofPort portID: String) -> PortAttachment? { attachments[portID] }
+
     /// The correlated state of a port; nil when the port is unknown or has no physical dependency.
     public func state(ofPort portID: String) -> DataPlaneState? {
         pointByPort[portID].flatMap { paths[$0]?.evaluation.state }

@@ -72,11 +72,17 @@ public struct FlapDamper: Sendable {
         return .commit(committed)
     }
 
-    /// Commits the held changes whose window has ended, when their latest state differs from the
-    /// last committed one; sorted by port id. Also forgets ports idle for longer than `holdDown`.
-    public mutating func due(now: Date) -> [PortDataPlaneChange] {
+    /// Forgets a port (deleted): nothing of it stays held.
+    public mutating func forget(_ portID: String) {
+        histories[portID] = nil
+    }
+
+    /// Commits the held changes whose window has ended (every held change with `force`, e.g. at
+    /// shutdown), when their latest state differs from the last committed one; sorted by port id.
+    /// Also forgets ports idle for longer than `holdDown`.
+    public mutating func due(now: Date, force: Bool = false) -> [PortDataPlaneChange] {
         var committed: [PortDataPlaneChange] = []
-        for (portID, history) in histories where history.committedAt + holdDown <= now {
+        for (portID, history) in histories where force || history.committedAt + holdDown <= now {
             guard let held = history.held else {
                 histories[portID] = nil
                 continue

@@ -46,9 +46,48 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses UTF-8 JSON text.
+    /// The deepest nesting ``parse(_:)`` accepts (Neutron's bodies nest four or five levels).
+    public static let maxNestingDepth = 64
+
+    /// Why ``parse(_:)`` refused a document before decoding it.
+    public struct NestingTooDeep: Error, Sendable {
+        public init() {}
+    }
+
+    /// Parses UTF-8 JSON text; arrays and objects nested deeper than ``maxNestingDepth`` throw
+    /// ``NestingTooDeep`` before anything is decoded (the decoder recurses per level).
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        if exceedsNestingDepth(bytes, limit: maxNestingDepth) { throw NestingTooDeep() }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    /// Whether `bytes` open more than `limit` arrays or objects at once (strings are skipped, so
+    /// brackets inside them do not count). A linear scan that allocates nothing.
+    public static func exceedsNestingDepth(_ bytes: some Collection<UInt8>, limit: Int) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > limit { return true }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return false
     }
 
     /// The string, when this is a string.

@@ -41,6 +41,10 @@ public struct NeutronError: Error, Sendable, Hashable {
     public static let resourceNotFound = NeutronError(
         status: 404, type: "HTTPNotFound", message: "The resource could not be found.")
 
+    /// 503: Portwatch cannot serve the request now (starting, stopping, or its store is unavailable).
+    public static let serviceUnavailable = NeutronError(
+        status: 503, type: "ServiceUnavailable", message: "Portwatch cannot serve this request now; try again shortly.")
+
     public static func policyNotAuthorized(_ rules: [String]) -> NeutronError {
         let rule = rules.count == 1 ? rules[0] : "(" + rules.joined(separator: " and ") + ")"
         return NeutronError(status: 403, type: "PolicyNotAuthorized", message: "\(rule) is disallowed by policy")

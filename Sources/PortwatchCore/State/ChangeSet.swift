@@ -18,6 +18,14 @@ public struct ChangeSet: Sendable {
     public private(set) var audit: [(subject: String, body: [UInt8], cause: Int?)] = []
     /// Causes shared by audit lines (a switch failure is one cause for thousands of ports).
     public private(set) var auditCauses: [[UInt8]] = []
+    /// Sink cursors to store in the same transaction (sink name → last delivered sequence).
+    public private(set) var cursors: [String: Int64] = [:]
+    /// Outbox records up to this sequence are deleted by the transaction (retention).
+    public private(set) var pruneOutboxThrough: Int64?
+    /// Fault correlation's state as of this change set (nil when the repository runs without
+    /// correlation). Operations change it like any other part of the state: it becomes the
+    /// committed state only when the transaction is durable, and a failed operation leaves no trace.
+    public var correlation: CorrelationState?
     private var lastContext: NotificationContext?
 
     /// Resources written by the batch: a value of nil means deleted. Ordered by first write.
@@ -30,6 +38,8 @@ public struct ChangeSet: Sendable {
         var networkIndex: [String: Int] = [:]
         var portIndex: [String: Int] = [:]
 
+        public init() {}
+
         public var isEmpty: Bool { networks.isEmpty && ports.isEmpty }
     }
 
@@ -37,6 +47,7 @@ public struct ChangeSet: Sendable {
         self.base = base
         self.now = NeutronTimestamp.truncate(now)
         self.derivation = derivation
+        correlation = base.correlation
     }
 
     public func network(_ id: String) -> Network? {
@@ -143,6 +154,16 @@ public struct ChangeSet: Sendable {
     /// Appends an audit trail line (a JSON object) for `subject`, optionally sharing a cause.
     public mutating func appendAudit(subject: String, body: [UInt8], cause: Int? = nil) {
         audit.append((subject, body, cause))
+    }
+
+    /// Records that `sink` delivered everything up to `sequence` (a cursor never moves back).
+    public mutating func setCursor(of sink: String, to sequence: Int64) {
+        cursors[sink] = max(cursors[sink] ?? sequence, sequence)
+    }
+
+    /// Deletes the outbox records up to `sequence` in this transaction.
+    public mutating func pruneOutbox(through sequence: Int64) {
+        pruneOutboxThrough = max(pruneOutboxThrough ?? sequence, sequence)
     }
 
     /// Runs `operation` atomically: on error, nothing it changed or emitted remains.

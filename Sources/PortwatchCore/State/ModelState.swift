@@ -10,6 +10,8 @@ public struct ModelState: Sendable {
     /// Changes whenever a port is added or removed (not when one is updated), so that caches of the
     /// set of port ids know when to rebuild.
     public private(set) var portMembershipVersion = 0
+    /// Fault correlation's committed state (nil when the repository runs without correlation).
+    public var correlation: CorrelationState?
 
     struct MACKey: Hashable {
         var networkID: String
@@ -18,9 +20,12 @@ public struct ModelState: Sendable {
 
     public init() {}
 
-    public init(networks: [Network], ports: [Port]) {
+    public init(networks: [Network], ports: [Port], membershipVersionAfter version: Int = 0) {
+        portMembershipVersion = version
         for network in networks { put(network) }
         for port in ports { put(port) }
+        // A reloaded state must never reuse a version a cache may have seen.
+        portMembershipVersion &+= 1
     }
 
     /// The port using `mac` on `networkID`, if any.
@@ -65,6 +70,12 @@ public struct ModelState: Sendable {
     }
 
     /// Applies committed changes.
+    public mutating func apply(_ changes: ChangeSet.Changes, correlation newCorrelation: CorrelationState?) {
+        if let newCorrelation { correlation = newCorrelation }
+        apply(changes)
+    }
+
+    /// Applies committed changes to networks and ports.
     public mutating func apply(_ changes: ChangeSet.Changes) {
         for (id, network) in changes.networks {
             if let network { put(network) } else { removeNetwork(id) }

@@ -68,6 +68,20 @@ extension PostgresStore {
             bindings.append(port.correlatedDataPlaneStatus?.rawValue)
         }
 
+        if let through = commit.pruneOutboxThrough {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(through)
+            builder.statements.append(PostgresQuery(unsafeSQL: "DELETE FROM outbox WHERE sequence <= $1", binds: bindings))
+        }
+        try builder.insert(
+            "INSERT INTO sink_cursors (sink, sequence)", columns: 2,
+            onConflict: "(sink) DO UPDATE SET sequence = GREATEST(sink_cursors.sequence, excluded.sequence)",
+            rows: lastWrite(of: commit.cursors, by: \.sink)
+        ) { cursor, bindings in
+            bindings.append(cursor.sink)
+            bindings.append(cursor.sequence)
+        }
+
         // A batch's events mostly share one context: encode each distinct context once.
         var encodedContexts: [NotificationContext: Data] = [:]
         try builder.insert(

@@ -193,22 +193,6 @@ public final class PostgresStore: StoreBackend {
         return 0
     }
 
-    public func setCursor(of sink: String, to sequence: Int64) async throws {
-        try await client.query(
-            """
-            INSERT INTO sink_cursors (sink, sequence) VALUES (\(sink), \(sequence))
-            ON CONFLICT (sink) DO UPDATE SET sequence = excluded.sequence
-            """, logger: logger)
-    }
-
-    public func pruneOutbox(through sequence: Int64) async throws -> Int {
-        let rows = try await client.query(
-            "WITH pruned AS (DELETE FROM outbox WHERE sequence <= \(sequence) RETURNING 1) SELECT count(*) FROM pruned",
-            logger: logger)
-        for try await count in rows.decode(Int64.self) { return Int(count) }
-        return 0
-    }
-
     public func documents(ofKind kind: String) async throws -> [StoredDocument] {
         let rows = try await client.query(
             "SELECT id, body FROM documents WHERE kind = \(kind) ORDER BY id", logger: logger)

@@ -163,6 +163,17 @@ public final class SQLiteStore: StoreBackend {
                     port.correlatedDataPlaneStatus?.rawValue,
                 ])
             }
+            if let through = commit.pruneOutboxThrough {
+                try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [through])
+            }
+            let putCursor = try db.cachedStatement(
+                sql: """
+                    INSERT INTO sink_cursors (sink, sequence) VALUES (?, ?)
+                    ON CONFLICT (sink) DO UPDATE SET sequence = max(sequence, excluded.sequence)
+                    """)
+            for cursor in commit.cursors {
+                try putCursor.execute(arguments: [cursor.sink, cursor.sequence])
+            }
             let insertOutbox = try db.cachedStatement(
                 sql: """
                     INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
@@ -233,20 +244,6 @@ public final class SQLiteStore: StoreBackend {
     public func cursor(of sink: String) async throws -> Int64 {
         try await pool.read { db in
             try Int64.fetchOne(db, sql: "SELECT sequence FROM sink_cursors WHERE sink = ?", arguments: [sink]) ?? 0
-        }
-    }
-
-    public func setCursor(of sink: String, to sequence: Int64) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO sink_cursors (sink, sequence) VALUES (?, ?)", arguments: [sink, sequence])
-        }
-    }
-
-    public func pruneOutbox(through sequence: Int64) async throws -> Int {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [sequence])
-            return db.changesCount
         }
     }
 

@@ -1,13 +1,12 @@
 import Foundation
-import PortwatchCore
 
 /// Renders audit trail lines: why a port's data-plane state changed.
 ///
 /// A leaf failure changes thousands of ports with the same cause, so each distinct cause is encoded
 /// and stored once, and every line that shares it refers to it.
-enum AuditRenderer {
+public enum AuditRenderer {
     /// The distinct causes of `changes`, encoded once each, and which one each change has.
-    static func encodeCauses(_ changes: [PortDataPlaneChange]) -> (causes: [[UInt8]], indices: [Int]) {
+    public static func encodeCauses(_ changes: [PortDataPlaneChange]) -> (causes: [[UInt8]], indices: [Int]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
@@ -24,7 +23,7 @@ enum AuditRenderer {
 
     /// `{"port_id", "decided_at", "previous", "current", "data_plane_status", "port_changed"}`; the
     /// store splices the shared `"cause"` in when it is read back.
-    static func line(
+    public static func line(
         _ change: PortDataPlaneChange, decidedAt: String, dataPlaneStatus: DataPlaneStatus?, portChanged: Bool
     ) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)

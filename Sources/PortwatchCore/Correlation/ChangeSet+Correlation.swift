@@ -1,0 +1,121 @@
+import Foundation
+
+/// Fault correlation as steps of a change set: each computes the engine's and the damper's next
+/// state on ``ChangeSet/correlation`` and writes the consequences (port states, audit lines,
+/// `port.update.end`) into the same change set, so that they commit in one transaction or not at
+/// all. Nothing here does I/O or reads a clock: the caller passes `now`.
+extension ChangeSet {
+    /// The identity of correlation's own writes (the `context` of their notifications).
+    public static let correlationIdentity = Identity.system(requestID: "req-portwatch-correlation")
+
+    /// How many changes ``commitCorrelated(_:now:)`` wrote now and how many flap damping holds.
+    public struct CorrelatedWrite: Sendable, Hashable {
+        public var committed: Int = 0
+        public var held: Int = 0
+    }
+
+    /// Offers `changes` to the flap damper and writes what it lets through.
+    @discardableResult
+    public mutating func commitCorrelated(_ changes: [PortDataPlaneChange], now: Date) -> CorrelatedWrite {
+        guard !changes.isEmpty, let holdDown = correlation?.damper.holdDown else { return CorrelatedWrite() }
+        guard holdDown > 0 else {
+            writeCorrelated(changes)
+            return CorrelatedWrite(committed: changes.count)
+        }
+        var committed: [PortDataPlaneChange] = []
+        var held = 0
+        for change in changes {
+            // Mutated in place: the damper's history is not copied per change.
+            switch correlation?.damper.offer(change, now: now) {
+            case .commit(let change)?: committed.append(change)
+            case .held?: held += 1
+            case .unchanged?, nil: break
+            }
+        }
+        writeCorrelated(committed)
+        return CorrelatedWrite(committed: committed.count, held: held)
+    }
+
+    /// Writes the held changes whose hold-down has ended (all of them with `force`, at shutdown);
+    /// returns how many it wrote.
+    @discardableResult
+    public mutating func flushDampedChanges(now: Date, force: Bool = false) -> Int {
+        guard let due = correlation?.damper.due(now: now, force: force), !due.isEmpty else { return 0 }
+        writeCorrelated(due)
+        return due.count
+    }
+
+    /// Brings correlation in line with the ports this change set wrote in full (created, rebound,
+    /// deleted). The repository runs it at the end of every batch, so a port and the correlated
+    /// consequence of its binding commit together.
+    public mutating func correlateWrittenPorts(now: Date) {
+        guard correlation != nil else { return }
+        var affected: [PortDataPlaneChange] = []
+        for (id, port) in changes.ports where !changes.stateOnlyPorts.contains(id) {
+            guard let port else {
+                if correlation?.engine.attachment(ofPort: id) != nil {
+                    correlation?.engine.removeAttachment(portID: id)
+                    correlation?.damper.forget(id)
+                }
+                continue
+            }
+            let attachment = PortAttachment(port: port, network: network(port.networkID))
+            guard correlation?.engine.attachment(ofPort: id) != attachment else { continue }
+            if let change = correlation?.engine.upsertAttachment(attachment, now: now) { affected.append(change) }
+        }
+        commitCorrelated(affected, now: now)
+    }
+
+    /// Writes the verdict of the engine to every port whose stored correlated value disagrees with
+    /// it — a change flap damping still held when the server stopped, or one lost with a crash —
+    /// and returns how many ports it changed. Run once at start, after the engine was rebuilt from
+    /// the stored topology, faults and maintenance.
+    public mutating func reconcileCorrelatedStates(now: Date) -> Int {
+        guard let engine = correlation?.engine else { return 0 }
+        var changes: [PortDataPlaneChange] = []
+        for id in base.ports.keys.sorted() {
+            guard let port = port(id) else { continue }
+            let state = engine.state(ofPort: id)
+            let everDown = port.correlatedDataPlaneStatus != nil || state == .down
+            let desired: DataPlaneStatus? = DataPlaneStatusPrecedence.resolve(
+                manualOverride: nil, correlated: state, hasBeenDown: everDown)
+            guard desired != port.correlatedDataPlaneStatus else { continue }
+            let assessment = engine.assessment(portID: id)
+            let previous: DataPlaneState? =
+                switch port.correlatedDataPlaneStatus {
+                case .down?: .down
+                case .active?: .up
+                case nil: nil
+                }
+            changes.append(
+                PortDataPlaneChange(
+                    portID: id, previous: previous, current: state, decidedAt: now,
+                    cause: AuditCause(
+                        trigger: .reconciledAtStart, rootCause: assessment?.rootCause ?? [],
+                        faults: assessment?.faults ?? [])))
+        }
+        return commitCorrelated(changes, now: now).committed
+    }
+
+    /// Writes port states and their audit lines (the shared causes once each).
+    mutating func writeCorrelated(_ changes: [PortDataPlaneChange]) {
+        guard !changes.isEmpty else { return }
+        let (causes, causeOfChange) = AuditRenderer.encodeCauses(changes)
+        let causeIndices = causes.map { addAuditCause($0) }
+        var decidedAt = (Date.distantPast, "")
+        for (change, cause) in zip(changes, causeOfChange) {
+            guard let current = port(change.portID) else { continue }
+            if change.decidedAt != decidedAt.0 {
+                decidedAt = (change.decidedAt, NeutronTimestamp.formatOslo(change.decidedAt))
+            }
+            let written = applyCorrelatedState(
+                portID: change.portID, change.current, hasBeenDown: false, by: Self.correlationIdentity)
+            let visible = written?.dataPlaneStatus ?? current.dataPlaneStatus
+            appendAudit(
+                subject: change.portID,
+                body: AuditRenderer.line(
+                    change, decidedAt: decidedAt.1, dataPlaneStatus: visible, portChanged: written != nil),
+                cause: causeIndices[cause])
+        }
+    }
+}
