@@ -1,7 +1,7 @@
 """Fixtures for the black-box compatibility suite.
 
-The suite drives the real Portwatch binary ($PORTWATCH_BIN, default
-/var/tmp/portwatch-build/debug/portwatch) over HTTP on loopback with the real clients.
+The suite drives the real Portwatch binary ($PORTWATCH_BIN, set by scripts/test; default
+.build/debug/portwatch, where `swift build` puts it) over HTTP on loopback with the real clients.
 Every server the suite starts gets a free port and a fresh SQLite file, and must shut
 down cleanly: SIGTERM -> exit status 0 within 10 s.
 """
@@ -23,7 +23,7 @@ import pytest
 import requests
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_BIN = "/var/tmp/portwatch-build/debug/portwatch"
+DEFAULT_BIN = str(HERE.parent.parent / ".build" / "debug" / "portwatch")
 PORTWATCH_BIN = os.environ.get("PORTWATCH_BIN", DEFAULT_BIN)
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
