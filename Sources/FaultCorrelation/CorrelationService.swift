@@ -232,10 +232,26 @@ public final class CorrelationService: Sendable {
             let topology = try Topology(document)
             let body = [UInt8](try JSONEncoder().encode(document))
             let now = Date()
+            // The engine forgets the faults and maintenance of resources the new topology lacks;
+            // their stored documents go too, or a restart would replay them onto a resource of the
+            // same name added later.
+            let forgottenFaults = changeSet.correlation?.engine.allFaultRecords.filter {
+                !topology.contains($0.resource)
+            } ?? []
+            let forgottenMaintenance = changeSet.correlation?.engine.maintenanceWindows.filter {
+                !topology.contains($0.resource)
+            } ?? []
             guard let changes = changeSet.correlation?.engine.replaceTopology(topology, now: now) else {
                 return (document, [])
             }
             changeSet.putDocument(kind: DocumentKind.topology, id: "current", body: body)
+            for record in forgottenFaults {
+                changeSet.putDocument(
+                    kind: DocumentKind.faultEvent, id: Self.key(record.source, record.resource), body: nil)
+            }
+            for window in forgottenMaintenance {
+                changeSet.putDocument(kind: DocumentKind.maintenance, id: Self.key("", window.resource), body: nil)
+            }
             changeSet.commitCorrelated(changes, now: now)
             return (document, changes)
         }

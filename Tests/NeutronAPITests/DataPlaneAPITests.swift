@@ -286,6 +286,24 @@ struct DataPlaneAPITests {
         }
     }
 
+    @Test func faultsOfARemovedHostDoNotComeBackAfterARestart() async throws {
+        let path = APIHarness.temporaryDatabase()
+        let host = #"{"host": {"id": "edge-9", "nics": [{"name": "eth0"}]}}"#
+        try await APIHarness.run(databasePath: path) { api in
+            try await api.loadFabric()
+            #expect(try await api.call(.post, "/v2.0/topology/hosts", host).status == 201)
+            try await api.events([("host", "edge-9", "down")])
+            #expect(try await api.call(.delete, "/v2.0/topology/hosts/edge-9").status == 204)
+            #expect(try await api.call(.post, "/v2.0/topology/hosts", host).status == 201)
+            let faults = try await api.call(.get, "/v2.0/data-plane-faults").json["faults"] as? [Any]
+            #expect(faults?.isEmpty == true)
+        }
+        try await APIHarness.run(databasePath: path) { api in
+            let faults = try await api.call(.get, "/v2.0/data-plane-faults").json["faults"] as? [Any]
+            #expect(faults?.isEmpty == true, "the removed host's fault is not replayed onto the new one")
+        }
+    }
+
     @Test func topologyCollectionsAndYAML() async throws {
         try await APIHarness.run { api in
             let yaml = """

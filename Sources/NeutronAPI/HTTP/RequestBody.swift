@@ -27,6 +27,13 @@ enum RequestBody {
             return try await request.body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw tooLarge(limit)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge(limit)  // a chunked body past the limit
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // Malformed chunked encoding or a body cut short: the client's bytes, not our failure.
+            throw NeutronError.badRequest("The request body could not be read: it is malformed or truncated.")
         }
     }
 

@@ -51,6 +51,9 @@ public struct CorrelationEngine: Sendable {
         records.values.filter { $0.state == .down }.sorted(by: Self.recordOrder)
     }
 
+    /// Every fault record, `down` and `up`, of every resource and source.
+    public var allFaultRecords: [FaultRecord] { Array(records.values) }
+
     /// Every record, `down` and `up`, for one resource, sorted by source.
     public func faultRecords(for resource: PhysicalResourceRef) -> [FaultRecord] {
         (sourcesByResource[resource] ?? []).sorted().compactMap { records[FaultKey(source: $0, resource: resource)] }

@@ -45,7 +45,12 @@ public struct FlapDamper: Sendable {
 
     /// The earliest time a held change becomes due, or nil when nothing is held.
     public var nextDueTime: Date? {
-        histories.values.compactMap { $0.held == nil ? nil : $0.committedAt + holdDown }.min()
+        var earliest: Date?
+        for history in histories.values where history.held != nil {
+            let due = history.committedAt + holdDown
+            if earliest.map({ due < $0 }) ?? true { earliest = due }
+        }
+        return earliest
     }
 
     /// Number of ports with a change held back.
