@@ -29,6 +29,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "PortwatchCore"),
+        .target(name: "OsloPolicy"),
         .target(
             name: "PortwatchStore",
             dependencies: [
@@ -45,6 +46,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "KeystoneAuth",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
@@ -76,7 +88,7 @@ let package = Package(
         .target(
             name: "NeutronAPI",
             dependencies: [
-                "PortwatchCore", "PortwatchStore", "EventSources", "Notifications", "FaultCorrelation",
+                "PortwatchCore", "PortwatchStore", "EventSources", "Notifications", "FaultCorrelation", "KeystoneAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,7 +100,8 @@ let package = Package(
             name: "PortwatchServer",
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
-                "FaultCorrelation",
+                "FaultCorrelation", "KeystoneAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -100,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "portwatch",
             dependencies: [
-                "PortwatchServer",
+                "PortwatchServer", "KeystoneAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -115,6 +128,7 @@ let package = Package(
             path: "Benchmarks/PortwatchBench"
         ),
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore"]),
+        .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
         .testTarget(
             name: "PortwatchStoreTests",
             dependencies: [
@@ -123,6 +137,16 @@ let package = Package(
             ]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
+        .testTarget(
+            name: "KeystoneAuthTests",
+            dependencies: [
+                "KeystoneAuth", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "NotificationsTests",
             dependencies: [

@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import FaultCorrelation
 import Hummingbird
+import KeystoneAuth
 import Logging
 import NeutronAPI
 import Notifications
@@ -26,6 +28,7 @@ public struct PortwatchServer {
     public static func make(
         configuration: ServerConfiguration, metrics: MetricsEndpoint? = nil, logger: Logger
     ) async throws -> PortwatchServer {
+        if let problem = configuration.insecureListenProblem { throw ServerConfigurationError(problem) }
         let backend: any StoreBackend
         var pool: PostgresClientService?
         if let path = configuration.sqlitePath {
@@ -65,7 +68,7 @@ public struct PortwatchServer {
         let router = Router(context: PortwatchRequestContext.self)
         metrics?.register(on: router)
         NeutronAPI(
-            repository: repository, identities: IdentityResolver(mode: configuration.identityMode),
+            repository: repository, identities: try await identities(configuration, logger: logger),
             correlation: correlation
         ).register(on: router)
         let notifications = try await NotificationHub.make(
@@ -74,6 +77,28 @@ public struct PortwatchServer {
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
             notifications: notifications, storeServices: pool.map { [$0] } ?? [], logger: logger)
+    }
+
+    /// The identity resolver of the configured mode; in keystone mode, with its service token
+    /// obtained (a start whose credentials Keystone refuses fails here, saying so).
+    static func identities(_ configuration: ServerConfiguration, logger: Logger) async throws -> IdentityResolver {
+        guard configuration.identityMode == .keystone else { return IdentityResolver(mode: configuration.identityMode) }
+        guard let settings = configuration.keystone else {
+            throw ServerConfigurationError("--auth keystone needs --keystone-url (or --os-cloud) and service credentials")
+        }
+        let validator = TokenValidator(settings: settings, httpClient: HTTPClient.shared, logger: logger)
+        do {
+            try await validator.prepare()
+            logger.info("Keystone service token obtained", metadata: ["keystone": "\(settings.authURL)"])
+        } catch let error where error.code == .serviceCredentialsRejected {
+            throw ServerConfigurationError("Keystone at \(settings.authURL) refused the service credentials: \(error.message)")
+        } catch {
+            // Keystone may come up after Portwatch: requests get 503 until it answers.
+            logger.warning(
+                "Keystone not reachable yet; requests are answered 503 until it is",
+                metadata: ["keystone": "\(settings.authURL)", "error": "\(error)"])
+        }
+        return IdentityResolver(mode: .keystone, validator: validator)
     }
 
     /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the writer,

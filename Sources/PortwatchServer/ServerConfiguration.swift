@@ -1,4 +1,5 @@
 import Foundation
+import KeystoneAuth
 import NeutronAPI
 import Notifications
 import PortwatchCore
@@ -12,7 +13,11 @@ public struct ServerConfiguration: Sendable {
     public var database = "sqlite:./portwatch.sqlite"
     public var sqliteSynchronous: SQLiteStore.Synchronous = .full
     public var statusFollowsDataPlane = false
-    public var identityMode: IdentityResolver.Mode = .headers
+    public var identityMode: IdentityResolver.Mode = .noauth
+    /// Keystone, for `identityMode == .keystone`.
+    public var keystone: KeystoneSettings?
+    /// Listen beyond loopback in a mode that believes what clients say (`noauth`, `headers`).
+    public var trustRemoteClients = false
     /// Notification sinks, e.g. `amqp://guest:guest@127.0.0.1:5672/`.
     public var notify: [String] = []
     /// The host part of oslo's `publisher_id` (`network.<host>`).
@@ -42,6 +47,21 @@ public struct ServerConfiguration: Sendable {
             let colon = database.range(of: ":", range: scheme.upperBound..<at.lowerBound)
         else { return database }
         return String(database[..<colon.upperBound]) + "***" + String(database[at.lowerBound...])
+    }
+
+    /// Why this configuration must not start, when it trusts clients it cannot vouch for.
+    public var insecureListenProblem: String? {
+        guard identityMode.trustsClients, !trustRemoteClients, !Self.isLoopback(host) else { return nil }
+        return
+            "--auth \(identityMode.rawValue) believes whatever a client says about its identity, so it serves only loopback; "
+            + "to listen on \(host), use --auth keystone, or pass --trust-remote-clients if a proxy in front of Portwatch "
+            + "authenticates every request (and strips client-sent identity headers)"
+    }
+
+    /// Whether `host` is a loopback address or name.
+    public static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     /// The SQLite path of `database`, or nil when it names another store.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KeystoneAuth
 import Logging
 import Metrics
 import Prometheus
@@ -40,8 +41,48 @@ struct Serve: AsyncParsableCommand {
     var statusFollowsDataPlane = ["1", "true", "yes"].contains(
         environment["PORTWATCH_STATUS_FOLLOWS_DATA_PLANE"]?.lowercased() ?? "")
 
-    @Option(help: "Identity: headers (X-User-Id/X-Project-Id/X-Roles, admin without them) or noauth (PORTWATCH_AUTH).")
-    var auth: String = environment["PORTWATCH_AUTH"] ?? "headers"
+    @Option(
+        help:
+            "Identity: noauth (everyone is admin; loopback only), headers (from a fronting proxy's X-User-Id/X-Project-Id/X-Roles) or keystone (validate X-Auth-Token) (PORTWATCH_AUTH)."
+    )
+    var auth: String = environment["PORTWATCH_AUTH"] ?? "noauth"
+
+    @Flag(
+        help:
+            "Allow --auth noauth or headers on a non-loopback address: only behind a proxy that authenticates every request (PORTWATCH_TRUST_REMOTE_CLIENTS=1)."
+    )
+    var trustRemoteClients = ["1", "true", "yes"].contains(
+        environment["PORTWATCH_TRUST_REMOTE_CLIENTS"]?.lowercased() ?? "")
+
+    @Option(help: "Keystone identity URL for --auth keystone, e.g. http://keystone:5000/v3 (PORTWATCH_KEYSTONE_URL, OS_AUTH_URL).")
+    var keystoneURL: String? = environment["PORTWATCH_KEYSTONE_URL"] ?? environment["OS_AUTH_URL"]
+
+    @Option(help: "Take Keystone's URL and the service credentials from this clouds.yaml cloud (OS_CLOUD).")
+    var osCloud: String? = environment["OS_CLOUD"]
+
+    @Option(help: "Service user name (OS_USERNAME).")
+    var osUsername: String? = environment["OS_USERNAME"]
+
+    @Option(help: "Service user password (OS_PASSWORD; prefer the environment or clouds.yaml/secure.yaml).")
+    var osPassword: String? = environment["OS_PASSWORD"]
+
+    @Option(help: "Service project name (OS_PROJECT_NAME).")
+    var osProjectName: String? = environment["OS_PROJECT_NAME"]
+
+    @Option(help: "Service user's domain name (OS_USER_DOMAIN_NAME, default Default).")
+    var osUserDomainName: String = environment["OS_USER_DOMAIN_NAME"] ?? "Default"
+
+    @Option(help: "Service project's domain name (OS_PROJECT_DOMAIN_NAME, default Default).")
+    var osProjectDomainName: String = environment["OS_PROJECT_DOMAIN_NAME"] ?? "Default"
+
+    @Option(
+        help:
+            "The URI 401 answers advertise in WWW-Authenticate (PORTWATCH_WWW_AUTHENTICATE_URI; default the Keystone URL without /v3)."
+    )
+    var wwwAuthenticateURI: String? = environment["PORTWATCH_WWW_AUTHENTICATE_URI"]
+
+    @Option(help: "How long a token validation is reused, e.g. 300, 5m; capped by the token's expiry (PORTWATCH_TOKEN_CACHE_TIME).")
+    var tokenCacheTime: String = environment["PORTWATCH_TOKEN_CACHE_TIME"] ?? "300"
 
     @Option(
         help:
@@ -108,9 +149,11 @@ struct Serve: AsyncParsableCommand {
         configuration.sqliteSynchronous = synchronous
         configuration.statusFollowsDataPlane = statusFollowsDataPlane
         guard let mode = IdentityResolver.Mode(rawValue: auth) else {
-            throw ValidationError("--auth must be headers or noauth")
+            throw ValidationError("--auth must be noauth, headers or keystone")
         }
         configuration.identityMode = mode
+        configuration.trustRemoteClients = trustRemoteClients
+        if mode == .keystone { configuration.keystone = try keystoneSettings() }
         configuration.notify = notify
         configuration.publisherHost = publisherHost
         configuration.flapHoldDown = try Self.number(flapHoldDown, "--flap-hold-down", in: 0...3600)
@@ -129,6 +172,39 @@ struct Serve: AsyncParsableCommand {
         }
         configuration.outboxRetention = retention
         return configuration
+    }
+
+    /// Keystone's URL and the service credentials: from `--os-cloud`, else from the flags and `OS_*`.
+    func keystoneSettings() throws -> KeystoneSettings {
+        guard let ttl = ServerConfiguration.parseDuration(tokenCacheTime), ttl <= .seconds(86_400) else {
+            throw ValidationError("--token-cache-time must be a duration of at most a day, such as 300 or 5m")
+        }
+        var url = keystoneURL
+        var credentials: PasswordCredentials
+        if let osCloud {
+            do {
+                let cloud = try CloudsFile.cloud(named: osCloud)
+                url = url ?? cloud.authURL
+                credentials = cloud.credentials
+            } catch {
+                throw ValidationError("--os-cloud \(osCloud): \(error)")
+            }
+        } else {
+            guard let osPassword else {
+                throw ValidationError("--auth keystone needs the service user's password (OS_PASSWORD) or --os-cloud")
+            }
+            credentials = PasswordCredentials(
+                username: osUsername, password: osPassword, userDomainName: osUserDomainName,
+                projectName: osProjectName, projectDomainName: osProjectDomainName)
+            if let problem = credentials.problem {
+                throw ValidationError("--auth keystone needs \(problem) of the service user (OS_USERNAME, OS_PROJECT_NAME, ...)")
+            }
+        }
+        guard let url, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
+            throw ValidationError("--auth keystone needs --keystone-url http(s)://HOST:PORT/v3 (or an auth_url in --os-cloud)")
+        }
+        return KeystoneSettings(
+            authURL: url, wwwAuthenticateURI: wwwAuthenticateURI, credentials: credentials, cacheTTL: ttl)
     }
 
     func run() async throws {

@@ -60,7 +60,8 @@ struct APIHarness {
         defer { writer.cancel() }
         try await correlation.reconcile()
         let router = Router(context: PortwatchRequestContext.self)
-        NeutronAPI(repository: repository, correlation: correlation).register(on: router)
+        NeutronAPI(repository: repository, identities: IdentityResolver(mode: .headers), correlation: correlation)
+            .register(on: router)
         let app = Application(router: NeutronRouter(router), logger: logger)
         try await app.test(.router) { client in
             try await body(
@@ -73,10 +74,19 @@ struct APIHarness {
         _ = await writer.value
     }
 
+    /// An admin, as a fronting proxy would describe one (the harness serves `--auth headers`).
+    static let adminHeaders = caller(user: "admin-user", project: "fake_project_id", roles: "admin,member,reader")
+
+    /// Sends a request; without identity headers it goes as ``adminHeaders`` unless `anonymous`.
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, headers: HTTPFields = [:])
-        async throws -> Reply
-    {
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil, headers: HTTPFields = [:],
+        anonymous: Bool = false
+    ) async throws -> Reply {
+        var headers = headers
+        if !anonymous, headers[HTTPField.Name("X-User-Id")!] == nil {
+            for field in Self.adminHeaders { headers[field.name] = field.value }
+        }
         let response = try await client.execute(
             uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         let raw = String(buffer: response.body)

@@ -29,7 +29,7 @@ struct MetricsEndpointTests {
         defer { writer.cancel() }
         let router = Router(context: PortwatchRequestContext.self)
         MetricsEndpoint(registry: registry).register(on: router)
-        NeutronAPI(repository: repository).register(on: router)
+        NeutronAPI(repository: repository).register(on: router)  // noauth: no identity headers needed
         try await Application(router: NeutronRouter(router), logger: logger).test(.router) { client in
             let created = try await client.execute(
                 uri: "/v2.0/networks", method: .post, body: ByteBuffer(string: #"{"network": {"name": "m"}}"#))

@@ -27,7 +27,7 @@ struct NotificationsAPITests {
         let writer = Task { await repository.runWriter() }
         defer { writer.cancel() }
         let router = Router(context: PortwatchRequestContext.self)
-        NeutronAPI(repository: repository).register(on: router)
+        NeutronAPI(repository: repository, identities: IdentityResolver(mode: .headers)).register(on: router)
         let hub = try await NotificationHub.make(
             settings: NotificationSettings(
                 heartbeatInterval: .milliseconds(200), webhookDestinations: try WebhookDestinationPolicy(allowing: allowing),

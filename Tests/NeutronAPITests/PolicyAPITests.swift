@@ -13,6 +13,17 @@ struct PolicyAPITests {
         user: "u-dpi2", project: "proj-a", roles: "data_plane_integrator,member,reader")
     static let admin = APIHarness.caller(user: "u-admin", project: "proj-a", roles: "admin,member,reader")
 
+    @Test func headersModeAnswersARequestWithoutAUserWith401() async throws {
+        try await APIHarness.run { api in
+            let reply = try await api.call(.get, "/v2.0/ports", anonymous: true)
+            #expect(reply.status == 401)
+            #expect(reply.raw.contains("401 Unauthorized"))
+            let roleOnly = try await api.call(
+                .get, "/v2.0/ports", headers: [HTTPField.Name("X-Roles")!: "admin"], anonymous: true)
+            #expect(roleOnly.status == 401, "X-Roles without X-User-Id is not an identity")
+        }
+    }
+
     @Test func dataPlaneStatusPolicyMatrix() async throws {
         try await APIHarness.run { api in
             let network = try await api.network("proj-a-net", headers: Self.member)
@@ -90,7 +101,8 @@ struct PolicyAPITests {
 
     @Test func identityHeadersWithoutUserAre401() async throws {
         try await APIHarness.run { api in
-            let reply = try await api.call(.get, "/v2.0/ports", headers: [.init("X-Project-Id")!: "proj-a"])
+            let reply = try await api.call(
+                .get, "/v2.0/ports", headers: [.init("X-Project-Id")!: "proj-a"], anonymous: true)
             #expect(reply.status == 401)
             #expect(reply.json["title"] as? String == "Unauthorized")
         }

@@ -194,19 +194,20 @@ DEVIATIONS: dict[int, Deviation] = {
                   transform=_port_revision_plus_one),
     30: Deviation(
         "Recorded on Neutron's noauth pipeline, which ignores X-User-Id/X-Project-Id/X-Roles "
-        "and treats every caller as admin. Portwatch honours identity headers whenever any is "
-        "present, so this caller is u-member of proj-a, who cannot see PORT (project "
-        "fake_project_id): 404 PortNotFound, exactly like example 48.",
+        "and treats every caller as admin. The replay runs every example on one Portwatch in "
+        "--auth headers (the recordings' two Neutron instances shared one database, which two "
+        "Portwatch processes cannot), so this caller is u-member of proj-a, who cannot see PORT "
+        "(project fake_project_id): 404 PortNotFound, exactly like example 48. That --auth "
+        "noauth ignores identity headers is checked in test_api_semantics.",
         status=404,
         body={"NeutronError": {"type": "PortNotFound",
                                "message": f"Port {PORT} could not be found.", "detail": ""}}),
-    31: Deviation(
-        "Recorded on the header-identity server (9697), where a request with no identity "
-        "headers is unauthenticated. In Portwatch a request with no identity headers at all "
-        "is the noauth admin, so the 401 case is sent with identity headers but without "
-        "X-User-Id; the expected answer is the recorded 401.",
-        request_headers={"X-Project-Id": "proj-a", "X-Roles": "member,reader"}),
 }
+
+# The noauth examples run on the --auth headers server as the noauth admin would be described
+# by a proxy: admin in project fake_project_id (Neutron's noauth context).
+NOAUTH_ADMIN_HEADERS = {"X-User-Id": "noauth-admin", "X-Project-Id": "fake_project_id",
+                        "X-Roles": "admin,member,reader"}
 
 
 # ----------------------------------------------------------------------------- comparison
@@ -306,7 +307,8 @@ def replay(tmp_path_factory):
     if EXTERNAL_URL:  # developer aid only: the external server must have an empty database
         yield ReplayState(ExternalServer(EXTERNAL_URL))
         return
-    srv = PortwatchServer(tmp_path_factory.mktemp("examples"), name="examples")
+    srv = PortwatchServer(tmp_path_factory.mktemp("examples"), extra_args=["--auth", "headers"],
+                          name="examples")
     srv.start()
     state = ReplayState(srv)
     yield state
@@ -332,6 +334,8 @@ def test_example(replay: ReplayState, number: int):
         pytest.fail(f"recorded id(s) {unmapped} were never created by an earlier example "
                     f"(an earlier example failed)")
     headers = {k: v for k, v in ex.req_headers if k.lower() not in ("host", "content-length")}
+    if "-h-" not in ex.name and not any(k.lower().startswith("x-") for k in headers) and not EXTERNAL_URL:
+        headers.update(NOAUTH_ADMIN_HEADERS)
     if dev:
         for k, v in dev.request_headers.items():
             headers.pop(k, None)

@@ -162,3 +162,37 @@ def test_webhooks_to_loopback_and_metadata_are_refused_by_default(server_factory
         assert r.status_code == 400, (url, r.text)
         assert "refused" in r.json()["NeutronError"]["message"]
     assert requests.get(srv.url + "/v2.0/portwatch/webhooks", timeout=30).json()["webhooks"] == []
+
+
+def test_modes_that_trust_clients_refuse_to_listen_beyond_loopback(tmp_path):
+    needs_own_server()
+    for mode in ("noauth", "headers"):
+        done = run_serve(tmp_path, ["--host", "0.0.0.0", "--auth", mode])
+        assert done.returncode != 0, done.stderr
+        assert "--trust-remote-clients" in done.stderr and "loopback" in done.stderr, done.stderr
+
+
+def test_trust_remote_clients_lets_a_proxy_fronted_server_listen(server_factory):
+    srv = server_factory(["--host", "0.0.0.0", "--trust-remote-clients"])
+    srv.command = lambda: [PORTWATCH_BIN, "serve", "--host", "0.0.0.0", "--port", str(srv.port),
+                           "--database", f"sqlite:{srv.db_path}", "--trust-remote-clients"]
+    srv.start()
+    assert requests.get(srv.url + "/v2.0/networks", timeout=30).status_code == 200
+
+
+def test_noauth_ignores_identity_headers_as_neutron_does(server_factory):
+    srv = server_factory().start()
+    member = {"X-User-Id": "u1", "X-Project-Id": "proj-a", "X-Roles": "member"}
+    r = requests.post(srv.url + "/v2.0/networks", data=json.dumps({"network": {"name": "n"}}), headers=member,
+                      timeout=30)
+    assert r.status_code == 201, r.text
+    assert r.json()["network"]["project_id"] == "fake_project_id", "the noauth admin, whatever the headers say"
+    assert "provider:network_type" in r.json()["network"], "the admin view"
+
+
+def test_headers_mode_requires_a_user(server_factory):
+    srv = server_factory(["--auth", "headers"]).start()
+    assert requests.get(srv.url + "/v2.0/ports", timeout=30).status_code == 401
+    r = requests.get(srv.url + "/v2.0/ports", headers={"X-User-Id": "u1", "X-Project-Id": "p", "X-Roles": "reader"},
+                     timeout=30)
+    assert r.status_code == 200, r.text

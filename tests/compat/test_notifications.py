@@ -388,7 +388,7 @@ def test_webhook_retries_signs_and_dead_letters(server_factory):
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FlakyReceiver)
     threading.Thread(target=receiver.serve_forever, daemon=True).start()
     try:
-        srv = server_factory(["--webhook-max-attempts", "2", "--webhook-allow", "127.0.0.0/8"]).start()
+        srv = server_factory(["--auth", "headers", "--webhook-max-attempts", "2", "--webhook-allow", "127.0.0.0/8"]).start()
         api = Api(srv.url)
         member = {"X-User-Id": "u1", "X-Project-Id": "proj-hook", "X-Roles": "member,reader"}
         hook = api.post("/v2.0/portwatch/webhooks", {"webhook": {

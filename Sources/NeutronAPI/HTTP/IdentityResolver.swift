@@ -1,24 +1,47 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KeystoneAuth
 import PortwatchCore
 
-/// Turns request headers into the caller's ``Identity``, as keystonemiddleware's headers would.
+/// Turns a request into the caller's ``Identity``, in one of three explicit modes.
 ///
-/// Without any identity header the caller is Neutron's noauth admin (project `fake_project_id`).
-/// With `X-User-Id`, `X-Project-Id` or `X-Roles` present, identity comes from them; a request with
-/// identity headers but no user id is 401, as keystone's context would reject it.
+/// - `noauth`: everyone is Neutron's noauth admin (project `fake_project_id`); identity headers are
+///   ignored, as Neutron's `noauth` pipeline ignores them. The default, on loopback only.
+/// - `headers`: identity comes from a fronting proxy's keystonemiddleware-style headers
+///   (`X-User-Id`, `X-Project-Id`, `X-Roles`, ...); a request without `X-User-Id` is 401, as Neutron's
+///   header endpoint answers.
+/// - `keystone`: every request's `X-Auth-Token` (and `X-Service-Token`, when sent) is validated
+///   against Keystone as keystonemiddleware's `auth_token` does; identity headers a client sends
+///   are ignored. A missing or invalid token is 401 with keystonemiddleware's body and
+///   `WWW-Authenticate`; Keystone unavailable is 503.
 public struct IdentityResolver: Sendable {
-    /// Whether header identity is trusted (`headers`) or every caller is admin (`noauth`).
+    /// How callers are identified.
     public enum Mode: String, Sendable, CaseIterable {
-        case headers
         case noauth
+        case headers
+        case keystone
+
+        /// Whether the mode believes what a client says about itself.
+        public var trustsClients: Bool { self != .keystone }
     }
 
-    public var mode: Mode
+    /// What a request resolved to.
+    public enum Resolution: Sendable {
+        case identity(Identity)
+        /// Answer 401 with this body and, when set, `WWW-Authenticate`.
+        case unauthorized(body: [UInt8], wwwAuthenticate: String?)
+        /// Answer 503: the identity service cannot be asked.
+        case unavailable
+    }
 
-    public init(mode: Mode = .headers) {
-        self.mode = mode
+    public let mode: Mode
+    let validator: TokenValidator?
+
+    /// A resolver in `mode`; `keystone` needs a `validator`.
+    public init(mode: Mode = .noauth, validator: TokenValidator? = nil) {
+        self.mode = validator == nil && mode == .keystone ? .headers : mode
+        self.validator = validator
     }
 
     static let userID = HTTPField.Name("X-User-Id")!
@@ -27,28 +50,83 @@ public struct IdentityResolver: Sendable {
     static let roles = HTTPField.Name("X-Roles")!
     static let userName = HTTPField.Name("X-User-Name")!
     static let projectName = HTTPField.Name("X-Project-Name")!
+    static let userDomainID = HTTPField.Name("X-User-Domain-Id")!
+    static let projectDomainID = HTTPField.Name("X-Project-Domain-Id")!
+    static let systemScope = HTTPField.Name("OpenStack-System-Scope")!
+    static let authToken = HTTPField.Name("X-Auth-Token")!
+    static let storageToken = HTTPField.Name("X-Storage-Token")!
+    static let serviceToken = HTTPField.Name("X-Service-Token")!
     static let requestIDHeader = HTTPField.Name("x-openstack-request-id")!
 
-    /// The identity of `request`, or nil when it must be answered 401.
-    public func identity(of request: Request) -> Identity? {
+    /// Resolves the caller of `request`.
+    public func resolve(_ request: Request) async -> Resolution {
         let requestID = "req-" + UUID().uuidString.lowercased()
-        let headers = request.headers
-        let project = headers[Self.projectID] ?? headers[Self.tenantID]
-        let user = headers[Self.userID]
-        let rolesHeader = headers[Self.roles]
-        if mode == .noauth || (project == nil && user == nil && rolesHeader == nil) {
-            return .noauth(requestID: requestID)
+        switch mode {
+        case .noauth:
+            return .identity(.noauth(requestID: requestID))
+        case .headers:
+            return Self.fromHeaders(request.headers, requestID: requestID).map(Resolution.identity)
+                ?? .unauthorized(body: Self.headerUnauthorizedBody, wwwAuthenticate: nil)
+        case .keystone:
+            guard let validator else { return .unavailable }
+            return await fromToken(request.headers, validator: validator, requestID: requestID)
         }
-        guard let user, !user.isEmpty else { return nil }
-        let roles = (rolesHeader ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        return Identity(
-            userID: user, projectID: project, roles: roles, requestID: requestID,
-            userName: headers[Self.userName], projectName: headers[Self.projectName])
     }
 
-    /// The body keystonemiddleware answers a request without credentials with.
-    static let unauthorizedBody = Array(
+    /// The identity a fronting proxy's headers describe; nil without `X-User-Id`.
+    static func fromHeaders(_ headers: HTTPFields, requestID: String) -> Identity? {
+        guard let user = headers[userID], !user.isEmpty else { return nil }
+        let roles = (headers[Self.roles] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        var identity = Identity(
+            userID: user, projectID: headers[projectID] ?? headers[tenantID], roles: roles, requestID: requestID,
+            userName: headers[userName], projectName: headers[projectName])
+        identity.userDomainID = headers[userDomainID]
+        identity.projectDomainID = headers[projectDomainID]
+        identity.systemScope = headers[systemScope]
+        return identity
+    }
+
+    func fromToken(_ headers: HTTPFields, validator: TokenValidator, requestID: String) async -> Resolution {
+        let unauthorized = Resolution.unauthorized(
+            body: Self.keystoneUnauthorizedBody,
+            wwwAuthenticate: "Keystone uri=\"\(validator.settings.wwwAuthenticateURI)\"")
+        guard
+            let token = (headers[Self.authToken] ?? headers[Self.storageToken])?.trimmingCharacters(
+                in: .whitespaces), !token.isEmpty
+        else { return unauthorized }
+        let service = headers[Self.serviceToken]?.trimmingCharacters(in: .whitespaces)
+        switch await validator.validate(userToken: token, serviceToken: service?.isEmpty == true ? nil : service) {
+        case .valid(let user, let service):
+            var identity = Identity(
+                userID: user.userID, projectID: user.projectID, roles: user.roles, requestID: requestID,
+                userName: user.userName, projectName: user.projectName)
+            identity.userDomainID = user.userDomainID
+            identity.projectDomainID = user.projectDomainID
+            identity.domainID = user.domainID
+            // keystonemiddleware sets OpenStack-System-Scope from the service token when there is one.
+            identity.systemScope = service?.systemScope ?? user.systemScope
+            identity.serviceRoles = service?.roles ?? []
+            return .identity(identity)
+        case .invalid:
+            return unauthorized
+        case .unavailable:
+            return .unavailable
+        }
+    }
+
+    /// The body Neutron's header endpoint (keystonemiddleware's `delay_auth_decision`) answers a
+    /// request without identity with.
+    static let headerUnauthorizedBody = Array(
         #"{"message": "This server could not verify that you are authorized to access the document you requested. Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.<br /><br />\n\n\n", "code": "401 Unauthorized", "title": "Unauthorized"}"#
             .utf8)
+
+    /// keystonemiddleware's 401 body (its key order and spacing).
+    static let keystoneUnauthorizedBody = Array(
+        #"{"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}"#
+            .utf8)
+
+    /// keystonemiddleware's 503 message when Keystone cannot be reached.
+    static let keystoneUnavailable = NeutronError(
+        status: 503, type: "ServiceUnavailable", message: "The Keystone service is temporarily unavailable.")
 }

@@ -13,8 +13,23 @@ struct NeutronMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let identity = identities.identity(of: request) else {
-            var response = JSONResponse.make(status: .unauthorized, bytes: IdentityResolver.unauthorizedBody)
+        let identity: Identity
+        // `GET /` (version discovery) is outside Neutron's auth pipeline: clients read it first.
+        let resolution: IdentityResolver.Resolution =
+            request.uri.path == "/"
+            ? .identity(Identity(userID: nil, projectID: nil, roles: [], requestID: "req-" + UUID().uuidString.lowercased()))
+            : await identities.resolve(request)
+        switch resolution {
+        case .identity(let resolved):
+            identity = resolved
+        case .unauthorized(let body, let wwwAuthenticate):
+            var response = JSONResponse.make(status: .unauthorized, bytes: body)
+            response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
+            if let wwwAuthenticate { response.headers[.wwwAuthenticate] = wwwAuthenticate }
+            return response
+        case .unavailable:
+            var response = JSONResponse.make(
+                status: .serviceUnavailable, bytes: IdentityResolver.keystoneUnavailable.bodyBytes)
             response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
             return response
         }

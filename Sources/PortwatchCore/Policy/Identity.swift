@@ -9,6 +9,14 @@ public struct Identity: Sendable, Hashable {
     public var projectName: String?
     /// The `x-openstack-request-id` of the request, `req-<uuid>`.
     public var requestID: String
+    public var userDomainID: String?
+    public var projectDomainID: String?
+    /// The domain of a domain-scoped token.
+    public var domainID: String?
+    /// `all` for a system-scoped token (`OpenStack-System-Scope`).
+    public var systemScope: String?
+    /// The roles of a valid `X-Service-Token` sent with the request (empty without one).
+    public var serviceRoles: [String] = []
 
     public init(
         userID: String?, projectID: String?, roles: [String], requestID: String,

@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Portwatch's own service token: obtained on first use, renewed before it expires, re-obtained
+/// when Keystone rejects it. Concurrent callers share one request to Keystone.
+final class ServiceTokenProvider: Sendable {
+    private struct State {
+        var current: KeystoneClient.IssuedToken?
+        var inFlight: Task<KeystoneClient.IssuedToken, any Error>?
+    }
+
+    private let client: KeystoneClient
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(client: KeystoneClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// A service token valid for a while yet: renewed when less than a tenth of its life, or a
+    /// minute, remains.
+    func token(now: Date = Date()) async throws(KeystoneError) -> String {
+        let next: Result<String, Never>? = state.withLock { state in
+            if let current = state.current, !Self.needsRenewal(current.info, now: now) {
+                return .success(current.token)
+            }
+            return nil
+        }
+        if case .success(let token)? = next { return token }
+        let task: Task<KeystoneClient.IssuedToken, any Error> = state.withLock { state in
+            if let inFlight = state.inFlight { return inFlight }
+            let client = client
+            let task = Task { () async throws -> KeystoneClient.IssuedToken in try await client.issueServiceToken() }
+            state.inFlight = task
+            return task
+        }
+        do {
+            let issued = try await task.value
+            state.withLock { state in
+                if state.inFlight == task { state.inFlight = nil }
+                if state.current?.token != issued.token {
+                    state.current = issued
+                }
+            }
+            return issued.token
+        } catch {
+            state.withLock { state in
+                if state.inFlight == task { state.inFlight = nil }
+            }
+            let failure = error as? KeystoneError ?? KeystoneError(.unavailable, "\(error)")
+            logger.error("could not obtain Portwatch's service token", metadata: ["error": "\(failure)"])
+            throw failure
+        }
+    }
+
+    /// Forgets `token` (Keystone rejected it), so the next call obtains a new one.
+    func invalidate(_ token: String) {
+        state.withLock { state in
+            if state.current?.token == token { state.current = nil }
+        }
+    }
+
+    static func needsRenewal(_ info: TokenInfo, now: Date) -> Bool {
+        let remaining = info.expiresAt.timeIntervalSince(now)
+        return remaining < 60
+    }
+}
