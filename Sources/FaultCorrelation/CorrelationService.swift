@@ -145,10 +145,13 @@ public final class CorrelationService: Sendable {
             let unknown = events.map(\.resource).filter { !topology.contains($0) }
             if !unknown.isEmpty { throw CorrelationServiceError.unknownResources(unknown) }
             let now = Date()
-            guard let result = changeSet.correlation?.engine.apply(events, now: now) else { return Self.emptySubmission }
+            guard let result = changeSet.correlation?.engine.apply(events, now: now) else {
+                return Self.emptySubmission
+            }
             for event in result.accepted + result.duplicates {
                 changeSet.putDocument(
-                    kind: DocumentKind.faultEvent, id: Self.key(event.source, event.resource), body: frozenBodies[event])
+                    kind: DocumentKind.faultEvent, id: Self.key(event.source, event.resource), body: frozenBodies[event]
+                )
             }
             let written = changeSet.commitCorrelated(result.changes, now: now)
             return Submission(result: result, committedChanges: written.committed, heldChanges: written.held)
@@ -235,12 +238,14 @@ public final class CorrelationService: Sendable {
             // The engine forgets the faults and maintenance of resources the new topology lacks;
             // their stored documents go too, or a restart would replay them onto a resource of the
             // same name added later.
-            let forgottenFaults = changeSet.correlation?.engine.allFaultRecords.filter {
-                !topology.contains($0.resource)
-            } ?? []
-            let forgottenMaintenance = changeSet.correlation?.engine.maintenanceWindows.filter {
-                !topology.contains($0.resource)
-            } ?? []
+            let forgottenFaults =
+                changeSet.correlation?.engine.allFaultRecords.filter {
+                    !topology.contains($0.resource)
+                } ?? []
+            let forgottenMaintenance =
+                changeSet.correlation?.engine.maintenanceWindows.filter {
+                    !topology.contains($0.resource)
+                } ?? []
             guard let changes = changeSet.correlation?.engine.replaceTopology(topology, now: now) else {
                 return (document, [])
             }

@@ -42,13 +42,17 @@ public struct PasswordCredentials: Sendable, Hashable {
         var user: [String: Any] = ["password": password]
         if let userID { user["id"] = userID }
         if let username { user["name"] = username }
-        if let userDomainID { user["domain"] = ["id": userDomainID] } else if let userDomainName {
+        if let userDomainID {
+            user["domain"] = ["id": userDomainID]
+        } else if let userDomainName {
             user["domain"] = ["name": userDomainName]
         }
         var project: [String: Any] = [:]
         if let projectID { project["id"] = projectID }
         if let projectName { project["name"] = projectName }
-        if let projectDomainID { project["domain"] = ["id": projectDomainID] } else if let projectDomainName {
+        if let projectDomainID {
+            project["domain"] = ["id": projectDomainID]
+        } else if let projectDomainName {
             project["domain"] = ["name": projectDomainName]
         }
         return [

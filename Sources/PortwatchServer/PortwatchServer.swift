@@ -84,14 +84,16 @@ public struct PortwatchServer {
     static func identities(_ configuration: ServerConfiguration, logger: Logger) async throws -> IdentityResolver {
         guard configuration.identityMode == .keystone else { return IdentityResolver(mode: configuration.identityMode) }
         guard let settings = configuration.keystone else {
-            throw ServerConfigurationError("--auth keystone needs --keystone-url (or --os-cloud) and service credentials")
+            throw ServerConfigurationError(
+                "--auth keystone needs --keystone-url (or --os-cloud) and service credentials")
         }
         let validator = TokenValidator(settings: settings, httpClient: HTTPClient.shared, logger: logger)
         do {
             try await validator.prepare()
             logger.info("Keystone service token obtained", metadata: ["keystone": "\(settings.authURL)"])
         } catch let error where error.code == .serviceCredentialsRejected {
-            throw ServerConfigurationError("Keystone at \(settings.authURL) refused the service credentials: \(error.message)")
+            throw ServerConfigurationError(
+                "Keystone at \(settings.authURL) refused the service credentials: \(error.message)")
         } catch {
             // Keystone may come up after Portwatch: requests get 503 until it answers.
             logger.warning(

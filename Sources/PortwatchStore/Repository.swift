@@ -171,7 +171,8 @@ public final class Repository: Sendable {
     static let unavailable = NeutronError(
         status: 503, type: "ServiceUnavailable", message: "The store is unavailable; try again shortly.")
     static let storeFailure = NeutronError(
-        status: 500, type: "StoreError", message: "The change could not be stored; it may or may not have been applied.")
+        status: 500, type: "StoreError", message: "The change could not be stored; it may or may not have been applied."
+    )
 
     /// Stops accepting writes (they answer 503); the writer finishes the queued ones and returns.
     public func stopAccepting() {

@@ -54,7 +54,10 @@ struct Serve: AsyncParsableCommand {
     var trustRemoteClients = ["1", "true", "yes"].contains(
         environment["PORTWATCH_TRUST_REMOTE_CLIENTS"]?.lowercased() ?? "")
 
-    @Option(help: "Keystone identity URL for --auth keystone, e.g. http://keystone:5000/v3 (PORTWATCH_KEYSTONE_URL, OS_AUTH_URL).")
+    @Option(
+        help:
+            "Keystone identity URL for --auth keystone, e.g. http://keystone:5000/v3 (PORTWATCH_KEYSTONE_URL, OS_AUTH_URL)."
+    )
     var keystoneURL: String? = environment["PORTWATCH_KEYSTONE_URL"] ?? environment["OS_AUTH_URL"]
 
     @Option(help: "Take Keystone's URL and the service credentials from this clouds.yaml cloud (OS_CLOUD).")
@@ -81,7 +84,10 @@ struct Serve: AsyncParsableCommand {
     )
     var wwwAuthenticateURI: String? = environment["PORTWATCH_WWW_AUTHENTICATE_URI"]
 
-    @Option(help: "How long a token validation is reused, e.g. 300, 5m; capped by the token's expiry (PORTWATCH_TOKEN_CACHE_TIME).")
+    @Option(
+        help:
+            "How long a token validation is reused, e.g. 300, 5m; capped by the token's expiry (PORTWATCH_TOKEN_CACHE_TIME)."
+    )
     var tokenCacheTime: String = environment["PORTWATCH_TOKEN_CACHE_TIME"] ?? "300"
 
     @Option(
@@ -132,7 +138,8 @@ struct Serve: AsyncParsableCommand {
         _ text: String, _ option: String, in range: ClosedRange<T>
     ) throws -> T {
         guard let value = T(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-            throw ValidationError("\(option) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw ValidationError(
+                "\(option) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return value
     }
@@ -168,7 +175,8 @@ struct Serve: AsyncParsableCommand {
         }
         guard let retention = ServerConfiguration.parseDuration(outboxRetention) else {
             throw ValidationError(
-                "--outbox-retention must be a duration of at most ten years such as 24h, 90m or 3600, not '\(outboxRetention)'")
+                "--outbox-retention must be a duration of at most ten years such as 24h, 90m or 3600, not '\(outboxRetention)'"
+            )
         }
         configuration.outboxRetention = retention
         return configuration
@@ -197,11 +205,13 @@ struct Serve: AsyncParsableCommand {
                 username: osUsername, password: osPassword, userDomainName: osUserDomainName,
                 projectName: osProjectName, projectDomainName: osProjectDomainName)
             if let problem = credentials.problem {
-                throw ValidationError("--auth keystone needs \(problem) of the service user (OS_USERNAME, OS_PROJECT_NAME, ...)")
+                throw ValidationError(
+                    "--auth keystone needs \(problem) of the service user (OS_USERNAME, OS_PROJECT_NAME, ...)")
             }
         }
         guard let url, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
-            throw ValidationError("--auth keystone needs --keystone-url http(s)://HOST:PORT/v3 (or an auth_url in --os-cloud)")
+            throw ValidationError(
+                "--auth keystone needs --keystone-url http(s)://HOST:PORT/v3 (or an auth_url in --os-cloud)")
         }
         return KeystoneSettings(
             authURL: url, wwwAuthenticateURI: wwwAuthenticateURI, credentials: credentials, cacheTTL: ttl)
@@ -219,7 +229,8 @@ struct Serve: AsyncParsableCommand {
         let server = try await PortwatchServer.make(
             configuration: configuration, metrics: MetricsEndpoint(registry: registry), logger: logger)
         logger.info(
-            "starting", metadata: ["address": "\(host):\(configuration.port)", "database": "\(configuration.redactedDatabase)"])
+            "starting",
+            metadata: ["address": "\(host):\(configuration.port)", "database": "\(configuration.redactedDatabase)"])
         try await server.run()
     }
 }

@@ -41,7 +41,8 @@ final class FakeKeystone: Sendable {
             let body = self.tokenBody(
                 user: "portwatch", project: "service", roles: ["admin", "service"], expires: Date() + 3600)
             return Response(
-                status: .created, headers: [.contentType: "application/json", HTTPField.Name("X-Subject-Token")!: token],
+                status: .created,
+                headers: [.contentType: "application/json", HTTPField.Name("X-Subject-Token")!: token],
                 body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.get("/v3/auth/tokens") { request, _ -> Response in

@@ -74,7 +74,8 @@ struct TokenValidatorTests {
     @Test func cacheTTLIsCappedByExpiryAndBoundedInSize() throws {
         let cache = TokenCache(capacity: 2, ttl: .seconds(300))
         let now = Date(timeIntervalSince1970: 1_000_000)
-        var info = try TokenInfo(json: Array(FakeKeystone().tokenBody(user: "a", project: "p", roles: [], expires: now + 10).utf8))
+        var info = try TokenInfo(
+            json: Array(FakeKeystone().tokenBody(user: "a", project: "p", roles: [], expires: now + 10).utf8))
         cache.store("a", info, now: now)
         #expect(cache.lookup("a", now: now + 9) != nil)
         #expect(cache.lookup("a", now: now + 11) == nil, "never past the token's expiry")
@@ -90,7 +91,8 @@ struct TokenValidatorTests {
     }
 
     @Test func parsesKeystoneTokens() throws {
-        let system = #"{"token": {"methods": ["password"], "user": {"domain": {"id": "default", "name": "Default"}, "id": "u1", "name": "admin"}, "expires_at": "2026-12-01T18:51:13.123456Z", "issued_at": "2026-12-01T17:51:13.000000Z", "system": {"all": true}, "roles": [{"id": "1", "name": "admin"}, {"id": "2", "name": "reader"}], "is_admin_project": false}}"#
+        let system =
+            #"{"token": {"methods": ["password"], "user": {"domain": {"id": "default", "name": "Default"}, "id": "u1", "name": "admin"}, "expires_at": "2026-12-01T18:51:13.123456Z", "issued_at": "2026-12-01T17:51:13.000000Z", "system": {"all": true}, "roles": [{"id": "1", "name": "admin"}, {"id": "2", "name": "reader"}], "is_admin_project": false}}"#
         let info = try TokenInfo(json: Array(system.utf8))
         #expect(info.systemScope == "all")
         #expect(info.projectID == nil)
@@ -104,16 +106,16 @@ struct TokenValidatorTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("clouds-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try """
-            clouds:
-              ks:
-                auth:
-                  auth_url: http://127.0.0.1:5001/v3
-                  username: portwatch
-                  project_name: service
-                  user_domain_name: Default
-                  project_domain_name: Default
-                region_name: RegionOne
-            """.write(to: directory.appendingPathComponent("clouds.yaml"), atomically: true, encoding: .utf8)
+        clouds:
+          ks:
+            auth:
+              auth_url: http://127.0.0.1:5001/v3
+              username: portwatch
+              project_name: service
+              user_domain_name: Default
+              project_domain_name: Default
+            region_name: RegionOne
+        """.write(to: directory.appendingPathComponent("clouds.yaml"), atomically: true, encoding: .utf8)
         try "clouds:\n  ks:\n    auth:\n      password: s3cret\n".write(
             to: directory.appendingPathComponent("secure.yaml"), atomically: true, encoding: .utf8)
         let cloud = try CloudsFile.cloud(
@@ -125,7 +127,8 @@ struct TokenValidatorTests {
         #expect(cloud.regionName == "RegionOne")
         #expect(throws: CloudsFile.Problem.self) {
             try CloudsFile.cloud(
-                named: "nope", environment: ["OS_CLIENT_CONFIG_FILE": directory.appendingPathComponent("clouds.yaml").path],
+                named: "nope",
+                environment: ["OS_CLIENT_CONFIG_FILE": directory.appendingPathComponent("clouds.yaml").path],
                 currentDirectory: "/nonexistent")
         }
     }

@@ -30,7 +30,8 @@ struct NotificationsAPITests {
         NeutronAPI(repository: repository, identities: IdentityResolver(mode: .headers)).register(on: router)
         let hub = try await NotificationHub.make(
             settings: NotificationSettings(
-                heartbeatInterval: .milliseconds(200), webhookDestinations: try WebhookDestinationPolicy(allowing: allowing),
+                heartbeatInterval: .milliseconds(200),
+                webhookDestinations: try WebhookDestinationPolicy(allowing: allowing),
                 webhookMaxPerProject: 3),
             repository: repository, logger: logger)
         NotificationsAPI(hub: hub).register(on: router)

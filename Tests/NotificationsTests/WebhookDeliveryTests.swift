@@ -179,9 +179,15 @@ struct WebhookDeliveryTests {
         let allowed = try WebhookDestinationPolicy(allowing: ["10.0.0.0/8", "hooks.internal"])
         #expect(try await allowed.destination(for: "http://10.9.8.7/").url == "http://10.9.8.7/")
         #expect(try await allowed.destination(for: "https://hooks.internal/x").url == "https://hooks.internal/x")
-        await #expect(throws: WebhookDestinationPolicy.Refusal.self) { _ = try await allowed.destination(for: "http://11.0.0.1.nip/") }
-        #expect(throws: WebhookDestinationPolicy.Refusal.self) { _ = try WebhookDestinationPolicy(allowing: ["10.0.0.0/33"]) }
-        #expect(throws: WebhookDestinationPolicy.Refusal.self) { _ = try WebhookDestinationPolicy(allowing: ["not a host!"]) }
+        await #expect(throws: WebhookDestinationPolicy.Refusal.self) {
+            _ = try await allowed.destination(for: "http://11.0.0.1.nip/")
+        }
+        #expect(throws: WebhookDestinationPolicy.Refusal.self) {
+            _ = try WebhookDestinationPolicy(allowing: ["10.0.0.0/33"])
+        }
+        #expect(throws: WebhookDestinationPolicy.Refusal.self) {
+            _ = try WebhookDestinationPolicy(allowing: ["not a host!"])
+        }
     }
 
     @Test func patterns() {

@@ -17,7 +17,8 @@ struct NeutronMiddleware: RouterMiddleware {
         // `GET /` (version discovery) is outside Neutron's auth pipeline: clients read it first.
         let resolution: IdentityResolver.Resolution =
             request.uri.path == "/"
-            ? .identity(Identity(userID: nil, projectID: nil, roles: [], requestID: "req-" + UUID().uuidString.lowercased()))
+            ? .identity(
+                Identity(userID: nil, projectID: nil, roles: [], requestID: "req-" + UUID().uuidString.lowercased()))
             : await identities.resolve(request)
         switch resolution {
         case .identity(let resolved):

@@ -52,9 +52,11 @@ extension NotificationsAPI {
                             (everything || (project != nil && record.event.projectID == project))
                                 && (patterns.isEmpty || patterns.contains { $0.matches(record.event.eventType) })
                         },
-                        transform: privileged ? nil : { record in
-                            OutboxRecord(sequence: record.sequence, event: record.event.unprivileged())
-                        },
+                        transform: privileged
+                            ? nil
+                            : { record in
+                                OutboxRecord(sequence: record.sequence, event: record.event.unprivileged())
+                            },
                         write: { bytes in try await writer.write(ByteBuffer(bytes: bytes)) })
                     try await writer.finish(nil)
                 })

@@ -92,7 +92,9 @@ public struct OutboxRetention: Service {
             guard let last = page.last, page.count == 1000 else { break }
             after = last.sequence
         }
-        let expired = try await webhooks?.deadLetterIDs(failedBefore: now.addingTimeInterval(-Self.seconds(deadLetterRetention))) ?? []
+        let expired =
+            try await webhooks?.deadLetterIDs(failedBefore: now.addingTimeInterval(-Self.seconds(deadLetterRetention)))
+            ?? []
         guard boundary > 0 || !expired.isEmpty else { return 0 }
         let skipped = boundary > 0 ? webhookCursors.filter { $0.cursor < boundary } : []
         let missed = skipped.map { webhook in

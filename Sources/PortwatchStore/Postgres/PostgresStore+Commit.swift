@@ -71,7 +71,8 @@ extension PostgresStore {
         if let through = commit.pruneOutboxThrough {
             var bindings = PostgresBindings(capacity: 1)
             bindings.append(through)
-            builder.statements.append(PostgresQuery(unsafeSQL: "DELETE FROM outbox WHERE sequence <= $1", binds: bindings))
+            builder.statements.append(
+                PostgresQuery(unsafeSQL: "DELETE FROM outbox WHERE sequence <= $1", binds: bindings))
         }
         try builder.insert(
             "INSERT INTO sink_cursors (sink, sequence)", columns: 2,
