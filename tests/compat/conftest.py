@@ -356,3 +356,11 @@ def run_openstack(os_env):
         return res
 
     return run
+
+
+# ------------------------------------------------------------------ keystone
+
+# The real Keystone of scripts/test (scripts/keystone.sh): keystone_url, keystone (tokens,
+# validation, revocation, register_network), keystone_clouds_yaml, keystone_os_env.
+from keystone_fixtures import (keystone, keystone_clouds_yaml, keystone_os_env,  # noqa: E402,F401
+                               keystone_url)
