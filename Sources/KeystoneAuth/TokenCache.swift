@@ -12,8 +12,8 @@ final class TokenCache: Sendable {
     }
 
     private struct State {
-        var entries: [String: Entry] = [:]
-        var order: [String] = []
+        var entries: [SHA256Digest: Entry] = [:]
+        var order: [SHA256Digest] = []
         var head = 0
     }
 
@@ -26,8 +26,11 @@ final class TokenCache: Sendable {
         self.ttl = Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18
     }
 
-    static func key(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// The digest is the key itself (hashing it again is cheap; formatting it as hex per request
+    /// was not).
+    static func key(_ token: String) -> SHA256Digest {
+        var token = token
+        return token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
     }
 
     /// The cached validation of `token`, if still good at `now`.

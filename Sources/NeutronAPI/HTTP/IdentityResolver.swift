@@ -91,11 +91,9 @@ public struct IdentityResolver: Sendable {
         let unauthorized = Resolution.unauthorized(
             body: Self.keystoneUnauthorizedBody,
             wwwAuthenticate: "Keystone uri=\"\(validator.settings.wwwAuthenticateURI)\"")
-        guard
-            let token = (headers[Self.authToken] ?? headers[Self.storageToken])?.trimmingCharacters(
-                in: .whitespaces), !token.isEmpty
+        guard let token = (headers[Self.authToken] ?? headers[Self.storageToken]).map(Self.stripped), !token.isEmpty
         else { return unauthorized }
-        let service = headers[Self.serviceToken]?.trimmingCharacters(in: .whitespaces)
+        let service = headers[Self.serviceToken].map(Self.stripped)
         switch await validator.validate(userToken: token, serviceToken: service?.isEmpty == true ? nil : service) {
         case .valid(let user, let service):
             var identity = Identity(
@@ -113,6 +111,13 @@ public struct IdentityResolver: Sendable {
         case .unavailable:
             return .unavailable
         }
+    }
+
+    /// `token` without surrounding blanks (keystonemiddleware strips them); no copy when there are none.
+    static func stripped(_ token: String) -> String {
+        guard let first = token.utf8.first, let last = token.utf8.last, first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+        else { return token }
+        return token.trimmingCharacters(in: .whitespaces)
     }
 
     /// The body Neutron's header endpoint (keystonemiddleware's `delay_auth_decision`) answers a
