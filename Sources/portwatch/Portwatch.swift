@@ -6,6 +6,8 @@ import Metrics
 import Prometheus
 import NeutronAPI
 import Notifications
+import OsloPolicy
+import PolicyFile
 import PortwatchServer
 import PortwatchStore
 
@@ -14,7 +16,7 @@ import PortwatchStore
 struct Portwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Portwatch: a Neutron-compatible port service whose data_plane_status tells the truth.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Policy.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -54,7 +56,10 @@ struct Serve: AsyncParsableCommand {
     var trustRemoteClients = ["1", "true", "yes"].contains(
         environment["PORTWATCH_TRUST_REMOTE_CLIENTS"]?.lowercased() ?? "")
 
-    @Option(help: "Keystone identity URL for --auth keystone, e.g. http://keystone:5000/v3 (PORTWATCH_KEYSTONE_URL, OS_AUTH_URL).")
+    @Option(
+        help:
+            "Keystone identity URL for --auth keystone, e.g. http://keystone:5000/v3 (PORTWATCH_KEYSTONE_URL, OS_AUTH_URL)."
+    )
     var keystoneURL: String? = environment["PORTWATCH_KEYSTONE_URL"] ?? environment["OS_AUTH_URL"]
 
     @Option(help: "Take Keystone's URL and the service credentials from this clouds.yaml cloud (OS_CLOUD).")
@@ -81,7 +86,10 @@ struct Serve: AsyncParsableCommand {
     )
     var wwwAuthenticateURI: String? = environment["PORTWATCH_WWW_AUTHENTICATE_URI"]
 
-    @Option(help: "How long a token validation is reused, e.g. 300, 5m; capped by the token's expiry (PORTWATCH_TOKEN_CACHE_TIME).")
+    @Option(
+        help:
+            "How long a token validation is reused, e.g. 300, 5m; capped by the token's expiry (PORTWATCH_TOKEN_CACHE_TIME)."
+    )
     var tokenCacheTime: String = environment["PORTWATCH_TOKEN_CACHE_TIME"] ?? "300"
 
     @Option(
@@ -120,6 +128,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long delivered outbox records are kept, e.g. 24h, 90m, 3600 (PORTWATCH_OUTBOX_RETENTION).")
     var outboxRetention: String = environment["PORTWATCH_OUTBOX_RETENTION"] ?? "24h"
 
+    @Option(
+        help:
+            "Policy file overriding the default rules, YAML or JSON as Neutron's policy.yaml; reloaded on SIGHUP and when it changes (PORTWATCH_POLICY_FILE)."
+    )
+    var policyFile: String? = environment["PORTWATCH_POLICY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -132,7 +146,8 @@ struct Serve: AsyncParsableCommand {
         _ text: String, _ option: String, in range: ClosedRange<T>
     ) throws -> T {
         guard let value = T(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
-            throw ValidationError("\(option) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw ValidationError(
+                "\(option) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return value
     }
@@ -168,9 +183,18 @@ struct Serve: AsyncParsableCommand {
         }
         guard let retention = ServerConfiguration.parseDuration(outboxRetention) else {
             throw ValidationError(
-                "--outbox-retention must be a duration of at most ten years such as 24h, 90m or 3600, not '\(outboxRetention)'")
+                "--outbox-retention must be a duration of at most ten years such as 24h, 90m or 3600, not '\(outboxRetention)'"
+            )
         }
         configuration.outboxRetention = retention
+        if let policyFile {
+            do {
+                configuration.policyRules = try PolicyFile(path: policyFile).rules()
+            } catch {
+                throw ValidationError("--policy-file \(error)")
+            }
+            configuration.policyFile = policyFile
+        }
         return configuration
     }
 
@@ -197,11 +221,13 @@ struct Serve: AsyncParsableCommand {
                 username: osUsername, password: osPassword, userDomainName: osUserDomainName,
                 projectName: osProjectName, projectDomainName: osProjectDomainName)
             if let problem = credentials.problem {
-                throw ValidationError("--auth keystone needs \(problem) of the service user (OS_USERNAME, OS_PROJECT_NAME, ...)")
+                throw ValidationError(
+                    "--auth keystone needs \(problem) of the service user (OS_USERNAME, OS_PROJECT_NAME, ...)")
             }
         }
         guard let url, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? "") else {
-            throw ValidationError("--auth keystone needs --keystone-url http(s)://HOST:PORT/v3 (or an auth_url in --os-cloud)")
+            throw ValidationError(
+                "--auth keystone needs --keystone-url http(s)://HOST:PORT/v3 (or an auth_url in --os-cloud)")
         }
         return KeystoneSettings(
             authURL: url, wwwAuthenticateURI: wwwAuthenticateURI, credentials: credentials, cacheTTL: ttl)
@@ -219,7 +245,8 @@ struct Serve: AsyncParsableCommand {
         let server = try await PortwatchServer.make(
             configuration: configuration, metrics: MetricsEndpoint(registry: registry), logger: logger)
         logger.info(
-            "starting", metadata: ["address": "\(host):\(configuration.port)", "database": "\(configuration.redactedDatabase)"])
+            "starting",
+            metadata: ["address": "\(host):\(configuration.port)", "database": "\(configuration.redactedDatabase)"])
         try await server.run()
     }
 }

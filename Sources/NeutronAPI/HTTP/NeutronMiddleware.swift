@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import OsloPolicy
 import PortwatchCore
 
 /// The edge of the Neutron API: resolves the caller, turns every
@@ -9,6 +10,8 @@ import PortwatchCore
 struct NeutronMiddleware: RouterMiddleware {
     typealias Context = PortwatchRequestContext
     let identities: IdentityResolver
+    /// The rules in force, taken once per request.
+    let policy: ActivePolicy
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -17,7 +20,8 @@ struct NeutronMiddleware: RouterMiddleware {
         // `GET /` (version discovery) is outside Neutron's auth pipeline: clients read it first.
         let resolution: IdentityResolver.Resolution =
             request.uri.path == "/"
-            ? .identity(Identity(userID: nil, projectID: nil, roles: [], requestID: "req-" + UUID().uuidString.lowercased()))
+            ? .identity(
+                Identity(userID: nil, projectID: nil, roles: [], requestID: "req-" + UUID().uuidString.lowercased()))
             : await identities.resolve(request)
         switch resolution {
         case .identity(let resolved):
@@ -35,6 +39,7 @@ struct NeutronMiddleware: RouterMiddleware {
         }
         var context = context
         context.identity = identity
+        context.policyRules = policy.rules
         var response: Response
         do {
             response = try await next(request, context)
