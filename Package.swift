@@ -138,7 +138,7 @@ let package = Package(
             ],
             path: "Benchmarks/PortwatchBench"
         ),
-        .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore"]),
+        .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore", "OsloPolicy"]),
         .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
         .testTarget(
             name: "PolicyFileTests",

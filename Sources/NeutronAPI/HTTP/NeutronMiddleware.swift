@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import OsloPolicy
 import PortwatchCore
 
 /// The edge of the Neutron API: resolves the caller, turns every
@@ -38,8 +37,7 @@ struct NeutronMiddleware: RouterMiddleware {
             return response
         }
         var context = context
-        context.identity = identity
-        context.policyRules = policy.rules
+        context.access = policy.access(for: identity)
         var response: Response
         do {
             response = try await next(request, context)

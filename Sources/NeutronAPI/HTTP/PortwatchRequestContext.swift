@@ -1,23 +1,20 @@
 import Hummingbird
-import OsloPolicy
 import PortwatchCore
 
 /// The request context of every Portwatch route: Hummingbird's core storage plus the caller.
 public struct PortwatchRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The caller, set by ``NeutronMiddleware`` before any route runs.
-    public var identity: Identity
-    /// The policy rules in force when the request arrived, set by ``NeutronMiddleware``: a reload
-    /// during the request does not change them.
-    public var policyRules: PolicyRules
+    public var identity: Identity { access.identity }
+    /// The caller's decisions under the rules in force when the request arrived, set by
+    /// ``NeutronMiddleware``: a reload during the request does not change them.
+    public var access: AccessPolicy
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        identity = .noauth(requestID: "req-unset")
-        policyRules = AccessPolicy.defaultRules
+        access = Self.unset
     }
 
-    /// The caller's decisions under the request's rules (build it once per route: it evaluates the
-    /// caller's credentials).
-    public var access: AccessPolicy { AccessPolicy(identity, rules: policyRules) }
+    /// Before the middleware runs: Neutron's noauth admin under the default rules, built once.
+    private static let unset = AccessPolicy(.noauth(requestID: "req-unset"))
 }

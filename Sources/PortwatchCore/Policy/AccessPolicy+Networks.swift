@@ -8,24 +8,22 @@ extension AccessPolicy {
 
     /// How the caller reads networks: `get_network` and the `get_network:provider:*` attribute rules,
     /// decided once for the request when the caller's roles alone decide them, else per network.
-    public func networkReading() -> NetworkReading {
-        NetworkReading(self)
-    }
+    public func networkReading() -> NetworkReading { caller.networks }
 
     /// The read rules of networks for one caller.
     public struct NetworkReading: Sendable {
-        let access: AccessPolicy
+        let rules: PolicyEvaluator
         let verdict: Bool?
         let hidden: Set<String>
         let perNetwork: [String]
 
-        init(_ access: AccessPolicy) {
-            self.access = access
-            verdict = access.rules.verdictForAnyTarget("get_network")
+        init(_ rules: PolicyEvaluator) {
+            self.rules = rules
+            verdict = rules.verdictForAnyTarget("get_network")
             var hidden = Set<String>()
             var perNetwork: [String] = []
             for attribute in AccessPolicy.policedNetworkAttributes {
-                switch access.rules.verdictForAnyTarget("get_network:" + attribute) {
+                switch rules.verdictForAnyTarget("get_network:" + attribute) {
                 case true?: break
                 case false?: hidden.insert(attribute)
                 case nil: perNetwork.append(attribute)
@@ -39,7 +37,7 @@ extension AccessPolicy {
         ///
         /// A network the caller may not see is `NetworkNotFound`, whether beyond reach or denied.
         public func canSee(_ network: Network) -> Bool {
-            verdict ?? access.rules.enforce("get_network", target: network.policyTarget)
+            verdict ?? rules.enforce("get_network", target: network.policyTarget)
         }
 
         /// The view of every network, when the attribute rules do not depend on the network.
@@ -52,7 +50,7 @@ extension AccessPolicy {
             if let view = uniformView(fields: fields) { return view }
             var hidden = hidden
             let target = network.policyTarget
-            for attribute in perNetwork where !access.rules.enforce("get_network:" + attribute, target: target) {
+            for attribute in perNetwork where !rules.enforce("get_network:" + attribute, target: target) {
                 hidden.insert(attribute)
             }
             return ResourceView(hiding: hidden, fields: fields)
@@ -61,10 +59,7 @@ extension AccessPolicy {
 
     /// Whether the caller sees the policed attributes of every port and network: what webhooks and the
     /// live stream, which carry many resources, decide once for a subscriber.
-    public var seesEveryPolicedAttribute: Bool {
-        Self.policedPortAttributes.allSatisfy { rules.verdictForAnyTarget("get_port:" + $0) == true }
-            && Self.policedNetworkAttributes.allSatisfy { rules.verdictForAnyTarget("get_network:" + $0) == true }
-    }
+    public var seesEveryPolicedAttribute: Bool { caller.seesEveryPolicedAttribute }
 
     /// `create_network` with the rules of the attributes `input` sets, on the network it creates.
     public func authorizeCreate(_ network: Network, _ input: NetworkInput) throws(NeutronError) {

@@ -19,12 +19,13 @@ extension AccessPolicy {
     /// `get_port:binding:*` attribute rules, each decided once for the request when the caller's roles
     /// alone decide it, else per port.
     public func portReading(rule: String = "get_port") -> PortReading {
-        PortReading(self, rule: rule)
+        rule == caller.ports.rule ? caller.ports : PortReading(rules, hasGlobalAccess: hasGlobalAccess, rule: rule)
     }
 
     /// The read rules of ports for one caller, for one port or a list of thousands.
     public struct PortReading: Sendable {
-        let access: AccessPolicy
+        let rules: PolicyEvaluator
+        let hasGlobalAccess: Bool
         let rule: String
         /// `rule`'s verdict for every port, when known without one.
         let verdict: Bool?
@@ -32,14 +33,15 @@ extension AccessPolicy {
         let hidden: Set<String>
         let perPort: [String]
 
-        init(_ access: AccessPolicy, rule: String) {
-            self.access = access
+        init(_ rules: PolicyEvaluator, hasGlobalAccess: Bool, rule: String) {
+            self.rules = rules
+            self.hasGlobalAccess = hasGlobalAccess
             self.rule = rule
-            verdict = access.rules.verdictForAnyTarget(rule)
+            verdict = rules.verdictForAnyTarget(rule)
             var hidden = Set<String>()
             var perPort: [String] = []
             for attribute in AccessPolicy.policedPortAttributes {
-                switch access.rules.verdictForAnyTarget("get_port:" + attribute) {
+                switch rules.verdictForAnyTarget("get_port:" + attribute) {
                 case true?: break
                 case false?: hidden.insert(attribute)
                 case nil: perPort.append(attribute)
@@ -59,11 +61,13 @@ extension AccessPolicy {
                 fetched = .some(found)
                 return found
             }
-            guard
-                access.hasGlobalAccess || access.identity.projectID == port.projectID
-                    || access.reaches(project: nil, orProject: parent()?.projectID)
-            else { return .otherProject }
-            let allowed = verdict ?? access.rules.enforce(rule, target: port.policyTarget(network: parent()))
+            // Neutron's database query: another project's port exists only for global access, or
+            // for the owner of its network.
+            let mine = rules.credentials.projectID
+            guard hasGlobalAccess || (mine != nil && (mine == port.projectID || mine == parent()?.projectID)) else {
+                return .otherProject
+            }
+            let allowed = verdict ?? rules.enforce(rule, target: port.policyTarget(network: parent()))
             return allowed ? .visible : .forbiddenToRead
         }
 
@@ -88,7 +92,7 @@ extension AccessPolicy {
             if let view = uniformView(fields: fields) { return view }
             var hidden = hidden
             let target = port.policyTarget(network: network)
-            for attribute in perPort where !access.rules.enforce("get_port:" + attribute, target: target) {
+            for attribute in perPort where !rules.enforce("get_port:" + attribute, target: target) {
                 hidden.insert(attribute)
             }
             return ResourceView(hiding: hidden, fields: fields)

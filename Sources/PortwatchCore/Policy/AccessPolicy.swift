@@ -18,24 +18,50 @@ import OsloPolicy
 public struct AccessPolicy: Sendable {
     /// The caller.
     public let identity: Identity
+    /// What the rules decide for the caller's credentials whatever the request, shared by its
+    /// requests (``ActivePolicy/access(for:)`` keeps it).
+    let caller: Caller
     /// The rules, bound to the caller's credentials.
-    public let rules: PolicyEvaluator
+    public var rules: PolicyEvaluator { caller.rules }
     /// Neutron's `context.is_admin`: the caller passes `context_is_admin` (`role:admin` by default).
-    public var isAdmin: Bool { rules.isAdmin }
+    public var isAdmin: Bool { caller.rules.isAdmin }
     /// Whether the caller reads other projects' resources at all, as Neutron's database queries let
     /// `is_admin`, `context_is_advsvc`, `service_api` and `context_with_global_access` callers do;
     /// everyone else reaches only their own project's resources (and ports on their networks).
-    public let hasGlobalAccess: Bool
+    public var hasGlobalAccess: Bool { caller.hasGlobalAccess }
 
     /// The decisions of `identity` under `rules` (Portwatch's defaults unless a policy file changed them).
     public init(_ identity: Identity, rules: PolicyRules = AccessPolicy.defaultRules) {
+        self.init(identity, caller: Caller(rules.evaluator(for: identity.policyCredentials)))
+    }
+
+    init(_ identity: Identity, caller: Caller) {
         self.identity = identity
-        let evaluator = rules.evaluator(for: identity.policyCredentials)
-        self.rules = evaluator
-        hasGlobalAccess =
-            evaluator.isAdmin || evaluator.enforceOnCredentials("context_is_advsvc")
-            || evaluator.enforceOnCredentials("service_api")
-            || evaluator.enforceOnCredentials("context_with_global_access")
+        self.caller = caller
+    }
+
+    /// The decisions that depend on the caller's credentials alone, computed once for a caller: the
+    /// project scope, and the read rules of ports and networks where the roles decide them.
+    struct Caller: Sendable {
+        let rules: PolicyEvaluator
+        let hasGlobalAccess: Bool
+        let ports: PortReading
+        let networks: NetworkReading
+        let seesEveryPolicedAttribute: Bool
+
+        init(_ rules: PolicyEvaluator) {
+            self.rules = rules
+            hasGlobalAccess =
+                rules.isAdmin || rules.enforceOnCredentials("context_is_advsvc")
+                || rules.enforceOnCredentials("service_api") || rules.enforceOnCredentials("context_with_global_access")
+            ports = PortReading(rules, hasGlobalAccess: hasGlobalAccess, rule: "get_port")
+            networks = NetworkReading(rules)
+            seesEveryPolicedAttribute =
+                AccessPolicy.policedPortAttributes.allSatisfy { rules.verdictForAnyTarget("get_port:" + $0) == true }
+                && AccessPolicy.policedNetworkAttributes.allSatisfy {
+                    rules.verdictForAnyTarget("get_network:" + $0) == true
+                }
+        }
     }
 
     /// Portwatch's default rules, with no policy file.
