@@ -28,8 +28,18 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
-        .target(name: "PortwatchCore"),
         .target(name: "OsloPolicy"),
+        .target(name: "PortwatchCore", dependencies: ["OsloPolicy"]),
+        .target(
+            name: "PolicyFile",
+            dependencies: [
+                "PortwatchCore", "OsloPolicy",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(
             name: "PortwatchStore",
             dependencies: [
@@ -89,6 +99,7 @@ let package = Package(
             name: "NeutronAPI",
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "EventSources", "Notifications", "FaultCorrelation", "KeystoneAuth",
+                "OsloPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -100,7 +111,7 @@ let package = Package(
             name: "PortwatchServer",
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
-                "FaultCorrelation", "KeystoneAuth",
+                "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "portwatch",
             dependencies: [
-                "PortwatchServer", "KeystoneAuth",
+                "PortwatchServer", "KeystoneAuth", "PolicyFile", "OsloPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -127,8 +138,13 @@ let package = Package(
             ],
             path: "Benchmarks/PortwatchBench"
         ),
-        .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore"]),
+        .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore", "OsloPolicy"]),
         .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
+        .testTarget(
+            name: "PolicyFileTests",
+            dependencies: [
+                "PolicyFile", "OsloPolicy", "PortwatchCore", .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "PortwatchStoreTests",
             dependencies: [
@@ -162,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "NeutronAPITests",
             dependencies: [
-                "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore",
+                "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore", "OsloPolicy",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

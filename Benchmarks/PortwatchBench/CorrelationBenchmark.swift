@@ -29,7 +29,7 @@ enum CorrelationBenchmark {
             input.networkType = "vlan"
             input.physicalNetwork = "physnet1"
             input.segmentationID = 100
-            return try changes.createNetworks([input], request: .null, bulk: false, by: identity)[0].id
+            return try changes.createNetworks([input], request: .null, bulk: false, by: AccessPolicy(identity))[0].id
         }
         for host in document.hosts {
             var inputs: [PortInput] = []
@@ -41,7 +41,7 @@ enum CorrelationBenchmark {
                 inputs.append(input)
             }
             _ = try await repository.write { changes in
-                try changes.createPorts(inputs, request: .null, bulk: true, by: identity)
+                try changes.createPorts(inputs, request: .null, bulk: true, by: AccessPolicy(identity))
             }
         }
         let body = [UInt8](try JSONEncoder().encode(document))

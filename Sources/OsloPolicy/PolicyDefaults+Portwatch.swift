@@ -66,6 +66,30 @@ extension PolicyDefaults {
             operations: [.init("GET", "/portwatch/stream")], scopeTypes: projectScope),
     ]
 
+    /// Where Portwatch's defaults differ from Neutron's on purpose: rule name → Portwatch's rule and why.
+    ///
+    /// Admins may set `binding:profile` (upstream: the service role only), because operators write
+    /// `local_link_information` for bare-metal ports by hand. ``neutronPorts`` keeps upstream's rules;
+    /// ``all`` has these.
+    public static let deviations: [String: (rule: String, reason: String)] = [
+        "create_port:binding:profile": (
+            adminOrService, "Portwatch: admins too (Neutron: the service role only), for local_link_information"
+        ),
+        "update_port:binding:profile": (
+            adminOrService, "Portwatch: admins too (Neutron: the service role only), for local_link_information"
+        ),
+    ]
+
+    /// `rule` with Portwatch's deviation, when it has one: the rule text replaced, the reason added to
+    /// its description for the sample file.
+    static func applyingDeviation(_ rule: RuleDefault) -> RuleDefault {
+        guard let deviation = deviations[rule.name] else { return rule }
+        var changed = rule
+        changed.rule = deviation.rule
+        changed.description += "\n\n" + deviation.reason
+        return changed
+    }
+
     /// The fabric belongs to no project: a system-scoped admin may manage it too.
     static let fabricScope = ["system", "project"]
     static let dataPlaneIntegrator = "role:data_plane_integrator"

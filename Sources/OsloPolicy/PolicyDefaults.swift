@@ -4,8 +4,10 @@
 /// enforces scope in): the check strings that are not deprecated, composed from the same pieces
 /// neutron-lib composes them from, so the sample file reads as Neutron's does.
 public enum PolicyDefaults {
-    /// Every rule Portwatch enforces, in the order the sample file lists them.
-    public static let all: [RuleDefault] = neutronBase + neutronNetworks + neutronPorts + portwatch
+    /// Every rule Portwatch enforces, in the order the sample file lists them: Neutron's, with
+    /// ``deviations`` applied, then Portwatch's own.
+    public static let all: [RuleDefault] =
+        neutronBase + neutronNetworks + neutronPorts.map(applyingDeviation) + portwatch
 
     /// Neutron's API rules are all project-scoped.
     static let projectScope = ["project"]

@@ -18,9 +18,9 @@ public struct PolicyRules: Sendable {
     public let defaults: [RuleDefault]
     /// The names whose rule an override replaced (directly or through a renamed rule's old name).
     public let overriddenNames: Set<String>
-    private let checks: [String: PolicyCheck]
+    let checks: [String: PolicyCheck]
     private let texts: [String: String]
-    private let scopeTypes: [String: [String]]
+    let scopeTypes: [String: [String]]
 
     /// Builds and validates the rules: `defaults` (Portwatch's by default), then `overrides` on top.
     public init(defaults: [RuleDefault] = PolicyDefaults.all, overrides: [Override] = []) throws(PolicyError) {
@@ -128,7 +128,7 @@ public struct PolicyRules: Sendable {
     /// A rule that is not defined is false (oslo.policy would fall back to its `default` rule); a rule
     /// whose default has scope types is false for a token of another scope, before its check runs.
     public func enforce(_ ruleName: String, target: [String: PolicyValue] = [:], credentials: Credentials) -> Bool {
-        firstDeniedRule(ruleName, target: target, credentials: credentials) == nil
+        evaluator(for: credentials).enforce(ruleName, target: target)
     }
 
     /// Whether `credentials` may perform `action` setting `attributes`, as Neutron enforces a create or update.
@@ -140,7 +140,7 @@ public struct PolicyRules: Sendable {
         _ action: String, attributes: some Sequence<String>, target: [String: PolicyValue],
         credentials: Credentials
     ) -> Bool {
-        firstDeniedRule(action, attributes: attributes, target: target, credentials: credentials) == nil
+        evaluator(for: credentials).firstDeniedRule(action, attributes: attributes, target: target) == nil
     }
 
     /// The first rule that denies `action` (or `ACTION:ATTRIBUTE`), for a `PolicyNotAuthorized` message;
@@ -149,27 +149,13 @@ public struct PolicyRules: Sendable {
         _ action: String, attributes: some Sequence<String> = [String](), target: [String: PolicyValue],
         credentials: Credentials
     ) -> String? {
-        // oslo checks the scope of the registered rule only, before any check runs.
-        if let scopes = scopeTypes[action], !scopes.isEmpty, !scopes.contains(credentials.tokenScope) {
-            return action
-        }
-        var context = PolicyCheck.Context(
-            target: target, credentials: credentials.policyValues(isAdmin: isAdmin(credentials)), rules: checks)
-        guard PolicyCheck.rule(action).evaluate(&context) else { return action }
-        for attribute in attributes {
-            let name = action + ":" + attribute
-            if checks[name] != nil, !PolicyCheck.rule(name).evaluate(&context) { return name }
-        }
-        return nil
+        evaluator(for: credentials).firstDeniedRule(action, attributes: attributes, target: target)
     }
 
-    /// Neutron's `context.is_admin`: given, or `context_is_admin` evaluated with the credentials as target.
-    private func isAdmin(_ credentials: Credentials) -> Bool {
-        if let isAdmin = credentials.isAdmin { return isAdmin }
-        let values = credentials.policyValues(isAdmin: false)
-        var context = PolicyCheck.Context(target: values, credentials: values, rules: checks)
-        let check = checks["context_is_admin"] ?? .role(PolicyTemplate(literal: "admin"))
-        return check.evaluate(&context)
+    /// These rules bound to `credentials`: the credential dictionary and `is_admin` computed once, for
+    /// the many checks of one request.
+    public func evaluator(for credentials: Credentials) -> PolicyEvaluator {
+        PolicyEvaluator(rules: self, credentials: credentials)
     }
 
     private static func parse(_ text: String, name: String, line: Int?) throws(PolicyError) -> PolicyCheck {

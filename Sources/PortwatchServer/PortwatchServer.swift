@@ -5,6 +5,7 @@ import KeystoneAuth
 import Logging
 import NeutronAPI
 import Notifications
+import PolicyFile
 import PortwatchCore
 import PortwatchStore
 import ServiceLifecycle
@@ -18,6 +19,8 @@ public struct PortwatchServer {
     public let correlation: CorrelationService
     /// Sinks, webhooks, live stream and outbox retention.
     public let notifications: NotificationHub
+    /// The policy rules in force, replaced when the policy file changes.
+    public let policy: ActivePolicy
     /// What the store needs running (PostgreSQL's connection pool); started first, stopped last.
     let storeServices: [any Service]
     /// Opened once the ports agree with the stored faults; the HTTP server binds only then.
@@ -67,8 +70,9 @@ public struct PortwatchServer {
             logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
         metrics?.register(on: router)
+        let policy = ActivePolicy(configuration.policyRules)
         NeutronAPI(
-            repository: repository, identities: try await identities(configuration, logger: logger),
+            repository: repository, identities: try await identities(configuration, logger: logger), policy: policy,
             correlation: correlation
         ).register(on: router)
         let notifications = try await NotificationHub.make(
@@ -76,7 +80,7 @@ public struct PortwatchServer {
         NotificationsAPI(hub: notifications).register(on: router)
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
-            notifications: notifications, storeServices: pool.map { [$0] } ?? [], logger: logger)
+            notifications: notifications, policy: policy, storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
 
     /// The identity resolver of the configured mode; in keystone mode, with its service token
@@ -103,17 +107,21 @@ public struct PortwatchServer {
         return IdentityResolver(mode: .keystone, validator: validator)
     }
 
-    /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the writer,
-    /// the store's connection pool last).
+    /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the
+    /// policy file's watcher, the writer, the store's connection pool last).
     public func services() -> [any Service] {
         let application = Application(
             router: NeutronRouter(router),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
+        let policyWatcher: [any Service] =
+            configuration.policyFile.map { path in
+                [PolicyFileWatcher(file: PolicyFile(path: path), policy: policy, logger: logger)]
+            } ?? []
         return storeServices + [
             RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation, ready: ready),
         ]
-            + notifications.services() + [GatedService(gate: ready, service: application)]
+            + policyWatcher + notifications.services() + [GatedService(gate: ready, service: application)]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

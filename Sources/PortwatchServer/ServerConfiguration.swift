@@ -2,6 +2,7 @@ import Foundation
 import KeystoneAuth
 import NeutronAPI
 import Notifications
+import OsloPolicy
 import PortwatchCore
 import PortwatchStore
 
@@ -34,6 +35,10 @@ public struct ServerConfiguration: Sendable {
     public var webhookMaxPerProject = 20
     /// How far in the future a fault event's time may be before it is clamped to its arrival.
     public var maxEventClockSkew: Double = 5
+    /// The operator's policy file (`--policy-file`), watched for changes; nil serves the defaults.
+    public var policyFile: String?
+    /// The rules to start with: the defaults, with the policy file's overrides as loaded at start.
+    public var policyRules: PolicyRules = AccessPolicy.defaultRules
 
     public init() {}
 

@@ -6,6 +6,8 @@ import Metrics
 import Prometheus
 import NeutronAPI
 import Notifications
+import OsloPolicy
+import PolicyFile
 import PortwatchServer
 import PortwatchStore
 
@@ -14,7 +16,7 @@ import PortwatchStore
 struct Portwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Portwatch: a Neutron-compatible port service whose data_plane_status tells the truth.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Policy.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -126,6 +128,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long delivered outbox records are kept, e.g. 24h, 90m, 3600 (PORTWATCH_OUTBOX_RETENTION).")
     var outboxRetention: String = environment["PORTWATCH_OUTBOX_RETENTION"] ?? "24h"
 
+    @Option(
+        help:
+            "Policy file overriding the default rules, YAML or JSON as Neutron's policy.yaml; reloaded on SIGHUP and when it changes (PORTWATCH_POLICY_FILE)."
+    )
+    var policyFile: String? = environment["PORTWATCH_POLICY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -179,6 +187,14 @@ struct Serve: AsyncParsableCommand {
             )
         }
         configuration.outboxRetention = retention
+        if let policyFile {
+            do {
+                configuration.policyRules = try PolicyFile(path: policyFile).rules()
+            } catch {
+                throw ValidationError("--policy-file \(error)")
+            }
+            configuration.policyFile = policyFile
+        }
         return configuration
     }
 

@@ -45,10 +45,12 @@ struct APIHarness {
         FileManager.default.temporaryDirectory.appendingPathComponent("portwatch-test-\(UUID().uuidString).sqlite").path
     }
 
-    /// Runs `body` against a fresh API (or one over `databasePath`, to test persistence).
+    /// Runs `body` against a fresh API (or one over `databasePath`, to test persistence), under
+    /// `policy`'s rules (the defaults unless given).
     static func run(
         statusFollowsDataPlane: Bool = false, databasePath: String = temporaryDatabase(), holdDown: Double = 0,
-        flushOnExit: Bool = true, _ body: @escaping @Sendable (APIHarness) async throws -> Void
+        flushOnExit: Bool = true, policy: ActivePolicy = ActivePolicy(),
+        _ body: @escaping @Sendable (APIHarness) async throws -> Void
     ) async throws {
         let logger = Logger(label: "test")
         let repository = try await Repository(
@@ -60,8 +62,10 @@ struct APIHarness {
         defer { writer.cancel() }
         try await correlation.reconcile()
         let router = Router(context: PortwatchRequestContext.self)
-        NeutronAPI(repository: repository, identities: IdentityResolver(mode: .headers), correlation: correlation)
-            .register(on: router)
+        NeutronAPI(
+            repository: repository, identities: IdentityResolver(mode: .headers), policy: policy,
+            correlation: correlation
+        ).register(on: router)
         let app = Application(router: NeutronRouter(router), logger: logger)
         try await app.test(.router) { client in
             try await body(

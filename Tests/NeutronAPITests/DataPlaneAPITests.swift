@@ -185,19 +185,33 @@ struct DataPlaneAPITests {
         }
     }
 
-    @Test func onlyAdminsAndIntegratorsSubmitEvents() async throws {
+    /// Fabric-wide writes default to admins and the service role (issue 9: the integrator, which
+    /// could post events before, now only reads the fabric).
+    @Test func onlyAdminsAndServicesSubmitEvents() async throws {
         try await APIHarness.run { api in
             _ = try await Self.ports(api)
             let member = APIHarness.caller(user: "u", project: "p", roles: "member,reader")
             var reply = try await api.events([("switch", "leaf-a3", "down")], headers: member)
             #expect(reply.status == 403)
+            #expect(reply.errorMessage == "rule:create_data_plane_event is disallowed by policy")
             reply = try await api.call(.get, "/v2.0/topology", headers: member)
             #expect(reply.status == 403)
+            #expect(reply.errorMessage == "rule:get_topology is disallowed by policy")
             let integrator = APIHarness.caller(user: "sdn", project: "p", roles: "data_plane_integrator")
             reply = try await api.events([("switch", "leaf-a3", "down")], headers: integrator)
+            #expect(reply.status == 403)
+            reply = try await api.call(.get, "/v2.0/topology", headers: integrator)
+            #expect(reply.status == 200, "the integrator still reads the fabric")
+            let service = APIHarness.caller(user: "onos", project: "service", roles: "service")
+            reply = try await api.events([("switch", "leaf-a3", "down")], headers: service)
             #expect(reply.status == 200)
             let outcome = (reply.json["events"] as? [[String: Any]])?.first
             #expect(outcome?["source"] as? String == "onos")
+            reply = try await api.call(
+                .put, "/v2.0/topology/maintenance",
+                #"{"maintenance": {"resource_type": "switch", "resource_id": "leaf-a3", "active": true}}"#,
+                headers: service)
+            #expect(reply.status == 200, "\(reply.raw)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OsloPolicy
 import HTTPTypes
 import PortwatchCore
 import Testing
@@ -118,13 +119,18 @@ struct EventSourcesAPITests {
     }
 
     @Test func doctorMaintenanceSuppressesFaultsUntilComplete() async throws {
-        try await APIHarness.run { api in
+        // An integrator allowed to report events still needs update_maintenance for Doctor's maintenance.
+        let rules = try PolicyRules(overrides: [
+            ("create_data_plane_event", "rule:admin_only or role:data_plane_integrator", 1)
+        ])
+        try await APIHarness.run(policy: ActivePolicy(rules)) { api in
             let (_, _, single) = try await DataPlaneAPITests.ports(api)
             let integrator = APIHarness.caller(user: "sdn", project: "p", roles: "data_plane_integrator")
             var reply = try await api.call(
                 .put, "/v2.0/data-plane-events/doctor", Self.doctor("IN_MAINTENANCE", host: "compute-a3"),
                 headers: integrator)
             #expect(reply.status == 403, "maintenance needs admin or service, as PUT /v2.0/topology/maintenance")
+            #expect(reply.errorMessage == "rule:update_maintenance is disallowed by policy")
             reply = try await api.call(
                 .put, "/v2.0/data-plane-events/doctor", Self.doctor("IN_MAINTENANCE", host: "compute-a3"))
             #expect(reply.status == 200, "\(reply.raw)")
@@ -211,8 +217,13 @@ struct EventSourcesAPITests {
             reply = try await api.call(.post, "/v2.0/data-plane-events/onos", "[]", headers: member)
             #expect(reply.status == 403)
             #expect(reply.errorType == "PolicyNotAuthorized")
+            // Fabric-wide writes are for admins and the service role (issue 9): no longer the integrator.
             let integrator = APIHarness.caller(user: "sdn", project: "p", roles: "data_plane_integrator")
             reply = try await api.call(.post, "/v2.0/data-plane-events/onos", "[]", headers: integrator)
+            #expect(reply.status == 403)
+            #expect(reply.errorMessage == "rule:create_data_plane_event is disallowed by policy")
+            let service = APIHarness.caller(user: "onos", project: "service", roles: "service")
+            reply = try await api.call(.post, "/v2.0/data-plane-events/onos", "[]", headers: service)
             #expect(reply.status == 200)
             #expect(reply.json["changed_ports"] as? Int == 0)
         }

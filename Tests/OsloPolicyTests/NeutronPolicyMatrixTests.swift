@@ -39,8 +39,9 @@ struct NeutronPolicyMatrixTests {
         Expectation(rule: "get_port:binding:host_id", target: port, allowed: [.admin, .service]),
         Expectation(rule: "get_port:binding:vif_type", target: port, allowed: [.admin, .service]),
         Expectation(rule: "create_port:binding:host_id", target: port, allowed: [.admin, .service]),
-        Expectation(rule: "create_port:binding:profile", target: port, allowed: [.service]),
-        Expectation(rule: "update_port:binding:profile", target: port, allowed: [.service]),
+        // Portwatch's deviation: admins too (upstream: the service role only).
+        Expectation(rule: "create_port:binding:profile", target: port, allowed: [.admin, .service]),
+        Expectation(rule: "update_port:binding:profile", target: port, allowed: [.admin, .service]),
         Expectation(rule: "get_port", target: port, allowed: [.admin, .service, .member, .reader]),
         Expectation(rule: "create_port", target: port, allowed: [.admin, .service, .member]),
         Expectation(rule: "update_port", target: port, allowed: [.admin, .service, .member]),
@@ -132,6 +133,17 @@ struct NeutronPolicyMatrixTests {
         let systemAdmin = Credentials(userID: "root", roles: ["admin"], systemScope: "all")
         #expect(!rules.enforce("get_port", target: Self.port, credentials: systemAdmin))
         #expect(rules.enforce("update_topology", credentials: systemAdmin))
+    }
+
+    @Test func neutronsOwnPortRulesKeepUpstreamsBindingProfileRule() throws {
+        let upstream = try PolicyRules(
+            defaults: PolicyDefaults.neutronBase + PolicyDefaults.neutronNetworks + PolicyDefaults.neutronPorts)
+        for rule in ["create_port:binding:profile", "update_port:binding:profile"] {
+            #expect(upstream.ruleText(rule) == "rule:service_api")
+            #expect(!upstream.enforce(rule, target: Self.port, credentials: Persona.admin.credentials))
+            #expect(try PolicyRules().ruleText(rule) == "(rule:admin_only) or (rule:service_api)")
+        }
+        #expect(Set(PolicyDefaults.deviations.keys) == ["create_port:binding:profile", "update_port:binding:profile"])
     }
 
     @Test func everyNeutronRulePortwatchServesIsDefined() throws {

@@ -52,7 +52,7 @@ struct RepositoryTests {
         var input = NetworkInput()
         input.name = name
         return try await repository.write { changes in
-            try changes.createNetworks([input], request: .null, bulk: false, by: admin)[0]
+            try changes.createNetworks([input], request: .null, bulk: false, by: AccessPolicy(admin))[0]
         }
     }
 
@@ -78,7 +78,8 @@ struct RepositoryTests {
         let good = Task { try await Self.createNetwork(repository, name: "good") }
         let bad = Task {
             try await repository.write { changes in
-                _ = try changes.createNetworks([NetworkInput()], request: .null, bulk: false, by: Self.admin)
+                _ = try changes.createNetworks(
+                    [NetworkInput()], request: .null, bulk: false, by: AccessPolicy(Self.admin))
                 throw NeutronError.badRequest("second thoughts")
             }
         }

@@ -370,7 +370,8 @@ struct TestDatabase: Sendable {
                 let ports = try await repository.write { changes in
                     var input = PortInput()
                     input.networkID = network.id
-                    return try changes.createPorts([input, input, input], request: .null, bulk: true, by: admin)
+                    return try changes.createPorts(
+                        [input, input, input], request: .null, bulk: true, by: AccessPolicy(admin))
                 }
                 #expect(ports.count == 3)
                 return (ports, repository.lastOutboxSequence)

@@ -9,6 +9,8 @@ import PortwatchCore
 struct NeutronMiddleware: RouterMiddleware {
     typealias Context = PortwatchRequestContext
     let identities: IdentityResolver
+    /// The rules in force, taken once per request.
+    let policy: ActivePolicy
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -35,7 +37,7 @@ struct NeutronMiddleware: RouterMiddleware {
             return response
         }
         var context = context
-        context.identity = identity
+        context.access = policy.access(for: identity)
         var response: Response
         do {
             response = try await next(request, context)

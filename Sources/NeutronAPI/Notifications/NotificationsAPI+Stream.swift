@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Notifications
+import OsloPolicy
 import PortwatchCore
 
 extension NotificationsAPI {
@@ -34,10 +35,13 @@ extension NotificationsAPI {
             }
             let patterns = parameters.values("event_types").flatMap { $0.split(separator: ",") }
                 .map { EventTypePattern(String($0)) }
-            let identity = context.identity
-            let everything = identity.isAdmin
-            let privileged = AccessPolicy.showsBindingDetails(identity)
-            let project = identity.projectID
+            let access = context.access
+            let project = access.identity.projectID
+            try access.authorize(
+                "get_notification_stream",
+                target: project.map { ["project_id": .string($0), "tenant_id": .string($0)] } ?? [:])
+            let everything = access.isAdmin
+            let privileged = access.seesEveryPolicedAttribute
             let liveStream = hub.liveStream
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"

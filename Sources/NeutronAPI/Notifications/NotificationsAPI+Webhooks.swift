@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Notifications
+import OsloPolicy
 import PortwatchCore
 import PortwatchStore
 
@@ -9,7 +10,7 @@ extension NotificationsAPI {
         router.post("/v2.0/portwatch/webhooks") { request, context in
             let body = try await RequestBody.json(request, limit: RequestBody.smallLimit)
             let subscription = try WebhookAttributes.create(
-                try RequestBody.resource(body, singular: "webhook"), by: context.identity,
+                try RequestBody.resource(body, singular: "webhook"), by: context.access,
                 startSequence: hub.repository.lastOutboxSequence)
             do {
                 _ = try await hub.settings.webhookDestinations.destination(for: subscription.url)
@@ -20,11 +21,12 @@ extension NotificationsAPI {
             return JSONResponse.make(status: .created, bytes: Self.envelope(subscription))
         }
         router.get("/v2.0/portwatch/webhooks") { _, context in
+            let access = context.access
             var writer = JSONWriter(capacity: 1024)
             writer.beginObject()
             writer.key("webhooks")
             writer.beginArray()
-            for subscription in hub.webhooks.all where Self.isVisible(subscription, to: context.identity) {
+            for subscription in hub.webhooks.all where Self.isVisible(subscription, to: access) {
                 subscription.render(into: &writer)
             }
             writer.endArray()
@@ -32,19 +34,18 @@ extension NotificationsAPI {
             return JSONResponse.make(bytes: writer.bytes)
         }
         router.get("/v2.0/portwatch/webhooks/{id}") { _, context in
-            let subscription = try visibleWebhook(try context.parameters.require("id"), context.identity)
+            let subscription = try visibleWebhook(try context.parameters.require("id"), context.access)
             return JSONResponse.make(bytes: Self.envelope(subscription))
         }
         router.delete("/v2.0/portwatch/webhooks/{id}") { _, context in
-            let subscription = try visibleWebhook(try context.parameters.require("id"), context.identity)
-            guard context.identity.isAdmin || context.identity.isMember else {
-                throw NeutronError.policyNotAuthorized(["delete_webhook"])
-            }
+            let access = context.access
+            let subscription = try visibleWebhook(try context.parameters.require("id"), access)
+            try access.authorize("delete_webhook", target: Self.target(subscription))
             guard try await hub.webhooks.delete(subscription.id) else { throw Self.notFound(subscription.id) }
             return JSONResponse.noContent()
         }
         router.get("/v2.0/portwatch/webhooks/{id}/dead-letters") { _, context in
-            let subscription = try visibleWebhook(try context.parameters.require("id"), context.identity)
+            let subscription = try visibleWebhook(try context.parameters.require("id"), context.access)
             let deadLetters = try await hub.webhooks.deadLetters(of: subscription.id)
             var writer = JSONWriter(capacity: 256 + deadLetters.count * 2048)
             writer.beginObject()
@@ -58,15 +59,24 @@ extension NotificationsAPI {
     }
 
     /// The subscription if the caller may see it; 404 otherwise (existence is not disclosed).
-    func visibleWebhook(_ id: String, _ identity: Identity) throws(NeutronError) -> WebhookSubscription {
-        guard let subscription = hub.webhooks.subscription(id), Self.isVisible(subscription, to: identity) else {
+    func visibleWebhook(_ id: String, _ access: AccessPolicy) throws(NeutronError) -> WebhookSubscription {
+        guard let subscription = hub.webhooks.subscription(id), Self.isVisible(subscription, to: access) else {
             throw Self.notFound(id)
         }
         return subscription
     }
 
-    static func isVisible(_ subscription: WebhookSubscription, to identity: Identity) -> Bool {
-        identity.isAdmin || (identity.projectID != nil && subscription.ownerProjectID == identity.projectID)
+    /// `get_webhook` on a subscription within the caller's reach: admins (`is_admin`) reach every
+    /// project's, others their own project's.
+    static func isVisible(_ subscription: WebhookSubscription, to access: AccessPolicy) -> Bool {
+        let mine = access.identity.projectID != nil && subscription.ownerProjectID == access.identity.projectID
+        return (access.isAdmin || mine) && access.allows("get_webhook", target: target(subscription))
+    }
+
+    /// What the webhook rules see: the project that created the subscription owns it.
+    static func target(_ subscription: WebhookSubscription) -> [String: PolicyValue] {
+        guard let owner = subscription.ownerProjectID else { return [:] }
+        return ["project_id": .string(owner), "tenant_id": .string(owner)]
     }
 
     static func notFound(_ id: String) -> NeutronError {

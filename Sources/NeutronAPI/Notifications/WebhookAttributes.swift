@@ -1,5 +1,6 @@
 import Foundation
 import Notifications
+import OsloPolicy
 import PortwatchCore
 
 /// Validation of `POST /v2.0/portwatch/webhooks` bodies.
@@ -7,14 +8,26 @@ enum WebhookAttributes {
     static let allowed: Set<String> = ["url", "event_types", "project_id", "tenant_id", "secret", "max_attempts"]
 
     /// A new subscription from `{"webhook": {...}}`'s object, checked against the caller's rights:
-    /// members subscribe to their own project only, admins to any project or (no `project_id`) to all.
+    /// `create_webhook` on the project it subscribes to (the caller's own unless it names another),
+    /// and admins (`is_admin`) alone subscribe to every project by naming none.
     static func create(
-        _ attributes: [String: JSONValue], by identity: Identity, startSequence: Int64
+        _ attributes: [String: JSONValue], by access: AccessPolicy, startSequence: Int64
     ) throws(NeutronError) -> WebhookSubscription {
+        let identity = access.identity
         if let unknown = attributes.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw .badRequest("Unrecognized attribute(s) '\(unknown)'")
         }
-        guard identity.isAdmin || identity.isMember else { throw .policyNotAuthorized(["create_webhook"]) }
+        let requested: String?
+        switch attributes["project_id"] ?? attributes["tenant_id"] {
+        case nil, .null?: requested = nil
+        case .string(let project)? where !project.isEmpty: requested = project
+        default: throw .invalidInput("'project_id' must be a project id")
+        }
+        // Every project's events are for those who see every project's resources.
+        let projectID = requested ?? (access.isAdmin ? nil : identity.projectID)
+        let target: [String: PolicyValue] =
+            projectID.map { ["project_id": .string($0), "tenant_id": .string($0)] } ?? [:]
+        try access.authorize("create_webhook", target: target)
         guard let url = attributes["url"]?.stringValue, let parsed = URL(string: url),
             let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = parsed.host, !host.isEmpty
@@ -32,23 +45,6 @@ enum WebhookAttributes {
                 throw .invalidInput("'event_types' must be a non-empty list of event type patterns such as 'port.*'")
             }
         }
-        let requested: String?
-        switch attributes["project_id"] ?? attributes["tenant_id"] {
-        case nil, .null?: requested = nil
-        case .string(let project)? where !project.isEmpty: requested = project
-        default: throw .invalidInput("'project_id' must be a project id")
-        }
-        let projectID: String?
-        if identity.isAdmin {
-            projectID = requested
-        } else {
-            guard requested == nil || requested == identity.projectID else {
-                throw NeutronError(
-                    status: 403, type: "PolicyNotAuthorized",
-                    message: "A webhook may only subscribe to the caller's own project.")
-            }
-            projectID = identity.projectID
-        }
         var secret: String?
         switch attributes["secret"] {
         case nil, .null?: secret = nil
@@ -64,6 +60,6 @@ enum WebhookAttributes {
         return WebhookSubscription(
             url: url, eventTypes: eventTypes, projectID: projectID, ownerProjectID: identity.projectID, secret: secret,
             maxAttempts: maxAttempts, startSequence: startSequence,
-            privileged: AccessPolicy.showsBindingDetails(identity))
+            privileged: access.seesEveryPolicedAttribute)
     }
 }

@@ -17,9 +17,7 @@ extension NeutronAPI {
     func registerDataPlane(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
         router.post("/v2.0/data-plane-events") { request, context in
             let identity = context.identity
-            guard Self.canSubmitFaults(identity) else {
-                throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"])
-            }
+            try context.access.authorize("create_data_plane_event")
             let body = try await RequestBody.json(request, limit: RequestBody.eventLimit)
             let events = try DataPlaneEventParser.events(
                 body, defaultSource: "api:\(identity.userID ?? "admin")", now: Date())
@@ -32,9 +30,7 @@ extension NeutronAPI {
             return try Self.json(EventsResponse(submission))
         }
         router.get("/v2.0/data-plane-faults") { _, context in
-            guard Self.canReadTopology(context.identity) else {
-                throw NeutronError.policyNotAuthorized(["rule:get_data_plane_faults"])
-            }
+            try context.access.authorize("get_data_plane_faults")
             let faults = correlation.activeFaults
             let maintenance = correlation.maintenanceWindows
             return try Self.json(
@@ -42,16 +38,18 @@ extension NeutronAPI {
         }
         router.get("/v2.0/ports/{id}/data-plane") { _, context in
             let id = try context.parameters.require("id")
+            let reading = context.access.portReading(rule: "get_port_data_plane")
             let port = try repository.read { state throws(NeutronError) in
-                try ChangeSet.visiblePort(id, in: state, context.identity)
+                try ChangeSet.visiblePort(id, in: state, reading)
             }
             let assessment = correlation.assessment(portID: id)
             return try Self.json(["data_plane": AssessmentView(port: port, assessment: assessment)])
         }
         router.get("/v2.0/ports/{id}/data-plane-history") { request, context in
             let id = try context.parameters.require("id")
+            let reading = context.access.portReading(rule: "get_port_data_plane_history")
             _ = try repository.read { state throws(NeutronError) in
-                try ChangeSet.visiblePort(id, in: state, context.identity)
+                try ChangeSet.visiblePort(id, in: state, reading)
             }
             let limit = Int(QueryParameters(request.uri.query).first("limit") ?? "") ?? 100
             let entries = try await repository.backend.auditEntries(subject: id, limit: max(1, min(limit, 10_000)))
@@ -70,28 +68,22 @@ extension NeutronAPI {
 
     func registerTopology(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
         router.get("/v2.0/topology") { _, context in
-            guard Self.canReadTopology(context.identity) else {
-                throw NeutronError.policyNotAuthorized(["rule:get_topology"])
-            }
+            try context.access.authorize("get_topology")
             return try Self.json(["topology": correlation.topologyDocument])
         }
         router.put("/v2.0/topology") { request, context in
-            guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
+            try context.access.authorize("update_topology")
             let document = try await Self.topologyDocument(request)
             let changes = try await Self.replace(correlation, with: document)
             return try Self.json(["topology": document], extra: ["changed_ports": changes])
         }
         router.get("/v2.0/topology/maintenance") { _, context in
-            guard Self.canReadTopology(context.identity) else {
-                throw NeutronError.policyNotAuthorized(["rule:get_topology"])
-            }
+            try context.access.authorize("get_topology")
             return try Self.json(["maintenance": correlation.maintenanceWindows.map(MaintenanceView.init)])
         }
         router.put("/v2.0/topology/maintenance") { request, context in
             let identity = context.identity
-            guard identity.isAdmin || identity.isService else {
-                throw NeutronError.policyNotAuthorized(["rule:update_maintenance"])
-            }
+            try context.access.authorize("update_maintenance")
             let body = try await RequestBody.json(request, limit: RequestBody.smallLimit)
             let fields = try RequestBody.resource(body, singular: "maintenance")
             let reader = AttributeReader(object: fields)
@@ -148,15 +140,11 @@ extension NeutronAPI {
     ) {
         let base = "/v2.0/topology/\(plural)"
         router.get(RouterPath(base)) { _, context in
-            guard Self.canReadTopology(context.identity) else {
-                throw NeutronError.policyNotAuthorized(["rule:get_topology"])
-            }
+            try context.access.authorize("get_topology")
             return try Self.json([plural: correlation.topologyDocument[keyPath: list]])
         }
         router.get(RouterPath(base + "/{id}")) { _, context in
-            guard Self.canReadTopology(context.identity) else {
-                throw NeutronError.policyNotAuthorized(["rule:get_topology"])
-            }
+            try context.access.authorize("get_topology")
             let wanted = try context.parameters.require("id")
             guard let item = correlation.topologyDocument[keyPath: list].first(where: { id($0) == wanted }) else {
                 throw Self.topologyItemNotFound(singular, wanted)
@@ -164,7 +152,7 @@ extension NeutronAPI {
             return try Self.json([singular: item])
         }
         router.post(RouterPath(base)) { request, context in
-            guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
+            try context.access.authorize("update_topology")
             let body = try await RequestBody.json(request, limit: RequestBody.topologyLimit)
             let fields = try RequestBody.resource(body, singular: singular)
             let item: Item
@@ -184,7 +172,7 @@ extension NeutronAPI {
             return try Self.json([singular: item], extra: ["changed_ports": changes], status: .created)
         }
         router.delete(RouterPath(base + "/{id}")) { _, context in
-            guard context.identity.isAdmin else { throw NeutronError.policyNotAuthorized(["rule:update_topology"]) }
+            try context.access.authorize("update_topology")
             let wanted = try context.parameters.require("id")
             _ = try await Self.update(correlation) { document in
                 guard document[keyPath: list].contains(where: { id($0) == wanted }) else {
@@ -197,12 +185,6 @@ extension NeutronAPI {
     }
 
     // MARK: Helpers
-
-    static func canSubmitFaults(_ identity: Identity) -> Bool {
-        identity.isAdmin || identity.isService || identity.roles.contains("data_plane_integrator")
-    }
-
-    static func canReadTopology(_ identity: Identity) -> Bool { canSubmitFaults(identity) }
 
     static func replace(_ correlation: CorrelationService, with document: TopologyDocument) async throws -> Int {
         try await update(correlation) { $0 = document }

@@ -46,10 +46,8 @@ extension NeutronAPI {
         _ request: Request, _ context: PortwatchRequestContext, _ adapter: any EventSourceAdapter,
         _ policy: UnknownResourcePolicy, _ correlation: CorrelationService
     ) async throws -> Response {
-        let identity = context.identity
-        guard canSubmitFaults(identity) else {
-            throw NeutronError.policyNotAuthorized(["rule:create_data_plane_event"])
-        }
+        let access = context.access
+        try access.authorize("create_data_plane_event")
         let body = try await RequestBody.json(request, limit: RequestBody.eventLimit)
         guard let topology = correlation.topology else { throw NeutronError.serviceUnavailable }
         let decoded: DecodedEvents
@@ -58,9 +56,7 @@ extension NeutronAPI {
         } catch {
             throw NeutronError.badRequest("Invalid \(adapter.formatName) payload: \(error.message)")
         }
-        if !decoded.maintenance.isEmpty, !(identity.isAdmin || identity.isService) {
-            throw NeutronError.policyNotAuthorized(["rule:update_maintenance"])
-        }
+        if !decoded.maintenance.isEmpty { try access.authorize("update_maintenance") }
         var unknown = (decoded.maintenance.map(\.resource) + decoded.events.map(\.resource)).filter {
             !topology.contains($0)
         }

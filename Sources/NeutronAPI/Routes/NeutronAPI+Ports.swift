@@ -4,14 +4,14 @@ import PortwatchStore
 
 extension NeutronAPI {
     func registerPorts(on router: Router<PortwatchRequestContext>) {
-        router.get("/v2.0/ports") { request, context in try listPorts(request, context.identity) }
+        router.get("/v2.0/ports") { request, context in try listPorts(request, context.access) }
         router.get("/v2.0/ports/{id}") { request, context in
             let id = try context.parameters.require("id")
+            let reading = context.access.portReading()
             let port = try repository.read { state throws(NeutronError) in
-                try ChangeSet.visiblePort(id, in: state, context.identity)
+                try ChangeSet.visiblePort(id, in: state, reading)
             }
-            let view = ResourceView(
-                privileged: AccessPolicy.showsBindingDetails(context.identity), fields: Self.fields(request))
+            let view = reading.view(of: port, network: repository.network(port.networkID), fields: Self.fields(request))
             return JSONResponse.make(bytes: port.envelope(view: view))
         }
         registerWrites(
@@ -21,17 +21,17 @@ extension NeutronAPI {
                 create: { try $0.createPorts($1, request: $2, bulk: $3, by: $4) },
                 update: { try $0.updatePort(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
                 delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },
-                privileged: AccessPolicy.showsBindingDetails))
+                view: { port, access in
+                    access.portReading().view(of: port, network: repository.network(port.networkID))
+                }))
     }
 
-    func listPorts(_ request: Request, _ identity: Identity) throws -> Response {
+    func listPorts(_ request: Request, _ access: AccessPolicy) throws -> Response {
         let parameters = QueryParameters(request.uri.query)
         let query = try ListQuery(parameters, spec: .ports)
-        let everything = identity.isAdmin || identity.isService
+        let reading = access.portReading()
         func visible(_ port: PortwatchCore.Port, _ state: borrowing ModelState) -> Bool {
-            everything
-                || AccessPolicy.visibility(
-                    of: port, networkProject: state.networks[port.networkID]?.projectID, identity) == .visible
+            reading.visibility(of: port, network: state.networks[port.networkID]) == .visible
         }
         let page: [PortwatchCore.Port]
         let markerFound: Bool
@@ -62,20 +62,23 @@ extension NeutronAPI {
             (page, markerFound) = query.page(candidates)
         }
         if !markerFound, let marker = query.marker { throw NeutronError.portNotFound(marker) }
-        let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(identity), fields: query.fields)
+        // One view for every port unless an attribute rule depends on the port.
+        let uniform = reading.uniformView(fields: query.fields)
         return Self.listResponse(page, query: query, parameters: parameters, request: request) { port, writer in
+            let view =
+                uniform
+                ?? reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
             port.render(into: &writer, view: view)
         }
     }
 }
 
 extension ChangeSet {
-    /// Looks a port up in committed state with the same visibility rules as writes.
-    static func visiblePort(_ id: String, in state: borrowing ModelState, _ identity: Identity) throws(NeutronError)
-        -> PortwatchCore.Port
-    {
+    /// Looks a port up in committed state with the read rules of `reading`.
+    static func visiblePort(
+        _ id: String, in state: borrowing ModelState, _ reading: AccessPolicy.PortReading
+    ) throws(NeutronError) -> PortwatchCore.Port {
         let port = state.ports[id]
-        return try AccessPolicy.visiblePort(
-            port, id: id, networkProject: port.flatMap { state.networks[$0.networkID]?.projectID }, identity)
+        return try reading.visiblePort(port, id: id, network: port.flatMap { state.networks[$0.networkID] })
     }
 }

@@ -10,18 +10,20 @@ extension NeutronAPI {
             let base = "/v2.0/\(resource.rawValue)/{id}/tags"
             router.get(RouterPath(base)) { _, context in
                 let id = try context.parameters.require("id")
+                let access = context.access
                 let tags = try repository.read { state throws(NeutronError) in
                     try ChangeSet(base: copy state, now: .now, derivation: .init()).tags(
-                        of: resource, id: id, by: context.identity)
+                        of: resource, id: id, by: access)
                 }
                 return Self.tagsResponse(tags)
             }
             router.get(RouterPath(base + "/{tag}")) { _, context in
                 let id = try context.parameters.require("id")
                 let tag = try context.parameters.require("tag")
+                let access = context.access
                 let tags = try repository.read { state throws(NeutronError) in
                     try ChangeSet(base: copy state, now: .now, derivation: .init()).tags(
-                        of: resource, id: id, by: context.identity)
+                        of: resource, id: id, by: access)
                 }
                 guard tags.contains(tag) else { throw NeutronError.tagNotFound(tag) }
                 return JSONResponse.noContent()
@@ -57,9 +59,9 @@ extension NeutronAPI {
         _ resource: ChangeSet.TaggedResource, _ context: PortwatchRequestContext, _ change: ChangeSet.TagChange
     ) async throws -> [String] {
         let id = try context.parameters.require("id")
-        let identity = context.identity
+        let access = context.access
         return try await repository.write { changes in
-            try changes.changeTags(of: resource, id: id, change, by: identity)
+            try changes.changeTags(of: resource, id: id, change, by: access)
         }
     }
 

@@ -14,6 +14,8 @@ import PortwatchStore
 public struct NeutronAPI: Sendable {
     public let repository: Repository
     public let identities: IdentityResolver
+    /// The policy rules in force (Portwatch's defaults, or an operator's file, reloaded on change).
+    public let policy: ActivePolicy
     /// Portwatch's own extensions (topology, fault events) that other modules add to the catalog.
     public let extraExtensions: [(name: String, alias: String, description: String, updated: String)]
     /// The port ids in sorted order, rebuilt only when ports are added or removed.
@@ -23,18 +25,19 @@ public struct NeutronAPI: Sendable {
 
     public init(
         repository: Repository, identities: IdentityResolver = IdentityResolver(),
-        correlation: CorrelationService? = nil,
+        policy: ActivePolicy = ActivePolicy(), correlation: CorrelationService? = nil,
         extraExtensions: [(name: String, alias: String, description: String, updated: String)] = []
     ) {
         self.repository = repository
         self.identities = identities
+        self.policy = policy
         self.correlation = correlation
         self.extraExtensions = extraExtensions
     }
 
     /// Adds the middleware and every `/`, `/v2.0` route to `router`.
     public func register(on router: Router<PortwatchRequestContext>) {
-        router.add(middleware: NeutronMiddleware(identities: identities))
+        router.add(middleware: NeutronMiddleware(identities: identities, policy: policy))
         registerDiscovery(on: router)
         registerNetworks(on: router)
         registerPorts(on: router)

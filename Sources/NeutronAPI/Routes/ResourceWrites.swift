@@ -2,16 +2,17 @@ import Hummingbird
 import PortwatchCore
 import PortwatchStore
 
-/// What differs between the collections' create, update and delete routes: parsing and the change
-/// set operation. ``NeutronAPI/registerWrites(on:_:)`` serves the rest the same way for all of them.
+/// What differs between the collections' create, update and delete routes: parsing, the change
+/// set operation and what the caller sees of the result. ``NeutronAPI/registerWrites(on:_:)`` serves
+/// the rest the same way for all of them.
 struct ResourceWrites<Resource: RenderableResource, Input: Sendable>: Sendable {
     let parseCreate: @Sendable ([String: JSONValue]) throws -> Input
     let parseUpdate: @Sendable ([String: JSONValue]) throws -> Input
-    let create: @Sendable (inout ChangeSet, [Input], JSONValue, Bool, Identity) throws -> [Resource]
-    let update: @Sendable (inout ChangeSet, String, Input, JSONValue, Int?, Identity) throws -> Resource
-    let delete: @Sendable (inout ChangeSet, String, Int?, Identity) throws -> Void
-    /// Whether the caller sees the admin-only attributes of the resource.
-    let privileged: @Sendable (Identity) -> Bool
+    let create: @Sendable (inout ChangeSet, [Input], JSONValue, Bool, AccessPolicy) throws -> [Resource]
+    let update: @Sendable (inout ChangeSet, String, Input, JSONValue, Int?, AccessPolicy) throws -> Resource
+    let delete: @Sendable (inout ChangeSet, String, Int?, AccessPolicy) throws -> Void
+    /// The caller's view of a resource written: the attributes its `get_*` rules let through.
+    let view: @Sendable (Resource, AccessPolicy) -> ResourceView
 }
 
 extension NeutronAPI {
@@ -25,32 +26,32 @@ extension NeutronAPI {
             let body = try await RequestBody.json(request)
             let (items, bulk) = try RequestBody.resources(body, singular: Resource.singular, plural: Resource.plural)
             let inputs = try items.map(writes.parseCreate)
-            let identity = context.identity
+            let access = context.access
             let created = try await repository.write { changes in
-                try writes.create(&changes, inputs, body, bulk, identity)
+                try writes.create(&changes, inputs, body, bulk, access)
             }
-            let view = ResourceView(privileged: writes.privileged(identity))
-            return JSONResponse.make(
-                status: .created,
-                bytes: bulk ? Resource.collection(created, view: view) : created[0].envelope(view: view))
+            let bytes =
+                bulk
+                ? Resource.collection(created) { writes.view($0, access) }
+                : created[0].envelope(view: writes.view(created[0], access))
+            return JSONResponse.make(status: .created, bytes: bytes)
         }
         router.put(RouterPath(collection + "/{id}")) { request, context in
             let id = try context.parameters.require("id")
             let body = try await RequestBody.json(request)
             let input = try writes.parseUpdate(try RequestBody.resource(body, singular: Resource.singular))
             let revision = try Self.revisionConstraint(request)
-            let identity = context.identity
+            let access = context.access
             let updated = try await repository.write { changes in
-                try writes.update(&changes, id, input, body, revision, identity)
+                try writes.update(&changes, id, input, body, revision, access)
             }
-            return JSONResponse.make(
-                bytes: updated.envelope(view: ResourceView(privileged: writes.privileged(identity))))
+            return JSONResponse.make(bytes: updated.envelope(view: writes.view(updated, access)))
         }
         router.delete(RouterPath(collection + "/{id}")) { request, context in
             let id = try context.parameters.require("id")
             let revision = try Self.revisionConstraint(request)
-            let identity = context.identity
-            try await repository.write { changes in try writes.delete(&changes, id, revision, identity) }
+            let access = context.access
+            try await repository.write { changes in try writes.delete(&changes, id, revision, access) }
             return JSONResponse.noContent()
         }
     }

@@ -45,9 +45,9 @@ public struct NeutronError: Error, Sendable, Hashable {
     public static let serviceUnavailable = NeutronError(
         status: 503, type: "ServiceUnavailable", message: "Portwatch cannot serve this request now; try again shortly.")
 
-    public static func policyNotAuthorized(_ rules: [String]) -> NeutronError {
-        let rule = rules.count == 1 ? rules[0] : "(" + rules.joined(separator: " and ") + ")"
-        return NeutronError(status: 403, type: "PolicyNotAuthorized", message: "\(rule) is disallowed by policy")
+    /// oslo.policy's 403: `MATCH is disallowed by policy`, with the check as ``PolicyMatch`` prints it.
+    public static func policyNotAuthorized(_ match: String) -> NeutronError {
+        NeutronError(status: 403, type: "PolicyNotAuthorized", message: "\(match) is disallowed by policy")
     }
 
     public static func revisionConstraintFailed(expected: Int, current: Int) -> NeutronError {

@@ -3,85 +3,71 @@ import Foundation
 extension ChangeSet {
     /// Creates networks (one, or an atomic bulk), emitting `network.create.start` and `.end`.
     public mutating func createNetworks(
-        _ inputs: [NetworkInput], request: JSONValue, bulk: Bool, by identity: Identity
+        _ inputs: [NetworkInput], request: JSONValue, bulk: Bool, by access: AccessPolicy
     ) throws(NeutronError) -> [Network] {
         var created: [Network] = []
         for input in inputs {
-            let project = try Self.owningProject(input.projectID, identity)
-            guard AccessPolicy.canWriteNetwork(project: project, identity) else {
-                throw .policyNotAuthorized(["rule:create_network"])
-            }
-            if input.shared == true, !identity.isAdmin { throw .policyNotAuthorized(["rule:create_network:shared"]) }
-            if input.routerExternal == true, !identity.isAdmin {
-                throw .policyNotAuthorized(["rule:create_network:router:external"])
-            }
-            if input.networkType != nil || input.physicalNetwork != nil || input.segmentationID != nil,
-                !AccessPolicy.showsProviderAttributes(identity)
-            {
-                throw .policyNotAuthorized(["rule:create_network:provider:network_type"])
-            }
+            let project = try access.owningProject(input.projectID)
             var network = Network(id: UUID().uuidString.lowercased(), projectID: project, createdAt: now)
-            try network.apply(input)
+            network.assign(input)
+            try access.authorizeCreate(network, input)
+            try network.validateProvider()
             network.tags = input.tags ?? []
             put(network)
             created.append(network)
         }
-        let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(identity))
+        let reading = access.networkReading()
         emit(
             "network.create.start", resourceType: "network", resourceID: created.first?.id ?? "",
-            projectID: created.first?.projectID, payload: Self.bytes(request), by: identity)
+            projectID: created.first?.projectID, payload: Self.bytes(request), by: access.identity)
         for network in created {
             emit(
                 "network.create.end", resourceType: "network", resourceID: network.id, projectID: network.projectID,
-                payload: network.envelope(view: view), by: identity)
+                payload: network.envelope(view: reading.view(of: network)), by: access.identity)
         }
         return created
     }
 
     /// Updates a network; a change bumps `revision_number` and `updated_at`.
     public mutating func updateNetwork(
-        id: String, _ input: NetworkInput, request: JSONValue, ifMatch: Int?, by identity: Identity
+        id: String, _ input: NetworkInput, request: JSONValue, ifMatch: Int?, by access: AccessPolicy
     ) throws(NeutronError) -> Network {
-        guard var network = network(id), AccessPolicy.canSee(network, identity) else { throw .networkNotFound(id) }
-        guard AccessPolicy.canWriteNetwork(project: network.projectID, identity) else {
-            throw .policyNotAuthorized(["rule:update_network"])
-        }
-        if input.shared != nil || input.routerExternal != nil, !identity.isAdmin {
-            throw .policyNotAuthorized(["rule:update_network:shared"])
-        }
+        let reading = access.networkReading()
+        guard var network = network(id), reading.canSee(network) else { throw .networkNotFound(id) }
+        let before = network
+        network.assign(input)
+        try access.authorizeUpdate(network, input)
         if input.networkType != nil || input.physicalNetwork != nil || input.segmentationID != nil {
             throw .badRequest("Cannot update read-only attribute provider:network_type")
         }
-        try Self.check(ifMatch, network.revisionNumber)
+        try Self.check(ifMatch, before.revisionNumber)
+        try network.validateProvider()
         emit(
             "network.update.start", resourceType: "network", resourceID: id, projectID: network.projectID,
-            payload: Self.bytes(Self.withID(request, id)), by: identity)
-        let before = network
-        try network.apply(input)
+            payload: Self.bytes(Self.withID(request, id)), by: access.identity)
         if network != before {
             network.revisionNumber += 1
             network.updatedAt = now
             put(network)
         }
-        let view = ResourceView(privileged: AccessPolicy.showsProviderAttributes(identity))
         emit(
             "network.update.end", resourceType: "network", resourceID: id, projectID: network.projectID,
-            payload: network.envelope(view: view), by: identity)
+            payload: network.envelope(view: reading.view(of: network)), by: access.identity)
         return network
     }
 
     /// Deletes a network; 409 NetworkInUse while it has ports.
-    public mutating func deleteNetwork(id: String, ifMatch: Int?, by identity: Identity) throws(NeutronError) {
-        guard let network = network(id), AccessPolicy.canSee(network, identity) else { throw .networkNotFound(id) }
-        guard AccessPolicy.canWriteNetwork(project: network.projectID, identity) else {
-            throw .policyNotAuthorized(["rule:delete_network"])
+    public mutating func deleteNetwork(id: String, ifMatch: Int?, by access: AccessPolicy) throws(NeutronError) {
+        guard let network = network(id), access.networkReading().canSee(network) else {
+            throw .networkNotFound(id)
         }
+        try access.authorizeDelete(network)
         try Self.check(ifMatch, network.revisionNumber)
         let ports = portIDs(inNetwork: id)
         guard ports.isEmpty else { throw .networkInUse(id, ports: Array(ports)) }
         emit(
             "network.delete.start", resourceType: "network", resourceID: id, projectID: network.projectID,
-            payload: Self.object(["network_id": .string(id)]), by: identity)
+            payload: Self.object(["network_id": .string(id)]), by: access.identity)
         deleteNetwork(id)
         var writer = JSONWriter()
         writer.beginObject()
@@ -92,21 +78,7 @@ extension ChangeSet {
         writer.endObject()
         emit(
             "network.delete.end", resourceType: "network", resourceID: id, projectID: network.projectID,
-            payload: writer.bytes, by: identity)
-    }
-
-    static func owningProject(_ requested: String?, _ identity: Identity) throws(NeutronError) -> String {
-        if let requested {
-            if requested != identity.projectID, !identity.isAdmin {
-                throw .badRequest(
-                    "Specifying 'project_id' other than the authenticated project in request requires admin privileges")
-            }
-            return requested
-        }
-        guard let project = identity.projectID else {
-            throw .badRequest("Running without keystone AuthN requires that project_id is specified")
-        }
-        return project
+            payload: writer.bytes, by: access.identity)
     }
 
     static func check(_ ifMatch: Int?, _ current: Int) throws(NeutronError) {
@@ -132,7 +104,8 @@ extension ChangeSet {
 }
 
 extension Network {
-    mutating func apply(_ input: NetworkInput) throws(NeutronError) {
+    /// Sets what `input` names, without checking it: the rules see the network as it would be first.
+    mutating func assign(_ input: NetworkInput) {
         if let value = input.name { name = value }
         if let value = input.description { description = value }
         if let value = input.adminStateUp { adminStateUp = value }
@@ -144,6 +117,10 @@ extension Network {
         if let value = input.physicalNetwork { physicalNetwork = value }
         if let value = input.segmentationID { segmentationID = value }
         if let value = input.availabilityZoneHints { availabilityZoneHints = value }
+    }
+
+    /// A flat or VLAN network rides a physical network: it must name one.
+    func validateProvider() throws(NeutronError) {
         if ["flat", "vlan"].contains(networkType), physicalNetwork == nil {
             throw .invalidInput("physical_network required for \(networkType) provider network")
         }

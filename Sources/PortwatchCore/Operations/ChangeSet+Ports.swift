@@ -3,22 +3,24 @@ import Foundation
 extension ChangeSet {
     /// Creates ports (one, or an atomic bulk), emitting `port.create.start` and `.end`.
     public mutating func createPorts(
-        _ inputs: [PortInput], request: JSONValue, bulk: Bool, by identity: Identity
+        _ inputs: [PortInput], request: JSONValue, bulk: Bool, by access: AccessPolicy
     ) throws(NeutronError) -> [Port] {
         var created: [Port] = []
+        let networks = access.networkReading()
         for input in inputs {
             guard let networkID = input.networkID else {
                 throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
             }
-            guard let network = network(networkID), AccessPolicy.canSee(network, identity) else {
+            guard let network = network(networkID), networks.canSee(network) else {
                 throw .networkNotFound(networkID)
             }
-            let project = try Self.owningProject(input.projectID, identity)
-            guard AccessPolicy.canWritePort(project: project, networkProject: network.projectID, identity) else {
-                throw .policyNotAuthorized(["rule:create_port"])
-            }
-            let denied = Self.deniedAttributeRules(input, action: "create_port", network: network, identity)
-            if !denied.isEmpty { throw .policyNotAuthorized(["rule:create_port"] + denied) }
+            let project = try access.owningProject(input.projectID)
+            // The rules see the port as it would be, before a MAC is generated for it.
+            var requested = Port(
+                id: "", networkID: networkID, projectID: project, macAddress: input.macAddress ?? "", createdAt: now)
+            requested.portSecurityEnabled = network.portSecurityEnabled
+            requested.apply(input)
+            try access.authorizeCreate(requested, input, network: network)
             let mac: String
             if let requested = input.macAddress {
                 guard !isMACInUse(requested, inNetwork: networkID) else {
@@ -38,14 +40,15 @@ extension ChangeSet {
             put(port)
             created.append(port)
         }
-        let view = ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))
+        let reading = access.portReading()
         emit(
             "port.create.start", resourceType: "port", resourceID: created.first?.id ?? "",
-            projectID: created.first?.projectID, payload: Self.bytes(request), by: identity)
+            projectID: created.first?.projectID, payload: Self.bytes(request), by: access.identity)
         for port in created {
             emit(
                 "port.create.end", resourceType: "port", resourceID: port.id, projectID: port.projectID,
-                payload: port.envelope(view: view), by: identity)
+                payload: port.envelope(view: reading.view(of: port, network: network(port.networkID))),
+                by: access.identity)
         }
         return created
     }
@@ -53,24 +56,10 @@ extension ChangeSet {
     /// Updates a port through the API. A change bumps `revision_number` and `updated_at`; writing the
     /// value a port already has changes nothing (as Neutron).
     public mutating func updatePort(
-        id: String, _ input: PortInput, request: JSONValue, ifMatch: Int?, by identity: Identity
+        id: String, _ input: PortInput, request: JSONValue, ifMatch: Int?, by access: AccessPolicy
     ) throws(NeutronError) -> Port {
-        var port = try visiblePort(id, identity)
+        var port = try reachablePort(id, access)
         let network = network(port.networkID)
-        var rules = ["rule:update_port"]
-        var allowed = AccessPolicy.canWritePort(project: port.projectID, networkProject: network?.projectID, identity)
-        let denied = Self.deniedAttributeRules(input, action: "update_port", network: network, identity)
-        rules += Self.attributeRules(input, action: "update_port")
-        if !denied.isEmpty { allowed = false }
-        guard allowed else { throw .policyNotAuthorized(rules) }
-        try Self.check(ifMatch, port.revisionNumber)
-        if let mac = input.macAddress, mac != port.macAddress, isMACInUse(mac, inNetwork: port.networkID, excluding: id)
-        {
-            throw .macAddressInUse(network: port.networkID, mac: mac)
-        }
-        emit(
-            "port.update.start", resourceType: "port", resourceID: id, projectID: port.projectID,
-            payload: Self.bytes(Self.withID(request, id)), by: identity)
         let before = port
         port.apply(input)
         if case .some(let status) = input.dataPlaneStatus {
@@ -78,6 +67,16 @@ extension ChangeSet {
             port.dataPlaneStatus = status ?? port.correlatedDataPlaneStatus
         }
         port.status = derivation.status(of: port)
+        try access.authorizeUpdate(before, to: port, input, network: network)
+        try Self.check(ifMatch, before.revisionNumber)
+        if let mac = input.macAddress, mac != before.macAddress,
+            isMACInUse(mac, inNetwork: port.networkID, excluding: id)
+        {
+            throw .macAddressInUse(network: port.networkID, mac: mac)
+        }
+        emit(
+            "port.update.start", resourceType: "port", resourceID: id, projectID: port.projectID,
+            payload: Self.bytes(Self.withID(request, id)), by: access.identity)
         if port != before {
             port.revisionNumber += 1
             port.updatedAt = now
@@ -85,22 +84,19 @@ extension ChangeSet {
         }
         emit(
             "port.update.end", resourceType: "port", resourceID: id, projectID: port.projectID,
-            payload: port.envelope(view: ResourceView(privileged: AccessPolicy.showsBindingDetails(identity))),
-            by: identity)
+            payload: port.envelope(view: access.portReading().view(of: port, network: network)),
+            by: access.identity)
         return port
     }
 
     /// Deletes a port, emitting `port.delete.start` `{"port_id"}` and `.end` `{"port", "port_id"}`.
-    public mutating func deletePort(id: String, ifMatch: Int?, by identity: Identity) throws(NeutronError) {
-        let port = try visiblePort(id, identity)
-        let network = network(port.networkID)
-        guard AccessPolicy.canWritePort(project: port.projectID, networkProject: network?.projectID, identity) else {
-            throw .policyNotAuthorized(["rule:delete_port"])
-        }
+    public mutating func deletePort(id: String, ifMatch: Int?, by access: AccessPolicy) throws(NeutronError) {
+        let port = try reachablePort(id, access)
+        try access.authorizeDelete(port, network: network(port.networkID))
         try Self.check(ifMatch, port.revisionNumber)
         emit(
             "port.delete.start", resourceType: "port", resourceID: id, projectID: port.projectID,
-            payload: Self.object(["port_id": .string(id)]), by: identity)
+            payload: Self.object(["port_id": .string(id)]), by: access.identity)
         deletePort(id)
         var writer = JSONWriter()
         writer.beginObject()
@@ -111,7 +107,7 @@ extension ChangeSet {
         writer.endObject()
         emit(
             "port.delete.end", resourceType: "port", resourceID: id, projectID: port.projectID,
-            payload: writer.bytes, by: identity)
+            payload: writer.bytes, by: access.identity)
     }
 
     /// Applies fault correlation's verdict on a port (the system's own write).
@@ -148,49 +144,20 @@ extension ChangeSet {
         return port
     }
 
-    /// The port, if the caller may see it: another project's port is PortNotFound, a port of the
-    /// caller's project that its roles may not read is HTTPNotFound.
-    public func visiblePort(_ id: String, _ identity: Identity) throws(NeutronError) -> Port {
+    /// The port, if the caller may see it (`get_port`): another project's port is PortNotFound, a port
+    /// of the caller's project that its roles may not read is HTTPNotFound.
+    public func visiblePort(_ id: String, _ access: AccessPolicy) throws(NeutronError) -> Port {
         let port = port(id)
-        return try AccessPolicy.visiblePort(
-            port, id: id, networkProject: port.flatMap { network($0.networkID)?.projectID }, identity)
+        return try access.portReading().visiblePort(port, id: id, network: port.flatMap { network($0.networkID) })
     }
 
-    /// The `rule:<action>:<attribute>` names of the policy-enforced attributes present in `input`.
-    static func attributeRules(_ input: PortInput, action: String) -> [String] {
-        var rules: [String] = []
-        if input.macAddress != nil { rules.append("rule:\(action):mac_address") }
-        if input.fixedIPs != nil { rules.append("rule:\(action):fixed_ips") }
-        if input.bindingHostID != nil { rules.append("rule:\(action):binding:host_id") }
-        if input.bindingProfile != nil { rules.append("rule:\(action):binding:profile") }
-        if input.portSecurityEnabled != nil { rules.append("rule:\(action):port_security_enabled") }
-        if input.allowedAddressPairs != nil { rules.append("rule:\(action):allowed_address_pairs") }
-        if input.dataPlaneStatus != nil { rules.append("rule:\(action):data_plane_status") }
-        return rules
-    }
-
-    /// The attribute rules of `input` that `identity` fails.
-    static func deniedAttributeRules(
-        _ input: PortInput, action: String, network: Network?, _ identity: Identity
-    ) -> [String] {
-        let privileged = AccessPolicy.canWritePrivilegedPortAttribute(networkProject: network?.projectID, identity)
-        let adminOrService = identity.isAdmin || identity.isService
-        var denied: [String] = []
-        if input.macAddress != nil, !(action == "create_port" ? privileged : adminOrService) {
-            denied.append("rule:\(action):mac_address")
-        }
-        if input.fixedIPs != nil, !privileged { denied.append("rule:\(action):fixed_ips") }
-        if input.bindingHostID != nil, !adminOrService { denied.append("rule:\(action):binding:host_id") }
-        if input.bindingProfile != nil, !adminOrService { denied.append("rule:\(action):binding:profile") }
-        if input.portSecurityEnabled != nil, !privileged { denied.append("rule:\(action):port_security_enabled") }
-        if input.allowedAddressPairs != nil, !privileged { denied.append("rule:\(action):allowed_address_pairs") }
-        if let owner = input.deviceOwner, owner.hasPrefix("network:"), !privileged {
-            denied.append("rule:\(action):device_owner")
-        }
-        if input.dataPlaneStatus != nil, !AccessPolicy.canWriteDataPlaneStatus(identity) {
-            denied.append("rule:\(action):data_plane_status")
-        }
-        return denied
+    /// The port, if it is within the caller's reach before any rule is asked (a write's rules decide
+    /// the rest, as Neutron's `_update` and `_delete` do); else PortNotFound.
+    func reachablePort(_ id: String, _ access: AccessPolicy) throws(NeutronError) -> Port {
+        guard let port = port(id),
+            access.reaches(project: port.projectID, orProject: network(port.networkID)?.projectID)
+        else { throw .portNotFound(id) }
+        return port
     }
 }
 

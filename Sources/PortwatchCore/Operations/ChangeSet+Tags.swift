@@ -14,43 +14,55 @@ extension ChangeSet {
         case add(String)
         case remove(String)
         case removeAll
+
+        /// The tags rule's action for this change.
+        var action: AccessPolicy.TagAction {
+            switch self {
+            case .addAll: .create
+            case .replaceAll, .add: .update
+            case .remove, .removeAll: .delete
+            }
+        }
     }
 
-    /// The tags of a resource the caller may see.
-    public func tags(of resource: TaggedResource, id: String, by identity: Identity) throws(NeutronError) -> [String] {
+    /// The tags of a resource the caller may see, when `get_<resource>:tags` allows it.
+    public func tags(of resource: TaggedResource, id: String, by access: AccessPolicy) throws(NeutronError) -> [String]
+    {
         switch resource {
-        case .port: return try visiblePort(id, identity).tags
+        case .port:
+            let port = try visiblePort(id, access)
+            try access.authorizeTags(.get, of: port, network: network(port.networkID))
+            return port.tags
         case .network:
-            guard let network = network(id), AccessPolicy.canSee(network, identity) else {
+            guard let network = network(id), access.networkReading().canSee(network) else {
                 throw Self.taggedResourceNotFound(resource, id)
             }
+            try access.authorizeTags(.get, of: network)
             return network.tags
         }
     }
 
     /// Changes a resource's tags; a change bumps its revision and emits `tag.<op>.end`.
+    ///
+    /// The rule is the change's: `create_<resource>:tags` adds a list (POST), `update_<resource>:tags`
+    /// replaces the list or adds one tag (PUT), `delete_<resource>:tags` removes one or all (DELETE).
     public mutating func changeTags(
-        of resource: TaggedResource, id: String, _ change: TagChange, by identity: Identity
+        of resource: TaggedResource, id: String, _ change: TagChange, by access: AccessPolicy
     ) throws(NeutronError) -> [String] {
         var tags: [String]
         var project: String
         switch resource {
         case .port:
             let port: Port
-            do { port = try visiblePort(id, identity) } catch { throw Self.taggedResourceNotFound(resource, id) }
-            guard
-                AccessPolicy.canWritePort(
-                    project: port.projectID, networkProject: network(port.networkID)?.projectID, identity)
-            else { throw .policyNotAuthorized(["rule:update_ports_tags"]) }
+            do { port = try visiblePort(id, access) } catch { throw Self.taggedResourceNotFound(resource, id) }
+            try access.authorizeTags(change.action, of: port, network: network(port.networkID))
             tags = port.tags
             project = port.projectID
         case .network:
-            guard let network = network(id), AccessPolicy.canSee(network, identity) else {
+            guard let network = network(id), access.networkReading().canSee(network) else {
                 throw Self.taggedResourceNotFound(resource, id)
             }
-            guard AccessPolicy.canWriteNetwork(project: network.projectID, identity) else {
-                throw .policyNotAuthorized(["rule:update_networks_tags"])
-            }
+            try access.authorizeTags(change.action, of: network)
             tags = network.tags
             project = network.projectID
         }
@@ -100,7 +112,7 @@ extension ChangeSet {
         if operation != "delete_all" { payload["tags"] = .array(tags.map(JSONValue.string)) }
         emit(
             "tag.\(operation).end", resourceType: resource.singular, resourceID: id, projectID: project,
-            payload: Self.object(payload), by: identity)
+            payload: Self.object(payload), by: access.identity)
         return tags
     }
 

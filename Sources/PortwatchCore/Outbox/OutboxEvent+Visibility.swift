@@ -2,13 +2,14 @@
 /// `GET /v2.0/ports/{id}` or `GET /v2.0/networks/{id}`, so that webhooks and the live stream never
 /// carry what the API would hide (`binding:*` details of ports, `provider:*` of networks).
 extension OutboxEvent {
-    /// The attributes only admins and services see (``ResourceView/privileged``).
+    /// The attributes that `get_port:*` and `get_network:*` rules control (admins and services only, by default).
     static let privilegedAttributes: [String: Set<String>] = [
-        "port": ["binding:host_id", "binding:profile", "binding:vif_type", "binding:vif_details"],
-        "network": ["provider:network_type", "provider:physical_network", "provider:segmentation_id", "segments"],
+        "port": Set(AccessPolicy.policedPortAttributes),
+        "network": Set(AccessPolicy.policedNetworkAttributes + ["segments"]),
     ]
 
-    /// This event as a caller who may not see privileged attributes gets it.
+    /// This event as a subscriber gets it who may not see every policed attribute
+    /// (``AccessPolicy/seesEveryPolicedAttribute``).
     public func unprivileged() -> OutboxEvent {
         var event = self
         event.payload = Self.unprivilegedPayload(payload)

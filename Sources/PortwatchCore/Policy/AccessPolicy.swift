@@ -1,75 +1,132 @@
-/// Neutron's default policy rules (new defaults, `enforce_scope`) for networks and ports.
+import OsloPolicy
+
+/// The policy decisions of one request: the rules in force applied to its caller.
 ///
-/// Roles imply each other as Keystone's defaults do (admin ⊃ member ⊃ reader). Portwatch deviates
-/// from upstream in one documented place: `binding:profile` may be set by admins as well as by the
-/// service role, because operators write `local_link_information` for bare-metal ports.
-public enum AccessPolicy {
-    /// The outcome of looking up a resource the caller may or may not see.
-    public enum Visibility: Sendable, Equatable {
-        case visible
-        /// Another project's resource: reported as the resource's own NotFound.
-        case otherProject
-        /// The caller's project, but no role that may read it: `HTTPNotFound`.
-        case forbiddenToRead
+/// Every allow or deny in Portwatch comes from an oslo.policy rule named as Neutron names it
+/// (`get_port`, `update_port:data_plane_status`, `create_network:shared`) or as Portwatch names its
+/// own (`create_data_plane_event`, `update_topology`, `get_webhook`): Neutron's new defaults and
+/// Portwatch's (``OsloPolicy/PolicyDefaults``), with an operator's policy file on top. A denial is
+/// Neutron's `PolicyNotAuthorized`, naming the rule Neutron would name.
+///
+/// Build one per request, from the rules in force when the request arrived, and pass it to every
+/// decision of that request:
+///
+/// ```swift
+/// let access = AccessPolicy(identity, rules: activePolicy.rules)
+/// try access.authorize("update_topology")
+/// ```
+public struct AccessPolicy: Sendable {
+    /// The caller.
+    public let identity: Identity
+    /// What the rules decide for the caller's credentials whatever the request, shared by its
+    /// requests (``ActivePolicy/access(for:)`` keeps it).
+    let caller: Caller
+    /// The rules, bound to the caller's credentials.
+    public var rules: PolicyEvaluator { caller.rules }
+    /// Neutron's `context.is_admin`: the caller passes `context_is_admin` (`role:admin` by default).
+    public var isAdmin: Bool { caller.rules.isAdmin }
+    /// Whether the caller reads other projects' resources at all, as Neutron's database queries let
+    /// `is_admin`, `context_is_advsvc`, `service_api` and `context_with_global_access` callers do;
+    /// everyone else reaches only their own project's resources (and ports on their networks).
+    public var hasGlobalAccess: Bool { caller.hasGlobalAccess }
+
+    /// The decisions of `identity` under `rules` (Portwatch's defaults unless a policy file changed them).
+    public init(_ identity: Identity, rules: PolicyRules = AccessPolicy.defaultRules) {
+        self.init(identity, caller: Caller(rules.evaluator(for: identity.policyCredentials)))
     }
 
-    /// `get_network`: admin/service, project reader, or a shared network.
-    public static func canSee(_ network: Network, _ identity: Identity) -> Bool {
-        identity.isAdmin || identity.isService || network.shared || network.routerExternal
-            || identity.isReader(of: network.projectID)
+    init(_ identity: Identity, caller: Caller) {
+        self.identity = identity
+        self.caller = caller
     }
 
-    /// `get_port`: admin/service, project reader, or reader of the network's project.
-    public static func visibility(of port: Port, networkProject: String?, _ identity: Identity) -> Visibility {
-        if identity.isAdmin || identity.isService { return .visible }
-        if identity.isReader(of: port.projectID) { return .visible }
-        if let networkProject, identity.isReader(of: networkProject) { return .visible }
-        if identity.projectID == port.projectID || identity.projectID == networkProject { return .forbiddenToRead }
-        return .otherProject
-    }
+    /// The decisions that depend on the caller's credentials alone, computed once for a caller: the
+    /// project scope, and the read rules of ports and networks where the roles decide them.
+    struct Caller: Sendable {
+        let rules: PolicyEvaluator
+        let hasGlobalAccess: Bool
+        let ports: PortReading
+        let networks: NetworkReading
+        let seesEveryPolicedAttribute: Bool
 
-    /// The port when the caller may see it: another project's port is PortNotFound, a port of the
-    /// caller's project that its roles may not read is HTTPNotFound (as Neutron answers).
-    public static func visiblePort(
-        _ port: Port?, id: String, networkProject: String?, _ identity: Identity
-    ) throws(NeutronError) -> Port {
-        guard let port else { throw .portNotFound(id) }
-        switch visibility(of: port, networkProject: networkProject, identity) {
-        case .visible: return port
-        case .otherProject: throw .portNotFound(id)
-        case .forbiddenToRead: throw .resourceNotFound
+        init(_ rules: PolicyEvaluator) {
+            self.rules = rules
+            hasGlobalAccess =
+                rules.isAdmin || rules.enforceOnCredentials("context_is_advsvc")
+                || rules.enforceOnCredentials("service_api") || rules.enforceOnCredentials("context_with_global_access")
+            ports = PortReading(rules, hasGlobalAccess: hasGlobalAccess, rule: "get_port")
+            networks = NetworkReading(rules)
+            seesEveryPolicedAttribute =
+                AccessPolicy.policedPortAttributes.allSatisfy { rules.verdictForAnyTarget("get_port:" + $0) == true }
+                && AccessPolicy.policedNetworkAttributes.allSatisfy {
+                    rules.verdictForAnyTarget("get_network:" + $0) == true
+                }
         }
     }
 
-    /// Whether `binding:host_id`, `binding:profile`, `binding:vif_type` and `binding:vif_details` are shown.
-    public static func showsBindingDetails(_ identity: Identity) -> Bool {
-        identity.isAdmin || identity.isService
+    /// Portwatch's default rules, with no policy file.
+    public static let defaultRules: PolicyRules = {
+        do {
+            return try PolicyRules()
+        } catch {
+            // The defaults are compiled in and loaded by every test run: this is a build defect.
+            fatalError("Portwatch's default policy does not load: \(error)")
+        }
+    }()
+
+    /// Whether the caller passes `rule` on `target`.
+    public func allows(_ rule: String, target: [String: PolicyValue] = [:]) -> Bool {
+        rules.enforce(rule, target: target)
     }
 
-    /// Whether the `provider:*` network attributes are shown or may be set.
-    public static func showsProviderAttributes(_ identity: Identity) -> Bool {
-        identity.isAdmin || identity.isService
+    /// Nothing when the caller passes `rule` on `target`; else `rule:RULE is disallowed by policy`.
+    public func authorize(_ rule: String, target: [String: PolicyValue] = [:]) throws(NeutronError) {
+        guard allows(rule, target: target) else { throw .policyNotAuthorized(PolicyMatch(rule).description) }
     }
 
-    /// `create_port` / `update_port` / `delete_port`: admin/service or member of the port's project.
-    public static func canWritePort(project: String, networkProject: String?, _ identity: Identity) -> Bool {
-        identity.isAdmin || identity.isService || identity.isMember(of: project)
-            || (networkProject.map { identity.isMember(of: $0) } ?? false)
+    /// Nothing when the caller passes every rule of `match` on `target`; else Neutron's 403 naming the
+    /// whole match, `(rule:update_port and rule:update_port:data_plane_status) is disallowed by policy`,
+    /// whichever part denied.
+    public func authorize(_ match: PolicyMatch, target: [String: PolicyValue]) throws(NeutronError) {
+        guard rules.firstDeniedRule(match.action, attributes: match.attributeRules, target: target) == nil else {
+            throw .policyNotAuthorized(match.description)
+        }
     }
 
-    /// `update_port:data_plane_status`: admin or `role:data_plane_integrator` (the service role may not).
-    public static func canWriteDataPlaneStatus(_ identity: Identity) -> Bool {
-        identity.isAdmin || identity.roles.contains("data_plane_integrator")
+    /// The project a created resource belongs to: the caller's, or the one the body names when the
+    /// caller is admin or passes `context_can_set_project_id` (neutron-lib's rule for it).
+    public func owningProject(_ requested: String?) throws(NeutronError) -> String {
+        if let requested {
+            if requested != identity.projectID, !isAdmin, !rules.enforceOnCredentials("context_can_set_project_id") {
+                throw .badRequest(
+                    "Specifying 'project_id' other than the authenticated project in request requires admin privileges")
+            }
+            return requested
+        }
+        guard let project = identity.projectID else {
+            throw .badRequest("Running without keystone AuthN requires that project_id is specified")
+        }
+        return project
     }
 
-    /// Attributes only admin/service (or the network owner) may set: `mac_address`, `binding:host_id`,
-    /// `binding:profile`, `fixed_ips`, `port_security_enabled`, `allowed_address_pairs`, `network:*` owners.
-    public static func canWritePrivilegedPortAttribute(networkProject: String?, _ identity: Identity) -> Bool {
-        identity.isAdmin || identity.isService || (networkProject.map { identity.isMember(of: $0) } ?? false)
+    /// Whether a project-owned resource is within the caller's reach before any rule is asked: global
+    /// access, or the caller's own project (the 404 of another project's resource does not say it exists).
+    func reaches(project: String?, orProject other: String? = nil) -> Bool {
+        guard !hasGlobalAccess else { return true }
+        guard let mine = identity.projectID else { return false }
+        return mine == project || mine == other
     }
+}
 
-    /// `create_network` / `update_network` / `delete_network`: admin or member of the network's project.
-    public static func canWriteNetwork(project: String, _ identity: Identity) -> Bool {
-        identity.isAdmin || identity.isMember(of: project)
+extension Identity {
+    /// The credentials oslo.policy checks, with Keystone's implied roles expanded (admin implies
+    /// manager, member and reader): a proxy's `X-Roles` may list `admin` alone, where Keystone's token
+    /// would list the implied roles too.
+    public var policyCredentials: Credentials {
+        Credentials(
+            userID: userID, projectID: projectID, domainID: domainID, roles: roleList, systemScope: systemScope,
+            serviceRoles: serviceRoles, userDomainID: userDomainID, projectDomainID: projectDomainID,
+            isAdminProject: isAdminProject
+        ).expandingImpliedRoles()
     }
 }

@@ -17,6 +17,8 @@ public struct Identity: Sendable, Hashable {
     public var systemScope: String?
     /// The roles of a valid `X-Service-Token` sent with the request (empty without one).
     public var serviceRoles: [String] = []
+    /// Keystone's `is_admin_project` of the token (`true` when Keystone does not say).
+    public var isAdminProject = true
 
     public init(
         userID: String?, projectID: String?, roles: [String], requestID: String,
@@ -44,16 +46,7 @@ public struct Identity: Sendable, Hashable {
             userName: "portwatch")
     }
 
-    /// `role:admin` (`context_is_admin`).
+    /// Whether the roles include `admin`, as notifications report `_context_is_admin`. Policy decisions
+    /// ask ``AccessPolicy/isAdmin``, which follows the rules in force.
     public var isAdmin: Bool { roles.contains("admin") }
-    /// `role:service`.
-    public var isService: Bool { roles.contains("service") }
-    /// Keystone's implied roles: admin ⊃ member ⊃ reader.
-    public var isMember: Bool { isAdmin || roles.contains("member") }
-    public var isReader: Bool { isMember || roles.contains("reader") }
-
-    /// Whether the caller is a member of `project`.
-    public func isMember(of project: String) -> Bool { isMember && projectID == project }
-    /// Whether the caller may read in `project`.
-    public func isReader(of project: String) -> Bool { isReader && projectID == project }
 }

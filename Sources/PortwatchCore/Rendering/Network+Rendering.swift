@@ -13,15 +13,13 @@ extension Network {
         if view.wants("shared") { writer.key("shared"); writer.bool(shared) }
         if view.wants("port_security_enabled") { writer.key("port_security_enabled"); writer.bool(portSecurityEnabled) }
         if view.wants("router:external") { writer.key("router:external"); writer.bool(routerExternal) }
-        if view.privileged {
-            if view.wants("provider:network_type") { writer.key("provider:network_type"); writer.string(networkType) }
-            if view.wants("provider:physical_network") {
-                writer.key("provider:physical_network"); writer.optionalString(physicalNetwork)
-            }
-            if view.wants("provider:segmentation_id") {
-                writer.key("provider:segmentation_id")
-                if let segmentationID { writer.int(segmentationID) } else { writer.null() }
-            }
+        if view.shows("provider:network_type") { writer.key("provider:network_type"); writer.string(networkType) }
+        if view.shows("provider:physical_network") {
+            writer.key("provider:physical_network"); writer.optionalString(physicalNetwork)
+        }
+        if view.shows("provider:segmentation_id") {
+            writer.key("provider:segmentation_id")
+            if let segmentationID { writer.int(segmentationID) } else { writer.null() }
         }
         if view.wants("vlan_transparent") { writer.key("vlan_transparent"); writer.bool(false) }
         if view.wants("qinq") { writer.key("qinq"); writer.bool(false) }

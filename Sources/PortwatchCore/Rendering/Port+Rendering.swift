@@ -37,13 +37,11 @@ extension Port {
         if view.wants("security_groups") { writer.key("security_groups"); writer.strings(securityGroups) }
         if view.wants("description") { writer.key("description"); writer.string(description) }
         if view.wants("binding:vnic_type") { writer.key("binding:vnic_type"); writer.string(bindingVnicType) }
-        if view.privileged {
-            if view.wants("binding:profile") { writer.key("binding:profile"); writer.value(.object(bindingProfile)) }
-            if view.wants("binding:host_id") { writer.key("binding:host_id"); writer.string(bindingHostID) }
-            if view.wants("binding:vif_type") { writer.key("binding:vif_type"); writer.string(bindingVifType) }
-            if view.wants("binding:vif_details") {
-                writer.key("binding:vif_details"); writer.value(.object(bindingVifDetails))
-            }
+        if view.shows("binding:profile") { writer.key("binding:profile"); writer.value(.object(bindingProfile)) }
+        if view.shows("binding:host_id") { writer.key("binding:host_id"); writer.string(bindingHostID) }
+        if view.shows("binding:vif_type") { writer.key("binding:vif_type"); writer.string(bindingVifType) }
+        if view.shows("binding:vif_details") {
+            writer.key("binding:vif_details"); writer.value(.object(bindingVifDetails))
         }
         if view.wants("port_security_enabled") { writer.key("port_security_enabled"); writer.bool(portSecurityEnabled) }
         if view.wants("data_plane_status") {

@@ -20,13 +20,13 @@ extension RenderableResource {
         return writer.bytes
     }
 
-    /// `{"ports": [...]}`, as a bulk create answers.
-    public static func collection(_ items: [Self], view: ResourceView) -> [UInt8] {
+    /// `{"ports": [...]}`, as a bulk create answers, each item as `view` lets the caller see it.
+    public static func collection(_ items: [Self], view: (Self) -> ResourceView) -> [UInt8] {
         var writer = JSONWriter(capacity: 256 + items.count * 900)
         writer.beginObject()
         writer.key(plural)
         writer.beginArray()
-        for item in items { item.render(into: &writer, view: view) }
+        for item in items { item.render(into: &writer, view: view(item)) }
         writer.endArray()
         writer.endObject()
         return writer.bytes
