@@ -59,6 +59,13 @@ extension ChangeSet {
                 }
                 continue
             }
+            // Most full writes (a name, a manual data_plane_status) leave the binding alone.
+            if let before = base.ports[id], before.bindingHostID == port.bindingHostID,
+                before.networkID == port.networkID, before.bindingProfile == port.bindingProfile,
+                correlation?.engine.attachment(ofPort: id) != nil
+            {
+                continue
+            }
             let attachment = PortAttachment(port: port, network: network(port.networkID))
             guard correlation?.engine.attachment(ofPort: id) != attachment else { continue }
             if let change = correlation?.engine.upsertAttachment(attachment, now: now) { affected.append(change) }
