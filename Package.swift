@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "NeutronAPITests",
             dependencies: [
-                "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore", "OsloPolicy",
+                "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore", "OsloPolicy", "PolicyFile",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

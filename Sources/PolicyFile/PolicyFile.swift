@@ -20,7 +20,10 @@ import OsloPolicy
 public struct PolicyFile: Sendable, Hashable {
     /// How the file is written.
     public enum Format: Sendable, Hashable {
-        case yaml, json
+        /// YAML (which reads JSON too), with each key's line.
+        case yaml
+        /// JSON, as an old `policy.json`.
+        case json
 
         /// JSON for a `.json` file, else YAML.
         public init(path: String) {

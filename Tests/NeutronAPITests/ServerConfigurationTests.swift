@@ -1,4 +1,8 @@
+import Foundation
 import Logging
+import OsloPolicy
+import PolicyFile
+import PortwatchCore
 import PortwatchServer
 import Testing
 
@@ -22,5 +26,21 @@ struct ServerConfigurationTests {
         await #expect(throws: ServerConfigurationError.self) {
             _ = try await PortwatchServer.make(configuration: configuration, logger: .init(label: "test"))
         }
+    }
+
+    @Test func aPolicyFileIsInForceAndWatched() async throws {
+        var configuration = ServerConfiguration()
+        configuration.database = "sqlite:" + APIHarness.temporaryDatabase()
+        configuration.policyFile = "/etc/portwatch/policy.yaml"
+        configuration.policyRules = try PolicyRules(overrides: [("update_port:data_plane_status", "role:custom", 1)])
+        let server = try await PortwatchServer.make(configuration: configuration, logger: .init(label: "test"))
+        #expect(server.policy.rules.ruleText("update_port:data_plane_status") == "role:custom")
+        let watchers = server.services().compactMap { $0 as? PolicyFileWatcher }
+        #expect(watchers.map(\.file.path) == ["/etc/portwatch/policy.yaml"])
+
+        configuration.policyFile = nil
+        configuration.database = "sqlite:" + APIHarness.temporaryDatabase()
+        let unwatched = try await PortwatchServer.make(configuration: configuration, logger: .init(label: "test"))
+        #expect(!unwatched.services().contains { $0 is PolicyFileWatcher })
     }
 }

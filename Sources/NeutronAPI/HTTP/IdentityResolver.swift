@@ -102,6 +102,7 @@ public struct IdentityResolver: Sendable {
             identity.userDomainID = user.userDomainID
             identity.projectDomainID = user.projectDomainID
             identity.domainID = user.domainID
+            identity.isAdminProject = user.isAdminProject
             // keystonemiddleware sets OpenStack-System-Scope from the service token when there is one.
             identity.systemScope = service?.systemScope ?? user.systemScope
             identity.serviceRoles = service?.roles ?? []

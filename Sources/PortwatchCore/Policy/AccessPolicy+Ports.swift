@@ -3,6 +3,7 @@ import OsloPolicy
 extension AccessPolicy {
     /// The outcome of looking up a port the caller may or may not see.
     public enum Visibility: Sendable, Equatable {
+        /// The read rule allows it.
         case visible
         /// Beyond the caller's reach (another project's port): reported as `PortNotFound`.
         case otherProject
@@ -137,7 +138,14 @@ extension AccessPolicy {
 
     /// What a tags call does, as the first word of its rule.
     public enum TagAction: String, Sendable {
-        case get, create, update, delete
+        /// `GET …/tags[/{tag}]`.
+        case get
+        /// `POST …/tags`.
+        case create
+        /// `PUT …/tags[/{tag}]`.
+        case update
+        /// `DELETE …/tags[/{tag}]`.
+        case delete
     }
 
     /// Neutron's `_update`/`_delete`: a denied write on a port the caller may not `get_port` either

@@ -32,7 +32,7 @@ public struct AccessPolicy: Sendable {
 
     /// The decisions of `identity` under `rules` (Portwatch's defaults unless a policy file changed them).
     public init(_ identity: Identity, rules: PolicyRules = AccessPolicy.defaultRules) {
-        self.init(identity, caller: Caller(rules.evaluator(for: identity.policyCredentials)))
+        self.init(identity, caller: Caller(rules, credentials: identity.policyCredentials))
     }
 
     init(_ identity: Identity, caller: Caller) {
@@ -42,12 +42,19 @@ public struct AccessPolicy: Sendable {
 
     /// The decisions that depend on the caller's credentials alone, computed once for a caller: the
     /// project scope, and the read rules of ports and networks where the roles decide them.
-    struct Caller: Sendable {
+    ///
+    /// A class: every request of the caller shares it, and copying an ``AccessPolicy`` is one retain.
+    final class Caller: Sendable {
         let rules: PolicyEvaluator
         let hasGlobalAccess: Bool
         let ports: PortReading
         let networks: NetworkReading
         let seesEveryPolicedAttribute: Bool
+
+        /// The decisions of `rules` for `credentials`, with Keystone's implied roles expanded.
+        convenience init(_ rules: PolicyRules, credentials: Credentials) {
+            self.init(rules.evaluator(for: credentials.expandingImpliedRoles()))
+        }
 
         init(_ rules: PolicyEvaluator) {
             self.rules = rules
@@ -119,14 +126,13 @@ public struct AccessPolicy: Sendable {
 }
 
 extension Identity {
-    /// The credentials oslo.policy checks, with Keystone's implied roles expanded (admin implies
-    /// manager, member and reader): a proxy's `X-Roles` may list `admin` alone, where Keystone's token
-    /// would list the implied roles too.
+    /// The credentials oslo.policy checks, roles as the identity lists them; the decisions expand
+    /// Keystone's implied roles (admin implies manager, member and reader), since a proxy's `X-Roles`
+    /// may list `admin` alone where Keystone's token would list the implied roles too.
     public var policyCredentials: Credentials {
         Credentials(
             userID: userID, projectID: projectID, domainID: domainID, roles: roleList, systemScope: systemScope,
             serviceRoles: serviceRoles, userDomainID: userDomainID, projectDomainID: projectDomainID,
-            isAdminProject: isAdminProject
-        ).expandingImpliedRoles()
+            isAdminProject: isAdminProject)
     }
 }

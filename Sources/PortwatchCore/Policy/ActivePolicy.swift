@@ -20,6 +20,7 @@ public final class ActivePolicy: Sendable {
         var rules: PolicyRules
         /// Bumped by every replacement, so that decisions made under old rules are not kept.
         var generation = 0
+        /// Keyed by the credentials as the request gave them, before roles are expanded.
         var callers: [Credentials: AccessPolicy.Caller] = [:]
     }
 
@@ -52,7 +53,7 @@ public final class ActivePolicy: Sendable {
         let (rules, generation, cached) = state.withLock { ($0.rules, $0.generation, $0.callers[credentials]) }
         if let cached { return AccessPolicy(identity, caller: cached) }
         // Evaluated outside the lock: requests of other callers need not wait for it.
-        let caller = AccessPolicy.Caller(rules.evaluator(for: credentials))
+        let caller = AccessPolicy.Caller(rules, credentials: credentials)
         state.withLock { state in
             guard state.generation == generation else { return }
             if state.callers.count >= Self.cachedCallers { state.callers.removeAll(keepingCapacity: true) }

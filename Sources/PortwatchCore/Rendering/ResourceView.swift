@@ -6,6 +6,7 @@ public struct ResourceView: Sendable, Hashable {
     /// `fields=` of the request, or nil for every attribute.
     public var fields: Set<String>?
 
+    /// A view hiding `hidden`, showing `fields` (every attribute when nil).
     public init(hiding hidden: Set<String> = [], fields: Set<String>? = nil) {
         self.hidden = hidden
         self.fields = fields
