@@ -19,16 +19,13 @@ final class ServiceTokenProvider: Sendable {
         self.logger = logger
     }
 
-    /// A service token valid for a while yet: renewed when less than a tenth of its life, or a
-    /// minute, remains.
+    /// A service token valid for a while yet: renewed when less than a minute of its life remains.
     func token(now: Date = Date()) async throws(KeystoneError) -> String {
-        let next: Result<String, Never>? = state.withLock { state in
-            if let current = state.current, !Self.needsRenewal(current.info, now: now) {
-                return .success(current.token)
-            }
-            return nil
+        let valid: String? = state.withLock { state in
+            guard let current = state.current, !Self.needsRenewal(current.info, now: now) else { return nil }
+            return current.token
         }
-        if case .success(let token)? = next { return token }
+        if let valid { return valid }
         let task: Task<KeystoneClient.IssuedToken, any Error> = state.withLock { state in
             if let inFlight = state.inFlight { return inFlight }
             let client = client

@@ -38,9 +38,10 @@ public struct IdentityResolver: Sendable {
     public let mode: Mode
     let validator: TokenValidator?
 
-    /// A resolver in `mode`; `keystone` needs a `validator`.
+    /// A resolver in `mode`; `keystone` needs a `validator` (without one every request is 503,
+    /// never a weaker mode).
     public init(mode: Mode = .noauth, validator: TokenValidator? = nil) {
-        self.mode = validator == nil && mode == .keystone ? .headers : mode
+        self.mode = mode
         self.validator = validator
     }
 
