@@ -29,14 +29,30 @@ let package = Package(
     ],
     targets: [
         .target(name: "OsloPolicy"),
+        .target(
+            name: "FileWatching",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SourceCredentials",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .target(name: "PortwatchCore", dependencies: ["OsloPolicy"]),
         .target(
             name: "PolicyFile",
             dependencies: [
-                "PortwatchCore", "OsloPolicy",
+                "PortwatchCore", "OsloPolicy", "FileWatching",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -99,7 +115,7 @@ let package = Package(
             name: "NeutronAPI",
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "EventSources", "Notifications", "FaultCorrelation", "KeystoneAuth",
-                "OsloPolicy",
+                "OsloPolicy", "SourceCredentials",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,6 +128,7 @@ let package = Package(
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
+                "SourceCredentials", "FileWatching",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "portwatch",
             dependencies: [
-                "PortwatchServer", "KeystoneAuth", "PolicyFile", "OsloPolicy",
+                "PortwatchServer", "KeystoneAuth", "PolicyFile", "OsloPolicy", "SourceCredentials", "FileWatching", "NeutronAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -140,6 +157,7 @@ let package = Package(
         ),
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore", "OsloPolicy"]),
         .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
+        .testTarget(name: "SourceCredentialsTests", dependencies: ["SourceCredentials"]),
         .testTarget(
             name: "PolicyFileTests",
             dependencies: [
@@ -179,6 +197,7 @@ let package = Package(
             name: "NeutronAPITests",
             dependencies: [
                 "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore", "OsloPolicy", "PolicyFile",
+                "SourceCredentials",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

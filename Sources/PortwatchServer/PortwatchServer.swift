@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import FaultCorrelation
+import FileWatching
 import Hummingbird
 import KeystoneAuth
 import Logging
@@ -9,6 +10,7 @@ import PolicyFile
 import PortwatchCore
 import PortwatchStore
 import ServiceLifecycle
+import SourceCredentials
 import UnixSignals
 
 /// Wires Portwatch together: the store, the repository's writer, the HTTP API, and the sinks.
@@ -21,6 +23,8 @@ public struct PortwatchServer {
     public let notifications: NotificationHub
     /// The policy rules in force, replaced when the policy file changes.
     public let policy: ActivePolicy
+    /// The static event-source credentials in force, when a credentials file is configured.
+    public let sources: SourceAuthenticator?
     /// What the store needs running (PostgreSQL's connection pool); started first, stopped last.
     let storeServices: [any Service]
     /// Opened once the ports agree with the stored faults; the HTTP server binds only then.
@@ -71,8 +75,12 @@ public struct PortwatchServer {
         let router = Router(context: PortwatchRequestContext.self)
         metrics?.register(on: router)
         let policy = ActivePolicy(configuration.policyRules)
+        let sources = configuration.sourceCredentialsFile.map { _ in
+            SourceAuthenticator(configuration.sourceCredentials)
+        }
         NeutronAPI(
-            repository: repository, identities: try await identities(configuration, logger: logger), policy: policy,
+            repository: repository,
+            identities: try await identities(configuration, sources: sources, logger: logger), policy: policy,
             correlation: correlation
         ).register(on: router)
         let notifications = try await NotificationHub.make(
@@ -80,13 +88,17 @@ public struct PortwatchServer {
         NotificationsAPI(hub: notifications).register(on: router)
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
-            notifications: notifications, policy: policy, storeServices: pool.map { [$0] } ?? [], logger: logger)
+            notifications: notifications, policy: policy, sources: sources, storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
 
     /// The identity resolver of the configured mode; in keystone mode, with its service token
     /// obtained (a start whose credentials Keystone refuses fails here, saying so).
-    static func identities(_ configuration: ServerConfiguration, logger: Logger) async throws -> IdentityResolver {
-        guard configuration.identityMode == .keystone else { return IdentityResolver(mode: configuration.identityMode) }
+    static func identities(
+        _ configuration: ServerConfiguration, sources: SourceAuthenticator?, logger: Logger
+    ) async throws -> IdentityResolver {
+        guard configuration.identityMode == .keystone else {
+            return IdentityResolver(mode: configuration.identityMode, sources: sources)
+        }
         guard let settings = configuration.keystone else {
             throw ServerConfigurationError(
                 "--auth keystone needs --keystone-url (or --os-cloud) and service credentials")
@@ -104,11 +116,11 @@ public struct PortwatchServer {
                 "Keystone not reachable yet; requests are answered 503 until it is",
                 metadata: ["keystone": "\(settings.authURL)", "error": "\(error)"])
         }
-        return IdentityResolver(mode: .keystone, validator: validator)
+        return IdentityResolver(mode: .keystone, validator: validator, sources: sources)
     }
 
     /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the
-    /// policy file's watcher, the writer, the store's connection pool last).
+    /// watchers of the policy and credentials files, the writer, the store's connection pool last).
     public func services() -> [any Service] {
         let application = Application(
             router: NeutronRouter(router),
@@ -118,10 +130,20 @@ public struct PortwatchServer {
             configuration.policyFile.map { path in
                 [PolicyFileWatcher(file: PolicyFile(path: path), policy: policy, logger: logger)]
             } ?? []
+        var credentialsWatcher: [any Service] = []
+        if let path = configuration.sourceCredentialsFile, let sources {
+            let file = SourceCredentialsFile(path: path, knownSources: EventSourceEndpoints.names)
+            credentialsWatcher.append(
+                FileWatcher(path: path, kind: "source credentials", logger: logger) {
+                    let credentials = try file.load()
+                    sources.replace(with: credentials)
+                    return ["credentials": "\(credentials.count)"]
+                })
+        }
         return storeServices + [
             RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation, ready: ready),
         ]
-            + policyWatcher + notifications.services() + [GatedService(gate: ready, service: application)]
+            + policyWatcher + credentialsWatcher + notifications.services() + [GatedService(gate: ready, service: application)]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

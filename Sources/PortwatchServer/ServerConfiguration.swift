@@ -5,6 +5,7 @@ import Notifications
 import OsloPolicy
 import PortwatchCore
 import PortwatchStore
+import SourceCredentials
 
 /// Everything `portwatch serve` can be told, from flags or `PORTWATCH_*` environment variables.
 public struct ServerConfiguration: Sendable {
@@ -39,6 +40,11 @@ public struct ServerConfiguration: Sendable {
     public var policyFile: String?
     /// The rules to start with: the defaults, with the policy file's overrides as loaded at start.
     public var policyRules: PolicyRules = AccessPolicy.defaultRules
+    /// The operator's static event-source credentials file (`--source-credentials`), watched for
+    /// changes; nil admits no source credential.
+    public var sourceCredentialsFile: String?
+    /// The source credentials to start with, as loaded from `sourceCredentialsFile` at start.
+    public var sourceCredentials: [SourceCredential] = []
 
     public init() {}
 

@@ -4,19 +4,21 @@ import KeystoneAuth
 import Logging
 import Metrics
 import Prometheus
+import FileWatching
 import NeutronAPI
 import Notifications
 import OsloPolicy
 import PolicyFile
 import PortwatchServer
 import PortwatchStore
+import SourceCredentials
 
 /// The `portwatch` command.
 @main
 struct Portwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Portwatch: a Neutron-compatible port service whose data_plane_status tells the truth.",
-        subcommands: [Serve.self, Policy.self],
+        subcommands: [Serve.self, Policy.self, SourceCredentialsCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -134,6 +136,12 @@ struct Serve: AsyncParsableCommand {
     )
     var policyFile: String? = environment["PORTWATCH_POLICY_FILE"].flatMap { $0.isEmpty ? nil : $0 }
 
+    @Option(
+        help:
+            "Static credentials (hashed bearer tokens, basic auth) with which event sources such as Alertmanager post their events; YAML, reloaded on SIGHUP and when it changes (PORTWATCH_SOURCE_CREDENTIALS)."
+    )
+    var sourceCredentials: String? = environment["PORTWATCH_SOURCE_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 }
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -195,6 +203,16 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.policyFile = policyFile
         }
+        if let sourceCredentials {
+            do {
+                configuration.sourceCredentials = try SourceCredentialsFile(
+                    path: sourceCredentials, knownSources: EventSourceEndpoints.names
+                ).load()
+            } catch {
+                throw ValidationError("--source-credentials \(error)")
+            }
+            configuration.sourceCredentialsFile = sourceCredentials
+        }
         return configuration
     }
 
@@ -238,6 +256,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         let configuration = try configuration()
+        if configuration.policyFile != nil || configuration.sourceCredentialsFile != nil {
+            FileWatcher.ignoreHangupsUntilWatched()
+        }
         var logger = Logger(label: "portwatch")
         logger.logLevel = level
         let registry = PrometheusCollectorRegistry()

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import KeystoneAuth
 import PortwatchCore
+import SourceCredentials
 
 /// Turns a request into the caller's ``Identity``, in one of three explicit modes.
 ///
@@ -15,6 +16,11 @@ import PortwatchCore
 ///   against Keystone as keystonemiddleware's `auth_token` does; identity headers a client sends
 ///   are ignored. A missing or invalid token is 401 with keystonemiddleware's body and
 ///   `WWW-Authenticate`; Keystone unavailable is 503.
+///
+/// In every mode, a request whose `Authorization: Bearer` or `Basic` credential is one of the
+/// operator's static source credentials (``SourceCredentials/SourceAuthenticator``) is that source's
+/// machine: it reaches that source's ingestion endpoint and nothing else (403 elsewhere); any other
+/// `Bearer`/`Basic` credential on an ingestion endpoint is 401.
 public struct IdentityResolver: Sendable {
     /// How callers are identified.
     public enum Mode: String, Sendable, CaseIterable {
@@ -33,16 +39,21 @@ public struct IdentityResolver: Sendable {
         case unauthorized(body: [UInt8], wwwAuthenticate: String?)
         /// Answer 503: the identity service cannot be asked.
         case unavailable
+        /// Answer 403 with this error: the caller is known, but may not make this request at all.
+        case forbidden(NeutronError)
     }
 
     public let mode: Mode
     let validator: TokenValidator?
+    /// The operator's static credentials for event sources, when configured.
+    public let sources: SourceAuthenticator?
 
     /// A resolver in `mode`; `keystone` needs a `validator` (without one every request is 503,
     /// never a weaker mode).
-    public init(mode: Mode = .noauth, validator: TokenValidator? = nil) {
+    public init(mode: Mode = .noauth, validator: TokenValidator? = nil, sources: SourceAuthenticator? = nil) {
         self.mode = mode
         self.validator = validator
+        self.sources = sources
     }
 
     static let userID = HTTPField.Name("X-User-Id")!
@@ -62,6 +73,12 @@ public struct IdentityResolver: Sendable {
     /// Resolves the caller of `request`.
     public func resolve(_ request: Request) async -> Resolution {
         let requestID = "req-" + UUID().uuidString.lowercased()
+        if let sources, let header = request.headers[.authorization],
+            let presented = PresentedCredential(authorization: header),
+            let resolution = await fromSourceCredential(presented, sources, request: request, requestID: requestID)
+        {
+            return resolution
+        }
         switch mode {
         case .noauth:
             return .identity(.noauth(requestID: requestID))
@@ -112,6 +129,34 @@ public struct IdentityResolver: Sendable {
             return unauthorized
         case .unavailable:
             return .unavailable
+        }
+    }
+
+    /// The resolution of a request that presents a `Bearer` or `Basic` credential: a source's machine
+    /// on its own endpoint, 401 for anything else on an ingestion endpoint, 403 for a source
+    /// credential elsewhere, nil (the mode decides) for another credential elsewhere.
+    func fromSourceCredential(
+        _ presented: PresentedCredential, _ sources: SourceAuthenticator, request: Request, requestID: String
+    ) async -> Resolution? {
+        let endpoint = EventSourceEndpoints.source(ofPath: request.uri.path[...])
+        let credential = await sources.authenticate(presented, for: endpoint)
+        switch (credential, endpoint) {
+        case (let credential?, let endpoint?) where credential.source == endpoint:
+            return .identity(.eventSource(credential.source, credential: credential.name, requestID: requestID))
+        case (_, let endpoint?):
+            let error = NeutronError(
+                status: 401, type: "HTTPUnauthorized",
+                message: "The credential presented is not valid for \(endpoint) events.")
+            return .unauthorized(body: error.bodyBytes, wwwAuthenticate: "\(presented.scheme) realm=\"portwatch\"")
+        case (let credential?, nil):
+            return .forbidden(
+                NeutronError(
+                    status: 403, type: "HTTPForbidden",
+                    message:
+                        "The \(credential.source) source credential \"\(credential.name)\" admits only \(credential.source) fault events at \(EventSourceEndpoints.path(of: credential.source))."
+                ))
+        case (nil, nil):
+            return nil
         }
     }
 

@@ -35,6 +35,10 @@ struct NeutronMiddleware: RouterMiddleware {
                 status: .serviceUnavailable, bytes: IdentityResolver.keystoneUnavailable.bodyBytes)
             response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
             return response
+        case .forbidden(let error):
+            var response = JSONResponse.make(status: .forbidden, bytes: error.bodyBytes)
+            response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
+            return response
         }
         var context = context
         context.access = policy.access(for: identity)

@@ -17,7 +17,7 @@ extension NeutronAPI {
     func registerDataPlane(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
         router.post("/v2.0/data-plane-events") { request, context in
             let identity = context.identity
-            try context.access.authorize("create_data_plane_event")
+            try context.access.authorizeIngestion("create_data_plane_event", from: EventSourceEndpoints.native)
             let body = try await RequestBody.json(request, limit: RequestBody.eventLimit)
             let events = try DataPlaneEventParser.events(
                 body, defaultSource: "api:\(identity.userID ?? "admin")", now: Date())

@@ -24,14 +24,10 @@ extension NeutronAPI {
     }
 
     func registerEventSources(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
-        let endpoints:
-            [(adapter: any EventSourceAdapter, policy: UnknownResourcePolicy, methods: [HTTPRequest.Method])] = [
-                (DoctorAdapter(), .reject, [.post, .put]),
-                (AlertmanagerAdapter(), .ignore, [.post]),
-                (ONOSAdapter(), .ignore, [.post]),
-                (OpenDaylightAdapter(), .ignore, [.post]),
-            ]
-        for (adapter, policy, methods) in endpoints {
+        for adapter in EventSourceEndpoints.adapters {
+            // Doctor names its resources; the others describe more than Portwatch models.
+            let policy: UnknownResourcePolicy = adapter is DoctorAdapter ? .reject : .ignore
+            let methods: [HTTPRequest.Method] = adapter is DoctorAdapter ? [.post, .put] : [.post]
             for method in methods {
                 router.on(RouterPath("/v2.0/data-plane-events/\(adapter.formatName)"), method: method) {
                     request, context in
@@ -47,7 +43,7 @@ extension NeutronAPI {
         _ policy: UnknownResourcePolicy, _ correlation: CorrelationService
     ) async throws -> Response {
         let access = context.access
-        try access.authorize("create_data_plane_event")
+        try access.authorizeIngestion("create_data_plane_event", from: adapter.formatName)
         let body = try await RequestBody.json(request, limit: RequestBody.eventLimit)
         guard let topology = correlation.topology else { throw NeutronError.serviceUnavailable }
         let decoded: DecodedEvents
@@ -56,7 +52,7 @@ extension NeutronAPI {
         } catch {
             throw NeutronError.badRequest("Invalid \(adapter.formatName) payload: \(error.message)")
         }
-        if !decoded.maintenance.isEmpty { try access.authorize("update_maintenance") }
+        if !decoded.maintenance.isEmpty { try access.authorizeIngestion("update_maintenance", from: adapter.formatName) }
         var unknown = (decoded.maintenance.map(\.resource) + decoded.events.map(\.resource)).filter {
             !topology.contains($0)
         }

@@ -19,6 +19,10 @@ public struct Identity: Sendable, Hashable {
     public var serviceRoles: [String] = []
     /// Keystone's `is_admin_project` of the token (`true` when Keystone does not say).
     public var isAdminProject = true
+    /// The event source whose static credential the caller presented (Alertmanager's bearer token,
+    /// an SDN controller's basic auth): such a caller reaches that source's ingestion endpoint and
+    /// nothing else, whatever the rules say.
+    public var eventSource: String?
 
     public init(
         userID: String?, projectID: String?, roles: [String], requestID: String,
@@ -44,6 +48,16 @@ public struct Identity: Sendable, Hashable {
         Identity(
             userID: "portwatch", projectID: nil, roles: ["admin", "service"], requestID: requestID,
             userName: "portwatch")
+    }
+
+    /// A machine that presented the static credential `credential` of the event source `source`:
+    /// no project, no roles.
+    public static func eventSource(_ source: String, credential: String, requestID: String) -> Identity {
+        var identity = Identity(
+            userID: "source:\(source)/\(credential)", projectID: nil, roles: [], requestID: requestID,
+            userName: credential)
+        identity.eventSource = source
+        return identity
     }
 
     /// Whether the roles include `admin`, as notifications report `_context_is_admin`. Policy decisions
