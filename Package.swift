@@ -197,7 +197,7 @@ let package = Package(
             name: "NeutronAPITests",
             dependencies: [
                 "NeutronAPI", "PortwatchServer", "PortwatchStore", "PortwatchCore", "OsloPolicy", "PolicyFile",
-                "SourceCredentials",
+                "SourceCredentials", "FileWatching",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -50,6 +50,7 @@ struct APIHarness {
     static func run(
         statusFollowsDataPlane: Bool = false, databasePath: String = temporaryDatabase(), holdDown: Double = 0,
         flushOnExit: Bool = true, policy: ActivePolicy = ActivePolicy(),
+        identities: IdentityResolver = IdentityResolver(mode: .headers),
         _ body: @escaping @Sendable (APIHarness) async throws -> Void
     ) async throws {
         let logger = Logger(label: "test")
@@ -63,7 +64,7 @@ struct APIHarness {
         try await correlation.reconcile()
         let router = Router(context: PortwatchRequestContext.self)
         NeutronAPI(
-            repository: repository, identities: IdentityResolver(mode: .headers), policy: policy,
+            repository: repository, identities: identities, policy: policy,
             correlation: correlation
         ).register(on: router)
         let app = Application(router: NeutronRouter(router), logger: logger)
