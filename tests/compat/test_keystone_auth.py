@@ -9,6 +9,7 @@ Portwatch through the catalog with password authentication.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -57,11 +58,20 @@ def eventually(condition, timeout=60.0, interval=0.25):
     return condition()
 
 
+# A static source credential (`--source-credentials`): the SHA-256 of SOURCE_TOKEN.
+SOURCE_TOKEN = "alertmanager-token-for-keystone-mode"
+
+
 @pytest.fixture(scope="module")
 def keystone_server(tmp_path_factory):
     needs_own_server()
-    srv = PortwatchServer(tmp_path_factory.mktemp("keystone"), name="keystone", extra_args=[
-        "--auth", "keystone", "--keystone-url", KEYSTONE_URL, "--token-cache-time", str(CACHE_TIME)])
+    workdir = tmp_path_factory.mktemp("keystone")
+    credentials = workdir / "source-credentials.yaml"
+    credentials.write_text("alertmanager:\n  - name: am\n    bearer: \"sha256:%s\"\n"
+                           % hashlib.sha256(SOURCE_TOKEN.encode()).hexdigest())
+    srv = PortwatchServer(workdir, name="keystone", extra_args=[
+        "--auth", "keystone", "--keystone-url", KEYSTONE_URL, "--token-cache-time", str(CACHE_TIME),
+        "--source-credentials", str(credentials)])
     os.environ.update({"OS_USERNAME": "portwatch", "OS_PASSWORD": "portwatch-secret",
                        "OS_PROJECT_NAME": "service"})
     try:
@@ -93,6 +103,25 @@ def test_no_token_or_a_bad_one_is_keystonemiddlewares_401(keystone_server):
         assert r.json() == UNAUTHORIZED
         assert r.headers["WWW-Authenticate"] == f'Keystone uri="{KEYSTONE_URL[:-len("/v3")]}"'
     assert call(keystone_server, "GET", "/").status_code == 200, "version discovery needs no token"
+
+
+def test_a_source_credential_posts_its_events_without_a_token_and_reaches_nothing_else(keystone_server, tokens):
+    alerts = {"version": "4", "status": "firing", "receiver": "portwatch", "alerts": [
+        {"status": "firing", "labels": {"alertname": "LeafDown", "switch": "no-such-leaf"},
+         "startsAt": "2026-11-26T10:00:00Z", "fingerprint": "1"}]}
+    path = "/v2.0/data-plane-events/alertmanager"
+    bearer = {"Authorization": f"Bearer {SOURCE_TOKEN}"}
+    r = call(keystone_server, "POST", path, body=alerts, headers=bearer)
+    assert r.status_code == 200, r.text
+    assert r.json()["ignored"], "an unknown leaf is ignored, not an error"
+    r = call(keystone_server, "POST", path, body=alerts, headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == 'Bearer realm="portwatch"', r.text
+    assert call(keystone_server, "POST", path, body=alerts).json() == UNAUTHORIZED, "no credential: Keystone's 401"
+    assert call(keystone_server, "GET", "/v2.0/ports", headers=bearer).status_code == 403
+    assert call(keystone_server, "GET", "/v2.0/networks", headers=bearer).status_code == 403
+    # Keystone callers post under the rules: admin may, a member may not.
+    assert call(keystone_server, "POST", path, tokens["admin"][0], alerts).status_code == 200
+    assert call(keystone_server, "POST", path, tokens["demo"][0], alerts).status_code == 403
 
 
 def test_identity_comes_from_the_token_and_forged_headers_are_ignored(keystone_server, tokens):
