@@ -26,6 +26,21 @@ struct AccessPolicyTests {
         #expect(visibility(nil, []) == .otherProject)
     }
 
+    @Test func notificationsReportIsAdminAsTheRulesDecideIt() throws {
+        let superuser = Self.identity("p1", ["superuser", "member"])
+        let defaults = AccessPolicy(superuser)
+        #expect(!defaults.isAdmin)
+        #expect(NotificationContext(defaults.identity).isAdmin == false)
+        let rules = try PolicyRules(overrides: [("context_is_admin", "role:superuser", 1)])
+        let overridden = AccessPolicy(superuser, rules: rules)
+        #expect(overridden.isAdmin)
+        #expect(overridden.identity.contextIsAdmin == true)
+        #expect(NotificationContext(overridden.identity).isAdmin, "_context_is_admin follows context_is_admin")
+        // An admin role the rules do not honour is not admin in notifications either.
+        let admin = AccessPolicy(Self.identity("p1", ["admin"]), rules: rules)
+        #expect(NotificationContext(admin.identity).isAdmin == false)
+    }
+
     @Test func theNetworkOwnerReachesPortsOnItsNetwork() {
         var other = Self.port
         other.projectID = "p2"

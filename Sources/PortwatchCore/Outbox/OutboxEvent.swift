@@ -47,7 +47,7 @@ public struct NotificationContext: Sendable, Hashable, Codable {
         projectID = identity.projectID
         roles = identity.roleList
         requestID = identity.requestID
-        isAdmin = identity.isAdmin
+        isAdmin = identity.contextIsAdmin ?? identity.isAdmin
         userName = identity.userName
         projectName = identity.projectName
     }

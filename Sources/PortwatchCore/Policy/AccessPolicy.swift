@@ -36,6 +36,8 @@ public struct AccessPolicy: Sendable {
     }
 
     init(_ identity: Identity, caller: Caller) {
+        var identity = identity
+        identity.contextIsAdmin = caller.rules.isAdmin
         self.identity = identity
         self.caller = caller
     }

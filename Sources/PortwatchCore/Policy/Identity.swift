@@ -23,6 +23,9 @@ public struct Identity: Sendable, Hashable {
     /// an SDN controller's basic auth): such a caller reaches that source's ingestion endpoint and
     /// nothing else, whatever the rules say.
     public var eventSource: String?
+    /// Neutron's `context.is_admin` as the rules in force decided it (`context_is_admin`), set by
+    /// ``AccessPolicy``; nil for an identity no policy has looked at.
+    public var contextIsAdmin: Bool?
 
     public init(
         userID: String?, projectID: String?, roles: [String], requestID: String,
@@ -60,7 +63,7 @@ public struct Identity: Sendable, Hashable {
         return identity
     }
 
-    /// Whether the roles include `admin`, as notifications report `_context_is_admin`. Policy decisions
-    /// ask ``AccessPolicy/isAdmin``, which follows the rules in force.
+    /// Whether the roles include `admin`. Policy decisions (and notifications' `_context_is_admin`)
+    /// follow ``contextIsAdmin``, what the rules in force say, when a policy has looked at the identity.
     public var isAdmin: Bool { roles.contains("admin") }
 }
