@@ -24,6 +24,8 @@ public final class FileWatcher: Service, Sendable {
     /// Loads the file and puts it in force, returning what to log about it; throws, changing
     /// nothing, when the file does not load.
     public typealias Load = @Sendable () throws -> Logger.Metadata
+    /// What to log about a failed load beyond its description (the line at fault, say).
+    public typealias Describe = @Sendable (any Error) -> Logger.Metadata
 
     /// The file watched.
     public let path: String
@@ -34,6 +36,7 @@ public final class FileWatcher: Service, Sendable {
     /// Whether SIGHUP reloads (tests that run many watchers in one process turn it off).
     let reloadsOnHangup: Bool
     private let load: Load
+    private let describe: Describe
     private let logger: Logger
     private let state: Mutex<State>
 
@@ -53,8 +56,9 @@ public final class FileWatcher: Service, Sendable {
     /// A watcher of the file at `path` (whose content, as loaded at start, should be in force).
     public init(
         path: String, kind: String, interval: Duration = .seconds(2), logger: Logger, reloadsOnHangup: Bool = true,
-        load: @escaping Load
+        describe: @escaping Describe = { _ in [:] }, load: @escaping Load
     ) {
+        self.describe = describe
         self.path = path
         self.kind = kind
         self.interval = interval
@@ -112,7 +116,7 @@ public final class FileWatcher: Service, Sendable {
             }
             logger.error(
                 "\(kind) not loaded; what is in force stays",
-                metadata: ["file": "\(path)", "reason": "\(reason)", "error": "\(error)"])
+                metadata: ["file": "\(path)", "reason": "\(reason)", "error": "\(error)"].merging(describe(error)) { $1 })
             return false
         }
     }

@@ -32,7 +32,8 @@ public final class PolicyFileWatcher: Service, Sendable {
         self.policy = policy
         watcher = FileWatcher(
             path: file.path, kind: "policy file", interval: interval, logger: logger,
-            reloadsOnHangup: reloadsOnHangup
+            reloadsOnHangup: reloadsOnHangup,
+            describe: { error in (error as? PolicyFileError)?.line.map { ["line": "\($0)"] } ?? [:] }
         ) {
             let rules = try file.rules()
             policy.replace(with: rules)

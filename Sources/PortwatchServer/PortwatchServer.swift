@@ -134,7 +134,10 @@ public struct PortwatchServer {
         if let path = configuration.sourceCredentialsFile, let sources {
             let file = SourceCredentialsFile(path: path, knownSources: EventSourceEndpoints.names)
             credentialsWatcher.append(
-                FileWatcher(path: path, kind: "source credentials", logger: logger) {
+                FileWatcher(
+                    path: path, kind: "source credentials", logger: logger,
+                    describe: { error in (error as? SourceCredentialsError)?.line.map { ["line": "\($0)"] } ?? [:] }
+                ) {
                     let credentials = try file.load()
                     sources.replace(with: credentials)
                     return ["credentials": "\(credentials.count)"]

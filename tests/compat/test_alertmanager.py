@@ -216,6 +216,15 @@ def test_alertmanager_with_the_right_token_is_heard_and_a_wrong_one_refused(
     assert eventually(lambda: data_plane_status(api, ports["leaf-2"]) == "DOWN"), bad.log_tail() + srv.log_tail()
     r = requests.post(target, headers=bearer, json={"version": "4", "status": "firing", "alerts": []}, timeout=10)
     assert r.status_code == 401, "the removed token no longer admits anything"
+    # A broken edit (a token in clear) is refused, naming the line, and the credentials in force stay.
+    aside.write_text("# oops\nalertmanager:\n  - name: am-clear\n    bearer: %s\n" % token)
+    os.replace(aside, credentials)
+    assert eventually(lambda: "source credentials not loaded" in srv.log_tail(200)), srv.log_tail()
+    assert re.search(r"line=4\b", srv.log_tail(200)), srv.log_tail()
+    assert token not in srv.log_tail(400), "a secret must never reach the log"
+    r = requests.post(target, headers={"Authorization": f"Bearer {token}x"},
+                      json={"version": "4", "status": "firing", "alerts": []}, timeout=10)
+    assert r.status_code == 200, r.text
     assert srv.proc.pid == pid and srv.proc.poll() is None
     srv.assert_clean_stop()
 
