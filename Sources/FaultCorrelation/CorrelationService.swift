@@ -126,8 +126,9 @@ public final class CorrelationService: Sendable {
     /// A port's data-plane assessment (state including `degraded`, root cause, faults).
     public func assessment(portID: String) -> PortAssessment? { engine { $0.assessment(portID: portID) } ?? nil }
 
-    /// Whether the topology knows `resource`.
-    public func knows(_ resource: PhysicalResourceRef) -> Bool { engine { $0.topology.contains(resource) } ?? false }
+    /// Whether faults and maintenance may name `resource`: the topology has it, or it is a host some
+    /// port's `binding:host_id` names.
+    public func knows(_ resource: PhysicalResourceRef) -> Bool { engine { $0.knows(resource) } ?? false }
 
     // MARK: Writes
 
@@ -141,8 +142,8 @@ public final class CorrelationService: Sendable {
         for event in events where bodies[event] == nil { bodies[event] = [UInt8](try encoder.encode(event)) }
         let frozenBodies = bodies
         var submission = try await repository.writeValidatingFirst { changeSet throws in
-            guard let topology = changeSet.correlation?.engine.topology else { return Self.emptySubmission }
-            let unknown = events.map(\.resource).filter { !topology.contains($0) }
+            guard let engine = changeSet.correlation?.engine else { return Self.emptySubmission }
+            let unknown = events.map(\.resource).filter { !engine.knows($0) }
             if !unknown.isEmpty { throw CorrelationServiceError.unknownResources(unknown) }
             let now = Date()
             guard let result = changeSet.correlation?.engine.apply(events, now: now) else {
@@ -199,7 +200,14 @@ public final class CorrelationService: Sendable {
         -> CorrelationResult
     {
         try await repository.writeValidatingFirst { changeSet throws in
-            guard changeSet.correlation != nil else { return CorrelationResult() }
+            guard let engine = changeSet.correlation?.engine else { return CorrelationResult() }
+            // A host only port bindings name is maintainable while a port is bound to it (and its
+            // maintenance can always be ended).
+            if resource.kind == .host, !engine.knows(resource),
+                !engine.maintenanceWindows.contains(where: { $0.resource == resource })
+            {
+                throw CorrelationError(code: .unknownResource, message: "no \(resource) in the topology or bound ports")
+            }
             let now = Date()
             let body =
                 active
@@ -238,13 +246,14 @@ public final class CorrelationService: Sendable {
             // The engine forgets the faults and maintenance of resources the new topology lacks;
             // their stored documents go too, or a restart would replay them onto a resource of the
             // same name added later.
+            let before = changeSet.correlation?.engine.topology
             let forgottenFaults =
                 changeSet.correlation?.engine.allFaultRecords.filter {
-                    !topology.contains($0.resource)
+                    before?.contains($0.resource) == true && !topology.contains($0.resource)
                 } ?? []
             let forgottenMaintenance =
                 changeSet.correlation?.engine.maintenanceWindows.filter {
-                    !topology.contains($0.resource)
+                    before?.contains($0.resource) == true && !topology.contains($0.resource)
                 } ?? []
             guard let changes = changeSet.correlation?.engine.replaceTopology(topology, now: now) else {
                 return (document, [])

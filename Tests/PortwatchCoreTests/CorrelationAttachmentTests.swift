@@ -79,9 +79,9 @@ struct CorrelationAttachmentTests {
             attachment: PortAttachment(portID: "p", hostID: "", segment: .overlay),
             expected: nil),
         MappingCase(
-            name: "host unknown to the topology has no physical dependency",
+            name: "a host only the binding names is a host: the port depends on it alone",
             attachment: PortAttachment(portID: "p", hostID: "compute-zz", segment: .physnet("physnet1")),
-            expected: nil),
+            expected: .hostWide(hostID: "compute-zz")),
     ]
 
     @Test(arguments: mappingCases)
@@ -102,6 +102,31 @@ struct CorrelationAttachmentTests {
         _ = engine.apply(
             [FaultEvent(resource: .switch("leaf-b4"), state: .down, time: at(1), source: "onos")], now: at(1))
         #expect(engine.state(ofPort: "bm-3") == .degraded)
+    }
+
+    @Test func aHostOnlyBindingsNameIsKnownWhileAPortIsBoundToIt() throws {
+        var engine = CorrelationEngine(topology: try Topology(TopologyDocument()))
+        #expect(!engine.knows(.host("compute-x")))
+        _ = engine.upsertAttachment(PortAttachment(portID: "p1", hostID: "compute-x", segment: .overlay), now: at(0))
+        #expect(engine.knows(.host("compute-x")))
+        #expect(!engine.knows(.hostNIC("compute-x:eth0")), "only the host itself: its NICs need a document")
+        #expect(engine.state(ofPort: "p1") == .up)
+        let result = engine.apply(
+            [FaultEvent(resource: .host("compute-x"), state: .down, time: at(1), source: "doctor")], now: at(1))
+        #expect(result.changes.map(\.portID) == ["p1"])
+        #expect(engine.state(ofPort: "p1") == .down)
+        #expect(engine.assessment(portID: "p1")?.rootCause == [.host("compute-x")])
+
+        // A topology that does not describe the host keeps its fault.
+        _ = engine.replaceTopology(try TestFabric.topology(), now: at(2))
+        #expect(engine.state(ofPort: "p1") == .down)
+        #expect(engine.activeFaults.map(\.resource) == [.host("compute-x")])
+
+        // The last port leaves: the host is unknown again, but its record stays for the next port.
+        engine.removeAttachment(portID: "p1")
+        #expect(!engine.knows(.host("compute-x")))
+        _ = engine.upsertAttachment(PortAttachment(portID: "p2", hostID: "compute-x", segment: .overlay), now: at(3))
+        #expect(engine.state(ofPort: "p2") == .down)
     }
 
     @Test func bondMemberWithUnknownCablingIsAssumedAlive() throws {

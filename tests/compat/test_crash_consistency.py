@@ -17,7 +17,8 @@ with an uplink to both spines, six hosts single-homed to one leaf each (h1, h2 o
 and a host `hx` without cables that the workload adds and deletes through
 /v2.0/topology/hosts. Per docs/topology.md a port bound to a fixed host is down when its
 host, its leaf or both spines are down, degraded with one spine down; a port on `hx` is down
-when `hx` is, and has no physical dependency while `hx` is not in the topology.
+when `hx` is, and up while `hx` is not in the topology (a host a binding names is a host; its
+fault records go when the topology drops it).
 
 The model collapses uncertainty after each restart: whatever the server shows for a write that
 was in flight must be one of the two possible outcomes, and becomes the model's value.
@@ -84,7 +85,8 @@ def expected_state(host: str, down: set, hx_present: bool):
     """The engine's state for a port bound to `host` (docs/topology.md, 'What makes a port DOWN')."""
     if host == DYNAMIC_HOST:
         if not hx_present:
-            return None  # unknown host: no physical dependency
+            # a host only bindings name: the port depends on it alone (its records went with it)
+            return "up"
         return "down" if ("host", DYNAMIC_HOST) in down else "up"
     leaf = HOSTS[host]
     if ("host", host) in down or ("switch", leaf) in down or all(("switch", s) in down for s in SPINES):

@@ -138,7 +138,7 @@ public struct IdentityResolver: Sendable {
     func fromSourceCredential(
         _ presented: PresentedCredential, _ sources: SourceAuthenticator, request: Request, requestID: String
     ) async -> Resolution? {
-        let endpoint = EventSourceEndpoints.source(ofPath: request.uri.path[...])
+        let endpoint = EventSourceEndpoints.source(ofPath: request.uri.path[...], userAgent: request.headers[.userAgent])
         let credential = await sources.authenticate(presented, for: endpoint)
         switch (credential, endpoint) {
         case (let credential?, let endpoint?) where credential.source == endpoint:

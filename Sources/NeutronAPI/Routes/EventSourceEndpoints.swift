@@ -1,4 +1,5 @@
 import EventSources
+import HTTPTypes
 import PortwatchCore
 
 /// The event sources Portwatch ingests, by the name source credentials give them, and the path each
@@ -11,14 +12,25 @@ public enum EventSourceEndpoints {
         DoctorAdapter(), AlertmanagerAdapter(), ONOSAdapter(), OpenDaylightAdapter(),
     ]
 
+    /// The paths Doctor and Vitrage monitors post to unchanged, served by the Doctor adapter.
+    static let doctorAliases: [(path: String, method: HTTPRequest.Method)] = [
+        ("/events", .put), ("/events", .post), ("/v1/event", .post),
+    ]
+
     /// Every source a credential may name.
     public static let names: [String] = [native] + adapters.map(\.formatName)
 
+    /// Whether a `User-Agent` is Alertmanager's (`Alertmanager/0.25.0`).
+    static func isAlertmanager(_ userAgent: String?) -> Bool {
+        userAgent?.lowercased().hasPrefix("alertmanager") == true
+    }
+
     /// The source whose ingestion endpoint `path` is, if it is one (a trailing `/` or `.json`
-    /// suffix allowed).
-    public static func source(ofPath path: Substring) -> String? {
+    /// suffix allowed); on the Doctor aliases, Alertmanager's `userAgent` makes it `alertmanager`.
+    public static func source(ofPath path: Substring, userAgent: String? = nil) -> String? {
         var path = path
         if path.hasSuffix("/") { path = path.dropLast() }
+        if path == "/events" || path == "/v1/event" { return isAlertmanager(userAgent) ? "alertmanager" : "doctor" }
         if path.hasSuffix(".json") { path = path.dropLast(5) }
         let base = "/v2.0/data-plane-events"
         guard path.hasPrefix(base) else { return nil }

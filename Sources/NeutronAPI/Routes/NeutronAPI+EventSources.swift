@@ -24,6 +24,17 @@ extension NeutronAPI {
     }
 
     func registerEventSources(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
+        // Doctor's sample monitor and inspector speak to an inspector's base URL: `PUT /events` (a
+        // list) and `POST /events`; Vitrage-style monitors `POST /v1/event` (a bare event).
+        // Vitrage's event API also takes Alertmanager's webhook there (it tells by the User-Agent).
+        for (path, method) in EventSourceEndpoints.doctorAliases {
+            router.on(RouterPath(path), method: method) { request, context in
+                if EventSourceEndpoints.isAlertmanager(request.headers[.userAgent]) {
+                    return try await Self.ingest(request, context, AlertmanagerAdapter(), .ignore, correlation)
+                }
+                return try await Self.ingest(request, context, DoctorAdapter(), .reject, correlation)
+            }
+        }
         for adapter in EventSourceEndpoints.adapters {
             // Doctor names its resources; the others describe more than Portwatch models.
             let policy: UnknownResourcePolicy = adapter is DoctorAdapter ? .reject : .ignore
@@ -54,7 +65,7 @@ extension NeutronAPI {
         }
         if !decoded.maintenance.isEmpty { try access.authorizeIngestion("update_maintenance", from: adapter.formatName) }
         var unknown = (decoded.maintenance.map(\.resource) + decoded.events.map(\.resource)).filter {
-            !topology.contains($0)
+            !correlation.knows($0)
         }
         if policy == .ignore {
             unknown = unknown.filter { resource in decoded.maintenance.contains { $0.resource == resource } }

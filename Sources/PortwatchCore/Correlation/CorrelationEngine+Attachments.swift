@@ -34,13 +34,16 @@ extension CorrelationEngine {
         for (point, tracked) in paths { before[point] = (tracked.evaluation, tracked.ports) }
         let previousPoints = pointByPort
 
+        let oldTopology = topology
         topology = newTopology
-        for key in records.keys where !newTopology.contains(key.resource) {
+        // Resources the topology drops take their records along; hosts only some port's binding
+        // names were never in it and keep theirs.
+        for key in records.keys where oldTopology.contains(key.resource) && !newTopology.contains(key.resource) {
             records[key] = nil
             sourcesByResource[key.resource] = nil
             downSources[key.resource] = nil
         }
-        for resource in maintenance.keys where !newTopology.contains(resource) {
+        for resource in maintenance.keys where oldTopology.contains(resource) && !newTopology.contains(resource) {
             maintenance[resource] = nil
         }
         paths = [:]

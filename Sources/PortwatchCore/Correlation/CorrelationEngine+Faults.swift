@@ -4,7 +4,8 @@ extension CorrelationEngine {
     /// Records fault events and re-evaluates the ports whose paths they touch.
     ///
     /// Per event, in order:
-    /// - unknown resource → ignored (`.unknownResource`), nothing recorded;
+    /// - unknown resource (neither in the topology nor a host) → ignored (`.unknownResource`),
+    ///   nothing recorded (callers refuse hosts that ``knows(_:)`` does not know first);
     /// - same state as this source's record → duplicate (the record's `lastEventTime` advances);
     ///   an `up` from a source with no record is a duplicate too (up is the default);
     /// - older than this source's latest event for the resource → ignored (`.outOfOrder`), so a
@@ -16,7 +17,7 @@ extension CorrelationEngine {
         var result = CorrelationResult()
         var faultinessBefore: [PhysicalResourceRef: Bool] = [:]
         for event in events {
-            guard topology.contains(event.resource) else {
+            guard records(event.resource) else {
                 result.ignored.append(IgnoredFaultEvent(event: event, reason: .unknownResource))
                 continue
             }

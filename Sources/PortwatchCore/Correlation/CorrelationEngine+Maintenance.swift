@@ -13,7 +13,7 @@ extension CorrelationEngine {
     public mutating func setMaintenance(
         _ resource: PhysicalResourceRef, active: Bool, now: Date, source: String
     ) throws(CorrelationError) -> CorrelationResult {
-        guard topology.contains(resource) else {
+        guard records(resource) else {
             throw CorrelationError(code: .unknownResource, message: "no \(resource) in the topology")
         }
         guard resource.kind == .switch || resource.kind == .host else {

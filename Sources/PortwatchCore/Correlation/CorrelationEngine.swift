@@ -64,6 +64,19 @@ public struct CorrelationEngine: Sendable {
         maintenance.values.sorted { $0.resource < $1.resource }
     }
 
+    /// Whether faults and maintenance may name `resource`: the topology has it, or it is a host that
+    /// a port's `binding:host_id` names (a host without a topology document: its ports depend on it
+    /// alone).
+    public func knows(_ resource: PhysicalResourceRef) -> Bool {
+        topology.contains(resource) || (resource.kind == .host && dependentPoints[resource] != nil)
+    }
+
+    /// Whether the engine keeps records for `resource`: a topology resource, or any host (a host's
+    /// records outlive its last bound port, so that a port bound to it later sees its state).
+    func records(_ resource: PhysicalResourceRef) -> Bool {
+        resource.kind == .host || topology.contains(resource)
+    }
+
     /// Whether a resource counts as failed now: some source reports it down and no maintenance
     /// covers it.
     public func isFaulty(_ resource: PhysicalResourceRef) -> Bool {

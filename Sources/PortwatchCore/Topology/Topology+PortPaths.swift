@@ -11,7 +11,10 @@ extension Topology {
             }
         }
         let hostID = attachment.hostID
-        guard !hostID.isEmpty, let host = hostsByID[hostID] else { return nil }
+        guard !hostID.isEmpty else { return nil }
+        // A host a port's binding names is a host even when no topology document describes it: the
+        // port depends on the host alone.
+        guard let host = hostsByID[hostID] else { return .hostWide(hostID: hostID) }
         if let groupName = attachment.localGroup?.name,
             case .bond(let bondID)? = hostInterface(hostID: hostID, name: groupName)
         {
