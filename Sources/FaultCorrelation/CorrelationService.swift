@@ -51,7 +51,7 @@ public final class CorrelationService: Sendable {
 
     enum DocumentKind {
         static let topology = "topology"
-        static let faultEvent = "fault-event"
+        static let faultEvent = FaultEventDocument.kind
         static let maintenance = "maintenance"
     }
 
@@ -335,7 +335,7 @@ public final class CorrelationService: Sendable {
     // MARK: Helpers
 
     static func key(_ source: String, _ resource: PhysicalResourceRef) -> String {
-        "\(source)|\(resource.kind.rawValue)|\(resource.id)"
+        FaultEventDocument.key(source: source, resource: resource)
     }
 }
 

@@ -87,7 +87,26 @@ struct CorrelationAttachmentTests {
     @Test(arguments: mappingCases)
     func mapsAttachmentToTheFabric(_ mapping: MappingCase) throws {
         let topology = try TestFabric.topology()
-        #expect(topology.attachmentPoint(for: mapping.attachment) == mapping.expected)
+        // Host-based points of `normal` ports sit behind the host's virtual switch.
+        var expected = mapping.expected
+        if let point = expected, let hostID = point.hostID { expected = .vswitch(hostID: hostID, point) }
+        #expect(topology.attachmentPoint(for: mapping.attachment) == expected)
+    }
+
+    @Test func onlyPortsThatCrossTheVirtualSwitchDependOnIt() throws {
+        let topology = try TestFabric.topology()
+        let base = AttachmentPoint.hostInterface(hostID: "compute-a4", interface: .nic("compute-a4:eth1"))
+        for vnic in ["normal", "virtio-forwarder", "vdpa"] {
+            let attachment = PortAttachment(portID: "p", hostID: "compute-a4", segment: .overlay, vnicType: vnic)
+            #expect(topology.attachmentPoint(for: attachment) == .vswitch(hostID: "compute-a4", base), "\(vnic)")
+        }
+        for vnic in ["direct", "direct-physical", "macvtap", "baremetal", "smart-nic"] {
+            let attachment = PortAttachment(portID: "p", hostID: "compute-a4", segment: .overlay, vnicType: vnic)
+            #expect(topology.attachmentPoint(for: attachment) == base, "\(vnic)")
+        }
+        let path = topology.pathRequirement(for: .vswitch(hostID: "compute-a4", base))
+        #expect(path.resources.contains(.vswitch("compute-a4")))
+        #expect(path.resources.contains(.host("compute-a4")))
     }
 
     @Test func unseenLegKeepsABareMetalPortFromGoingDown() throws {

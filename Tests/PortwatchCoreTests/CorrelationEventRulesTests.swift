@@ -105,7 +105,10 @@ struct CorrelationEventRulesTests {
         #expect(degraded.state == .degraded)
         #expect(degraded.rootCause == [.switch("leaf-a1")])
         #expect(degraded.faults.map(\.resource) == [.switch("leaf-a1")])
-        #expect(degraded.attachmentPoint == .hostInterface(hostID: "compute-a1", interface: .bond("compute-a1:bond0")))
+        #expect(
+            degraded.attachmentPoint
+                == .vswitch(
+                    hostID: "compute-a1", .hostInterface(hostID: "compute-a1", interface: .bond("compute-a1:bond0"))))
         #expect(!degraded.hasBeenDown)
 
         _ = try engine.setMaintenance(.switch("leaf-a1"), active: true, now: at(2), source: "fenix")

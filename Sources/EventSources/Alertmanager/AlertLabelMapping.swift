@@ -58,6 +58,7 @@ public struct AlertLabelMapping: Sendable, Hashable {
     static let kinds: [String: PhysicalResourceKind] = [
         "switch": .switch, "switch_port": .switchPort, "switchport": .switchPort, "link": .link,
         "host_nic": .hostNIC, "hostnic": .hostNIC, "nic": .hostNIC, "bond": .bond, "host": .host,
+        "vswitch": .vswitch, "vif": .vif,
     ]
 
     func resolve(_ labels: [String: String], names: TopologyNames) -> Resolution {

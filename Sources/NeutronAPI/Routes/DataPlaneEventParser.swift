@@ -13,6 +13,7 @@ enum DataPlaneEventParser {
     static let kinds: [String: PhysicalResourceKind] = [
         "switch": .switch, "switch_port": .switchPort, "switchport": .switchPort, "link": .link,
         "host_nic": .hostNIC, "hostnic": .hostNIC, "nic": .hostNIC, "bond": .bond, "host": .host,
+        "vswitch": .vswitch, "vif": .vif, "tap": .vif,
     ]
 
     static func events(_ body: JSONValue, defaultSource: String, now: Date) throws(NeutronError) -> [FaultEvent] {
@@ -42,7 +43,7 @@ enum DataPlaneEventParser {
         }
         guard let kind = kinds[kindName.lowercased()] ?? PhysicalResourceKind(rawValue: kindName) else {
             throw AttributeReader.invalid(
-                "resource_type", "\(kindName) is not in ['switch', 'switch_port', 'link', 'host_nic', 'bond', 'host']")
+                "resource_type", "\(kindName) is not in ['switch', 'switch_port', 'link', 'host_nic', 'bond', 'host', 'vswitch', 'vif']")
         }
         guard let id = try reader.string("resource_id"), !id.isEmpty else {
             throw .badRequest("Failed to parse request. Required attribute 'resource_id' not specified")

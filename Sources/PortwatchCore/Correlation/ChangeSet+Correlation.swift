@@ -54,7 +54,12 @@ extension ChangeSet {
         for (id, port) in changes.ports where !changes.stateOnlyPorts.contains(id) {
             guard let port else {
                 if correlation?.engine.attachment(ofPort: id) != nil {
-                    correlation?.engine.removeAttachment(portID: id)
+                    // The port's interface goes with it, in the store too.
+                    for record in correlation?.engine.removeAttachment(portID: id) ?? [] {
+                        putDocument(
+                            kind: FaultEventDocument.kind,
+                            id: FaultEventDocument.key(source: record.source, resource: record.resource), body: nil)
+                    }
                     correlation?.damper.forget(id)
                 }
                 continue
@@ -62,6 +67,7 @@ extension ChangeSet {
             // Most full writes (a name, a manual data_plane_status) leave the binding alone.
             if let before = base.ports[id], before.bindingHostID == port.bindingHostID,
                 before.networkID == port.networkID, before.bindingProfile == port.bindingProfile,
+                before.bindingVnicType == port.bindingVnicType,
                 correlation?.engine.attachment(ofPort: id) != nil
             {
                 continue

@@ -20,11 +20,19 @@ extension CorrelationEngine {
             cause: auditCause(trigger: .attachmentChanged, current: current, previous: previous, resources: resources))
     }
 
-    /// Forgets a port (deleted or unbound for good). Nothing to notify: the port is gone.
-    public mutating func removeAttachment(portID: String) {
+    /// Forgets a port (deleted or unbound for good), and the records of its interface (returned, so
+    /// that their stored documents go too). Nothing to notify: the port is gone.
+    @discardableResult
+    public mutating func removeAttachment(portID: String) -> [FaultRecord] {
         detach(portID: portID)
         attachments[portID] = nil
         portsEverDown.remove(portID)
+        let vif = PhysicalResourceRef.vif(portID)
+        let forgotten = faultRecords(for: vif)
+        for record in forgotten { records[FaultKey(source: record.source, resource: vif)] = nil }
+        sourcesByResource[vif] = nil
+        downSources[vif] = nil
+        return forgotten
     }
 
     /// Swaps in a new topology, keeping ports, maintenance and the fault records of resources
@@ -80,7 +88,9 @@ extension CorrelationEngine {
     /// Puts a port on its attachment point, creating and indexing the point's path on first use.
     @discardableResult
     mutating func place(_ attachment: PortAttachment) -> PathEvaluation {
-        guard let point = topology.attachmentPoint(for: attachment) else { return .up }
+        guard var point = topology.attachmentPoint(for: attachment) else { return .up }
+        // A port whose own interface is reported down leaves the shared point for one of its own.
+        if downSources[.vif(attachment.portID)] != nil { point = .vif(portID: attachment.portID, point) }
         pointByPort[attachment.portID] = point
         if paths[point] != nil {
             paths[point]?.ports.insert(attachment.portID)
@@ -95,6 +105,32 @@ extension CorrelationEngine {
             dependentPoints[resource, default: []].insert(point)
         }
         return evaluation
+    }
+
+    /// Moves the ports whose interface records flipped between down and up onto (or off) points of
+    /// their own, returning one change per port whose state moved.
+    mutating func replacePorts(withInterfaceFaultsIn resources: some Sequence<PhysicalResourceRef>, now: Date)
+        -> [PortDataPlaneChange]
+    {
+        var changes: [PortDataPlaneChange] = []
+        for resource in resources where resource.kind == .vif {
+            let portID = resource.id
+            guard let attachment = attachments[portID], let before = pointByPort[portID] else { continue }
+            let wantsOwn = downSources[resource] != nil
+            let hasOwn: Bool
+            if case .vif = before { hasOwn = true } else { hasOwn = false }
+            guard wantsOwn != hasOwn, let previous = paths[before]?.evaluation else { continue }
+            detach(portID: portID)
+            let current = place(attachment)
+            guard current.state != previous.state else { continue }
+            if current.state == .down { portsEverDown.insert(portID) }
+            let resources = pointByPort[portID].flatMap { paths[$0]?.resources } ?? []
+            changes.append(
+                PortDataPlaneChange(
+                    portID: portID, previous: previous.state, current: current.state, decidedAt: now,
+                    cause: auditCause(trigger: .faultEvents, current: current, previous: previous, resources: resources)))
+        }
+        return changes
     }
 
     /// Takes a port off its attachment point, dropping the point when it was the last port.

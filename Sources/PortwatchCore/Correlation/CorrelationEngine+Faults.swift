@@ -47,7 +47,32 @@ extension CorrelationEngine {
         }
         let flipped = faultinessBefore.filter { isFaulty($0.key) != $0.value }.keys
         result.changes = reevaluate(pointsDependingOn: flipped, trigger: .faultEvents, now: now)
+        // A port's own interface: after the shared points are current, the ports whose interface
+        // went down (or came back) move to a point of their own (or back).
+        let interfaces = faultinessBefore.keys.filter { $0.kind == .vif }
+        if !interfaces.isEmpty {
+            let moved = replacePorts(withInterfaceFaultsIn: interfaces, now: now)
+            if !moved.isEmpty { result.changes = Self.coalesce(result.changes + moved) }
+        }
         return result
+    }
+
+    /// One change per port: the first `previous` and the last `current` (dropped when they agree),
+    /// sorted by port id.
+    static func coalesce(_ changes: [PortDataPlaneChange]) -> [PortDataPlaneChange] {
+        var byPort: [String: PortDataPlaneChange] = [:]
+        var order: [String] = []
+        for change in changes {
+            if var existing = byPort[change.portID] {
+                existing.current = change.current
+                existing.cause = change.cause
+                byPort[change.portID] = existing
+            } else {
+                byPort[change.portID] = change
+                order.append(change.portID)
+            }
+        }
+        return order.compactMap { byPort[$0] }.filter { $0.previous != $0.current }.sorted { $0.portID < $1.portID }
     }
 
     mutating func store(_ record: FaultRecord, for key: FaultKey) {

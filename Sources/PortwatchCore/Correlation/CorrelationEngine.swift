@@ -67,14 +67,35 @@ public struct CorrelationEngine: Sendable {
     /// Whether faults and maintenance may name `resource`: the topology has it, or it is a host that
     /// a port's `binding:host_id` names (a host without a topology document: its ports depend on it
     /// alone).
+    ///
+    /// A host's `vswitch` is known with the host; a port's `vif` while the port is bound to a host.
     public func knows(_ resource: PhysicalResourceRef) -> Bool {
-        topology.contains(resource) || (resource.kind == .host && dependentPoints[resource] != nil)
+        switch resource.kind {
+        case .host, .vswitch:
+            topology.contains(resource) || dependentPoints[.host(resource.id)] != nil
+        case .vif:
+            pointByPort[resource.id]?.hostID != nil
+        default:
+            topology.contains(resource)
+        }
     }
 
-    /// Whether the engine keeps records for `resource`: a topology resource, or any host (a host's
-    /// records outlive its last bound port, so that a port bound to it later sees its state).
+    /// Whether the engine keeps records for `resource`: a topology resource, or any host, virtual
+    /// switch or port interface (their records outlive the last bound port, so that a port bound
+    /// there later sees their state).
     func records(_ resource: PhysicalResourceRef) -> Bool {
-        resource.kind == .host || topology.contains(resource)
+        switch resource.kind {
+        case .host, .vswitch, .vif: true
+        default: topology.contains(resource)
+        }
+    }
+
+    /// The switches and hosts whose maintenance covers `resource`: the topology's answer, and for a
+    /// port's interface, its host.
+    func maintenanceScopes(of resource: PhysicalResourceRef) -> [PhysicalResourceRef] {
+        guard resource.kind == .vif else { return topology.maintenanceScopes(of: resource) }
+        guard let hostID = attachments[resource.id]?.hostID, !hostID.isEmpty else { return [] }
+        return [.host(hostID)]
     }
 
     /// Whether a resource counts as failed now: some source reports it down and no maintenance
@@ -116,7 +137,7 @@ public struct CorrelationEngine: Sendable {
 
     func isSuppressedByMaintenance(_ resource: PhysicalResourceRef) -> Bool {
         guard !maintenance.isEmpty else { return false }
-        return topology.maintenanceScopes(of: resource).contains { maintenance[$0] != nil }
+        return maintenanceScopes(of: resource).contains { maintenance[$0] != nil }
     }
 
     func downRecords(for resources: [PhysicalResourceRef]) -> [FaultRecord] {

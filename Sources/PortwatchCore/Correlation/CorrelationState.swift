@@ -26,6 +26,6 @@ extension PortAttachment {
         self.init(
             portID: port.id, hostID: port.bindingHostID,
             segment: NetworkSegment(networkType: network?.networkType, physicalNetwork: network?.physicalNetwork),
-            bindingProfile: port.bindingProfile)
+            bindingProfile: port.bindingProfile, vnicType: port.bindingVnicType)
     }
 }

@@ -10,4 +10,19 @@ public enum AttachmentPoint: Sendable, Hashable {
     /// Switch ports named by `local_link_information` (sorted ids), plus the number of listed
     /// links that matched no switch port (assumed alive).
     case switchPorts(portIDs: [String], unresolvedLinks: Int)
+    /// Through the host's virtual switch, then on to the host's point.
+    indirect case vswitch(hostID: String, AttachmentPoint)
+    /// One port whose own interface on the virtual switch is reported down: that interface, then the
+    /// point its port shares with others. Only such a port leaves the shared point, so that ports
+    /// keep sharing paths while their interfaces are up.
+    indirect case vif(portID: String, AttachmentPoint)
+
+    /// The host a host-based point is on.
+    public var hostID: String? {
+        switch self {
+        case .hostInterface(let hostID, _), .hostWide(let hostID), .vswitch(let hostID, _): hostID
+        case .switchPorts: nil
+        case .vif(_, let inner): inner.hostID
+        }
+    }
 }

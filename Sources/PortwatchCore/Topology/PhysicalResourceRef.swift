@@ -32,6 +32,10 @@ public struct PhysicalResourceRef: Codable, Sendable, Hashable, Comparable, Cust
     public static func bond(_ id: String) -> Self { Self(kind: .bond, id: id) }
     /// A host, by id (the value Neutron ports carry in `binding:host_id`).
     public static func host(_ id: String) -> Self { Self(kind: .host, id: id) }
+    /// A host's virtual switch, by the host's id.
+    public static func vswitch(_ hostID: String) -> Self { Self(kind: .vswitch, id: hostID) }
+    /// A port's interface on its host's virtual switch, by the Neutron port id.
+    public static func vif(_ portID: String) -> Self { Self(kind: .vif, id: portID) }
 
     public var description: String { "\(kind.rawValue) \(id)" }
 

@@ -12,7 +12,10 @@ extension PortAttachment {
     ///     segment: NetworkSegment(networkType: network.networkType, physicalNetwork: network.physicalNetwork),
     ///     bindingProfile: port.bindingProfile)
     /// ```
-    public init(portID: String, hostID: String, segment: NetworkSegment, bindingProfile: [String: JSONValue]) {
+    public init(
+        portID: String, hostID: String, segment: NetworkSegment, bindingProfile: [String: JSONValue],
+        vnicType: String = "normal"
+    ) {
         let entries = bindingProfile["local_link_information"]?.arrayValue ?? []
         let links = entries.compactMap { entry -> LocalLink? in
             let fields = entry.objectValue ?? [:]
@@ -25,7 +28,8 @@ extension PortAttachment {
             LocalGroup(
                 id: Self.text(fields["id"]), name: Self.text(fields["name"]), bondMode: Self.text(fields["bond_mode"]))
         }
-        self.init(portID: portID, hostID: hostID, segment: segment, localLinks: links, localGroup: group)
+        self.init(
+            portID: portID, hostID: hostID, segment: segment, localLinks: links, localGroup: group, vnicType: vnicType)
     }
 
     /// A scalar as text: strings as they are, integers printed (clients sometimes send a switch

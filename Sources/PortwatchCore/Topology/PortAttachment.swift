@@ -19,7 +19,8 @@
 ///    physical dependency; the engine reports no state and never writes `data_plane_status`.
 ///
 /// Every host-based path also depends on the host resource itself (a `compute.host.down` fault
-/// takes all the host's ports down).
+/// takes all the host's ports down), and, for VNIC types that cross it (``vswitchVNICTypes``), on
+/// the host's virtual switch.
 public struct PortAttachment: Codable, Sendable, Hashable {
     /// Neutron port id.
     public var portID: String
@@ -31,16 +32,27 @@ public struct PortAttachment: Codable, Sendable, Hashable {
     public var localLinks: [LocalLink]
     /// `binding:profile.local_group_information`.
     public var localGroup: LocalGroup?
+    /// `binding:vnic_type`.
+    public var vnicType: String
 
     /// Creates an attachment from already-parsed parts.
     public init(
         portID: String, hostID: String, segment: NetworkSegment, localLinks: [LocalLink] = [],
-        localGroup: LocalGroup? = nil
+        localGroup: LocalGroup? = nil, vnicType: String = "normal"
     ) {
         self.portID = portID
         self.hostID = hostID
         self.segment = segment
         self.localLinks = localLinks
         self.localGroup = localGroup
+        self.vnicType = vnicType
     }
+
+    /// The VNIC types whose traffic crosses the host's virtual switch: `normal` (OVS taps and
+    /// vhost-user), `virtio-forwarder` and `vdpa` (OVS-managed). SR-IOV (`direct`, `macvtap`,
+    /// `direct-physical`), `baremetal`, `smart-nic` and accelerator ports bypass it.
+    public static let vswitchVNICTypes: Set<String> = ["normal", "virtio-forwarder", "vdpa"]
+
+    /// Whether the port depends on its host's virtual switch.
+    public var usesVSwitch: Bool { !hostID.isEmpty && Self.vswitchVNICTypes.contains(vnicType) }
 }

@@ -7,6 +7,11 @@ extension Topology {
         switch resource.kind {
         case .switch, .host:
             return [resource]
+        case .vswitch:
+            return [.host(resource.id)]
+        case .vif:
+            // The port's host, which only the engine knows.
+            return []
         case .switchPort:
             return switchPortsByID[resource.id].map { [.switch($0.switchID)] } ?? []
         case .hostNIC:

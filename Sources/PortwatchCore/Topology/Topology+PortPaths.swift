@@ -2,6 +2,13 @@ extension Topology {
     /// Where `attachment` sits on the fabric, or nil when the topology cannot tell (no host,
     /// unknown host, no matching local link). The rules are listed on ``PortAttachment``.
     public func attachmentPoint(for attachment: PortAttachment) -> AttachmentPoint? {
+        guard let point = fabricAttachmentPoint(for: attachment) else { return nil }
+        if attachment.usesVSwitch, point.hostID != nil { return .vswitch(hostID: attachment.hostID, point) }
+        return point
+    }
+
+    /// Where `attachment` meets the physical fabric, before any virtual switch.
+    func fabricAttachmentPoint(for attachment: PortAttachment) -> AttachmentPoint? {
         if !attachment.localLinks.isEmpty {
             let portIDs = attachment.localLinks.compactMap(switchPortID(for:))
             if !portIDs.isEmpty {
@@ -56,6 +63,10 @@ extension Topology {
             let legs =
                 portIDs.map(switchPortPath) + Array(repeating: PathRequirement.alwaysHolds, count: unresolvedLinks)
             return .redundant(legs)
+        case .vswitch(let hostID, let inner):
+            return .flatAllOf([.resource(.vswitch(hostID)), pathRequirement(for: inner)])
+        case .vif(let portID, let inner):
+            return .flatAllOf([.resource(.vif(portID)), pathRequirement(for: inner)])
         }
     }
 

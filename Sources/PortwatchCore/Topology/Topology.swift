@@ -84,7 +84,9 @@ public struct Topology: Sendable {
         case .link: linksByID[resource.id] != nil
         case .hostNIC: nicsByID[resource.id] != nil
         case .bond: bondsByID[resource.id] != nil
-        case .host: hostsByID[resource.id] != nil
+        case .host, .vswitch: hostsByID[resource.id] != nil
+        // A port's interface is known from the port, not from the document.
+        case .vif: false
         }
     }
 
