@@ -149,3 +149,51 @@ final class IDBox: @unchecked Sendable {
     func set(_ id: String) { lock.withLock { value = id } }
     func get() -> String { lock.withLock { value } }
 }
+
+/// The host side through the native API: `vswitch` and `vif` faults.
+struct VirtualSwitchAPITests {
+    @Test func vswitchAndVifFaultsThroughTheNativeAPIAndARestart() async throws {
+        let database = APIHarness.temporaryDatabase()
+        let ids = IDBox()
+        try await APIHarness.run(databasePath: database) { api in
+            let (one, two, _) = try await DoctorMonitorAPITests.boundPorts(api)
+            let network = try await api.network("sriov")
+            let vf = try await api.port(
+                network: network, name: "vf", extra: #", "binding:host_id": "compute-1", "binding:vnic_type": "direct""#)
+            ids.set([one, two, vf].joined(separator: ","))
+            func event(_ type: String, _ id: String, _ state: String) -> String {
+                #"{"events": [{"resource_type": "\#(type)", "resource_id": "\#(id)", "state": "\#(state)", "source": "ovsdb:compute-1"}]}"#
+            }
+            var reply = try await api.call(.post, "/v2.0/data-plane-events", event("vif", one, "down"))
+            #expect(reply.status == 200, "\(reply.raw)")
+            #expect(reply.json["changed_ports"] as? Int == 1)
+            #expect(try await api.dataPlaneStatus(one) == "DOWN")
+            #expect(try await api.dataPlaneStatus(two) == nil)
+            reply = try await api.call(.post, "/v2.0/data-plane-events", event("vswitch", "compute-2", "down"))
+            #expect(reply.status == 200, "\(reply.raw)")
+            #expect(try await api.dataPlaneStatus(two) == "DOWN")
+            reply = try await api.call(.post, "/v2.0/data-plane-events", event("vswitch", "compute-1", "down"))
+            #expect(try await api.dataPlaneStatus(vf) == nil, "SR-IOV bypasses the virtual switch")
+            reply = try await api.call(.post, "/v2.0/data-plane-events", event("vif", "no-such-port", "down"))
+            #expect(reply.status == 404)
+            reply = try await api.call(.post, "/v2.0/data-plane-events", event("vswitch", "compute-9", "down"))
+            #expect(reply.status == 404)
+            let why = try await api.call(.get, "/v2.0/ports/\(one)/data-plane")
+            let view = why.json["data_plane"] as? [String: Any]
+            #expect((view?["faults"] as? [[String: Any]])?.count == 2, Comment(rawValue: why.raw))
+        }
+        try await APIHarness.run(databasePath: database) { api in
+            let ports = ids.get().split(separator: ",").map(String.init)
+            #expect(try await api.dataPlaneStatus(ports[0]) == "DOWN")
+            #expect(try await api.dataPlaneStatus(ports[1]) == "DOWN")
+            // Deleting the port takes its interface's fault along, in the store too.
+            #expect(try await api.call(.delete, "/v2.0/ports/\(ports[0])").status == 204)
+            let faults = try await api.call(.get, "/v2.0/data-plane-faults").json["faults"] as? [[String: Any]]
+            #expect(faults?.map { $0["resource_type"] as? String ?? "" }.sorted() == ["vswitch", "vswitch"])
+        }
+        try await APIHarness.run(databasePath: database) { api in
+            let faults = try await api.call(.get, "/v2.0/data-plane-faults").json["faults"] as? [[String: Any]]
+            #expect(faults?.map { $0["resource_type"] as? String ?? "" }.sorted() == ["vswitch", "vswitch"])
+        }
+    }
+}
