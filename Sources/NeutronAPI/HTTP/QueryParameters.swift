@@ -24,9 +24,12 @@ public struct QueryParameters: Sendable {
         pairs.first { $0.key == key }?.value
     }
 
-    /// `fields=a&fields=b` (or `fields=a,b`): the attributes to return, nil for all of them.
+    /// `fields=a&fields=b`: the attributes to return, nil (no `fields` key) for all of them.
+    ///
+    /// As in Neutron, a value is one attribute name: `fields=a,b` asks for an attribute named
+    /// `a,b`, and `fields=` for one named `""`, so both return none.
     public var fields: Set<String>? {
-        let names = values("fields").flatMap { $0.split(separator: ",").map(String.init) }
+        let names = values("fields")
         return names.isEmpty ? nil : Set(names)
     }
 

@@ -20,6 +20,9 @@ struct ListQuery<Resource: Sendable> {
 
     init(_ query: QueryParameters, spec: ResourceSpec<Resource>) throws(NeutronError) {
         self.spec = spec
+        for (key, value) in query.pairs {
+            try spec.conversions[key]?.check(value)
+        }
         var invalid: [String] = []
         for key in query.keys where !Self.reserved.contains(key) {
             let values = query.values(key)
@@ -44,7 +47,7 @@ struct ListQuery<Resource: Sendable> {
         fields = query.fields
         let keys = query.values("sort_key")
         let directions = query.values("sort_dir")
-        if keys.count != directions.count, !directions.isEmpty {
+        if keys.count != directions.count {
             throw .badRequest("The number of sort_keys and sort_dirs must be same")
         }
         let badKeys = keys.filter { spec.sortable[$0] == nil }
@@ -54,7 +57,7 @@ struct ListQuery<Resource: Sendable> {
             throw .badRequest(
                 "\(pythonList(badDirections)) is invalid value for sort_dirs, valid value is 'asc' and 'desc'")
         }
-        sorts = keys.enumerated().map { ($0.element, directions.isEmpty ? true : directions[$0.offset] == "asc") }
+        sorts = keys.enumerated().map { ($0.element, directions[$0.offset] == "asc") }
         if let value = query.first("limit") {
             guard let number = Int(value), number >= 0 else {
                 throw .badRequest(resource: "limit", "Limit must be an integer 0 or greater and not '\(value)'")
@@ -70,7 +73,7 @@ struct ListQuery<Resource: Sendable> {
         for (attribute, values) in filters {
             let value = spec.filterable[attribute]!(resource)
             var any = false
-            for wanted in values where try value.matches(wanted, attribute: attribute) {
+            for wanted in values where value.matches(wanted) {
                 any = true
                 break
             }

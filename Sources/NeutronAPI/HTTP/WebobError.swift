@@ -1,0 +1,80 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// An error answered in webob's shape instead of a `NeutronError` body: what Neutron's WSGI stack
+/// says where its API controllers do not run (an unknown version, another method on `/`) and for a
+/// few extension paths.
+///
+/// The rendering follows the request's `Accept`, as webob does: JSON when it names
+/// `application/json`, HTML for `text/html` or `*/*`, plain text otherwise. Neutron's version
+/// app writes its own short JSON (`{"code": 404, "title": "Not Found", "description": null}`).
+///
+/// Routes return ``response(to:)`` rather than throwing it: ``NeutronMiddleware`` answers what it
+/// does not know as a 500.
+struct WebobError: Sendable {
+    enum Kind: Sendable {
+        /// 404 from the version app (`/v3.0`, `/foo`).
+        case versionNotFound
+        /// 405 from the version app, naming the method (`POST /`).
+        case versionMethodNotAllowed(String)
+        /// 404 with webob's "Resource not found." detail (`POST /v2.0/extensions`).
+        case resourceNotFound
+    }
+
+    let kind: Kind
+
+    var status: HTTPResponse.Status {
+        switch kind {
+        case .versionNotFound, .resourceNotFound: .notFound
+        case .versionMethodNotAllowed: .methodNotAllowed
+        }
+    }
+
+    func response(to request: Request) -> Response {
+        let (contentType, body) = rendering(accept: request.headers[.accept] ?? "")
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        // webob sends no body to a HEAD, and says so.
+        let bytes = request.method == .head ? "" : body
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: bytes)))
+    }
+
+    /// The content type and body webob picks for `accept`.
+    func rendering(accept: String) -> (contentType: String, body: String) {
+        let accept = accept.lowercased()
+        if accept.contains("application/json") { return ("application/json", json) }
+        if accept.contains("text/html") || accept.contains("*/*") { return ("text/html; charset=UTF-8", html) }
+        return ("text/plain; charset=UTF-8", plain)
+    }
+
+    var json: String {
+        switch kind {
+        case .versionNotFound: #"{"code": 404, "title": "Not Found", "description": null}"#
+        case .versionMethodNotAllowed: #"{"code": 405, "title": "Method Not Allowed", "description": ""}"#
+        case .resourceNotFound:
+            #"{"message": "The resource could not be found.<br /><br />\nResource not found.\n\n", "code": "404 Not Found", "title": "Not Found"}"#
+        }
+    }
+
+    var html: String {
+        let (title, text) =
+            switch kind {
+            case .versionNotFound: ("404 Not Found", "The resource could not be found.<br /><br />\n\n\n")
+            case .versionMethodNotAllowed(let method):
+                ("405 Method Not Allowed", "The method \(method) is not allowed for this resource. <br /><br />\n")
+            case .resourceNotFound:
+                ("404 Not Found", "The resource could not be found.<br /><br />\nResource not found.\n\n")
+            }
+        return "<html>\n <head>\n  <title>\(title)</title>\n </head>\n <body>\n  <h1>\(title)</h1>\n  \(text)\n </body>\n</html>"
+    }
+
+    var plain: String {
+        switch kind {
+        case .versionNotFound: "404 Not Found\n\nThe resource could not be found.\n\n   "
+        case .versionMethodNotAllowed(let method):
+            "405 Method Not Allowed\n\nThe method \(method) is not allowed for this resource. \n\n "
+        case .resourceNotFound: "404 Not Found\n\nThe resource could not be found.\n\n Resource not found.  "
+        }
+    }
+}
