@@ -35,9 +35,12 @@ struct WebobError: Sendable {
         let (contentType, body) = rendering(accept: request.headers[.accept] ?? "")
         var headers = HTTPFields()
         headers[.contentType] = contentType
-        // webob sends no body to a HEAD, and says so.
-        let bytes = request.method == .head ? "" : body
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: bytes)))
+        guard request.method == .head else {
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        // No body to a HEAD; Neutron still counts the JSON one, not the HTML or text one.
+        headers[.contentLength] = contentType == "application/json" ? String(body.utf8.count) : "0"
+        return Response(status: status, headers: headers, body: ResponseBody())
     }
 
     /// The content type and body webob picks for `accept`.
