@@ -138,22 +138,62 @@ step("h-query-member-port-show-fields-comma", "GET", "/v2.0/ports/{HPORT}?fields
 step("h-query-member-port-show-unknown-key", "GET", "/v2.0/ports/{HPORT}?foo=1", None, *MEMBER)
 step("h-query-member-port-list-sort-key-only", "GET", "/v2.0/ports?sort_key=id", None, *MEMBER)
 
+# ---- class 2: pagination links (sorted by name, so that pages do not depend on the ids)
+PG = "/v2.0/ports?network_id={PGNET}&sort_key=name&sort_dir=asc&fields=id&fields=name"
+step("pg-network-create", "POST", "/v2.0/networks", '{"network": {"name": "pg-net"}}')
+for letter in "abc":
+    step(f"pg-port-create-{letter}", "POST", "/v2.0/ports",
+         '{"port": {"network_id": "{PGNET}", "name": "pg-%s"}}' % letter)
+step("pg-links-first-page", "GET", PG + "&limit=2")
+step("pg-links-request-order-kept", "GET",
+     "/v2.0/ports?limit=2&fields=name&sort_dir=asc&network_id={PGNET}&fields=id&sort_key=name")
+step("pg-links-next-page", "GET", PG + "&limit=2&marker={PGB}")
+step("pg-links-exact-page", "GET", PG + "&limit=3")
+step("pg-links-short-page", "GET", PG + "&limit=5")
+step("pg-links-sort-desc", "GET",
+     "/v2.0/ports?network_id={PGNET}&sort_key=name&sort_dir=desc&fields=name&limit=2")
+step("pg-page-reverse-from-marker", "GET", PG + "&limit=2&marker={PGC}&page_reverse=True")
+step("pg-page-reverse-no-marker", "GET", PG + "&limit=2&page_reverse=True")
+step("pg-page-reverse-short", "GET", PG + "&limit=2&marker={PGB}&page_reverse=True")
+step("pg-page-reverse-empty", "GET", PG + "&limit=2&marker={PGA}&page_reverse=True")
+step("pg-page-reverse-lowercase", "GET", PG + "&limit=2&page_reverse=true")
+step("pg-page-reverse-one-is-false", "GET", PG + "&limit=2&page_reverse=1")
+step("pg-page-reverse-false", "GET", PG + "&limit=2&page_reverse=False")
+step("pg-page-reverse-without-limit", "GET", PG + "&page_reverse=True")
+step("pg-marker-without-limit", "GET", PG + "&marker={PGB}")
+step("pg-marker-unknown-without-limit", "GET", PG + "&marker=00000000-0000-0000-0000-000000000000")
+step("pg-marker-unknown-404", "GET", PG + "&limit=2&marker=00000000-0000-0000-0000-000000000000")
+step("pg-marker-empty", "GET", PG + "&limit=1&marker=")
+step("pg-limit-repeated-last-wins", "GET", PG + "&limit=2&limit=1")
+step("pg-limit-zero-no-links", "GET", PG + "&limit=0")
+step("pg-links-space-encoded", "GET", PG + "&name=pg%20a&limit=1")
+step("pg-links-colon-encoded", "GET", PG + "&binding:host_id=&limit=1")
+step("pg-network-links", "GET", "/v2.0/networks?id={PGNET}&limit=1&fields=id&fields=name")
+step("h-pg-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "pg-net-a"}}', *MEMBER)
+step("h-pg-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HPGNET}", "name": "pg-a-1"}}', *MEMBER)
+step("h-pg-member-links", "GET",
+     "/v2.0/ports?network_id={HPGNET}&sort_key=name&sort_dir=asc&fields=name&limit=1", None, *MEMBER)
 
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),
-           "h-conf-member-port-create": ("HPORT", "port")}
+           "h-conf-member-port-create": ("HPORT", "port"), "pg-network-create": ("PGNET", "network"),
+           "pg-port-create-a": ("PGA", "port"), "pg-port-create-b": ("PGB", "port"),
+           "pg-port-create-c": ("PGC", "port"), "h-pg-member-network-create": ("HPGNET", "network"),
+           "h-pg-member-port-create": ("HPGPORT", "port")}
 
 
-def record(host: str, first: int, out: Path) -> None:
+def record(host: str, first: int, out: Path, only: str | None = None) -> None:
     ids: dict[str, str] = {}
+    steps = [entry for entry in SCENARIO if only is None or entry[0].removeprefix("h-").startswith(only)]
 
     def subst(text: str) -> str:
         for key, value in ids.items():
             text = text.replace("{" + key + "}", value)
         return text
 
-    for offset, (name, method, target, body, headers, port) in enumerate(SCENARIO):
+    for offset, (name, method, target, body, headers, port) in enumerate(steps):
         number = first + offset
         target = subst(target)
         body = subst(body) if body is not None else None
@@ -192,8 +232,10 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1", help="the anchor (noauth on 9696, headers on 9697)")
     parser.add_argument("--first", type=int, default=49)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--only", help="record only the steps whose name (without h-) starts so, "
+                        "e.g. pg- (their creates must be among them)")
     args = parser.parse_args()
-    record(args.host, args.first, args.out)
+    record(args.host, args.first, args.out, args.only)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ public struct QueryParameters: Sendable {
         return pairs.map(\.key).filter { seen.insert($0).inserted }
     }
 
-    /// `application/x-www-form-urlencoded` text of `pairs`.
+    /// `application/x-www-form-urlencoded` text of `pairs`, as Python's `urlencode` writes it
+    /// (space as `+`, everything but letters, digits and `-_.~` percent-encoded).
     public static func encode(_ pairs: [(key: String, value: String)]) -> String {
         pairs.map { encodeComponent($0.key) + "=" + encodeComponent($0.value) }.joined(separator: "&")
     }
@@ -52,6 +53,8 @@ public struct QueryParameters: Sendable {
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
                 UInt8(ascii: "~"):
                 result.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                result += "+"
             default:
                 let hex = String(byte, radix: 16, uppercase: true)
                 result += "%" + (hex.count == 1 ? "0" + hex : hex)

@@ -58,14 +58,17 @@ struct ListQuery<Resource: Sendable> {
                 "\(pythonList(badDirections)) is invalid value for sort_dirs, valid value is 'asc' and 'desc'")
         }
         sorts = keys.enumerated().map { ($0.element, directions[$0.offset] == "asc") }
-        if let value = query.first("limit") {
+        // A repeated key counts once, with its last value (webob's `params.get`).
+        if let value = query.values("limit").last {
             guard let number = Int(value), number >= 0 else {
                 throw .badRequest(resource: "limit", "Limit must be an integer 0 or greater and not '\(value)'")
             }
             limit = number == 0 ? nil : number
         }
-        marker = query.first("marker")
-        pageReverse = AttributeReader.convertToBoolean(.string(query.first("page_reverse") ?? "false")) ?? false
+        // Neutron pages only with a limit: without one a marker is ignored (unknown or not), while
+        // `page_reverse` still reverses the whole list. Only "true", in any case, reverses.
+        if limit != nil, let value = query.values("marker").last, !value.isEmpty { marker = value }
+        pageReverse = query.values("page_reverse").last?.lowercased() == "true"
     }
 
     /// Whether `resource` passes every filter.
@@ -125,7 +128,11 @@ struct ListQuery<Resource: Sendable> {
             guard let position = order.firstIndex(where: { spec.id(items[$0]) == marker }) else { return ([], false) }
             order = pageReverse ? Array(order[..<position]) : Array(order[(position + 1)...])
         }
-        if let limit { order = pageReverse ? Array(order.suffix(limit)) : Array(order.prefix(limit)) }
+        if let limit {
+            order = pageReverse ? Array(order.suffix(limit)) : Array(order.prefix(limit))
+        } else if pageReverse {
+            order.reverse()
+        }
         return (order.map { items[$0] }, true)
     }
     /// Whether the order is the default one (by id), which ``pageInIDOrder`` serves without sorting.
@@ -159,15 +166,16 @@ struct ListQuery<Resource: Sendable> {
             if let item = resource(sortedIDs[index]), try include(item) { items.append(item) }
             index += direction
         }
-        if pageReverse { items.reverse() }
+        // A reversed page keeps the sort order; a reversed list without a limit does not.
+        if pageReverse, limit != nil { items.reverse() }
         return (items, true)
     }
 
     /// Neutron's `<collection>_links` for a page, or nil without `limit`.
     func links(page: [Resource], query: QueryParameters, baseURL: String) -> [(rel: String, href: String)]? {
         guard let limit else { return nil }
-        let kept = query.pairs.filter { $0.key != "marker" && $0.key != "page_reverse" && $0.key != "limit" }
-        let base = [("limit", String(limit))] + kept.map { ($0.key, $0.value) }
+        // The request's own parameters in its order (limit included), then marker and page_reverse.
+        let base = query.pairs.filter { $0.key != "marker" && $0.key != "page_reverse" }.map { ($0.key, $0.value) }
         var links: [(String, String)] = []
         if !(page.count < limit && !pageReverse) {
             var pairs = base
