@@ -69,7 +69,8 @@ struct WebobError: Sendable {
             case .resourceNotFound:
                 ("404 Not Found", "The resource could not be found.<br /><br />\nResource not found.\n\n")
             }
-        return "<html>\n <head>\n  <title>\(title)</title>\n </head>\n <body>\n  <h1>\(title)</h1>\n  \(text)\n </body>\n</html>"
+        return
+            "<html>\n <head>\n  <title>\(title)</title>\n </head>\n <body>\n  <h1>\(title)</h1>\n  \(text)\n </body>\n</html>"
     }
 
     var plain: String {
