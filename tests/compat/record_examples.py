@@ -174,6 +174,20 @@ step("h-pg-member-port-create", "POST", "/v2.0/ports",
      '{"port": {"network_id": "{HPGNET}", "name": "pg-a-1"}}', *MEMBER)
 step("h-pg-member-links", "GET",
      "/v2.0/ports?network_id={HPGNET}&sort_key=name&sort_dir=asc&fields=name&limit=1", None, *MEMBER)
+# ---- more of classes 3 and 6 (a second recording run, hence its own network and port)
+step("more-network-create", "POST", "/v2.0/networks", '{"network": {"name": "more-net"}}')
+step("more-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{MNET}", "name": "more-port"}}')
+step("more-port-tag-add", "PUT", "/v2.0/ports/{MPORT}/tags/red")
+step("more-port-tag-head-present", "HEAD", "/v2.0/ports/{MPORT}/tags/red")
+step("more-port-tag-head-absent", "HEAD", "/v2.0/ports/{MPORT}/tags/blue")
+step("more-ports-list-trailing-slash", "GET", "/v2.0/ports/?id={MPORT}&fields=id&fields=tags")
+step("more-v2-no-slash-head-405", "HEAD", "/v2.0")
+step("more-unknown-version-head-404", "HEAD", "/v3.0/ports")
+step("more-network-list-sort-az-hints", "GET",
+     "/v2.0/networks?id={MNET}&sort_key=availability_zone_hints&sort_dir=asc&fields=id")
+step("more-network-list-sort-shared", "GET", "/v2.0/networks?sort_key=shared&sort_dir=asc")
+step("more-port-list-sort-host", "GET", "/v2.0/ports?sort_key=binding:host_id&sort_dir=asc")
+step("more-port-list-filter-host", "GET", "/v2.0/ports?network_id={MNET}&binding:host_id=&fields=name")
 
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
@@ -181,7 +195,8 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
            "h-conf-member-port-create": ("HPORT", "port"), "pg-network-create": ("PGNET", "network"),
            "pg-port-create-a": ("PGA", "port"), "pg-port-create-b": ("PGB", "port"),
            "pg-port-create-c": ("PGC", "port"), "h-pg-member-network-create": ("HPGNET", "network"),
-           "h-pg-member-port-create": ("HPGPORT", "port")}
+           "h-pg-member-port-create": ("HPGPORT", "port"), "more-network-create": ("MNET", "network"),
+           "more-port-create": ("MPORT", "port")}
 
 
 def record(host: str, first: int, out: Path, only: str | None = None) -> None:

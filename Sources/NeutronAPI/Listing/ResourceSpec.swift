@@ -75,7 +75,8 @@ extension ResourceSpec where Resource == Network {
             "mtu": { .int($0.mtu) },
         ]
         // As Neutron 29 defines them: port_security_enabled and the timestamps are neither filter
-        // nor sort key; description, revision_number, shared, router:external and provider:* filter only.
+        // nor sort key; description, revision_number, shared, router:external and provider:* filter
+        // only, availability_zone_hints sorts only.
         var filterable = common
         filterable["description"] = { .string($0.description) }
         filterable["revision_number"] = { .int($0.revisionNumber) }
@@ -84,9 +85,11 @@ extension ResourceSpec where Resource == Network {
         filterable["provider:network_type"] = { .string($0.networkType) }
         filterable["provider:physical_network"] = { $0.physicalNetwork.map(FieldValue.string) ?? .null }
         filterable["provider:segmentation_id"] = { $0.segmentationID.map(FieldValue.int) ?? .null }
+        var sortable = common
+        sortable["availability_zone_hints"] = { .list($0.availabilityZoneHints) }
         return ResourceSpec(
             plural: "networks", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
-            sortable: common, specialFilters: [:],
+            sortable: sortable, specialFilters: [:],
             conversions: [
                 "admin_state_up": .boolean, "shared": .boolean, "router:external": .boolean, "mtu": .integer,
                 "provider:segmentation_id": .integer,
