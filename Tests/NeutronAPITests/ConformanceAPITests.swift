@@ -247,6 +247,15 @@ struct ConformanceAPITests {
             #expect(names(reply) == ["a"], "the last limit counts, an empty marker is none")
             let query = base.split(separator: "?")[1]
             #expect(links(reply)["next"] == "\(query)&limit=2&limit=1&marker=\(ids["a"]!)")
+            // The same rules in the default order (by id), which pages without sorting.
+            let sorted = ids.values.sorted()
+            reply = try await api.call(.get, "/v2.0/ports?network_id=\(network)&fields=id&page_reverse=True")
+            #expect(reply.ports.compactMap { $0["id"] as? String } == sorted.reversed())
+            reply = try await api.call(.get, "/v2.0/ports?network_id=\(network)&fields=id&marker=\(sorted[1])")
+            #expect(reply.ports.compactMap { $0["id"] as? String } == sorted)
+            reply = try await api.call(
+                .get, "/v2.0/ports?network_id=\(network)&fields=id&limit=1&page_reverse=True&marker=\(sorted[2])")
+            #expect(reply.ports.compactMap { $0["id"] as? String } == [sorted[1]])
             reply = try await api.call(.get, "/v2.0/ports?limit=1&name=a%20b&network_id=\(network)")
             #expect(links(reply)["previous"] == "limit=1&name=a+b&network_id=\(network)&page_reverse=True")
         }
