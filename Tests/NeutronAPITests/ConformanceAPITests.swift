@@ -83,6 +83,8 @@ struct ConformanceAPITests {
             #expect(reply.raw == "404 Not Found\n\nThe resource could not be found.\n\n   ")
             reply = try await api.call(.get, "/v2.0/bogus", anonymous: true)
             #expect(reply.status == 401, "inside /v2.0 identity comes first")
+            reply = try await api.call(.get, "//v2.0//ports")
+            #expect((reply.status, reply.ports.count) == (200, 0), "empty path segments are ignored")
         }
     }
 
@@ -92,6 +94,12 @@ struct ConformanceAPITests {
             #expect(reply.status == 404)
             #expect(reply.json["title"] as? String == "Not Found")
             #expect(reply.json["code"] as? String == "404 Not Found")
+            reply = try await api.call(.get, "/v2.0/extensions/bogus", headers: [.accept: "text/plain"])
+            #expect(reply.status == 404)
+            #expect(
+                reply.raw
+                    == "404 Not Found\n\nThe resource could not be found.\n\n Extension with alias bogus does not exist  "
+            )
             for (method, path) in [
                 (HTTPRequest.Method.put, "/v2.0/extensions"), (.patch, "/v2.0/extensions/binding"),
                 (.put, "/v2.0/extensions/binding"),

@@ -188,6 +188,13 @@ step("more-network-list-sort-az-hints", "GET",
 step("more-network-list-sort-shared", "GET", "/v2.0/networks?sort_key=shared&sort_dir=asc")
 step("more-port-list-sort-host", "GET", "/v2.0/ports?sort_key=binding:host_id&sort_dir=asc")
 step("more-port-list-filter-host", "GET", "/v2.0/ports?network_id={MNET}&binding:host_id=&fields=name")
+# ---- a third run: the extension controller's webob 404, empty path segments, int() leniency
+step("x-extension-unknown-alias", "GET", "/v2.0/extensions/bogus")
+step("x-extension-unknown-alias-html", "GET", "/v2.0/extensions/bogus", None, "Accept: */*")
+step("x-extension-unknown-alias-text", "GET", "/v2.0/extensions/bogus", None, "Accept: text/plain")
+step("x-double-slash-list", "GET", "//v2.0//ports?name=no-such-port")
+step("x-limit-with-spaces", "GET", "/v2.0/ports?name=no-such-port&limit=%201")
+step("x-mtu-with-spaces", "GET", "/v2.0/networks?name=no-such-net&mtu=%201500%20")
 
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),

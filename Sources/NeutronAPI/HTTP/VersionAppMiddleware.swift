@@ -14,9 +14,10 @@ struct VersionAppMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let path = request.uri.path
-        guard path == "/v2.0" || path.hasPrefix("/v2.0/") else {
-            guard path == "/" || path.isEmpty else { return WebobError(kind: .versionNotFound).response(to: request) }
+        // The URL map, like the router, ignores empty path segments (`//v2.0//ports`).
+        let first = request.uri.path.split(separator: "/").first
+        guard first == "v2.0" else {
+            guard first == nil else { return WebobError(kind: .versionNotFound).response(to: request) }
             guard request.method == .get else {
                 return WebobError(kind: .versionMethodNotAllowed(request.method.rawValue)).response(to: request)
             }

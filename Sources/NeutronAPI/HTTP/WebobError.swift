@@ -1,10 +1,12 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import PortwatchCore
 
 /// An error answered in webob's shape instead of a `NeutronError` body: what Neutron's WSGI stack
-/// says where its API controllers do not run (an unknown version, another method on `/`) and for a
-/// few extension paths.
+/// says where its API controllers do not run (an unknown version, another method on `/`) and on the
+/// extensions paths.
 ///
 /// The rendering follows the request's `Accept`, as webob does: JSON when it names
 /// `application/json`, HTML for `text/html` or `*/*`, plain text otherwise. Neutron's version
@@ -18,15 +20,16 @@ struct WebobError: Sendable {
         case versionNotFound
         /// 405 from the version app, naming the method (`POST /`).
         case versionMethodNotAllowed(String)
-        /// 404 with webob's "Resource not found." detail (`POST /v2.0/extensions`).
-        case resourceNotFound
+        /// webob's 404 with a detail: "Resource not found." (`POST /v2.0/extensions`), "Extension with
+        /// alias x does not exist".
+        case notFound(detail: String)
     }
 
     let kind: Kind
 
     var status: HTTPResponse.Status {
         switch kind {
-        case .versionNotFound, .resourceNotFound: .notFound
+        case .versionNotFound, .notFound: .notFound
         case .versionMethodNotAllowed: .methodNotAllowed
         }
     }
@@ -55,8 +58,9 @@ struct WebobError: Sendable {
         switch kind {
         case .versionNotFound: #"{"code": 404, "title": "Not Found", "description": null}"#
         case .versionMethodNotAllowed: #"{"code": 405, "title": "Method Not Allowed", "description": ""}"#
-        case .resourceNotFound:
-            #"{"message": "The resource could not be found.<br /><br />\nResource not found.\n\n", "code": "404 Not Found", "title": "Not Found"}"#
+        case .notFound(let detail):
+            #"{"message": "The resource could not be found.<br /><br />\n"# + Self.jsonEscaped(detail)
+                + #"\n\n", "code": "404 Not Found", "title": "Not Found"}"#
         }
     }
 
@@ -66,8 +70,8 @@ struct WebobError: Sendable {
             case .versionNotFound: ("404 Not Found", "The resource could not be found.<br /><br />\n\n\n")
             case .versionMethodNotAllowed(let method):
                 ("405 Method Not Allowed", "The method \(method) is not allowed for this resource. <br /><br />\n")
-            case .resourceNotFound:
-                ("404 Not Found", "The resource could not be found.<br /><br />\nResource not found.\n\n")
+            case .notFound(let detail):
+                ("404 Not Found", "The resource could not be found.<br /><br />\n\(WebobError.htmlEscaped(detail))\n\n")
             }
         return
             "<html>\n <head>\n  <title>\(title)</title>\n </head>\n <body>\n  <h1>\(title)</h1>\n  \(text)\n </body>\n</html>"
@@ -78,7 +82,21 @@ struct WebobError: Sendable {
         case .versionNotFound: "404 Not Found\n\nThe resource could not be found.\n\n   "
         case .versionMethodNotAllowed(let method):
             "405 Method Not Allowed\n\nThe method \(method) is not allowed for this resource. \n\n "
-        case .resourceNotFound: "404 Not Found\n\nThe resource could not be found.\n\n Resource not found.  "
+        case .notFound(let detail): "404 Not Found\n\nThe resource could not be found.\n\n \(detail)  "
         }
+    }
+
+    /// `text` as it stands inside a JSON string (webob's JSON keeps Python's spacing, which
+    /// ``JSONWriter`` does not write, so only the string goes through it).
+    static func jsonEscaped(_ text: String) -> String {
+        var writer = JSONWriter(capacity: text.utf8.count + 8)
+        writer.string(text)
+        return String(decoding: writer.bytes.dropFirst().dropLast(), as: UTF8.self)
+    }
+
+    /// `text` with HTML's special characters escaped, as webob's HTML template does.
+    static func htmlEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PortwatchCore
 
 /// An attribute value as filters and sorting see it.
@@ -30,7 +31,7 @@ enum FieldValue: Comparable, Sendable {
         switch self {
         case .null: return false
         case .bool(let flag): return AttributeReader.convertToBoolean(.string(query)) == flag
-        case .int(let number): return Int(query) == number
+        case .int(let number): return Int(query.trimmingCharacters(in: .whitespacesAndNewlines)) == number
         case .string(let text): return text == query
         case .list(let items): return items.contains(query)
         }
@@ -55,7 +56,9 @@ enum FilterConversion: Sendable {
                 throw .invalidInput("'\(value)' cannot be converted to boolean")
             }
         case .integer:
-            if Int(value) == nil { throw .invalidInput("'\(value)' is not an integer") }
+            if Int(value.trimmingCharacters(in: .whitespacesAndNewlines)) == nil {
+                throw .invalidInput("'\(value)' is not an integer")
+            }
         case .keyValue:
             if !value.contains("=") { throw .invalidInput("'\(value)' is not of the form <key>=[value]") }
         }

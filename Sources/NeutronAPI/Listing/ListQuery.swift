@@ -60,7 +60,8 @@ struct ListQuery<Resource: Sendable> {
         sorts = keys.enumerated().map { ($0.element, directions[$0.offset] == "asc") }
         // A repeated key counts once, with its last value (webob's `params.get`).
         if let value = query.values("limit").last {
-            guard let number = Int(value), number >= 0 else {
+            // Python's int() ignores surrounding whitespace.
+            guard let number = Int(value.trimmingCharacters(in: .whitespacesAndNewlines)), number >= 0 else {
                 throw .badRequest(resource: "limit", "Limit must be an integer 0 or greater and not '\(value)'")
             }
             limit = number == 0 ? nil : number

@@ -60,11 +60,11 @@ extension NeutronAPI {
             writer.endObject()
             return JSONResponse.make(bytes: writer.bytes)
         }
-        router.get("/v2.0/extensions/{alias}") { _, context in
+        router.get("/v2.0/extensions/{alias}") { request, context in
             let alias = try context.parameters.require("alias")
             guard let entry = allExtensions.first(where: { $0.alias == alias }) else {
-                throw NeutronError(
-                    status: 404, type: "HTTPNotFound", message: "Extension with alias \(alias) does not exist")
+                return WebobError(kind: .notFound(detail: "Extension with alias \(alias) does not exist"))
+                    .response(to: request)
             }
             var writer = JSONWriter()
             writer.beginObject()
@@ -77,14 +77,14 @@ extension NeutronAPI {
     }
 
     /// The extensions controller serves GET only; Neutron answers the other methods 404, some in
-    /// its own shape and some in webob's. (`PUT /v2.0/extensions/{alias}` is a 500 upstream, a bug
+    /// its own shape and some in webob's (as it answers an unknown alias). (`PUT /v2.0/extensions/{alias}` is a 500 upstream, a bug
     /// not copied: it gets the 404 of its neighbours.)
     func registerExtensionMethodErrors(on router: Router<PortwatchRequestContext>) {
         let notFound: @Sendable (Request, PortwatchRequestContext) async throws -> Response = { _, _ in
             throw NeutronError.resourceNotFound
         }
         let webobNotFound: @Sendable (Request, PortwatchRequestContext) async throws -> Response = { request, _ in
-            WebobError(kind: .resourceNotFound).response(to: request)
+            WebobError(kind: .notFound(detail: "Resource not found.")).response(to: request)
         }
         for method in [HTTPRequest.Method.put, .delete, .patch, .head] {
             router.on("/v2.0/extensions", method: method, use: notFound)
