@@ -15,9 +15,9 @@ struct VersionAppMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         // The URL map, like the router, ignores empty path segments (`//v2.0//ports`).
-        let first = request.uri.path.split(separator: "/").first
+        let first = request.uri.path.drop { $0 == "/" }.prefix { $0 != "/" }
         guard first == "v2.0" else {
-            guard first == nil else { return WebobError(kind: .versionNotFound).response(to: request) }
+            guard first.isEmpty else { return WebobError(kind: .versionNotFound).response(to: request) }
             guard request.method == .get else {
                 return WebobError(kind: .versionMethodNotAllowed(request.method.rawValue)).response(to: request)
             }
