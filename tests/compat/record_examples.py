@@ -7,10 +7,11 @@ headers and body verbatim under `### RESPONSE`. test_examples.py replays every f
     /tmp/neutron-anchor/.runtime/venv/bin/python tests/compat/record_examples.py \
         --first 49 --out tests/compat/neutron-examples >> tests/compat/neutron-examples/run-summary.txt
 
-Each scenario step may use `{NET}` / `{PORT}` (admin) and `{HNET}` / `{HPORT}` (a member of
-proj-a), the ids of what the scenario creates first: a replay learns them from those creates, so
-the scenario is self-contained. Steps named `h-*` go to the header-identity instance (9697).
-Not a test: it needs a running Neutron, which tests must not.
+records the whole SCENARIO as files 49 on (the numbers and names of the files there); `--only pg-
+--first 145` records one group again. A step may use the ids of what its group created first
+(`{NET}`, `{PORT}`, `{PGA}`…, see CREATES): a replay learns them from those creates, so each group is
+self-contained. Steps named `h-*` go to the header-identity instance (9697), the others to noauth
+(9696). Not a test: it needs a running Neutron, which tests must not.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import json
 from pathlib import Path
 
 # (name, method, target, body or None, extra headers, instance port). Bodies are sent byte for byte.
-# Names with "-h-" go to the header-identity instance (9697), like the recorded NN-h-* files.
 SCENARIO: list[tuple[str, str, str, str | None, list[str], int]] = []
 
 MEMBER = ["X-User-Id: u-member", "X-Project-Id: proj-a", "X-Roles: member,reader"]
