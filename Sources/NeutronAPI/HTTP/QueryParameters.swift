@@ -24,9 +24,12 @@ public struct QueryParameters: Sendable {
         pairs.first { $0.key == key }?.value
     }
 
-    /// `fields=a&fields=b` (or `fields=a,b`): the attributes to return, nil for all of them.
+    /// `fields=a&fields=b`: the attributes to return, nil (no `fields` key) for all of them.
+    ///
+    /// As in Neutron, a value is one attribute name: `fields=a,b` asks for an attribute named
+    /// `a,b`, and `fields=` for one named `""`, so both return none.
     public var fields: Set<String>? {
-        let names = values("fields").flatMap { $0.split(separator: ",").map(String.init) }
+        let names = values("fields")
         return names.isEmpty ? nil : Set(names)
     }
 
@@ -36,7 +39,8 @@ public struct QueryParameters: Sendable {
         return pairs.map(\.key).filter { seen.insert($0).inserted }
     }
 
-    /// `application/x-www-form-urlencoded` text of `pairs`.
+    /// `application/x-www-form-urlencoded` text of `pairs`, as Python's `urlencode` writes it
+    /// (space as `+`, everything but letters, digits and `-_.~` percent-encoded).
     public static func encode(_ pairs: [(key: String, value: String)]) -> String {
         pairs.map { encodeComponent($0.key) + "=" + encodeComponent($0.value) }.joined(separator: "&")
     }
@@ -49,6 +53,8 @@ public struct QueryParameters: Sendable {
                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
                 UInt8(ascii: "~"):
                 result.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: " "):
+                result += "+"
             default:
                 let hex = String(byte, radix: 16, uppercase: true)
                 result += "%" + (hex.count == 1 ? "0" + hex : hex)

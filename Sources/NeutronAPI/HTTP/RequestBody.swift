@@ -55,30 +55,74 @@ enum RequestBody {
         }
     }
 
-    /// The resource objects of a create: `{"port": {...}}` (one) or `{"ports": [...]}` (bulk).
-    static func resources(
-        _ body: JSONValue, singular: String, plural: String
-    ) throws(NeutronError) -> (items: [[String: JSONValue]], bulk: Bool) {
-        guard let object = body.objectValue else { throw .badRequest("Body contains invalid data") }
-        if let list = object[plural] {
-            guard let items = list.arrayValue, !items.isEmpty else { throw .badRequest("Resources required") }
-            return (
-                try items.map { item throws(NeutronError) in
-                    guard let item = item.objectValue else { throw .badRequest("Body contains invalid data") }
-                    return item
-                }, true
-            )
+    /// The body of a network or port write: like ``json(_:limit:)``, except that an empty body is
+    /// `{}`, as Neutron reads it (the write then fails on its missing resource key, not on the body).
+    static func resourceJSON(_ request: Request) async throws -> JSONValue {
+        let buffer = try await bytes(request, limit: resourceLimit)
+        guard buffer.readableBytes > 0 else { return .object([:]) }
+        do {
+            return try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw NeutronError.badRequest("Body contains invalid data")
         }
-        guard let item = object[singular] else { throw .badRequest("Unable to find '\(singular)' in request body") }
-        guard let item = item.objectValue else { throw .badRequest("Body contains invalid data") }
-        return ([item], false)
     }
 
-    /// The resource object of an update: `{"port": {...}}`.
+    /// The resource entries of a create: `{"port": {...}}` (one) or `{"ports": [...]}` (bulk, which
+    /// wins when both keys are there). Each entry still goes through ``item(_:singular:)``, in order,
+    /// so that the first bad entry decides the error, as in Neutron.
+    ///
+    /// Neutron iterates whatever the plural key holds: a value Python finds false (`null`, `0`, `""`,
+    /// `[]`, `{}`, `false`) is "Resources required", a string or an object iterates into strings
+    /// ("Object 'port' contains invalid data"), any other scalar cannot be iterated ("Body contains
+    /// invalid data").
+    static func resources(
+        _ body: JSONValue, singular: String, plural: String
+    ) throws(NeutronError) -> (items: [JSONValue], bulk: Bool) {
+        guard let object = body.objectValue else { throw invalidBody }
+        guard let list = object[plural] else { return ([.object(try resource(body, singular: singular))], false) }
+        switch list {
+        case .null, .bool(false), .int(0), .double(0), .string(""), .array([]), .object([:]):
+            throw .badRequest("Resources required")
+        case .array(let items):
+            return (items, true)
+        case .string, .object:
+            throw invalidObject(singular)
+        case .bool, .int, .double:
+            throw invalidBody
+        }
+    }
+
+    /// One entry of a bulk create: an object, else Neutron's error for what stands there.
+    static func item(_ value: JSONValue, singular: String) throws(NeutronError) -> [String: JSONValue] {
+        switch value {
+        case .object(let fields): return fields
+        case .string, .array: throw invalidObject(singular)
+        case .null, .bool, .int, .double: throw invalidBody
+        }
+    }
+
+    /// The resource object of an update: `{"port": {...}}`; a `null` value counts as missing.
     static func resource(_ body: JSONValue, singular: String) throws(NeutronError) -> [String: JSONValue] {
-        guard let object = body.objectValue else { throw .badRequest("Body contains invalid data") }
-        guard let item = object[singular] else { throw .badRequest("Unable to find '\(singular)' in request body") }
-        guard let item = item.objectValue else { throw .badRequest("Body contains invalid data") }
-        return item
+        guard let object = body.objectValue else { throw invalidBody }
+        guard let item = object[singular], item != .null else {
+            throw .badRequest("Unable to find '\(singular)' in request body")
+        }
+        guard let fields = item.objectValue else { throw invalidObject(singular) }
+        return fields
+    }
+
+    /// An update body: ``resource(_:singular:)``, after refusing a bulk body (any value under the
+    /// plural key) as Neutron does.
+    static func update(
+        _ body: JSONValue, singular: String, plural: String
+    ) throws(NeutronError) -> [String: JSONValue] {
+        if body.objectValue?[plural] != nil { throw .badRequest("Bulk operation not supported") }
+        return try resource(body, singular: singular)
+    }
+
+    static var invalidBody: NeutronError { .badRequest("Body contains invalid data") }
+
+    static func invalidObject(_ singular: String) -> NeutronError {
+        .badRequest("Object '\(singular)' contains invalid data")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PortwatchCore
 
 /// An attribute value as filters and sorting see it.
@@ -23,19 +24,43 @@ enum FieldValue: Comparable, Sendable {
     }
 
     /// Whether this attribute value matches one query-string value of a filter.
-    func matches(_ query: String, attribute: String) throws(NeutronError) -> Bool {
+    ///
+    /// Values of attributes with a ``FilterConversion`` were checked when the query was parsed; the
+    /// others compare as text, so `revision_number=x` matches nothing, as in Neutron.
+    func matches(_ query: String) -> Bool {
         switch self {
         case .null: return false
-        case .bool(let flag):
-            guard let wanted = AttributeReader.convertToBoolean(.string(query)) else {
-                throw .invalidInput("'\(query)' cannot be converted to boolean")
-            }
-            return flag == wanted
-        case .int(let number):
-            guard let wanted = Int(query) else { throw .invalidInput("'\(query)' is not an integer") }
-            return number == wanted
+        case .bool(let flag): return AttributeReader.convertToBoolean(.string(query)) == flag
+        case .int(let number): return Int(query.trimmingCharacters(in: .whitespacesAndNewlines)) == number
         case .string(let text): return text == query
         case .list(let items): return items.contains(query)
+        }
+    }
+}
+
+/// How Neutron converts a filter's query-string values before it filters (the attribute's
+/// `convert_to`); a value that does not convert is 400, whatever else the query says.
+enum FilterConversion: Sendable {
+    /// `convert_to_boolean`: "'x' cannot be converted to boolean".
+    case boolean
+    /// `convert_to_int`: "'x' is not an integer".
+    case integer
+    /// `fixed_ips`' `<key>=[value]` form.
+    case keyValue
+
+    /// Throws Neutron's InvalidInput for a `value` this conversion refuses.
+    func check(_ value: String) throws(NeutronError) {
+        switch self {
+        case .boolean:
+            if AttributeReader.convertToBoolean(.string(value)) == nil {
+                throw .invalidInput("'\(value)' cannot be converted to boolean")
+            }
+        case .integer:
+            if Int(value.trimmingCharacters(in: .whitespacesAndNewlines)) == nil {
+                throw .invalidInput("'\(value)' is not an integer")
+            }
+        case .keyValue:
+            if !value.contains("=") { throw .invalidInput("'\(value)' is not of the form <key>=[value]") }
         }
     }
 }

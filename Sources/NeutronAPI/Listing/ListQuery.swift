@@ -20,6 +20,9 @@ struct ListQuery<Resource: Sendable> {
 
     init(_ query: QueryParameters, spec: ResourceSpec<Resource>) throws(NeutronError) {
         self.spec = spec
+        for (key, value) in query.pairs {
+            try spec.conversions[key]?.check(value)
+        }
         var invalid: [String] = []
         for key in query.keys where !Self.reserved.contains(key) {
             let values = query.values(key)
@@ -44,7 +47,7 @@ struct ListQuery<Resource: Sendable> {
         fields = query.fields
         let keys = query.values("sort_key")
         let directions = query.values("sort_dir")
-        if keys.count != directions.count, !directions.isEmpty {
+        if keys.count != directions.count {
             throw .badRequest("The number of sort_keys and sort_dirs must be same")
         }
         let badKeys = keys.filter { spec.sortable[$0] == nil }
@@ -54,15 +57,19 @@ struct ListQuery<Resource: Sendable> {
             throw .badRequest(
                 "\(pythonList(badDirections)) is invalid value for sort_dirs, valid value is 'asc' and 'desc'")
         }
-        sorts = keys.enumerated().map { ($0.element, directions.isEmpty ? true : directions[$0.offset] == "asc") }
-        if let value = query.first("limit") {
-            guard let number = Int(value), number >= 0 else {
+        sorts = keys.enumerated().map { ($0.element, directions[$0.offset] == "asc") }
+        // A repeated key counts once, with its last value (webob's `params.get`).
+        if let value = query.values("limit").last {
+            // Python's int() ignores surrounding whitespace.
+            guard let number = Int(value.trimmingCharacters(in: .whitespacesAndNewlines)), number >= 0 else {
                 throw .badRequest(resource: "limit", "Limit must be an integer 0 or greater and not '\(value)'")
             }
             limit = number == 0 ? nil : number
         }
-        marker = query.first("marker")
-        pageReverse = AttributeReader.convertToBoolean(.string(query.first("page_reverse") ?? "false")) ?? false
+        // Neutron pages only with a limit: without one a marker is ignored (unknown or not), while
+        // `page_reverse` still reverses the whole list. Only "true", in any case, reverses.
+        if limit != nil, let value = query.values("marker").last, !value.isEmpty { marker = value }
+        pageReverse = query.values("page_reverse").last?.lowercased() == "true"
     }
 
     /// Whether `resource` passes every filter.
@@ -70,7 +77,7 @@ struct ListQuery<Resource: Sendable> {
         for (attribute, values) in filters {
             let value = spec.filterable[attribute]!(resource)
             var any = false
-            for wanted in values where try value.matches(wanted, attribute: attribute) {
+            for wanted in values where value.matches(wanted) {
                 any = true
                 break
             }
@@ -122,7 +129,11 @@ struct ListQuery<Resource: Sendable> {
             guard let position = order.firstIndex(where: { spec.id(items[$0]) == marker }) else { return ([], false) }
             order = pageReverse ? Array(order[..<position]) : Array(order[(position + 1)...])
         }
-        if let limit { order = pageReverse ? Array(order.suffix(limit)) : Array(order.prefix(limit)) }
+        if let limit {
+            order = pageReverse ? Array(order.suffix(limit)) : Array(order.prefix(limit))
+        } else if pageReverse {
+            order.reverse()
+        }
         return (order.map { items[$0] }, true)
     }
     /// Whether the order is the default one (by id), which ``pageInIDOrder`` serves without sorting.
@@ -156,15 +167,16 @@ struct ListQuery<Resource: Sendable> {
             if let item = resource(sortedIDs[index]), try include(item) { items.append(item) }
             index += direction
         }
-        if pageReverse { items.reverse() }
+        // A reversed page keeps the sort order; a reversed list without a limit does not.
+        if pageReverse, limit != nil { items.reverse() }
         return (items, true)
     }
 
     /// Neutron's `<collection>_links` for a page, or nil without `limit`.
     func links(page: [Resource], query: QueryParameters, baseURL: String) -> [(rel: String, href: String)]? {
         guard let limit else { return nil }
-        let kept = query.pairs.filter { $0.key != "marker" && $0.key != "page_reverse" && $0.key != "limit" }
-        let base = [("limit", String(limit))] + kept.map { ($0.key, $0.value) }
+        // The request's own parameters in its order (limit included), then marker and page_reverse.
+        let base = query.pairs.filter { $0.key != "marker" && $0.key != "page_reverse" }.map { ($0.key, $0.value) }
         var links: [(String, String)] = []
         if !(page.count < limit && !pageReverse) {
             var pairs = base

@@ -14,6 +14,8 @@ struct ResourceSpec<Resource: Sendable>: Sendable {
     let sortable: [String: @Sendable (Resource) -> FieldValue]
     /// Filters with their own syntax (`fixed_ips=ip_address=...`): name → matcher over the values.
     let specialFilters: [String: @Sendable (Resource, [String]) -> Bool]
+    /// The filters whose values Neutron converts (and so rejects) before filtering.
+    let conversions: [String: FilterConversion]
 }
 
 extension ResourceSpec where Resource == PortwatchCore.Port {
@@ -29,20 +31,19 @@ extension ResourceSpec where Resource == PortwatchCore.Port {
             "status": { .string($0.status.rawValue) },
             "device_id": { .string($0.deviceID) },
             "device_owner": { .string($0.deviceOwner) },
-            "description": { .string($0.description) },
-            "revision_number": { .int($0.revisionNumber) },
         ]
+        // As Neutron 29 defines them (`is_filter`, `is_sort_key`): binding:vnic_type,
+        // port_security_enabled and the timestamps are neither, description and revision_number
+        // filter only.
         var filterable = common
+        filterable["description"] = { .string($0.description) }
+        filterable["revision_number"] = { .int($0.revisionNumber) }
         filterable["security_groups"] = { .list($0.securityGroups) }
         filterable["binding:host_id"] = { .string($0.bindingHostID) }
-        filterable["binding:vnic_type"] = { .string($0.bindingVnicType) }
-        filterable["port_security_enabled"] = { .bool($0.portSecurityEnabled) }
-        var sortable = common
-        sortable["created_at"] = { .int(Int($0.createdAt.timeIntervalSince1970)) }
-        sortable["updated_at"] = { .int(Int($0.updatedAt.timeIntervalSince1970)) }
         return ResourceSpec(
             plural: "ports", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
-            sortable: sortable, specialFilters: ["fixed_ips": matchFixedIPs])
+            sortable: common, specialFilters: ["fixed_ips": matchFixedIPs],
+            conversions: ["admin_state_up": .boolean, "fixed_ips": .keyValue])
     }()
 
     /// `fixed_ips=ip_address=10.0.0.5`, `fixed_ips=subnet_id=...`, `fixed_ips=ip_address_substr=10.0`.
@@ -72,21 +73,26 @@ extension ResourceSpec where Resource == Network {
             "admin_state_up": { .bool($0.adminStateUp) },
             "status": { .string($0.status.rawValue) },
             "mtu": { .int($0.mtu) },
-            "description": { .string($0.description) },
-            "revision_number": { .int($0.revisionNumber) },
         ]
+        // As Neutron 29 defines them: port_security_enabled and the timestamps are neither filter
+        // nor sort key; description, revision_number, shared, router:external and provider:* filter
+        // only, availability_zone_hints sorts only.
         var filterable = common
+        filterable["description"] = { .string($0.description) }
+        filterable["revision_number"] = { .int($0.revisionNumber) }
         filterable["shared"] = { .bool($0.shared) }
         filterable["router:external"] = { .bool($0.routerExternal) }
-        filterable["port_security_enabled"] = { .bool($0.portSecurityEnabled) }
         filterable["provider:network_type"] = { .string($0.networkType) }
         filterable["provider:physical_network"] = { $0.physicalNetwork.map(FieldValue.string) ?? .null }
         filterable["provider:segmentation_id"] = { $0.segmentationID.map(FieldValue.int) ?? .null }
         var sortable = common
-        sortable["created_at"] = { .int(Int($0.createdAt.timeIntervalSince1970)) }
-        sortable["updated_at"] = { .int(Int($0.updatedAt.timeIntervalSince1970)) }
+        sortable["availability_zone_hints"] = { .list($0.availabilityZoneHints) }
         return ResourceSpec(
             plural: "networks", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
-            sortable: sortable, specialFilters: [:])
+            sortable: sortable, specialFilters: [:],
+            conversions: [
+                "admin_state_up": .boolean, "shared": .boolean, "router:external": .boolean, "mtu": .integer,
+                "provider:segmentation_id": .integer,
+            ])
     }()
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import PortwatchCore
 
@@ -23,7 +24,9 @@ extension NeutronAPI {
             writer.endObject()
             return JSONResponse.make(bytes: writer.bytes)
         }
+        // Neutron lists the resources at `/v2.0/` only; `/v2.0` without the slash is its 404.
         let resources: @Sendable (Request, PortwatchRequestContext) async throws -> Response = { request, _ in
+            guard request.uri.path.hasSuffix("/") else { throw NeutronError.resourceNotFound }
             var writer = JSONWriter()
             writer.beginObject()
             writer.key("resources")
@@ -46,6 +49,7 @@ extension NeutronAPI {
             return JSONResponse.make(bytes: writer.bytes)
         }
         router.get("/v2.0", use: resources)
+        Self.refuse([.post, .put, .delete, .patch, .head], on: "/v2.0", router)
         router.get("/v2.0/extensions") { _, _ in
             var writer = JSONWriter(capacity: 8192)
             writer.beginObject()
@@ -56,11 +60,11 @@ extension NeutronAPI {
             writer.endObject()
             return JSONResponse.make(bytes: writer.bytes)
         }
-        router.get("/v2.0/extensions/{alias}") { _, context in
+        router.get("/v2.0/extensions/{alias}") { request, context in
             let alias = try context.parameters.require("alias")
             guard let entry = allExtensions.first(where: { $0.alias == alias }) else {
-                throw NeutronError(
-                    status: 404, type: "HTTPNotFound", message: "Extension with alias \(alias) does not exist")
+                return WebobError(kind: .notFound(detail: "Extension with alias \(alias) does not exist"))
+                    .response(to: request)
             }
             var writer = JSONWriter()
             writer.beginObject()
@@ -69,6 +73,27 @@ extension NeutronAPI {
             writer.endObject()
             return JSONResponse.make(bytes: writer.bytes)
         }
+        registerExtensionMethodErrors(on: router)
+    }
+
+    /// The extensions controller serves GET only; Neutron answers the other methods 404, some in
+    /// its own shape and some in webob's (as it answers an unknown alias). (`PUT /v2.0/extensions/{alias}` is a 500 upstream, a bug
+    /// not copied: it gets the 404 of its neighbours.)
+    func registerExtensionMethodErrors(on router: Router<PortwatchRequestContext>) {
+        let notFound: @Sendable (Request, PortwatchRequestContext) async throws -> Response = { _, _ in
+            throw NeutronError.resourceNotFound
+        }
+        let webobNotFound: @Sendable (Request, PortwatchRequestContext) async throws -> Response = { request, _ in
+            WebobError(kind: .notFound(detail: "Resource not found.")).response(to: request)
+        }
+        for method in [HTTPRequest.Method.put, .delete, .patch, .head] {
+            router.on("/v2.0/extensions", method: method, use: notFound)
+        }
+        router.post("/v2.0/extensions", use: webobNotFound)
+        for method in [HTTPRequest.Method.put, .post, .patch, .head] {
+            router.on("/v2.0/extensions/{alias}", method: method, use: notFound)
+        }
+        router.delete("/v2.0/extensions/{alias}", use: webobNotFound)
     }
 
     var allExtensions: [ExtensionCatalog.Entry] {

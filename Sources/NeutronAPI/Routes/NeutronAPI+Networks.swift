@@ -7,12 +7,14 @@ extension NeutronAPI {
         router.get("/v2.0/networks") { request, context in try listNetworks(request, context.access) }
         router.get("/v2.0/networks/{id}") { request, context in
             let id = try context.parameters.require("id")
+            // Neutron validates a show's query as a list's (filters, sorting, limit), then uses `fields` only.
+            let query = try ListQuery(QueryParameters(request.uri.query), spec: .networks)
             let reading = context.access.networkReading()
             guard let network = repository.network(id), reading.canSee(network) else {
                 throw NeutronError.networkNotFound(id)
             }
             return JSONResponse.make(
-                bytes: network.envelope(view: reading.view(of: network, fields: Self.fields(request))))
+                bytes: network.envelope(view: reading.view(of: network, fields: query.fields)))
         }
         registerWrites(
             on: router,
@@ -21,7 +23,8 @@ extension NeutronAPI {
                 create: { try $0.createNetworks($1, request: $2, bulk: $3, by: $4) },
                 update: { try $0.updateNetwork(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
                 delete: { try $0.deleteNetwork(id: $1, ifMatch: $2, by: $3) },
-                view: { network, access in access.networkReading().view(of: network) }))
+                view: { network, access in access.networkReading().view(of: network) },
+                notFound: NeutronError.networkNotFound))
     }
 
     func listNetworks(_ request: Request, _ access: AccessPolicy) throws -> Response {

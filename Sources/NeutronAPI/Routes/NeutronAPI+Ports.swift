@@ -7,11 +7,13 @@ extension NeutronAPI {
         router.get("/v2.0/ports") { request, context in try listPorts(request, context.access) }
         router.get("/v2.0/ports/{id}") { request, context in
             let id = try context.parameters.require("id")
+            // Neutron validates a show's query as a list's (filters, sorting, limit), then uses `fields` only.
+            let query = try ListQuery(QueryParameters(request.uri.query), spec: .ports)
             let reading = context.access.portReading()
             let port = try repository.read { state throws(NeutronError) in
                 try ChangeSet.visiblePort(id, in: state, reading)
             }
-            let view = reading.view(of: port, network: repository.network(port.networkID), fields: Self.fields(request))
+            let view = reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
             return JSONResponse.make(bytes: port.envelope(view: view))
         }
         registerWrites(
@@ -23,7 +25,7 @@ extension NeutronAPI {
                 delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },
                 view: { port, access in
                     access.portReading().view(of: port, network: repository.network(port.networkID))
-                }))
+                }, notFound: NeutronError.portNotFound))
     }
 
     func listPorts(_ request: Request, _ access: AccessPolicy) throws -> Response {

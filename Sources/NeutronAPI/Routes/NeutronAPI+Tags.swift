@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import PortwatchCore
 import PortwatchStore
@@ -8,7 +9,8 @@ extension NeutronAPI {
     func registerTags(on router: Router<PortwatchRequestContext>) {
         for resource in [ChangeSet.TaggedResource.port, .network] {
             let base = "/v2.0/\(resource.rawValue)/{id}/tags"
-            router.get(RouterPath(base)) { _, context in
+            // A HEAD reads as a GET here (the answer's body is dropped by VersionAppMiddleware).
+            let list: @Sendable (Request, PortwatchRequestContext) async throws -> Response = { _, context in
                 let id = try context.parameters.require("id")
                 let access = context.access
                 let tags = try repository.read { state throws(NeutronError) in
@@ -17,7 +19,7 @@ extension NeutronAPI {
                 }
                 return Self.tagsResponse(tags)
             }
-            router.get(RouterPath(base + "/{tag}")) { _, context in
+            let show: @Sendable (Request, PortwatchRequestContext) async throws -> Response = { _, context in
                 let id = try context.parameters.require("id")
                 let tag = try context.parameters.require("tag")
                 let access = context.access
@@ -27,6 +29,10 @@ extension NeutronAPI {
                 }
                 guard tags.contains(tag) else { throw NeutronError.tagNotFound(tag) }
                 return JSONResponse.noContent()
+            }
+            for method in [HTTPRequest.Method.get, .head] {
+                router.on(RouterPath(base), method: method, use: list)
+                router.on(RouterPath(base + "/{tag}"), method: method, use: show)
             }
             router.put(RouterPath(base)) { request, context in
                 let tags = try await Self.tagsBody(request)

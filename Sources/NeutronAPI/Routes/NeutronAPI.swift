@@ -35,8 +35,10 @@ public struct NeutronAPI: Sendable {
         self.extraExtensions = extraExtensions
     }
 
-    /// Adds the middleware and every `/`, `/v2.0` route to `router`.
+    /// Adds the middleware and every `/`, `/v2.0` route to `router`. Paths outside `/` and `/v2.0`
+    /// are answered as Neutron's version app does (404) from here on: register other routes first.
     public func register(on router: Router<PortwatchRequestContext>) {
+        router.add(middleware: VersionAppMiddleware())
         router.add(middleware: NeutronMiddleware(identities: identities, policy: policy))
         registerDiscovery(on: router)
         registerNetworks(on: router)
@@ -93,9 +95,5 @@ public struct NeutronAPI: Sendable {
         }
         writer.endObject()
         return JSONResponse.make(bytes: writer.bytes)
-    }
-
-    static func fields(_ request: Request) -> Set<String>? {
-        QueryParameters(request.uri.query).fields
     }
 }

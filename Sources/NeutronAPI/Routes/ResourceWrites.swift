@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import PortwatchCore
 import PortwatchStore
@@ -13,19 +14,21 @@ struct ResourceWrites<Resource: RenderableResource, Input: Sendable>: Sendable {
     let delete: @Sendable (inout ChangeSet, String, Int?, AccessPolicy) throws -> Void
     /// The caller's view of a resource written: the attributes its `get_*` rules let through.
     let view: @Sendable (Resource, AccessPolicy) -> ResourceView
+    /// The resource's NotFound (`PortNotFound`), which Neutron also answers to a PUT or DELETE on
+    /// the collection, with the id `None`.
+    let notFound: @Sendable (String) -> NeutronError
 }
 
 extension NeutronAPI {
     /// `POST /v2.0/<plural>` (single and atomic bulk), `PUT` and `DELETE /v2.0/<plural>/{id}` with
-    /// `If-Match: revision_number=N`.
+    /// `If-Match: revision_number=N`, and Neutron's answers to the methods these paths do not serve.
     func registerWrites<Resource, Input>(
         on router: Router<PortwatchRequestContext>, _ writes: ResourceWrites<Resource, Input>
     ) {
         let collection = "/v2.0/\(Resource.plural)"
         router.post(RouterPath(collection)) { request, context in
-            let body = try await RequestBody.json(request)
-            let (items, bulk) = try RequestBody.resources(body, singular: Resource.singular, plural: Resource.plural)
-            let inputs = try items.map(writes.parseCreate)
+            let body = try await RequestBody.resourceJSON(request)
+            let (inputs, bulk) = try Self.parseCreate(body, writes)
             let access = context.access
             let created = try await repository.write { changes in
                 try writes.create(&changes, inputs, body, bulk, access)
@@ -38,8 +41,9 @@ extension NeutronAPI {
         }
         router.put(RouterPath(collection + "/{id}")) { request, context in
             let id = try context.parameters.require("id")
-            let body = try await RequestBody.json(request)
-            let input = try writes.parseUpdate(try RequestBody.resource(body, singular: Resource.singular))
+            let body = try await RequestBody.resourceJSON(request)
+            let input = try writes.parseUpdate(
+                try RequestBody.update(body, singular: Resource.singular, plural: Resource.plural))
             let revision = try Self.revisionConstraint(request)
             let access = context.access
             let updated = try await repository.write { changes in
@@ -54,5 +58,32 @@ extension NeutronAPI {
             try await repository.write { changes in try writes.delete(&changes, id, revision, access) }
             return JSONResponse.noContent()
         }
+        // A PUT or DELETE without an id looks the resource `None` up.
+        for method in [HTTPRequest.Method.put, .delete] {
+            router.on(RouterPath(collection), method: method) { _, _ -> Response in
+                throw writes.notFound("None")
+            }
+        }
+        // Neutron routes a POST on an item to the create, so a create body that would fail is that
+        // 400; any other body is 405.
+        router.post(RouterPath(collection + "/{id}")) { request, _ -> Response in
+            let body = try await RequestBody.resourceJSON(request)
+            if let object = body.objectValue, object[Resource.singular] != nil || object[Resource.plural] != nil {
+                _ = try Self.parseCreate(body, writes)
+            } else if body.objectValue == nil {
+                throw RequestBody.invalidBody
+            }
+            throw NeutronError.methodNotAllowed
+        }
+        Self.refuse([.patch, .head], on: collection, router)
+        Self.refuse([.patch, .head], on: collection + "/{id}", router)
+    }
+
+    /// The inputs of a create body, each entry checked and parsed before the next one.
+    static func parseCreate<Resource, Input>(
+        _ body: JSONValue, _ writes: ResourceWrites<Resource, Input>
+    ) throws -> (items: [Input], bulk: Bool) {
+        let (items, bulk) = try RequestBody.resources(body, singular: Resource.singular, plural: Resource.plural)
+        return (try items.map { try writes.parseCreate(try RequestBody.item($0, singular: Resource.singular)) }, bulk)
     }
 }

@@ -1,0 +1,264 @@
+"""Record request/response exchanges from a real Neutron (the neutron-anchor) as `NN-name.http`.
+
+Writes the format of neutron-examples/ (and of the anchor's tools/examples.sh): the request line,
+Host, Accept, extra headers, Content-Type and body under `### REQUEST`, then the status line,
+headers and body verbatim under `### RESPONSE`. test_examples.py replays every file in order.
+
+    /tmp/neutron-anchor/.runtime/venv/bin/python tests/compat/record_examples.py \
+        --first 49 --out tests/compat/neutron-examples >> tests/compat/neutron-examples/run-summary.txt
+
+records the whole SCENARIO as files 49 on (the numbers and names of the files there); `--only pg-
+--first 145` records one group again. A step may use the ids of what its group created first
+(`{NET}`, `{PORT}`, `{PGA}`…, see CREATES): a replay learns them from those creates, so each group is
+self-contained. Steps named `h-*` go to the header-identity instance (9697), the others to noauth
+(9696). Not a test: it needs a running Neutron, which tests must not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+from pathlib import Path
+
+# (name, method, target, body or None, extra headers, instance port). Bodies are sent byte for byte.
+SCENARIO: list[tuple[str, str, str, str | None, list[str], int]] = []
+
+MEMBER = ["X-User-Id: u-member", "X-Project-Id: proj-a", "X-Roles: member,reader"]
+
+
+def step(name, method, target, body=None, *headers):
+    SCENARIO.append((name, method, target, body, list(headers), 9697 if name.startswith("h-") else 9696))
+
+
+# ---- the network and port the other steps use (admin of fake_project_id, and a member of proj-a)
+step("conf-network-create", "POST", "/v2.0/networks", '{"network": {"name": "conf-net"}}')
+step("conf-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{NET}", "name": "conf-port"}}')
+step("h-conf-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "conf-net-a"}}', *MEMBER)
+step("h-conf-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HNET}", "name": "conf-port-a"}}', *MEMBER)
+
+# ---- class 3: routing errors
+step("routing-v2-resources", "GET", "/v2.0/")
+step("routing-v2-no-slash-404", "GET", "/v2.0")
+step("routing-v2-post-405", "POST", "/v2.0", '{"port": {}}')
+step("routing-ports-patch-405", "PATCH", "/v2.0/ports", '{"port": {"name": "x"}}')
+step("routing-port-patch-405", "PATCH", "/v2.0/ports/{PORT}", '{"port": {"name": "x"}}')
+step("routing-network-patch-405", "PATCH", "/v2.0/networks/{NET}", '{"network": {"name": "x"}}')
+step("routing-ports-put-404", "PUT", "/v2.0/ports", '{"port": {"name": "x"}}')
+step("routing-ports-delete-404", "DELETE", "/v2.0/ports")
+step("routing-networks-put-404", "PUT", "/v2.0/networks", '{"network": {"name": "x"}}')
+step("routing-networks-delete-404", "DELETE", "/v2.0/networks")
+step("routing-port-post-invalid-400", "POST", "/v2.0/ports/{PORT}", '{"port": {"name": "x"}}')
+step("routing-port-post-bad-value-400", "POST", "/v2.0/ports/{PORT}",
+     '{"port": {"network_id": "{NET}", "admin_state_up": "maybe"}}')
+step("routing-port-post-valid-405", "POST", "/v2.0/ports/{PORT}", '{"port": {"network_id": "{NET}"}}')
+step("routing-port-post-empty-405", "POST", "/v2.0/ports/{PORT}")
+step("routing-network-post-405", "POST", "/v2.0/networks/{NET}", '{"network": {"name": "x"}}')
+step("routing-unknown-collection-404", "GET", "/v2.0/bogus")
+step("routing-port-subpath-404", "GET", "/v2.0/ports/{PORT}/bogus")
+step("routing-unknown-version-404", "GET", "/v3.0/ports")
+step("routing-unknown-path-404", "GET", "/bogus")
+step("routing-root-post-405", "POST", "/", '{"port": {}}')
+step("routing-root-delete-405", "DELETE", "/")
+step("routing-extensions-post-404", "POST", "/v2.0/extensions", '{"extension": {}}')
+step("routing-extensions-put-404", "PUT", "/v2.0/extensions", '{"extension": {}}')
+step("routing-extension-delete-404", "DELETE", "/v2.0/extensions/binding")
+step("routing-extension-post-404", "POST", "/v2.0/extensions/binding")
+step("routing-ports-head-405", "HEAD", "/v2.0/ports")
+step("routing-port-head-405", "HEAD", "/v2.0/ports/{PORT}")
+step("routing-v2-head-405", "HEAD", "/v2.0/")
+step("routing-root-head-405", "HEAD", "/")
+step("routing-port-tags-head", "HEAD", "/v2.0/ports/{PORT}/tags")
+step("routing-extensions-head-404", "HEAD", "/v2.0/extensions")
+step("routing-unknown-version-html-404", "GET", "/v3.0", None, "Accept: */*")
+step("h-routing-unknown-version-no-user-404", "GET", "/v3.0/ports")
+step("h-routing-member-ports-patch-405", "PATCH", "/v2.0/ports", '{"port": {}}', *MEMBER)
+step("h-routing-member-ports-delete-404", "DELETE", "/v2.0/ports", None, *MEMBER)
+
+# ---- class 4: body-shape errors
+step("body-port-update-empty", "PUT", "/v2.0/ports/{PORT}", "")
+step("body-port-update-list", "PUT", "/v2.0/ports/{PORT}", '[{"port": {"name": "x"}}]')
+step("body-port-update-string", "PUT", "/v2.0/ports/{PORT}", '"port"')
+step("body-port-update-resource-string", "PUT", "/v2.0/ports/{PORT}", '{"port": "x"}')
+step("body-port-update-resource-list", "PUT", "/v2.0/ports/{PORT}", '{"port": [{"name": "x"}]}')
+step("body-port-update-resource-null", "PUT", "/v2.0/ports/{PORT}", '{"port": null}')
+step("body-port-update-missing-key", "PUT", "/v2.0/ports/{PORT}", '{"network": {"name": "x"}}')
+step("body-port-update-bulk", "PUT", "/v2.0/ports/{PORT}", '{"ports": [{"name": "x"}]}')
+step("body-port-update-bulk-and-single", "PUT", "/v2.0/ports/{PORT}",
+     '{"port": {"name": "x"}, "ports": [{"name": "y"}]}')
+step("body-network-update-bulk", "PUT", "/v2.0/networks/{NET}", '{"networks": []}')
+step("body-port-create-empty", "POST", "/v2.0/ports", "")
+step("body-port-create-list", "POST", "/v2.0/ports", '[{"port": {"network_id": "{NET}"}}]')
+step("body-port-create-resource-string", "POST", "/v2.0/ports", '{"port": "x"}')
+step("body-port-create-resource-null", "POST", "/v2.0/ports", '{"port": null}')
+step("body-port-create-bulk-empty", "POST", "/v2.0/ports", '{"ports": []}')
+step("body-port-create-bulk-null", "POST", "/v2.0/ports", '{"ports": null}')
+step("body-port-create-bulk-string", "POST", "/v2.0/ports", '{"ports": "x"}')
+step("body-port-create-bulk-number", "POST", "/v2.0/ports", '{"ports": 1}')
+step("body-port-create-bulk-string-item", "POST", "/v2.0/ports", '{"ports": ["x"]}')
+step("body-port-create-bulk-number-item", "POST", "/v2.0/ports", '{"ports": [1]}')
+step("body-port-create-bulk-first-bad-item-wins", "POST", "/v2.0/ports", '{"ports": [{}, "x"]}')
+step("body-network-create-missing-key", "POST", "/v2.0/networks", '{"port": {"name": "x"}}')
+step("h-body-member-port-update-bulk", "PUT", "/v2.0/ports/{HPORT}", '{"ports": [{"name": "x"}]}', *MEMBER)
+step("h-body-member-port-create-empty", "POST", "/v2.0/ports", "", *MEMBER)
+
+# ---- class 6: query validation on show and list
+step("query-port-show-fields-comma", "GET", "/v2.0/ports/{PORT}?fields=id,name")
+step("query-port-show-fields-empty", "GET", "/v2.0/ports/{PORT}?fields=")
+step("query-port-show-fields-and-empty", "GET", "/v2.0/ports/{PORT}?fields=id&fields=")
+step("query-port-show-unknown-key", "GET", "/v2.0/ports/{PORT}?fields=id&foo=1&bar=2")
+step("query-port-show-filter-ignored", "GET", "/v2.0/ports/{PORT}?name=nomatch&limit=1&fields=id&fields=name")
+step("query-port-show-not-filterable", "GET", "/v2.0/ports/{PORT}?binding:vnic_type=normal")
+step("query-port-show-sort-key-only", "GET", "/v2.0/ports/{PORT}?sort_key=id")
+step("query-port-show-bad-boolean", "GET", "/v2.0/ports/{PORT}?admin_state_up=maybe")
+step("query-port-show-bad-limit", "GET", "/v2.0/ports/{PORT}?limit=x")
+step("query-network-show-fields-comma", "GET", "/v2.0/networks/{NET}?fields=id,name")
+step("query-network-show-unknown-key", "GET", "/v2.0/networks/{NET}?foo=1")
+step("query-port-list-fields-comma", "GET", "/v2.0/ports?id={PORT}&fields=id,name")
+step("query-port-list-fields-empty", "GET", "/v2.0/ports?id={PORT}&fields=")
+step("query-port-list-filter-vnic-type", "GET", "/v2.0/ports?binding:vnic_type=normal")
+step("query-port-list-filter-port-security", "GET", "/v2.0/ports?port_security_enabled=true")
+step("query-port-list-filter-created-at", "GET", "/v2.0/ports?created_at=2026-01-01T00:00:00Z")
+step("query-port-list-filter-revision-text", "GET", "/v2.0/ports?revision_number=x&fields=id")
+step("query-port-list-filter-fixed-ips-form", "GET", "/v2.0/ports?fixed_ips=x")
+step("query-port-list-bad-boolean-first", "GET", "/v2.0/ports?foo=1&admin_state_up=maybe")
+step("query-port-list-sort-created-at", "GET", "/v2.0/ports?sort_key=created_at&sort_dir=asc")
+step("query-port-list-sort-vnic-type", "GET", "/v2.0/ports?sort_key=binding:vnic_type&sort_dir=asc")
+step("query-port-list-sort-description", "GET", "/v2.0/ports?sort_key=description&sort_dir=asc")
+step("query-port-list-sort-key-only", "GET", "/v2.0/ports?sort_key=name")
+step("query-port-list-sort-dir-only", "GET", "/v2.0/ports?sort_dir=asc")
+step("query-port-list-sort-name", "GET", "/v2.0/ports?network_id={NET}&sort_key=name&sort_dir=desc&fields=name")
+step("query-network-list-filter-port-security", "GET", "/v2.0/networks?port_security_enabled=true")
+step("query-network-list-sort-created-at", "GET", "/v2.0/networks?sort_key=created_at&sort_dir=asc")
+step("query-network-list-sort-revision", "GET", "/v2.0/networks?sort_key=revision_number&sort_dir=asc")
+step("query-network-list-filter-mtu-text", "GET", "/v2.0/networks?mtu=x")
+step("query-network-list-filter-mtu", "GET", "/v2.0/networks?id={NET}&mtu=1500&fields=id&fields=mtu")
+step("h-query-member-port-show-fields-comma", "GET", "/v2.0/ports/{HPORT}?fields=id,name", None, *MEMBER)
+step("h-query-member-port-show-unknown-key", "GET", "/v2.0/ports/{HPORT}?foo=1", None, *MEMBER)
+step("h-query-member-port-list-sort-key-only", "GET", "/v2.0/ports?sort_key=id", None, *MEMBER)
+
+# ---- class 2: pagination links (sorted by name, so that pages do not depend on the ids)
+PG = "/v2.0/ports?network_id={PGNET}&sort_key=name&sort_dir=asc&fields=id&fields=name"
+step("pg-network-create", "POST", "/v2.0/networks", '{"network": {"name": "pg-net"}}')
+for letter in "abc":
+    step(f"pg-port-create-{letter}", "POST", "/v2.0/ports",
+         '{"port": {"network_id": "{PGNET}", "name": "pg-%s"}}' % letter)
+step("pg-links-first-page", "GET", PG + "&limit=2")
+step("pg-links-request-order-kept", "GET",
+     "/v2.0/ports?limit=2&fields=name&sort_dir=asc&network_id={PGNET}&fields=id&sort_key=name")
+step("pg-links-next-page", "GET", PG + "&limit=2&marker={PGB}")
+step("pg-links-exact-page", "GET", PG + "&limit=3")
+step("pg-links-short-page", "GET", PG + "&limit=5")
+step("pg-links-sort-desc", "GET",
+     "/v2.0/ports?network_id={PGNET}&sort_key=name&sort_dir=desc&fields=name&limit=2")
+step("pg-page-reverse-from-marker", "GET", PG + "&limit=2&marker={PGC}&page_reverse=True")
+step("pg-page-reverse-no-marker", "GET", PG + "&limit=2&page_reverse=True")
+step("pg-page-reverse-short", "GET", PG + "&limit=2&marker={PGB}&page_reverse=True")
+step("pg-page-reverse-empty", "GET", PG + "&limit=2&marker={PGA}&page_reverse=True")
+step("pg-page-reverse-lowercase", "GET", PG + "&limit=2&page_reverse=true")
+step("pg-page-reverse-one-is-false", "GET", PG + "&limit=2&page_reverse=1")
+step("pg-page-reverse-false", "GET", PG + "&limit=2&page_reverse=False")
+step("pg-page-reverse-without-limit", "GET", PG + "&page_reverse=True")
+step("pg-marker-without-limit", "GET", PG + "&marker={PGB}")
+step("pg-marker-unknown-without-limit", "GET", PG + "&marker=00000000-0000-0000-0000-000000000000")
+step("pg-marker-unknown-404", "GET", PG + "&limit=2&marker=00000000-0000-0000-0000-000000000000")
+step("pg-marker-empty", "GET", PG + "&limit=1&marker=")
+step("pg-limit-repeated-last-wins", "GET", PG + "&limit=2&limit=1")
+step("pg-limit-zero-no-links", "GET", PG + "&limit=0")
+step("pg-links-space-encoded", "GET", PG + "&name=pg%20a&limit=1")
+step("pg-links-colon-encoded", "GET", PG + "&binding:host_id=&limit=1")
+step("pg-network-links", "GET", "/v2.0/networks?id={PGNET}&limit=1&fields=id&fields=name")
+step("h-pg-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "pg-net-a"}}', *MEMBER)
+step("h-pg-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HPGNET}", "name": "pg-a-1"}}', *MEMBER)
+step("h-pg-member-links", "GET",
+     "/v2.0/ports?network_id={HPGNET}&sort_key=name&sort_dir=asc&fields=name&limit=1", None, *MEMBER)
+# ---- more of classes 3 and 6 (a second recording run, hence its own network and port)
+step("more-network-create", "POST", "/v2.0/networks", '{"network": {"name": "more-net"}}')
+step("more-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{MNET}", "name": "more-port"}}')
+step("more-port-tag-add", "PUT", "/v2.0/ports/{MPORT}/tags/red")
+step("more-port-tag-head-present", "HEAD", "/v2.0/ports/{MPORT}/tags/red")
+step("more-port-tag-head-absent", "HEAD", "/v2.0/ports/{MPORT}/tags/blue")
+step("more-ports-list-trailing-slash", "GET", "/v2.0/ports/?id={MPORT}&fields=id&fields=tags")
+step("more-v2-no-slash-head-405", "HEAD", "/v2.0")
+step("more-unknown-version-head-404", "HEAD", "/v3.0/ports")
+step("more-network-list-sort-az-hints", "GET",
+     "/v2.0/networks?id={MNET}&sort_key=availability_zone_hints&sort_dir=asc&fields=id")
+step("more-network-list-sort-shared", "GET", "/v2.0/networks?sort_key=shared&sort_dir=asc")
+step("more-port-list-sort-host", "GET", "/v2.0/ports?sort_key=binding:host_id&sort_dir=asc")
+step("more-port-list-filter-host", "GET", "/v2.0/ports?network_id={MNET}&binding:host_id=&fields=name")
+# ---- a third run: the extension controller's webob 404, empty path segments, int() leniency
+step("x-extension-unknown-alias", "GET", "/v2.0/extensions/bogus")
+step("x-extension-unknown-alias-html", "GET", "/v2.0/extensions/bogus", None, "Accept: */*")
+step("x-extension-unknown-alias-text", "GET", "/v2.0/extensions/bogus", None, "Accept: text/plain")
+step("x-double-slash-list", "GET", "//v2.0//ports?name=no-such-port")
+step("x-limit-with-spaces", "GET", "/v2.0/ports?name=no-such-port&limit=%201")
+step("x-mtu-with-spaces", "GET", "/v2.0/networks?name=no-such-net&mtu=%201500%20")
+
+# Which create teaches which placeholder.
+CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
+           "h-conf-member-network-create": ("HNET", "network"),
+           "h-conf-member-port-create": ("HPORT", "port"), "pg-network-create": ("PGNET", "network"),
+           "pg-port-create-a": ("PGA", "port"), "pg-port-create-b": ("PGB", "port"),
+           "pg-port-create-c": ("PGC", "port"), "h-pg-member-network-create": ("HPGNET", "network"),
+           "h-pg-member-port-create": ("HPGPORT", "port"), "more-network-create": ("MNET", "network"),
+           "more-port-create": ("MPORT", "port")}
+
+
+def record(host: str, first: int, out: Path, only: str | None = None) -> None:
+    ids: dict[str, str] = {}
+    steps = [entry for entry in SCENARIO if only is None or entry[0].removeprefix("h-").startswith(only)]
+
+    def subst(text: str) -> str:
+        for key, value in ids.items():
+            text = text.replace("{" + key + "}", value)
+        return text
+
+    for offset, (name, method, target, body, headers, port) in enumerate(steps):
+        number = first + offset
+        target = subst(target)
+        body = subst(body) if body is not None else None
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        sent = {"Host": f"{host}:{port}", "Accept": "application/json"}
+        for header in headers:
+            key, value = header.split(": ", 1)
+            sent[key] = value
+        conn.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        for key, value in sent.items():
+            conn.putheader(key, value)
+        payload = body.encode() if body is not None else b""
+        if body is not None:
+            conn.putheader("Content-Type", "application/json")
+            conn.putheader("Content-Length", str(len(payload)))
+        conn.endheaders(payload or None)
+        resp = conn.getresponse()
+        data = resp.read().decode()
+        conn.close()
+        lines = ["### REQUEST", f"{method} {target} HTTP/1.1"]
+        lines += [f"{k}: {v}" for k, v in sent.items()]
+        if body is not None:
+            lines += ["Content-Type: application/json", "", body]
+        lines += ["", "### RESPONSE", f"HTTP/1.1 {resp.status} {resp.reason}"]
+        lines += [f"{k}: {v}" for k, v in resp.getheaders()]
+        lines += ["", data]
+        (out / f"{number:02d}-{name}.http").write_text("\n".join(lines) + "\n")
+        print(f"{number:02d} {method} {port}{target} -> HTTP/1.1 {resp.status} {resp.reason}")
+        if name in CREATES:
+            key, singular = CREATES[name]
+            ids[key] = json.loads(data)[singular]["id"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1", help="the anchor (noauth on 9696, headers on 9697)")
+    parser.add_argument("--first", type=int, default=49)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--only", help="record only the steps whose name (without h-) starts so, "
+                        "e.g. pg- (their creates must be among them)")
+    args = parser.parse_args()
+    record(args.host, args.first, args.out, args.only)
+
+
+if __name__ == "__main__":
+    main()
