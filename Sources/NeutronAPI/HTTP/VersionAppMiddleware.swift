@@ -7,7 +7,8 @@ import Hummingbird
 ///
 /// Added before ``NeutronMiddleware``, so that an unknown version (`/v3.0/ports`) is 404 without
 /// credentials, as in Neutron. It answers every path outside `/` and `/v2.0` itself: a route there
-/// must be registered before ``NeutronAPI/register(on:)`` (as `/metrics` is) to be served.
+/// must be registered before ``NeutronAPI/register(on:)`` (as `/metrics` is) to be served, except
+/// the monitor paths of ``EventSourceEndpoints/doctorAliases``.
 struct VersionAppMiddleware: RouterMiddleware {
     typealias Context = PortwatchRequestContext
 
@@ -16,7 +17,9 @@ struct VersionAppMiddleware: RouterMiddleware {
     ) async throws -> Response {
         // The URL map, like the router, ignores empty path segments (`//v2.0//ports`).
         let first = request.uri.path.drop { $0 == "/" }.prefix { $0 != "/" }
-        guard first == "v2.0" else {
+        // Doctor's and Vitrage's monitors post to an inspector's base URL (`/events`, `/v1/event`):
+        // served by the API, with its authentication.
+        guard first == "v2.0" || EventSourceEndpoints.isDoctorAlias(request.uri.path) else {
             guard first.isEmpty else { return WebobError(kind: .versionNotFound).response(to: request) }
             guard request.method == .get else {
                 return WebobError(kind: .versionMethodNotAllowed(request.method.rawValue)).response(to: request)

@@ -17,6 +17,13 @@ public enum EventSourceEndpoints {
         ("/events", .put), ("/events", .post), ("/v1/event", .post),
     ]
 
+    /// Whether `path` is one of ``doctorAliases`` (a trailing `/` allowed).
+    static func isDoctorAlias(_ path: String) -> Bool {
+        var path = Substring(path)
+        if path.hasSuffix("/") { path = path.dropLast() }
+        return path == "/events" || path == "/v1/event"
+    }
+
     /// Every source a credential may name.
     public static let names: [String] = [native] + adapters.map(\.formatName)
 
