@@ -86,6 +86,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PortwatchClient",
+            dependencies: [
+                "KeystoneAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "FaultCorrelation",
             dependencies: [
                 "PortwatchCore", "PortwatchStore",
@@ -142,6 +151,7 @@ let package = Package(
             name: "portwatch",
             dependencies: [
                 "PortwatchServer", "KeystoneAuth", "PolicyFile", "OsloPolicy", "SourceCredentials", "FileWatching", "NeutronAPI",
+                "PortwatchClient", .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -19,6 +19,8 @@ public struct KeystoneClient: Sendable {
     public struct IssuedToken: Sendable, Hashable {
         public var token: String
         public var info: TokenInfo
+        /// Where the services are (empty when Keystone sent no catalog).
+        public var catalog = ServiceCatalog()
     }
 
     let settings: KeystoneSettings
@@ -48,7 +50,7 @@ public struct KeystoneClient: Sendable {
             guard let token = headers.first(name: "X-Subject-Token") else {
                 throw KeystoneError(.malformedResponse, "token issued without X-Subject-Token")
             }
-            return IssuedToken(token: token, info: try TokenInfo(json: bytes))
+            return IssuedToken(token: token, info: try TokenInfo(json: bytes), catalog: ServiceCatalog(json: bytes))
         case 400, 401, 403, 404:
             throw KeystoneError(
                 .serviceCredentialsRejected, "Keystone refused the service credentials (HTTP \(status))")

@@ -18,7 +18,10 @@ import SourceCredentials
 struct Portwatch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Portwatch: a Neutron-compatible port service whose data_plane_status tells the truth.",
-        subcommands: [Serve.self, Policy.self, SourceCredentialsCommand.self],
+        subcommands: [
+            Serve.self, Policy.self, SourceCredentialsCommand.self, Fault.self, Maintenance.self, TopologyCommand.self,
+            PortCommand.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 

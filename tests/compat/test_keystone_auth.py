@@ -124,6 +124,29 @@ def test_a_source_credential_posts_its_events_without_a_token_and_reaches_nothin
     assert call(keystone_server, "POST", path, tokens["demo"][0], alerts).status_code == 403
 
 
+def test_the_admin_cli_authenticates_with_clouds_yaml(keystone_server, tmp_path):
+    from keystone_fixtures import write_keystone_clouds_yaml
+    from conftest import PORTWATCH_BIN
+
+    clouds = write_keystone_clouds_yaml(tmp_path / "clouds.yaml", KEYSTONE_URL, ["admin", "demo"])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["OS_CLIENT_CONFIG_FILE"] = str(clouds)
+    env["HOME"] = str(tmp_path)
+
+    def cli(cloud, *args):
+        return subprocess.run([PORTWATCH_BIN, *args, "--os-cloud", cloud, "--url", keystone_server.url],
+                              capture_output=True, text=True, timeout=120, env=env)
+
+    out = cli("admin", "fault", "list", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert "faults" in json.loads(out.stdout)
+    out = cli("demo", "fault", "report", "host", "h1")
+    assert out.returncode == 1 and "403" in out.stderr, (out.stdout, out.stderr)
+    out = subprocess.run([PORTWATCH_BIN, "fault", "list", "--url", keystone_server.url], capture_output=True,
+                         text=True, timeout=120, env={k: v for k, v in env.items() if k != "OS_CLIENT_CONFIG_FILE"})
+    assert out.returncode == 1 and "401" in out.stderr, out.stderr
+
+
 def test_identity_comes_from_the_token_and_forged_headers_are_ignored(keystone_server, tokens):
     token, info = tokens["demo"]
     forged = {"X-Roles": "admin", "X-Project-Id": "someone-else", "X-User-Id": "root"}
