@@ -75,6 +75,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OVSDB",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "KeystoneAuth",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -181,6 +190,12 @@ let package = Package(
             ]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
+        .testTarget(
+            name: "OVSDBTests",
+            dependencies: [
+                "OVSDB", .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "KeystoneAuthTests",
             dependencies: [
