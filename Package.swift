@@ -95,6 +95,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "VSwitchSource",
+            dependencies: [
+                "OVSDB", "PortwatchCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "PortwatchClient",
             dependencies: [
                 "KeystoneAuth",
@@ -146,7 +155,7 @@ let package = Package(
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
-                "SourceCredentials", "FileWatching",
+                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -160,7 +169,7 @@ let package = Package(
             name: "portwatch",
             dependencies: [
                 "PortwatchServer", "KeystoneAuth", "PolicyFile", "OsloPolicy", "SourceCredentials", "FileWatching", "NeutronAPI",
-                "PortwatchClient", .product(name: "Yams", package: "Yams"),
+                "PortwatchClient", "VSwitchSource", "OVSDB", .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -177,6 +186,7 @@ let package = Package(
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore", "OsloPolicy"]),
         .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
         .testTarget(name: "SourceCredentialsTests", dependencies: ["SourceCredentials"]),
+        .testTarget(name: "VSwitchSourceTests", dependencies: ["VSwitchSource", "OVSDB", "PortwatchCore"]),
         .testTarget(
             name: "PolicyFileTests",
             dependencies: [

@@ -175,6 +175,28 @@ public final class CorrelationService: Sendable {
         return submission
     }
 
+    /// Applies the events on resources correlation knows; the others come back in the result as
+    /// ignored (`unknownResource`) instead of refusing all of them. For sources that describe more
+    /// than Portwatch models (an OVSDB with interfaces of ports Portwatch does not serve).
+    public func submitKnown(_ events: [FaultEvent]) async throws -> Submission {
+        var unknown: [FaultEvent] = []
+        var known: [FaultEvent] = []
+        for event in events {
+            if knows(event.resource) { known.append(event) } else { unknown.append(event) }
+        }
+        var submission: Submission
+        do {
+            submission = try await submit(known)
+        } catch CorrelationServiceError.unknownResources(let gone) {
+            // A port deleted (or a host dropped) meanwhile.
+            let vanished = Set(gone)
+            unknown += known.filter { vanished.contains($0.resource) }
+            submission = try await submit(known.filter { !vanished.contains($0.resource) })
+        }
+        submission.result.ignored += unknown.map { IgnoredFaultEvent(event: $0, reason: .unknownResource) }
+        return submission
+    }
+
     static let emptySubmission = Submission(result: CorrelationResult(), committedChanges: 0, heldChanges: 0)
 
     /// Events dated more than `maxSkew` after `now` get `now` as their time; returns them and, per

@@ -12,6 +12,7 @@ import PortwatchStore
 import ServiceLifecycle
 import SourceCredentials
 import UnixSignals
+import VSwitchSource
 
 /// Wires Portwatch together: the store, the repository's writer, the HTTP API, and the sinks.
 public struct PortwatchServer {
@@ -143,10 +144,26 @@ public struct PortwatchServer {
                     return ["credentials": "\(credentials.count)"]
                 })
         }
+        var hostSide: [any Service] = []
+        if !configuration.ovsdbTargets.isEmpty {
+            let correlation = correlation
+            let logger = logger
+            let source = OVSDBSource(
+                targets: configuration.ovsdbTargets, probeInterval: configuration.ovsdbProbeInterval, logger: logger
+            ) { events in
+                do {
+                    _ = try await correlation.submitKnown(events)
+                } catch {
+                    logger.error("OVSDB events not applied", metadata: ["error": "\(error)", "events": "\(events.count)"])
+                }
+            }
+            // Events flow once the ports agree with the stored faults.
+            hostSide.append(GatedService(gate: ready, service: source))
+        }
         return storeServices + [
             RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation, ready: ready),
         ]
-            + policyWatcher + credentialsWatcher + notifications.services() + [GatedService(gate: ready, service: application)]
+            + policyWatcher + credentialsWatcher + hostSide + notifications.services() + [GatedService(gate: ready, service: application)]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

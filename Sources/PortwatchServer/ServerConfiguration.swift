@@ -6,6 +6,7 @@ import OsloPolicy
 import PortwatchCore
 import PortwatchStore
 import SourceCredentials
+import VSwitchSource
 
 /// Everything `portwatch serve` can be told, from flags or `PORTWATCH_*` environment variables.
 public struct ServerConfiguration: Sendable {
@@ -45,6 +46,10 @@ public struct ServerConfiguration: Sendable {
     public var sourceCredentialsFile: String?
     /// The source credentials to start with, as loaded from `sourceCredentialsFile` at start.
     public var sourceCredentials: [SourceCredential] = []
+    /// Open vSwitch databases to watch (`--ovsdb [HOST=]ENDPOINT`).
+    public var ovsdbTargets: [OVSDBTarget] = []
+    /// How often ovs-vswitchd's liveness is probed on each of them.
+    public var ovsdbProbeInterval: Duration = .seconds(15)
 
     public init() {}
 

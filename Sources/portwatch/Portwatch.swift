@@ -12,6 +12,7 @@ import PolicyFile
 import PortwatchServer
 import PortwatchStore
 import SourceCredentials
+import VSwitchSource
 
 /// The `portwatch` command.
 @main
@@ -145,6 +146,15 @@ struct Serve: AsyncParsableCommand {
     )
     var sourceCredentials: String? = environment["PORTWATCH_SOURCE_CREDENTIALS"].flatMap { $0.isEmpty ? nil : $0 }
 
+    @Option(
+        help:
+            "An Open vSwitch database to watch, [HOST=]tcp:IP:PORT or [HOST=]unix:PATH, repeatable; HOST defaults to its Open_vSwitch external_ids:hostname (PORTWATCH_OVSDB, comma-separated)."
+    )
+    var ovsdb: [String] = Self.list(environment["PORTWATCH_OVSDB"])
+
+    @Option(help: "How often ovs-vswitchd's liveness is probed on each --ovsdb, e.g. 15, 5s (PORTWATCH_OVSDB_PROBE_INTERVAL).")
+    var ovsdbProbeInterval: String = environment["PORTWATCH_OVSDB_PROBE_INTERVAL"] ?? "15"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -206,6 +216,19 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.policyFile = policyFile
         }
+        for target in ovsdb {
+            do {
+                configuration.ovsdbTargets.append(try OVSDBTarget(parsing: target))
+            } catch {
+                throw ValidationError("--ovsdb \(target): \(error)")
+            }
+        }
+        guard let probe = ServerConfiguration.parseDuration(ovsdbProbeInterval), probe >= .seconds(1),
+            probe <= .seconds(3600)
+        else {
+            throw ValidationError("--ovsdb-probe-interval must be a duration from 1 s to an hour, such as 15 or 5s")
+        }
+        configuration.ovsdbProbeInterval = probe
         if let sourceCredentials {
             do {
                 configuration.sourceCredentials = try SourceCredentialsFile(

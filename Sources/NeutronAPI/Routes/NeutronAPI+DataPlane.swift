@@ -21,9 +21,19 @@ extension NeutronAPI {
             let body = try await RequestBody.json(request, limit: RequestBody.eventLimit)
             let events = try DataPlaneEventParser.events(
                 body, defaultSource: "api:\(identity.userID ?? "admin")", now: Date())
-            let submission: CorrelationService.Submission
+            // `?unknown=ignore` (what `portwatch agent` sends): events on resources Portwatch does
+            // not know are listed as ignored instead of refusing the whole body with 404.
+            let unknownPolicy = QueryParameters(request.uri.query).first("unknown") ?? "reject"
+            guard unknownPolicy == "reject" || unknownPolicy == "ignore" else {
+                throw NeutronError.badRequest("Invalid value '\(unknownPolicy)' for unknown: use reject or ignore")
+            }
+            var submission: CorrelationService.Submission
             do {
-                submission = try await correlation.submit(events)
+                if unknownPolicy == "ignore" {
+                    submission = try await correlation.submitKnown(events)
+                } else {
+                    submission = try await correlation.submit(events)
+                }
             } catch CorrelationServiceError.unknownResources(let resources) {
                 throw Self.resourcesNotFound(resources)
             }
