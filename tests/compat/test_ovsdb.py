@@ -1,0 +1,149 @@
+"""A real Open vSwitch as a fault source: `portwatch serve --ovsdb unix:SOCK`.
+
+A private ovsdb-server and an ovs-vswitchd with its dummy datapath (`--enable-dummy=override`: no
+kernel module) run in a temp dir; the taps are dummy interfaces whose `external_ids:iface-id` is
+a Portwatch port's id, and their link goes down and up as ovs-vswitchd reports it
+(`netdev-dummy/set-admin-state`). Checked: a tap's link down takes that port alone DOWN and back
+ACTIVE; ovs-vswitchd stopping takes every OVS-bound port of the host DOWN (not its SR-IOV port,
+not another host's) and its return brings them back; the OVSDB connection dropping is no fault.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import Api, needs_own_server, unique
+
+OVSDB_SERVER = shutil.which("ovsdb-server") or "/usr/sbin/ovsdb-server"
+VSWITCHD = shutil.which("ovs-vswitchd") or "/usr/sbin/ovs-vswitchd"
+SCHEMA = "/usr/share/openvswitch/vswitch.ovsschema"
+pytestmark = pytest.mark.skipif(
+    not (os.path.exists(OVSDB_SERVER) and os.path.exists(SCHEMA)) and not os.environ.get("CI"),
+    reason="openvswitch-switch is not installed (scripts/test installs it)")
+
+
+def eventually(condition, timeout=90.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+class OpenVSwitch:
+    """ovsdb-server + ovs-vswitchd (dummy datapath) in `root`."""
+
+    def __init__(self, root: Path, hostname: str):
+        self.root = root
+        self.db = root / "conf.db"
+        self.sock = root / "db.sock"
+        subprocess.run(["ovsdb-tool", "create", str(self.db), SCHEMA], check=True)
+        self.start_db()
+        self.vsctl("--no-wait", "init")
+        self.vsctl("--no-wait", "set", "Open_vSwitch", ".", f"external_ids:hostname={hostname}")
+        self.start_vswitchd()
+        self.vsctl("add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=dummy")
+
+    def run(self, *args, check=True):
+        return subprocess.run(list(args), check=check, capture_output=True, text=True, timeout=60)
+
+    def vsctl(self, *args):
+        return self.run("ovs-vsctl", f"--db=unix:{self.sock}", "--timeout=30", *args).stdout
+
+    def start_db(self):
+        self.run(OVSDB_SERVER, str(self.db), f"--remote=punix:{self.sock}", f"--unixctl={self.root / 'db.ctl'}",
+                 f"--pidfile={self.root / 'db.pid'}", "--detach", "--no-chdir", f"--log-file={self.root / 'db.log'}")
+
+    def stop_db(self):
+        self.run("ovs-appctl", "-t", str(self.root / "db.ctl"), "exit", check=False)
+        assert eventually(lambda: not self.sock.exists(), timeout=30)
+
+    def start_vswitchd(self):
+        self.run(VSWITCHD, f"unix:{self.sock}", "--enable-dummy=override", f"--unixctl={self.root / 'vs.ctl'}",
+                 f"--pidfile={self.root / 'vs.pid'}", "--detach", "--no-chdir", f"--log-file={self.root / 'vs.log'}",
+                 "-vconsole:off")
+
+    def stop_vswitchd(self):
+        self.run("ovs-appctl", "-t", str(self.root / "vs.ctl"), "exit", check=False)
+
+    def add_tap(self, name: str, port_id: str):
+        self.vsctl("add-port", "br-int", name, "--", "set", "Interface", name, "type=dummy",
+                   f"external_ids:iface-id={port_id}", "external_ids:iface-status=active")
+
+    def set_link(self, name: str, state: str):
+        self.run("ovs-appctl", "-t", str(self.root / "vs.ctl"), "netdev-dummy/set-admin-state", name, state)
+
+    def link_state(self, name: str) -> str:
+        return self.vsctl("get", "Interface", name, "link_state").strip()
+
+    def close(self):
+        self.stop_vswitchd()
+        self.run("ovs-appctl", "-t", str(self.root / "db.ctl"), "exit", check=False)
+
+
+@pytest.fixture
+def ovs(tmp_path):
+    (tmp_path / "ovs").mkdir()
+    switch = OpenVSwitch(tmp_path / "ovs", "compute-1")
+    yield switch
+    switch.close()
+
+
+def dps(api, port):
+    return api.get(f"/v2.0/ports/{port}").json()["port"].get("data_plane_status")
+
+
+def test_open_vswitch_taps_and_the_vswitch_drive_the_ports(ovs, server_factory):
+    needs_own_server()
+    srv = server_factory(["--ovsdb", f"unix:{ovs.sock}", "--ovsdb-probe-interval", "1"]).start()
+    api = Api(srv.url)
+    net = api.post("/v2.0/networks", {"network": {"name": unique("ovs")}}).json()["network"]["id"]
+
+    def port(name, host, vnic="normal"):
+        r = api.post("/v2.0/ports", {"port": {"network_id": net, "name": name, "binding:host_id": host,
+                                              "binding:vnic_type": vnic}})
+        assert r.status_code == 201, r.text
+        return r.json()["port"]["id"]
+
+    p1, p2 = port("vm1", "compute-1"), port("vm2", "compute-1")
+    vf = port("vf", "compute-1", "direct")
+    elsewhere = port("vm3", "compute-2")
+    ovs.add_tap("tap1", p1)
+    ovs.add_tap("tap2", p2)
+    assert eventually(lambda: "OVSDB connected" in srv.log_tail(400)), srv.log_tail()
+
+    # A tap's link down: that port alone.
+    ovs.set_link("tap1", "down")
+    assert ovs.link_state("tap1") == "down"
+    assert eventually(lambda: dps(api, p1) == "DOWN"), srv.log_tail()
+    why = api.get(f"/v2.0/ports/{p1}/data-plane").json()["data_plane"]
+    assert why["root_cause"] == [{"resource_type": "vif", "resource_id": p1}], why
+    assert [dps(api, p) for p in (p2, vf, elsewhere)] == [None, None, None]
+    ovs.set_link("tap1", "up")
+    assert eventually(lambda: dps(api, p1) == "ACTIVE"), srv.log_tail()
+
+    # The OVSDB connection dropping is not a fault: nothing changes, and it reconnects.
+    ovs.stop_db()
+    assert eventually(lambda: "OVSDB connection lost" in srv.log_tail(400)), srv.log_tail()
+    assert [dps(api, p) for p in (p1, p2, vf)] == ["ACTIVE", None, None]
+    assert api.get("/v2.0/data-plane-faults").json()["faults"] == []
+    ovs.start_db()
+    assert eventually(lambda: srv.log_tail(400).count("OVSDB connected") >= 2), srv.log_tail()
+
+    # ovs-vswitchd stops: every OVS-bound port of compute-1 DOWN; SR-IOV and compute-2 untouched.
+    ovs.stop_vswitchd()
+    assert eventually(lambda: [dps(api, p) for p in (p1, p2)] == ["DOWN", "DOWN"]), srv.log_tail()
+    assert [dps(api, p) for p in (vf, elsewhere)] == [None, None]
+    faults = api.get("/v2.0/data-plane-faults").json()["faults"]
+    assert [(f["resource_type"], f["resource_id"], f["source"]) for f in faults] == [
+        ("vswitch", "compute-1", "ovsdb:compute-1")], faults
+    ovs.start_vswitchd()
+    assert eventually(lambda: [dps(api, p) for p in (p1, p2)] == ["ACTIVE", "ACTIVE"]), srv.log_tail()
+    assert api.get("/v2.0/data-plane-faults").json()["faults"] == []
