@@ -104,6 +104,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "HostAgent",
+            dependencies: [
+                "PortwatchClient", "PortwatchCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "PortwatchClient",
             dependencies: [
                 "KeystoneAuth",
@@ -169,7 +176,10 @@ let package = Package(
             name: "portwatch",
             dependencies: [
                 "PortwatchServer", "KeystoneAuth", "PolicyFile", "OsloPolicy", "SourceCredentials", "FileWatching", "NeutronAPI",
-                "PortwatchClient", "VSwitchSource", "OVSDB", .product(name: "Yams", package: "Yams"),
+                "PortwatchClient", "VSwitchSource", "OVSDB", "HostAgent", .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

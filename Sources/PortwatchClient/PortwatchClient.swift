@@ -19,19 +19,23 @@ public struct PortwatchClient: Sendable {
     /// The most one request may take.
     let timeout: TimeAmount
 
-    public init(baseURL: String, headers: [(String, String)] = [], httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(60)) {
+    public init(
+        baseURL: String, headers: [(String, String)] = [], httpClient: HTTPClient = PortwatchClient.failFast,
+        timeout: Duration = .seconds(60)
+    ) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
         self.headers = headers
         self.httpClient = httpClient
-        self.timeout = timeout
+        let (seconds, attoseconds) = timeout.components
+        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// A client for `options`: with Keystone credentials (`--os-cloud`, or `OS_PASSWORD` with
     /// `OS_AUTH_URL`) it obtains a token and, unless a URL is given, takes the `network` endpoint
     /// from the catalog, as the `openstack` CLI does.
-    public static func connect(_ options: ClientOptions, httpClient: HTTPClient = .shared) async throws(ClientError)
+    public static func connect(_ options: ClientOptions, httpClient: HTTPClient = failFast) async throws(ClientError)
         -> PortwatchClient
     {
         var headers = options.headers
@@ -58,6 +62,16 @@ public struct PortwatchClient: Sendable {
         }
         return PortwatchClient(baseURL: url ?? "http://127.0.0.1:9696", headers: headers, httpClient: httpClient)
     }
+
+    /// An HTTP client that reports a refused connection at once rather than retrying it until the
+    /// request's deadline (AsyncHTTPClient's default): the CLI should say "cannot reach" now, and
+    /// the agent retries on its own schedule. One for the process, never shut down.
+    public static let failFast: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// The methods the CLI uses.
     public enum Method: String, Sendable {

@@ -21,7 +21,7 @@ struct Portwatch: AsyncParsableCommand {
         abstract: "Portwatch: a Neutron-compatible port service whose data_plane_status tells the truth.",
         subcommands: [
             Serve.self, Policy.self, SourceCredentialsCommand.self, Fault.self, Maintenance.self, TopologyCommand.self,
-            PortCommand.self,
+            PortCommand.self, AgentCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -11,14 +11,16 @@ not another host's) and its return brings them back; the OVSDB connection droppi
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import Api, needs_own_server, unique
+from conftest import PORTWATCH_BIN, Api, needs_own_server, unique
 
 OVSDB_SERVER = shutil.which("ovsdb-server") or "/usr/sbin/ovsdb-server"
 VSWITCHD = shutil.which("ovs-vswitchd") or "/usr/sbin/ovs-vswitchd"
@@ -147,3 +149,62 @@ def test_open_vswitch_taps_and_the_vswitch_drive_the_ports(ovs, server_factory):
     ovs.start_vswitchd()
     assert eventually(lambda: [dps(api, p) for p in (p1, p2)] == ["ACTIVE", "ACTIVE"]), srv.log_tail()
     assert api.get("/v2.0/data-plane-faults").json()["faults"] == []
+
+
+def test_portwatch_agent_posts_with_a_source_credential_and_resends_across_an_outage(ovs, server_factory, tmp_path):
+    """`portwatch agent` on the host, Portwatch in `--auth headers` with a native source credential."""
+    needs_own_server()
+    out = subprocess.run([PORTWATCH_BIN, "source-credentials", "new", "native", "--name", "agent-compute-1"],
+                         check=True, capture_output=True, text=True, timeout=60).stdout
+    token = re.search(r"^#\s+(\S+)$", out, re.M).group(1)
+    credentials = tmp_path / "sources.yaml"
+    credentials.write_text("\n".join(l for l in out.splitlines() if not l.startswith("#")) + "\n")
+    token_file = tmp_path / "agent.token"
+    token_file.write_text(token + "\n")
+    srv = server_factory(["--auth", "headers", "--source-credentials", str(credentials)]).start()
+    admin = {"X-User-Id": "admin", "X-Project-Id": "p", "X-Roles": "admin,member,reader"}
+    api = Api(srv.url)
+
+    def dps(port):
+        return api.get(f"/v2.0/ports/{port}", headers=admin).json()["port"].get("data_plane_status")
+
+    net = api.post("/v2.0/networks", {"network": {"name": unique("agent")}}, headers=admin).json()["network"]["id"]
+    ports = []
+    for name in ("vm1", "vm2"):
+        r = api.post("/v2.0/ports", {"port": {"network_id": net, "name": name, "binding:host_id": "compute-1"}},
+                     headers=admin)
+        ports.append(r.json()["port"]["id"])
+    ovs.add_tap("tap1", ports[0])
+    ovs.add_tap("tap2", ports[1])
+    # A tap of a port Portwatch does not serve: ignored, not an error for the others.
+    ovs.add_tap("tap9", "not-a-portwatch-port")
+    ovs.set_link("tap9", "down")
+
+    log = open(tmp_path / "agent.log", "w")
+    agent = subprocess.Popen([PORTWATCH_BIN, "agent", "--ovsdb", f"unix:{ovs.sock}", "--url", srv.url,
+                              "--token-file", str(token_file), "--probe-interval", "1"],
+                             stdout=log, stderr=subprocess.STDOUT)
+    try:
+        ovs.set_link("tap1", "down")
+        assert eventually(lambda: dps(ports[0]) == "DOWN"), (tmp_path / "agent.log").read_text()
+        assert dps(ports[1]) is None
+        faults = api.get("/v2.0/data-plane-faults", headers=admin).json()["faults"]
+        assert [(f["resource_type"], f["resource_id"], f["source"]) for f in faults] == [
+            ("vif", ports[0], "ovsdb:compute-1")]
+
+        # Portwatch goes away; the tap recovers and another fails meanwhile; the agent resends.
+        port = srv.port
+        srv.stop()
+        ovs.set_link("tap1", "up")
+        ovs.set_link("tap2", "down")
+        assert eventually(lambda: "retrying" in (tmp_path / "agent.log").read_text())
+        srv.start(port=port)
+        assert eventually(lambda: [dps(p) for p in ports] == ["ACTIVE", "DOWN"]), (tmp_path / "agent.log").read_text()
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        try:
+            assert agent.wait(timeout=30) == 0, (tmp_path / "agent.log").read_text()
+        finally:
+            if agent.poll() is None:
+                agent.kill()
+            log.close()
