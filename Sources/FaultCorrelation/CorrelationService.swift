@@ -30,10 +30,13 @@ public final class CorrelationService: Sendable {
         /// clamped to the time of arrival, so that one bad clock cannot make every later real event
         /// of its source "older".
         public var maxClockSkew: TimeInterval
+        /// How long a learned link stays after its host's reports stop naming it.
+        public var learnedLinkGrace: TimeInterval
 
-        public init(holdDown: TimeInterval = 1.0, maxClockSkew: TimeInterval = 5) {
+        public init(holdDown: TimeInterval = 1.0, maxClockSkew: TimeInterval = 5, learnedLinkGrace: TimeInterval = 300) {
             self.holdDown = holdDown
             self.maxClockSkew = maxClockSkew
+            self.learnedLinkGrace = learnedLinkGrace
         }
     }
 
@@ -53,6 +56,7 @@ public final class CorrelationService: Sendable {
         static let topology = "topology"
         static let faultEvent = FaultEventDocument.kind
         static let maintenance = "maintenance"
+        static let learnedLinks = "learned-links"
     }
 
     private struct Timer {
@@ -87,10 +91,16 @@ public final class CorrelationService: Sendable {
         from backend: any StoreBackend, model: ModelState, holdDown: TimeInterval
     ) async throws -> CorrelationState {
         let decoder = JSONDecoder()
-        let topologyDocument =
+        let declared =
             try await backend.documents(ofKind: DocumentKind.topology).first
-            .map { try decoder.decode(TopologyDocument.self, from: Data($0.body)) } ?? TopologyDocument()
-        var engine = CorrelationEngine(topology: try Topology(topologyDocument))
+            .map { try decoder.decode(TopologyDocument.self, from: Data($0.body)) }?.declaredPart ?? TopologyDocument()
+        var learned: [String: [LearnedLink]] = [:]
+        for stored in try await backend.documents(ofKind: DocumentKind.learnedLinks) {
+            learned[stored.id] = try decoder.decode([LearnedLink].self, from: Data(stored.body))
+        }
+        let effective = declared.merging(learned: learned).document
+        let declaredTopology = try Topology(declared)
+        var engine = CorrelationEngine(topology: (try? Topology(effective)) ?? declaredTopology)
         for stored in try await backend.documents(ofKind: DocumentKind.maintenance) {
             let window = try decoder.decode(MaintenanceWindow.self, from: Data(stored.body))
             _ = try? engine.setMaintenance(window.resource, active: true, now: window.since, source: window.source)
@@ -103,7 +113,7 @@ public final class CorrelationService: Sendable {
         for port in model.ports.values {
             _ = engine.upsertAttachment(PortAttachment(port: port, network: model.networks[port.networkID]), now: now)
         }
-        return CorrelationState(engine: engine, holdDown: holdDown)
+        return CorrelationState(engine: engine, holdDown: holdDown, declaredTopology: declared, learnedLinks: learned)
     }
 
     // MARK: Reads
@@ -259,38 +269,82 @@ public final class CorrelationService: Sendable {
         _ edit: @escaping @Sendable (inout TopologyDocument) throws -> Void
     ) async throws -> (document: TopologyDocument, changes: [PortDataPlaneChange]) {
         try await repository.writeValidatingFirst { changeSet throws in
-            guard let current = changeSet.correlation?.engine.topology.document else { return (TopologyDocument(), []) }
-            var document = current
+            guard let correlation = changeSet.correlation else { return (TopologyDocument(), []) }
+            var document = correlation.declaredTopology
             try edit(&document)
-            let topology = try Topology(document)
+            document = document.declaredPart
+            _ = try Topology(document)  // the declaration alone must validate
             let body = [UInt8](try JSONEncoder().encode(document))
-            let now = Date()
-            // The engine forgets the faults and maintenance of resources the new topology lacks;
-            // their stored documents go too, or a restart would replay them onto a resource of the
-            // same name added later.
-            let before = changeSet.correlation?.engine.topology
-            let forgottenFaults =
-                changeSet.correlation?.engine.allFaultRecords.filter {
-                    before?.contains($0.resource) == true && !topology.contains($0.resource)
-                } ?? []
-            let forgottenMaintenance =
-                changeSet.correlation?.engine.maintenanceWindows.filter {
-                    before?.contains($0.resource) == true && !topology.contains($0.resource)
-                } ?? []
-            guard let changes = changeSet.correlation?.engine.replaceTopology(topology, now: now) else {
-                return (document, [])
-            }
+            changeSet.correlation?.declaredTopology = document
             changeSet.putDocument(kind: DocumentKind.topology, id: "current", body: body)
-            for record in forgottenFaults {
-                changeSet.putDocument(
-                    kind: DocumentKind.faultEvent, id: Self.key(record.source, record.resource), body: nil)
-            }
-            for window in forgottenMaintenance {
-                changeSet.putDocument(kind: DocumentKind.maintenance, id: Self.key("", window.resource), body: nil)
-            }
-            changeSet.commitCorrelated(changes, now: now)
-            return (document, changes)
+            return Self.install(correlation.learnedLinks, declared: document, in: &changeSet)
         }
+    }
+
+    /// Replaces one host's learned links with what its latest LLDP report says (links no longer
+    /// seen stay for `grace`), and puts the resulting topology in force. Returns how each of the
+    /// host's links stands, and the ports whose state changed.
+    public func reportLearnedLinks(
+        host: String, _ links: [LearnedLink]
+    ) async throws -> (reports: [LearnedLink.Report], changes: [PortDataPlaneChange]) {
+        let grace = options.learnedLinkGrace
+        return try await repository.writeValidatingFirst { changeSet throws in
+            guard let correlation = changeSet.correlation else { return ([], []) }
+            let now = Date()
+            let merged = LearnedLink.merge(
+                correlation.learnedLinks[host] ?? [], reported: links, now: now, grace: grace)
+            var learned = correlation.learnedLinks
+            learned[host] = merged.isEmpty ? nil : merged
+            let stored = merged.isEmpty ? nil : [UInt8](try JSONEncoder().encode(merged))
+            changeSet.correlation?.learnedLinks = learned
+            changeSet.putDocument(kind: DocumentKind.learnedLinks, id: host, body: stored)
+            let (document, changes) = Self.install(learned, declared: correlation.declaredTopology, in: &changeSet)
+            let reports = document.merging(learned: learned).reports.filter { $0.host == host }
+            return (reports, changes)
+        }
+    }
+
+    /// How every learned link stands against the topology in force.
+    public var learnedLinkReports: [LearnedLink.Report] {
+        repository.read { state in
+            guard let correlation = state.correlation else { return [] }
+            return correlation.declaredTopology.merging(learned: correlation.learnedLinks).reports
+        }
+    }
+
+    /// Puts `declared` plus the `learned` links it does not contradict in force in the engine, with
+    /// the store following: returns the document in force and the ports whose state changed.
+    static func install(
+        _ learned: [String: [LearnedLink]], declared: TopologyDocument, in changeSet: inout ChangeSet
+    ) -> (document: TopologyDocument, changes: [PortDataPlaneChange]) {
+        let document = declared.merging(learned: learned).document
+        // `merging` falls back to the declaration when learned links would not validate.
+        guard let topology = try? Topology(document) else { return (declared, []) }
+        let now = Date()
+        // The engine forgets the faults and maintenance of resources the new topology lacks;
+        // their stored documents go too, or a restart would replay them onto a resource of the
+        // same name added later.
+        let before = changeSet.correlation?.engine.topology
+        let forgottenFaults =
+            changeSet.correlation?.engine.allFaultRecords.filter {
+                before?.contains($0.resource) == true && !topology.contains($0.resource)
+            } ?? []
+        let forgottenMaintenance =
+            changeSet.correlation?.engine.maintenanceWindows.filter {
+                before?.contains($0.resource) == true && !topology.contains($0.resource)
+            } ?? []
+        guard let changes = changeSet.correlation?.engine.replaceTopology(topology, now: now) else {
+            return (document, [])
+        }
+        for record in forgottenFaults {
+            changeSet.putDocument(
+                kind: DocumentKind.faultEvent, id: Self.key(record.source, record.resource), body: nil)
+        }
+        for window in forgottenMaintenance {
+            changeSet.putDocument(kind: DocumentKind.maintenance, id: Self.key("", window.resource), body: nil)
+        }
+        changeSet.commitCorrelated(changes, now: now)
+        return (document, changes)
     }
 
     /// Writes the verdict of the stored faults to every port that disagrees with it (changes flap

@@ -71,7 +71,9 @@ public struct PortwatchServer {
         }
         let correlation = try await CorrelationService(
             repository: repository,
-            options: .init(holdDown: configuration.flapHoldDown, maxClockSkew: configuration.maxEventClockSkew),
+            options: .init(
+                holdDown: configuration.flapHoldDown, maxClockSkew: configuration.maxEventClockSkew,
+                learnedLinkGrace: configuration.learnedLinkGrace),
             logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
         metrics?.register(on: router)

@@ -50,6 +50,8 @@ public struct ServerConfiguration: Sendable {
     public var ovsdbTargets: [OVSDBTarget] = []
     /// How often ovs-vswitchd's liveness is probed on each of them.
     public var ovsdbProbeInterval: Duration = .seconds(15)
+    /// How long a learned link stays after its host's reports stop naming it, in seconds.
+    public var learnedLinkGrace: Double = 300
 
     public init() {}
 

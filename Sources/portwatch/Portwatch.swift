@@ -155,6 +155,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How often ovs-vswitchd's liveness is probed on each --ovsdb, e.g. 15, 5s (PORTWATCH_OVSDB_PROBE_INTERVAL).")
     var ovsdbProbeInterval: String = environment["PORTWATCH_OVSDB_PROBE_INTERVAL"] ?? "15"
 
+    @Option(
+        help:
+            "How long a link learned from a host's LLDP stays after its reports stop naming it, in seconds, 0-86400 (PORTWATCH_LEARNED_LINK_GRACE)."
+    )
+    var learnedLinkGrace: String = environment["PORTWATCH_LEARNED_LINK_GRACE"] ?? "300"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -229,6 +235,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--ovsdb-probe-interval must be a duration from 1 s to an hour, such as 15 or 5s")
         }
         configuration.ovsdbProbeInterval = probe
+        configuration.learnedLinkGrace = try Self.number(learnedLinkGrace, "--learned-link-grace", in: 0...86_400)
         if let sourceCredentials {
             do {
                 configuration.sourceCredentials = try SourceCredentialsFile(

@@ -110,3 +110,31 @@ struct AssessmentView: Encodable {
         suppressed_faults = (assessment?.suppressedFaults ?? []).map(FaultView.init)
     }
 }
+
+/// A learned link and how it stands (`GET /v2.0/topology/learned-links`).
+struct LearnedLinkView: Encodable {
+    var host: String
+    var nic: String
+    var `switch`: String
+    var chassis_id: String?
+    var port: String
+    var port_description: String?
+    var first_seen: Date
+    var last_seen: Date
+    /// `in_use`, `overridden` (a declared link wins) or `unresolved` (switch or port unknown).
+    var standing: String
+    var switch_port_id: String?
+
+    init(_ report: LearnedLink.Report) {
+        host = report.host
+        nic = report.link.nic
+        `switch` = report.link.switchName
+        chassis_id = report.link.chassisID
+        port = report.link.port
+        port_description = report.link.portDescription
+        first_seen = report.link.firstSeen
+        last_seen = report.link.lastSeen
+        standing = report.standing.rawValue
+        switch_port_id = report.switchPortID
+    }
+}

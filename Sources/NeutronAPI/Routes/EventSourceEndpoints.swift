@@ -38,6 +38,8 @@ public enum EventSourceEndpoints {
         var path = path
         if path.hasSuffix("/") { path = path.dropLast() }
         if path == "/events" || path == "/v1/event" { return isAlertmanager(userAgent) ? "alertmanager" : "doctor" }
+        // `portwatch agent` reports its host's LLDP neighbours with its native credential.
+        if path.hasPrefix("/v2.0/topology/learned-links/") { return native }
         if path.hasSuffix(".json") { path = path.dropLast(5) }
         let base = "/v2.0/data-plane-events"
         guard path.hasPrefix(base) else { return nil }

@@ -77,6 +77,19 @@ extension NeutronAPI {
     }
 
     func registerTopology(on router: Router<PortwatchRequestContext>, _ correlation: CorrelationService) {
+        // Cabling learned by the hosts' agents from LLDP (docs/topology.md, "Learned links").
+        router.put("/v2.0/topology/learned-links/{host}") { request, context in
+            let host = try context.parameters.require("host")
+            try context.access.authorizeIngestion("update_topology", from: EventSourceEndpoints.native)
+            let body = try await RequestBody.json(request, limit: RequestBody.resourceLimit)
+            let links = try Self.learnedLinks(body)
+            let (reports, changes) = try await correlation.reportLearnedLinks(host: host, links)
+            return try Self.json(["learned_links": reports.map(LearnedLinkView.init)], extra: ["changed_ports": changes.count])
+        }
+        router.get("/v2.0/topology/learned-links") { _, context in
+            try context.access.authorize("get_topology")
+            return try Self.json(["learned_links": correlation.learnedLinkReports.map(LearnedLinkView.init)])
+        }
         router.get("/v2.0/topology") { _, context in
             try context.access.authorize("get_topology")
             return try Self.json(["topology": correlation.topologyDocument])
@@ -282,6 +295,32 @@ extension NeutronAPI {
         }
         writer.endObject()
         return JSONResponse.make(status: status, bytes: writer.bytes)
+    }
+
+    /// The links of `{"learned_links": [{"nic", "switch", "port", "chassis_id"?, "port_description"?}]}`.
+    static func learnedLinks(_ body: JSONValue) throws(NeutronError) -> [LearnedLink] {
+        guard let items = body.objectValue?["learned_links"]?.arrayValue else {
+            throw .badRequest("Unable to find 'learned_links' in request body")
+        }
+        guard items.count <= 4096 else { throw .badRequest("At most 4096 learned links per host") }
+        let now = Date()
+        return try items.enumerated().map { (index, item) throws(NeutronError) -> LearnedLink in
+            guard let fields = item.objectValue else { throw .badRequest("learned_links[\(index)] is not an object") }
+            func text(_ key: String, required: Bool) throws(NeutronError) -> String? {
+                guard let value = fields[key], value != .null else {
+                    if required { throw .badRequest("learned_links[\(index)] needs '\(key)'") }
+                    return nil
+                }
+                guard let string = value.stringValue, !string.isEmpty, string.count <= 255 else {
+                    throw .badRequest("learned_links[\(index)].\(key) must be a non-empty string of at most 255 characters")
+                }
+                return string
+            }
+            return LearnedLink(
+                nic: try text("nic", required: true)!, switchName: try text("switch", required: true)!,
+                chassisID: try text("chassis_id", required: false), port: try text("port", required: true)!,
+                portDescription: try text("port_description", required: false), firstSeen: now, lastSeen: now)
+        }
     }
 
     static func json<T: Encodable>(_ value: T) throws -> Response {

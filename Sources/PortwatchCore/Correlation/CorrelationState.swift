@@ -12,11 +12,20 @@ public struct CorrelationState: Sendable {
     public var engine: CorrelationEngine
     /// Per-port hold-down of changes.
     public var damper: FlapDamper
+    /// The topology as the operator declared it (the engine's topology adds the learned links).
+    public var declaredTopology: TopologyDocument
+    /// The links each host learned from LLDP, by host id.
+    public var learnedLinks: [String: [LearnedLink]]
 
     /// Creates the state from an engine and a hold-down in seconds (0 disables damping).
-    public init(engine: CorrelationEngine, holdDown: TimeInterval) {
+    public init(
+        engine: CorrelationEngine, holdDown: TimeInterval, declaredTopology: TopologyDocument? = nil,
+        learnedLinks: [String: [LearnedLink]] = [:]
+    ) {
         self.engine = engine
         damper = FlapDamper(holdDown: holdDown)
+        self.declaredTopology = declaredTopology ?? engine.topology.document.declaredPart
+        self.learnedLinks = learnedLinks
     }
 }
 

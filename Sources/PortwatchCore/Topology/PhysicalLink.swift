@@ -14,11 +14,15 @@ public struct PhysicalLink: Codable, Sendable, Hashable {
     public var a: LinkEndpoint
     /// The other end.
     public var b: LinkEndpoint
+    /// `learned` for a link Portwatch learned from a host's LLDP neighbours (``LearnedLink``); absent
+    /// for a declared one.
+    public var origin: String?
 
     /// Creates a link.
-    public init(id: String? = nil, a: LinkEndpoint, b: LinkEndpoint) {
+    public init(id: String? = nil, a: LinkEndpoint, b: LinkEndpoint, origin: String? = nil) {
         self.id = id
         self.a = a
         self.b = b
+        self.origin = origin
     }
 }
