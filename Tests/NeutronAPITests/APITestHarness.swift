@@ -50,7 +50,7 @@ struct APIHarness {
     static func run(
         statusFollowsDataPlane: Bool = false, databasePath: String = temporaryDatabase(), holdDown: Double = 0,
         flushOnExit: Bool = true, policy: ActivePolicy = ActivePolicy(),
-        identities: IdentityResolver = IdentityResolver(mode: .headers),
+        identities: IdentityResolver = IdentityResolver(mode: .headers), learnedLinkGrace: Double = 300,
         _ body: @escaping @Sendable (APIHarness) async throws -> Void
     ) async throws {
         let logger = Logger(label: "test")
@@ -58,7 +58,8 @@ struct APIHarness {
             backend: try SQLiteStore(path: databasePath, synchronous: .normal),
             derivation: PortStatusDerivation(statusFollowsDataPlane: statusFollowsDataPlane), logger: logger)
         let correlation = try await CorrelationService(
-            repository: repository, options: .init(holdDown: holdDown), logger: logger)
+            repository: repository, options: .init(holdDown: holdDown, learnedLinkGrace: learnedLinkGrace),
+            logger: logger)
         let writer = Task { await repository.runWriter() }
         defer { writer.cancel() }
         try await correlation.reconcile()
