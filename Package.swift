@@ -196,6 +196,7 @@ let package = Package(
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore", "OsloPolicy"]),
         .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
         .testTarget(name: "SourceCredentialsTests", dependencies: ["SourceCredentials"]),
+        .testTarget(name: "HostAgentTests", dependencies: ["HostAgent"]),
         .testTarget(name: "VSwitchSourceTests", dependencies: ["VSwitchSource", "OVSDB", "PortwatchCore"]),
         .testTarget(
             name: "PolicyFileTests",

@@ -33,6 +33,15 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "How often ovs-vswitchd's liveness is probed, in seconds (PORTWATCH_AGENT_PROBE_INTERVAL).")
     var probeInterval: Int = Int(environment["PORTWATCH_AGENT_PROBE_INTERVAL"] ?? "") ?? 15
 
+    @Flag(help: "Also report this host's LLDP neighbours (lldpd's lldpcli) as learned cabling (PORTWATCH_AGENT_LLDP=1).")
+    var lldp = ["1", "true", "yes"].contains(environment["PORTWATCH_AGENT_LLDP"]?.lowercased() ?? "")
+
+    @Option(help: "The lldpcli to run (PORTWATCH_AGENT_LLDPCLI).")
+    var lldpcli: String = environment["PORTWATCH_AGENT_LLDPCLI"] ?? "lldpcli"
+
+    @Option(help: "Seconds between LLDP reports (PORTWATCH_AGENT_LLDP_INTERVAL).")
+    var lldpInterval: Int = Int(environment["PORTWATCH_AGENT_LLDP_INTERVAL"] ?? "") ?? 30
+
     @Option(help: "Log level.")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -65,11 +74,31 @@ struct AgentCommand: AsyncParsableCommand {
             forwarder.enqueue(events)
         }
         logger.info("agent starting", metadata: ["ovsdb": "\(target)", "portwatch": "\(client.baseURL)"])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ForwarderService(forwarder: forwarder)), .init(service: source),
+        ]
+        if lldp {
+            guard (1...86_400).contains(lldpInterval) else { throw ValidationError("--lldp-interval must be 1 to 86400") }
+            let reporter = LLDPReporter(
+                host: host ?? ProcessInfo.processInfo.hostName, lldpcli: lldpcli, interval: .seconds(lldpInterval),
+                client: client)
+            services.append(.init(service: LLDPService(reporter: reporter, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: ForwarderService(forwarder: forwarder)), .init(service: source)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+}
+
+/// Runs an ``LLDPReporter`` until graceful shutdown.
+struct LLDPService: Service {
+    let reporter: LLDPReporter
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await reporter.run(logger: logger) }
     }
 }
 
