@@ -208,3 +208,62 @@ def test_portwatch_agent_posts_with_a_source_credential_and_resends_across_an_ou
             if agent.poll() is None:
                 agent.kill()
             log.close()
+
+
+LLDP_JSON = """{"lldp": {"interface": [
+  {"eth0": {"via": "LLDP", "chassis": {"leaf-1": {"id": {"type": "mac", "value": "52:54:00:0a:00:01"}}},
+            "port": {"id": {"type": "ifname", "value": "Ethernet1"}, "descr": "Ethernet1"}}},
+  {"eth1": {"via": "LLDP", "chassis": {"id": {"type": "mac", "value": "52:54:00:0a:00:02"}},
+            "port": {"id": {"type": "local", "value": "14"}, "descr": "Ethernet1"}}}]}}
+"""
+
+
+def test_the_agent_reports_lldp_neighbours_as_learned_cabling(ovs, server_factory, tmp_path):
+    """A canned `lldpcli -f json show neighbors`: the host's two NICs to two leaves."""
+    needs_own_server()
+    lldpcli = tmp_path / "lldpcli"
+    canned = tmp_path / "neighbours.json"
+    canned.write_text(LLDP_JSON)
+    lldpcli.write_text(f"#!/bin/sh\ncat {canned}\n")
+    lldpcli.chmod(0o755)
+    srv = server_factory().start()
+    api = Api(srv.url)
+    fabric = {"switches": [
+        {"id": "spine-1", "role": "spine", "ports": [{"name": "Ethernet1"}, {"name": "Ethernet2"}]},
+        {"id": "leaf-1", "role": "leaf", "mac": "52:54:00:0a:00:01", "ports": [{"name": "Ethernet1"}, {"name": "Ethernet49"}]},
+        {"id": "leaf-2", "role": "leaf", "mac": "52:54:00:0a:00:02", "ports": [{"name": "Ethernet1"}, {"name": "Ethernet49"}]}],
+        "hosts": [], "links": [
+        {"a": {"switch": "leaf-1", "port": "Ethernet49"}, "b": {"switch": "spine-1", "port": "Ethernet1"}},
+        {"a": {"switch": "leaf-2", "port": "Ethernet49"}, "b": {"switch": "spine-1", "port": "Ethernet2"}}]}
+    assert api.put("/v2.0/topology", fabric).status_code == 200
+    net = api.post("/v2.0/networks", {"network": {"name": unique("lldp")}}).json()["network"]["id"]
+    port = api.post("/v2.0/ports", {"port": {"network_id": net, "binding:host_id": "compute-1"}}).json()["port"]["id"]
+
+    log = open(tmp_path / "agent.log", "w")
+    agent = subprocess.Popen([PORTWATCH_BIN, "agent", "--ovsdb", f"unix:{ovs.sock}", "--url", srv.url, "--lldp",
+                              "--lldpcli", str(lldpcli), "--lldp-interval", "1", "--host", "compute-1"],
+                             stdout=log, stderr=subprocess.STDOUT)
+    try:
+        def learned():
+            links = api.get("/v2.0/topology").json()["topology"]["links"]
+            return [l for l in links if l.get("origin") == "learned"]
+        assert eventually(lambda: len(learned()) == 2), (tmp_path / "agent.log").read_text()
+        standings = api.get("/v2.0/topology/learned-links").json()["learned_links"]
+        assert [(l["nic"], l["standing"], l["switch_port_id"]) for l in standings] == [
+            ("eth0", "in_use", "leaf-1:Ethernet1"), ("eth1", "in_use", "leaf-2:Ethernet1")], standings
+        # Learned cabling drives correlation: one leaf down degrades, both down is DOWN.
+        r = api.post("/v2.0/data-plane-events", {"events": [{"resource_type": "switch", "resource_id": "leaf-1",
+                                                            "state": "down", "source": "test"}]})
+        assert r.status_code == 200, r.text
+        assert api.get(f"/v2.0/ports/{port}/data-plane").json()["data_plane"]["state"] == "degraded"
+        api.post("/v2.0/data-plane-events", {"events": [{"resource_type": "switch", "resource_id": "leaf-2",
+                                                         "state": "down", "source": "test"}]})
+        assert eventually(lambda: api.get(f"/v2.0/ports/{port}").json()["port"]["data_plane_status"] == "DOWN")
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        try:
+            agent.wait(timeout=30)
+        finally:
+            if agent.poll() is None:
+                agent.kill()
+            log.close()
