@@ -44,6 +44,17 @@ public final class SourceAuthenticator: Sendable {
     /// The credentials in force.
     public var credentials: [SourceCredential] { state.withLock { $0.credentials } }
 
+    /// Whether a basic-auth credential in force admits `source` (its endpoint then challenges with
+    /// `WWW-Authenticate: Basic`, which clients such as collectd's curl wait for before they send one).
+    public func hasBasicCredentials(for source: String) -> Bool {
+        state.withLock {
+            $0.credentials.contains {
+                guard $0.source == source, case .basic = $0.secret else { return false }
+                return true
+            }
+        }
+    }
+
     /// Whether any credential in force admits `source`.
     public func hasCredentials(for source: String) -> Bool {
         state.withLock { $0.credentials.contains { $0.source == source } }

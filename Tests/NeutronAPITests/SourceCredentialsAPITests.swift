@@ -182,6 +182,6 @@ struct SourceCredentialsAPITests {
         #expect(EventSourceEndpoints.source(ofPath: "/v2.0/data-plane-events/native") == nil)
         #expect(EventSourceEndpoints.source(ofPath: "/v2.0/data-plane-eventsx") == nil)
         #expect(EventSourceEndpoints.source(ofPath: "/v2.0/ports") == nil)
-        #expect(EventSourceEndpoints.names == ["native", "doctor", "alertmanager", "onos", "opendaylight"])
+        #expect(EventSourceEndpoints.names == ["native", "doctor", "alertmanager", "onos", "opendaylight", "collectd"])
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import PortwatchCore
+import SourceCredentials
 
 /// The edge of the Neutron API: resolves the caller, turns every
 /// failure into a Neutron error body, and stamps `x-openstack-request-id`.
@@ -29,6 +30,14 @@ struct NeutronMiddleware: RouterMiddleware {
             var response = JSONResponse.make(status: .unauthorized, bytes: body)
             response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
             if let wwwAuthenticate { response.headers[.wwwAuthenticate] = wwwAuthenticate }
+            // A source whose machines use basic auth: challenge for it, as curl-based senders
+            // (collectd's write_http) send their user and password only when asked.
+            if let sources = identities.sources,
+                let source = EventSourceEndpoints.source(ofPath: request.uri.path[...], userAgent: request.headers[.userAgent]),
+                sources.hasBasicCredentials(for: source), wwwAuthenticate?.hasPrefix("Basic") != true
+            {
+                response.headers.append(HTTPField(name: .wwwAuthenticate, value: #"Basic realm="portwatch""#))
+            }
             return response
         case .unavailable:
             var response = JSONResponse.make(

@@ -9,7 +9,7 @@ public enum EventSourceEndpoints {
     public static let native = "native"
     /// The foreign formats, each at `/v2.0/data-plane-events/{name}`.
     static let adapters: [any EventSourceAdapter] = [
-        DoctorAdapter(), AlertmanagerAdapter(), ONOSAdapter(), OpenDaylightAdapter(),
+        DoctorAdapter(), AlertmanagerAdapter(), ONOSAdapter(), OpenDaylightAdapter(), CollectdAdapter(),
     ]
 
     /// The paths Doctor and Vitrage monitors post to unchanged, served by the Doctor adapter.

@@ -81,7 +81,10 @@ extension NeutronAPI {
         var submission: CorrelationService.Submission?
         if !decoded.events.isEmpty {
             do {
-                submission = try await correlation.submit(decoded.events)
+                // Sources that describe more than Portwatch models: what it does not know is ignored.
+                submission =
+                    policy == .ignore
+                    ? try await correlation.submitKnown(decoded.events) : try await correlation.submit(decoded.events)
             } catch CorrelationServiceError.unknownResources(let resources) {
                 throw resourcesNotFound(resources)
             }
