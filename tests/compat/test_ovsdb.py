@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from conftest import PORTWATCH_BIN, Api, needs_own_server, unique
 
@@ -267,3 +268,97 @@ def test_the_agent_reports_lldp_neighbours_as_learned_cabling(ovs, server_factor
             if agent.poll() is None:
                 agent.kill()
             log.close()
+
+
+COLLECTD = shutil.which("collectd") or "/usr/sbin/collectd"
+
+
+@pytest.mark.skipif(not os.path.exists(COLLECTD) and not os.environ.get("CI"),
+                    reason="collectd-core is not installed (scripts/test installs it)")
+def test_collectd_ovs_events_through_write_http_with_basic_auth(ovs, server_factory, tmp_path):
+    """A real collectd (Debian's collectd-core): ovs_events on the same OVSDB, write_http to Portwatch
+    with User/Password — a basic-auth source credential of `collectd`, in `--auth headers`."""
+    needs_own_server()
+    password_hash = subprocess.run([PORTWATCH_BIN, "source-credentials", "hash", "--rounds", "10000"],
+                                   input="collectd-secret\n", check=True, capture_output=True, text=True,
+                                   timeout=60).stdout.strip()
+    credentials = tmp_path / "sources.yaml"
+    credentials.write_text(f'collectd:\n  - name: compute-1\n    username: collectd\n    password: "{password_hash}"\n')
+    srv = server_factory(["--auth", "headers", "--source-credentials", str(credentials)]).start()
+    admin = {"X-User-Id": "admin", "X-Project-Id": "p", "X-Roles": "admin,member,reader"}
+    api = Api(srv.url)
+    net = api.post("/v2.0/networks", {"network": {"name": unique("collectd")}}, headers=admin).json()["network"]["id"]
+    ports = [api.post("/v2.0/ports", {"port": {"network_id": net, "name": n, "binding:host_id": "compute-1"}},
+                      headers=admin).json()["port"]["id"] for n in ("vm1", "vm2")]
+    ovs.add_tap("tap1", ports[0])
+    ovs.add_tap("tap2", ports[1])
+    conf = tmp_path / "collectd.conf"
+    conf.write_text(f"""
+Hostname "compute-1"
+Interval 1
+BaseDir "{tmp_path}"
+PIDFile "{tmp_path / 'collectd.pid'}"
+LoadPlugin logfile
+<Plugin logfile>
+  File "{tmp_path / 'collectd.log'}"
+  LogLevel info
+</Plugin>
+LoadPlugin ovs_events
+LoadPlugin write_http
+<Plugin ovs_events>
+  Socket "{ovs.sock}"
+  SendNotification true
+  DispatchValues false
+</Plugin>
+<Plugin write_http>
+  <Node "portwatch">
+    URL "{srv.url}/v2.0/data-plane-events/collectd"
+    Format "JSON"
+    Notifications true
+    StoreRates false
+    User "collectd"
+    Password "collectd-secret"
+  </Node>
+</Plugin>
+""")
+    proc = subprocess.Popen([COLLECTD, "-C", str(conf), "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+
+    def dps(port):
+        return api.get(f"/v2.0/ports/{port}", headers=admin).json()["port"].get("data_plane_status")
+
+    def log():
+        path = tmp_path / "collectd.log"
+        return path.read_text() if path.exists() else ""
+
+    try:
+        assert eventually(lambda: "Initialization complete" in log(), timeout=60), log()
+
+        # collectd subscribes to the OVSDB a moment after it starts and reports changes only: flip
+        # tap2 until its notification arrives, so that collectd is known to be watching.
+        def tap2_reported():
+            ovs.set_link("tap2", "up")
+            ovs.set_link("tap2", "down")
+            return eventually(lambda: dps(ports[1]) == "DOWN", timeout=5)
+        assert eventually(tap2_reported, timeout=90, interval=0), log() + srv.log_tail()
+        ovs.set_link("tap2", "up")
+        assert eventually(lambda: dps(ports[1]) == "ACTIVE"), log()
+
+        ovs.set_link("tap1", "down")
+        assert eventually(lambda: dps(ports[0]) == "DOWN"), log() + srv.log_tail()
+        assert dps(ports[1]) == "ACTIVE"
+        faults = api.get("/v2.0/data-plane-faults", headers=admin).json()["faults"]
+        assert [(f["resource_type"], f["resource_id"], f["source"]) for f in faults] == [
+            ("vif", ports[0], "collectd:compute-1")], faults
+        ovs.set_link("tap1", "up")
+        assert eventually(lambda: dps(ports[0]) == "ACTIVE"), log()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    # A wrong password is refused.
+    r = requests.post(srv.url + "/v2.0/data-plane-events/collectd", json=[], auth=("collectd", "wrong"), timeout=30)
+    assert r.status_code == 401 and 'Basic realm="portwatch"' in r.headers.get("WWW-Authenticate", ""), r.text
+    r = requests.post(srv.url + "/v2.0/data-plane-events/collectd", json=[], timeout=30)
+    assert r.status_code == 401 and 'Basic realm="portwatch"' in r.headers.get("WWW-Authenticate", ""), r.headers
