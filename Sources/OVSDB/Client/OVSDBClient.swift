@@ -114,6 +114,14 @@ public final class OVSDBClient: Sendable {
         channel.close(promise: nil)
     }
 
+    /// How many `echo` requests (ovsdb-server's inactivity probes) this connection has answered.
+    public func serverEchoesAnswered() async throws -> Int {
+        let channel = self.channel
+        return try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: OVSDBRPCHandler.self).echoesAnswered
+        }.get()
+    }
+
     /// Completes when the connection has closed.
     public func closed() async {
         try? await channel.closeFuture.get()
