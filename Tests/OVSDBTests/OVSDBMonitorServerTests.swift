@@ -156,6 +156,8 @@ struct OVSDBMonitorServerTests {
         let (_, recorder, task) = startMonitor(server.unixEndpoint)
         defer { task.cancel() }
         _ = try await recorder.wait(for: "connected") { $0.connectedCount == 1 }
+        try server.vsctl("set", "Interface", "tap1", "link_state=down")
+        _ = try await recorder.wait(for: "tap1 down") { $0.interfaceView["tap1"]?.linkState == .down }
 
         // Change the database while the monitor cannot see it: serve it on another socket.
         server.stop()
@@ -168,15 +170,18 @@ struct OVSDBMonitorServerTests {
         try server.vsctl(
             "add-port", "br-int", "tap3", "--", "set", "Interface", "tap3", "type=internal",
             "external_ids:iface-id=\(Self.port3)", socket: side)
-        try server.vsctl("set", "Interface", "tap1", "link_state=down", socket: side)
+        try server.vsctl("set", "Interface", "tap1", "external_ids:attached-mac=fa:16:3e:00:00:01", socket: side)
         server.stop()
         try server.start()
 
         let events = try await recorder.wait(for: "reconnected") { $0.connectedCount == 2 }
         let view = events.interfaceView
-        #expect(Set(view.keys) == ["br-int", "tap1", "tap3"])
+        #expect(Set(view.keys) == ["br-int", "tap1", "tap3"], "\(events)")
         #expect(view["tap3"]?.neutronPortID == Self.port3)
-        #expect(view["tap1"]?.linkState == .down)
+        #expect(view["tap1"]?.externalIDs["attached-mac"] == "fa:16:3e:00:00:01")
+        // link_state is an ephemeral column: ovsdb-server does not keep it across its restart,
+        // and it stays empty until ovs-vswitchd writes it again.
+        #expect(view["tap1"]?.linkState == nil)
 
         // The live view after re-monitoring is the database's, and updates keep flowing.
         try server.vsctl("set", "Interface", "tap3", "link_state=up")
