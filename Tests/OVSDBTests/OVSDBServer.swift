@@ -39,6 +39,10 @@ final class OVSDBServer: @unchecked Sendable {
     }
 
     deinit {
+        if let pid = vswitchPID, Self.isRunning(pid) {
+            kill(pid, SIGCONT)
+            stopVSwitch()
+        }
         stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -73,6 +77,32 @@ final class OVSDBServer: @unchecked Sendable {
         if (try? Self.run("/usr/bin/ovs-appctl", ["-t", directory + "/ctl", "exit"])) == nil { kill(pid, SIGTERM) }
         for _ in 0..<600 where Self.isRunning(pid) { usleep(100_000) }
         try? FileManager.default.removeItem(atPath: pidFile)
+    }
+
+    /// Starts ovs-vswitchd against this database with its own pid file, control socket and log.
+    /// It touches no device while the database has no bridge.
+    func startVSwitch() throws {
+        try Self.run(
+            "/usr/sbin/ovs-vswitchd",
+            [
+                "unix:\(socket)", "--pidfile=\(directory)/vswitchd.pid", "--unixctl=\(directory)/vswitchd.ctl",
+                "--detach", "--no-chdir", "--log-file=\(directory)/vswitchd.log",
+            ])
+    }
+
+    /// The pid of the ovs-vswitchd started by ``startVSwitch()``.
+    var vswitchPID: Int32? {
+        (try? String(contentsOfFile: directory + "/vswitchd.pid", encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Stops that ovs-vswitchd as `ovs-appctl exit` does, and waits until it is gone.
+    func stopVSwitch() {
+        guard let pid = vswitchPID else { return }
+        if (try? Self.run("/usr/bin/ovs-appctl", ["-t", directory + "/vswitchd.ctl", "exit"])) == nil {
+            kill(pid, SIGKILL)
+        }
+        for _ in 0..<600 where Self.isRunning(pid) { usleep(100_000) }
     }
 
     /// Whether `pid` is alive: a zombie left for an init that does not reap counts as gone.
