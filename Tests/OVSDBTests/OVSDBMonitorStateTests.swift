@@ -131,3 +131,18 @@ struct OVSDBMonitorStateTests {
         }
     }
 }
+
+struct ReconnectBackoffTests {
+    @Test func delaysDoubleUpToTheCapAndStartOverAfterReset() {
+        var backoff = ReconnectBackoff(initial: .milliseconds(100), maximum: .milliseconds(800))
+        let steps: [Duration] = [
+            .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(800),
+        ]
+        for step in steps {
+            let delay = backoff.next()
+            #expect(delay >= step / 2 && delay <= step, "\(delay) within the upper half of \(step)")
+        }
+        backoff.reset()
+        #expect(backoff.next() <= .milliseconds(100))
+    }
+}
