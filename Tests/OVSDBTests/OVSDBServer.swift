@@ -79,12 +79,16 @@ final class OVSDBServer: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: pidFile)
     }
 
+    static let canUnshareNetwork = FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
+
     /// Starts ovs-vswitchd against this database with its own pid file, control socket and log.
-    /// It touches no device while the database has no bridge.
-    func startVSwitch() throws {
+    /// It touches no device while the database has no bridge; with `privateNetwork` it runs in a
+    /// network namespace of its own (`unshare --net`), so the taps it creates for bridges vanish
+    /// with it and never meet the host's.
+    func startVSwitch(privateNetwork: Bool = false) throws {
         try Self.run(
-            "/usr/sbin/ovs-vswitchd",
-            [
+            privateNetwork ? "/usr/bin/unshare" : "/usr/sbin/ovs-vswitchd",
+            (privateNetwork ? ["--net", "/usr/sbin/ovs-vswitchd"] : []) + [
                 "unix:\(socket)", "--pidfile=\(directory)/vswitchd.pid", "--unixctl=\(directory)/vswitchd.ctl",
                 "--detach", "--no-chdir", "--log-file=\(directory)/vswitchd.log",
             ])

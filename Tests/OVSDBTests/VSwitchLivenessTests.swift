@@ -81,4 +81,38 @@ struct VSwitchLivenessTests {
         #expect(Self.liveness(events).count == 3, "only changes are reported: \(Self.liveness(events))")
         #expect(!events.contains { if case .connection(.disconnected) = $0 { true } else { false } })
     }
+
+    @Test(
+        .enabled(if: OVSDBServer.canUnshareNetwork, "needs unshare(1) to give ovs-vswitchd its own network namespace"))
+    func aStoppedVSwitchLeavesItsInterfaceRowsAsTheyWere() async throws {
+        let server = try OVSDBServer()
+        try server.vsctl("add-br", "pwbr", "--", "set", "Bridge", "pwbr", "datapath_type=netdev")
+        try server.vsctl(
+            "add-port", "pwbr", "pwtap1", "--", "set", "Interface", "pwtap1", "type=internal",
+            "external_ids:iface-id=2b5fa8a4-6a8e-4c1b-9d55-5c9a2f4d1e01")
+        try server.startVSwitch(privateNetwork: true)
+        let monitor = OVSDBMonitor(endpoint: server.unixEndpoint, logger: logger)
+        let recorder = EventRecorder(monitor)
+        let task = Task { try await monitor.run() }
+        defer { task.cancel() }
+        let running = try await recorder.wait(for: "ovs-vswitchd to add pwtap1") {
+            $0.interfaceView["pwtap1"]?.ofport == 1 && $0.interfaceView["pwtap1"]?.linkState != nil
+        }
+        let before = try #require(running.interfaceView["pwtap1"])
+
+        let pid = try #require(server.vswitchPID)
+        kill(pid, SIGKILL)
+        let client = try await OVSDBClient.connect(to: server.unixEndpoint, logger: logger)
+        defer { client.close() }
+        _ = try await waitForProbe(client, "not serving after kill -9", bumpConfiguration: false) {
+            Self.isNotServing($0, "lock")
+        }
+
+        // What ovs-vswitchd wrote stays: nothing in the Interface row says it is gone.
+        #expect(try server.vsctl("get", "Interface", "pwtap1", "ofport") == "1")
+        #expect(try server.vsctl("get", "Interface", "pwtap1", "link_state") == before.linkState?.rawValue)
+        #expect(try server.vsctl("get", "Interface", "pwtap1", "error") == "[]")
+        let after = await recorder.events.interfaceView["pwtap1"]
+        #expect(after == before)
+    }
 }
