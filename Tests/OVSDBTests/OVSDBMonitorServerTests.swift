@@ -62,6 +62,19 @@ struct OVSDBMonitorServerTests {
         }
     }
 
+    @Test func callsAfterTheServerWentAwayFailAsConnectionClosed() async throws {
+        let server = try makeServer(taps: [])
+        let client = try await OVSDBClient.connect(to: server.unixEndpoint, logger: logger)
+        server.stop()
+        await client.closed()
+        await #expect {
+            try await client.echo()
+        } throws: { ($0 as? OVSDBError)?.code == .connectionClosed }
+        await #expect {
+            for try await _ in client.notifications {}
+        } throws: { ($0 as? OVSDBError)?.code == .connectionClosed }
+    }
+
     @Test func snapshotReportsInterfacesAndTheOpenVSwitchRow() async throws {
         let server = try makeServer(taps: [("tap1", Self.port1), ("tap2", Self.port2)])
         let (_, recorder, task) = startMonitor(server.unixEndpoint)

@@ -105,7 +105,12 @@ public final class OVSDBClient: Sendable {
     public func call(_ method: String, _ params: [JSONValue]) async throws -> JSONValue {
         let promise = channel.eventLoop.makePromise(of: JSONValue.self)
         channel.writeAndFlush(OVSDBRPCHandler.Request(method: method, params: params, promise: promise))
-            .whenFailure { error in promise.fail(error) }
+            .whenFailure { error in
+                let reason = error as? OVSDBError
+                promise.fail(
+                    reason
+                        ?? OVSDBError(code: .connectionClosed, message: "the OVSDB connection is closed", cause: error))
+            }
         return try await promise.futureResult.get()
     }
 
