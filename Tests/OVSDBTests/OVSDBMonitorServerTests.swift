@@ -201,6 +201,39 @@ struct OVSDBMonitorServerTests {
         _ = try await recorder.wait(for: "tap3 up after reconnect") { $0.interfaceView["tap3"]?.linkState == .up }
     }
 
+    @Test func aServerThatStopsAnsweringIsDroppedByOurProbeAndReconnected() async throws {
+        let server = try makeServer(taps: [("tap1", Self.port1)])
+        let monitor = OVSDBMonitor(
+            endpoint: server.tcpEndpoint,
+            configuration: .init(
+                connection: .init(probeInterval: .seconds(1)),
+                backoff: ReconnectBackoff(initial: .milliseconds(100), maximum: .seconds(1))),
+            logger: logger)
+        let recorder = EventRecorder(monitor)
+        let task = Task { try await monitor.run() }
+        defer { task.cancel() }
+        let before = try await recorder.wait(for: "connected") { $0.connectedCount == 1 }
+
+        // A hung server keeps the TCP connection open; only our echo probe notices.
+        let pid = try #require(server.pid)
+        kill(pid, SIGSTOP)
+        let down = try await recorder.wait(for: "dropped by the probe") { events in
+            events.contains {
+                if case .connection(.disconnected(let reason)) = $0 {
+                    reason.contains("inactivityTimeout")
+                } else {
+                    false
+                }
+            }
+        }
+        kill(pid, SIGCONT)
+        let back = try await recorder.wait(for: "reconnected") { $0.connectedCount == 2 }
+        #expect(back.interfaceView == before.interfaceView)
+        #expect(
+            back.dropFirst(before.count).allSatisfy { if case .connection = $0 { true } else { false } },
+            "\(down)")
+    }
+
     @Test func serverEchoProbesAreAnswered() async throws {
         // ovsdb-server probes an idle TCP connection with "echo" every 5 s and drops it after 10 s
         // without an answer; our own probe is off, so only answering keeps it alive.

@@ -39,6 +39,7 @@ final class OVSDBServer: @unchecked Sendable {
     }
 
     deinit {
+        if let pid { kill(pid, SIGCONT) }
         if let pid = vswitchPID, Self.isRunning(pid) {
             kill(pid, SIGCONT)
             stopVSwitch()
@@ -64,6 +65,12 @@ final class OVSDBServer: @unchecked Sendable {
         if let range = text.range(of: #"listening on port (\d+)"#, options: .regularExpression) {
             tcpPort = Int(text[range].split(separator: " ").last ?? "") ?? 0
         }
+    }
+
+    /// The running ovsdb-server's pid.
+    var pid: Int32? {
+        (try? String(contentsOfFile: directory + "/pid", encoding: .utf8))
+            .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     /// Stops ovsdb-server and waits until its pid file is gone.
