@@ -105,13 +105,26 @@ public final class OVSDBClient: Sendable {
     public func call(_ method: String, _ params: [JSONValue]) async throws -> JSONValue {
         let promise = channel.eventLoop.makePromise(of: JSONValue.self)
         channel.writeAndFlush(OVSDBRPCHandler.Request(method: method, params: params, promise: promise))
-            .whenFailure { error in promise.fail(error) }
+            .whenFailure { error in
+                let reason = error as? OVSDBError
+                promise.fail(
+                    reason
+                        ?? OVSDBError(code: .connectionClosed, message: "the OVSDB connection is closed", cause: error))
+            }
         return try await promise.futureResult.get()
     }
 
     /// Closes the connection; pending calls fail and ``notifications`` finishes.
     public func close() {
         channel.close(promise: nil)
+    }
+
+    /// How many `echo` requests (ovsdb-server's inactivity probes) this connection has answered.
+    public func serverEchoesAnswered() async throws -> Int {
+        let channel = self.channel
+        return try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: OVSDBRPCHandler.self).echoesAnswered
+        }.get()
     }
 
     /// Completes when the connection has closed.

@@ -54,7 +54,7 @@ public struct JSONObjectSplitter: Sendable {
             resetState()
             return message
         }
-        if scanned > maximumMessageSize {
+        if scanned >= maximumMessageSize {
             throw OVSDBError(
                 code: .messageTooLarge,
                 message: "a JSON-RPC message is longer than \(maximumMessageSize) bytes")
@@ -65,7 +65,7 @@ public struct JSONObjectSplitter: Sendable {
     /// Scans from `scanned` on; returns the message length when the top-level value closes.
     private mutating func scan(_ bytes: UnsafeRawBufferPointer) -> Int? {
         var index = scanned
-        let limit = min(bytes.count, maximumMessageSize + 1)
+        let limit = min(bytes.count, maximumMessageSize)
         while index < limit {
             let byte = bytes[index]
             index += 1
