@@ -90,7 +90,7 @@ struct PolicyAPITests {
             #expect(reply.status == 400)
             #expect(
                 reply.errorMessage
-                    == "Specifying 'project_id' other than the authenticated project in request requires admin privileges"
+                    == "Specifying 'project_id' other than the authenticated project in request is not allowed for the current user."
             )
             reply = try await api.call(
                 .post, "/v2.0/ports", #"{"port": {"network_id": "\#(mine)", "binding:host_id": "h1"}}"#,

@@ -19,7 +19,7 @@ extension NeutronAPI {
         registerWrites(
             on: router,
             ResourceWrites<PortwatchCore.Port, PortInput>(
-                parseCreate: { try PortAttributes.create($0) }, parseUpdate: { try PortAttributes.update($0) },
+                parseCreate: { try PortAttributes.create($0, $1) }, parseUpdate: { try PortAttributes.update($0, $1) },
                 create: { try $0.createPorts($1, request: $2, bulk: $3, by: $4) },
                 update: { try $0.updatePort(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
                 delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },

@@ -7,7 +7,7 @@ extension ChangeSet {
     ) throws(NeutronError) -> [Port] {
         var created: [Port] = []
         let networks = access.networkReading()
-        for input in inputs {
+        for var input in inputs {
             guard let networkID = input.networkID else {
                 throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
             }
@@ -15,6 +15,10 @@ extension ChangeSet {
                 throw .networkNotFound(networkID)
             }
             let project = try access.owningProject(input.projectID)
+            // Neutron converts a null MAC to a generated one before its rules see the port.
+            if input.regeneratesMACAddress {
+                input.macAddress = try MACAddressGenerator.unused(in: self, networkID: networkID)
+            }
             // The rules see the port as it would be, before a MAC is generated for it.
             var requested = Port(
                 id: "", networkID: networkID, projectID: project, macAddress: input.macAddress ?? "", createdAt: now)
@@ -61,6 +65,10 @@ extension ChangeSet {
         var port = try reachablePort(id, access)
         let network = network(port.networkID)
         let before = port
+        var input = input
+        if input.regeneratesMACAddress {
+            input.macAddress = try MACAddressGenerator.unused(in: self, networkID: port.networkID)
+        }
         port.apply(input)
         if case .some(let status) = input.dataPlaneStatus {
             port.dataPlaneStatusOverride = status
