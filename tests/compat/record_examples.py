@@ -196,6 +196,92 @@ step("x-double-slash-list", "GET", "//v2.0//ports?name=no-such-port")
 step("x-limit-with-spaces", "GET", "/v2.0/ports?name=no-such-port&limit=%201")
 step("x-mtu-with-spaces", "GET", "/v2.0/networks?name=no-such-net&mtu=%201500%20")
 
+# ---- class 5: conversions and validation (convert_to_boolean, MAC forms, read-only names, project)
+step("cv-network-create", "POST", "/v2.0/networks", '{"network": {"name": "cv-net"}}')
+step("cv-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "name": "cv-port"}}')
+step("cv-bool-yes", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "admin_state_up": "yes"}}')
+step("cv-bool-off-upper", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "admin_state_up": "OFF"}}')
+step("cv-bool-spaces", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "admin_state_up": " t "}}')
+step("cv-bool-int-zero-update", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"admin_state_up": 0}}')
+step("cv-bool-int-two", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"admin_state_up": 2}}')
+step("cv-bool-float", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"admin_state_up": 1.5}}')
+step("cv-bool-null", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"admin_state_up": null}}')
+step("cv-bool-empty", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"port_security_enabled": ""}}')
+step("cv-network-bool-n", "POST", "/v2.0/networks",
+     '{"network": {"name": "cv-net-ps", "port_security_enabled": "n", "admin_state_up": "Y"}}')
+step("cv-query-bool-yes", "GET", "/v2.0/ports?network_id={CVNET}&admin_state_up=yes&sort_key=name&sort_dir=asc&fields=name")
+step("cv-query-bool-no", "GET", "/v2.0/ports?network_id={CVNET}&admin_state_up=no&fields=admin_state_up")
+for name, mac in [("dashes-upper", '"AA-BB-CC-00-00-01"'), ("cisco-dots", '"aabb.cc00.0002"'),
+                  ("bare-12", '"aabbcc000003"'), ("short-groups", '"a:b:c:0:0:4"'),
+                  ("postgres-colon", '"aabbcc:000005"'), ("cisco-colons", '"aabb:cc00:0006"'),
+                  ("bare-11", '"abbcc000007"'), ("decimal-string", '"12"'), ("integer", "13"),
+                  ("trailing-newline", '"aa:bb:cc:00:00:11\\n"'), ("multicast", '"01:00:5e:00:00:12"')]:
+    step(f"cv-mac-{name}", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "mac_address": %s}}' % mac)
+for name, mac in [("leading-space", '" aa:bb:cc:00:00:10"'), ("broadcast-dashes", '"FF-FF-FF-FF-FF-FF"'),
+                  ("false-is-zero", "false"), ("bad-digit", '"aa:bb:cc:dd:ee:zz"'), ("empty", '""'),
+                  ("decimal-broadcast", '"281474976710655"'), ("huge-decimal", '"99999999999999999999"')]:
+    step(f"cv-mac-invalid-{name}", "POST", "/v2.0/ports",
+         '{"port": {"network_id": "{CVNET}", "mac_address": %s}}' % mac)
+step("cv-mac-in-use-normalised", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "mac_address": "aa:BB:cc:00:00:01"}}')
+step("cv-mac-null-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "mac_address": null}}')
+step("cv-mac-null-update-regenerates", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"mac_address": null}}')
+step("cv-mac-form-update", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"mac_address": "AA-BB-CC-00-00-20"}}')
+step("cv-mac-update-invalid", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"mac_address": "zz"}}')
+step("cv-readonly-port-project-id", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"project_id": "fake_project_id"}}')
+step("cv-readonly-port-tenant-id", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"tenant_id": "fake_project_id"}}')
+step("cv-readonly-port-order-status", "PUT", "/v2.0/ports/{CVPORT}",
+     '{"port": {"created_at": "x", "status": "ACTIVE", "name": "y"}}')
+step("cv-readonly-port-order-revision", "PUT", "/v2.0/ports/{CVPORT}",
+     '{"port": {"updated_at": "x", "created_at": "x", "revision_number": 9}}')
+step("cv-readonly-port-order-network", "PUT", "/v2.0/ports/{CVPORT}",
+     '{"port": {"project_id": "fake_project_id", "network_id": "{CVNET}"}}')
+step("cv-readonly-port-tags", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"tags": ["a"]}}')
+step("cv-readonly-port-post-order", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "created_at": "x", "data_plane_status": "DOWN", "binding:vif_type": "x"}}')
+step("cv-readonly-network-project-id", "PUT", "/v2.0/networks/{CVNET}", '{"network": {"project_id": "fake_project_id"}}')
+step("cv-readonly-network-order", "PUT", "/v2.0/networks/{CVNET}",
+     '{"network": {"tags": [], "availability_zones": [], "status": "x"}}')
+step("cv-readonly-network-post-order", "POST", "/v2.0/networks",
+     '{"network": {"created_at": "x", "revision_number": 1, "availability_zones": []}}')
+step("cv-project-mismatch-port", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "tenant_id": "proj-x", "project_id": "proj-y"}}')
+step("cv-project-mismatch-before-unknown", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "tenant_id": "proj-x", "project_id": "proj-y", "bogus": 1}}')
+step("cv-project-mismatch-update", "PUT", "/v2.0/ports/{CVPORT}",
+     '{"port": {"tenant_id": "proj-x", "project_id": "proj-y"}}')
+step("cv-project-mismatch-network", "POST", "/v2.0/networks",
+     '{"network": {"tenant_id": "proj-x", "project_id": "proj-y"}}')
+step("cv-project-both-agree", "POST", "/v2.0/networks",
+     '{"network": {"name": "cv-net-x", "tenant_id": "proj-x", "project_id": "proj-x"}}')
+step("cv-vnic-type-bogus", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "binding:vnic_type": "bogus"}}')
+step("cv-vnic-type-number", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"binding:vnic_type": 5}}')
+step("cv-vnic-type-case", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"binding:vnic_type": "Normal"}}')
+step("cv-vnic-type-null", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"binding:vnic_type": null}}')
+step("h-cv-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "cv-net-a"}}', *MEMBER)
+step("h-cv-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "name": "cv-port-a"}}', *MEMBER)
+step("h-cv-member-port-create-other-project", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "project_id": "proj-b"}}', *MEMBER)
+step("h-cv-member-privileges-before-unknown", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "tenant_id": "proj-b", "bogus": 1}}', *MEMBER)
+step("h-cv-member-network-create-other-project", "POST", "/v2.0/networks",
+     '{"network": {"tenant_id": "proj-b"}}', *MEMBER)
+step("h-cv-member-port-update-other-project", "PUT", "/v2.0/ports/{HCVPORT}",
+     '{"port": {"project_id": "proj-b"}}', *MEMBER)
+step("h-cv-member-port-update-own-project", "PUT", "/v2.0/ports/{HCVPORT}",
+     '{"port": {"project_id": "proj-a"}}', *MEMBER)
+step("h-cv-member-mac-null-update", "PUT", "/v2.0/ports/{HCVPORT}", '{"port": {"mac_address": null}}', *MEMBER)
+step("h-cv-member-mac-form-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "mac_address": "AA-BB-CC-00-01-01"}}', *MEMBER)
+step("h-cv-member-mac-null-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "mac_address": null, "name": "cv-null-mac"}}', *MEMBER)
+step("h-cv-member-bool-off", "PUT", "/v2.0/ports/{HCVPORT}", '{"port": {"admin_state_up": "off"}}', *MEMBER)
+step("h-cv-member-bool-invalid", "PUT", "/v2.0/ports/{HCVPORT}", '{"port": {"admin_state_up": "nope"}}', *MEMBER)
+step("h-cv-member-vnic-type-bogus", "PUT", "/v2.0/ports/{HCVPORT}",
+     '{"port": {"binding:vnic_type": "bogus"}}', *MEMBER)
+
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),
@@ -203,7 +289,9 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
            "pg-port-create-a": ("PGA", "port"), "pg-port-create-b": ("PGB", "port"),
            "pg-port-create-c": ("PGC", "port"), "h-pg-member-network-create": ("HPGNET", "network"),
            "h-pg-member-port-create": ("HPGPORT", "port"), "more-network-create": ("MNET", "network"),
-           "more-port-create": ("MPORT", "port")}
+           "more-port-create": ("MPORT", "port"), "cv-network-create": ("CVNET", "network"),
+           "cv-port-create": ("CVPORT", "port"), "h-cv-member-network-create": ("HCVNET", "network"),
+           "h-cv-member-port-create": ("HCVPORT", "port")}
 
 
 def record(host: str, first: int, out: Path, only: str | None = None) -> None:
