@@ -282,6 +282,43 @@ step("h-cv-member-bool-invalid", "PUT", "/v2.0/ports/{HCVPORT}", '{"port": {"adm
 step("h-cv-member-vnic-type-bogus", "PUT", "/v2.0/ports/{HCVPORT}",
      '{"port": {"binding:vnic_type": "bogus"}}', *MEMBER)
 
+# ---- class 9: side effects (a network delete takes its DHCP, DVR and agent-gateway ports along)
+step("se-network-create", "POST", "/v2.0/networks", '{"network": {"name": "se-net"}}')
+step("se-port-dhcp-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET}", "device_owner": "network:dhcp", "name": "se-dhcp"}}')
+step("se-port-distributed-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET}", "device_owner": "network:distributed", "name": "se-dvr"}}')
+step("se-port-router-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET}", "device_owner": "network:router_interface", "name": "se-router"}}')
+step("se-network-delete-in-use", "DELETE", "/v2.0/networks/{SENET}")
+step("se-dhcp-port-kept", "GET", "/v2.0/ports/{SEDHCP}?fields=id&fields=device_owner")
+step("se-port-router-delete", "DELETE", "/v2.0/ports/{SEROUTER}")
+step("se-network-delete-with-auto-ports", "DELETE", "/v2.0/networks/{SENET}")
+step("se-dhcp-port-gone", "GET", "/v2.0/ports/{SEDHCP}")
+step("se-distributed-port-gone", "GET", "/v2.0/ports/{SEDVR}")
+step("se-network-gone", "GET", "/v2.0/networks/{SENET}")
+step("se-network2-create", "POST", "/v2.0/networks", '{"network": {"name": "se-net-2"}}')
+step("se-port-fip-gw-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET2}", "device_owner": "network:floatingip_agent_gateway"}}')
+step("se-port-compute-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET2}", "device_owner": "compute:nova", "name": "se-vm"}}')
+step("se-network2-delete-in-use-compute", "DELETE", "/v2.0/networks/{SENET2}")
+step("se-network2-ports-kept", "GET", "/v2.0/ports?network_id={SENET2}&sort_key=name&sort_dir=asc&fields=name&fields=device_owner")
+step("h-se-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "se-net-a"}}', *MEMBER)
+step("se-admin-dhcp-in-member-network", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HSENET}", "device_owner": "network:dhcp", "name": "se-dhcp-a"}}')
+step("h-se-member-sees-no-admin-port", "GET", "/v2.0/ports?network_id={HSENET}&fields=name", None, *MEMBER)
+step("h-se-member-network-delete", "DELETE", "/v2.0/networks/{HSENET}", None, *MEMBER)
+step("se-admin-dhcp-gone", "GET", "/v2.0/ports/{SEADHCP}")
+step("se-trusted-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET2}", "device_owner": "network:dhcp", "port_security_enabled": true}}')
+step("se-trusted-port-update-port-security", "PUT", "/v2.0/ports/{SETRUSTED}",
+     '{"port": {"port_security_enabled": true}}')
+step("h-se-member-network2-create", "POST", "/v2.0/networks", '{"network": {"name": "se-net-a2"}}', *MEMBER)
+step("h-se-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HSENET2}", "device_owner": "compute:nova"}}', *MEMBER)
+step("h-se-member-network-delete-in-use", "DELETE", "/v2.0/networks/{HSENET2}", None, *MEMBER)
+
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),
@@ -291,7 +328,12 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
            "h-pg-member-port-create": ("HPGPORT", "port"), "more-network-create": ("MNET", "network"),
            "more-port-create": ("MPORT", "port"), "cv-network-create": ("CVNET", "network"),
            "cv-port-create": ("CVPORT", "port"), "h-cv-member-network-create": ("HCVNET", "network"),
-           "h-cv-member-port-create": ("HCVPORT", "port")}
+           "h-cv-member-port-create": ("HCVPORT", "port"), "se-network-create": ("SENET", "network"),
+           "se-port-dhcp-create": ("SEDHCP", "port"), "se-port-distributed-create": ("SEDVR", "port"),
+           "se-port-router-create": ("SEROUTER", "port"), "se-network2-create": ("SENET2", "network"),
+           "h-se-member-network-create": ("HSENET", "network"),
+           "se-admin-dhcp-in-member-network": ("SEADHCP", "port"),
+           "h-se-member-network2-create": ("HSENET2", "network"), "se-trusted-port-create": ("SETRUSTED", "port")}
 
 
 def record(host: str, first: int, out: Path, only: str | None = None) -> None:
