@@ -5,7 +5,7 @@ enum NetworkAttributes {
     static let postable: Set<String> = [
         "project_id", "tenant_id", "name", "description", "admin_state_up", "shared", "mtu", "port_security_enabled",
         "router:external", "provider:network_type", "provider:physical_network", "provider:segmentation_id",
-        "availability_zone_hints", "tags",
+        "availability_zone_hints",
     ]
     static let puttable: Set<String> = [
         "name", "description", "admin_state_up", "shared", "mtu", "port_security_enabled", "router:external",
@@ -50,7 +50,6 @@ enum NetworkAttributes {
             input.segmentationID = try reader.int("provider:segmentation_id")
         }
         input.availabilityZoneHints = try reader.stringList("availability_zone_hints")
-        input.tags = try reader.stringList("tags")
         return input
     }
 

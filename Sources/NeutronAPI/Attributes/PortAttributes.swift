@@ -49,8 +49,7 @@ enum PortAttributes {
             throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
         }
         input.projectID = try reader.string(object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
-        input.tags = try reader.stringList("tags")
-        if let tags = input.tags, tags.count > 50 { throw .badRequest("Number of tags exceeds the maximum of 50") }
+        input.tags = try reader.uniqueStringList("tags")
         return input
     }
 

@@ -92,8 +92,12 @@ enum ExtensionCatalog {
             description: "Supports the fields query parameter to select the attributes returned.",
             updated: "2026-11-25T00:00:00-00:00"),
         Entry(
-            name: "Tag support on bulk port creation", alias: "tag-ports-during-bulk-creation",
-            description: "Allow to set tags on ports during bulk creation", updated: "2019-12-29T19:00:00-00:00"),
+            name: "Tag Ports During Bulk Creation", alias: "tag-ports-during-bulk-creation",
+            description: "Allow to tag ports during bulk creation", updated: "2019-12-29T19:00:00-00:00"),
+        // Sic: neutron-lib's date has the month and the day swapped.
+        Entry(
+            name: "Tag creation extension", alias: "tag-creation",
+            description: "Allow to create multiple tags for a resource", updated: "2024-23-07T10:00:00-00:00"),
     ]
 
     static func entry(_ alias: String) -> Entry? { entries.first { $0.alias == alias } }

@@ -42,7 +42,7 @@ extension ChangeSet {
             // ML2's port_security driver trusts a port Neutron owns (`is_port_trusted`): no port
             // security, whatever the request or the network says; only on create.
             if port.deviceOwner.hasPrefix("network:") { port.portSecurityEnabled = false }
-            port.tags = input.tags ?? []
+            port.tags = Self.neutronOrder(input.tags ?? [])
             port.status = derivation.status(of: port)
             put(port)
             correlateRequestPort(port.id, now: now)
