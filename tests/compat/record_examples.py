@@ -319,6 +319,39 @@ step("h-se-member-port-create", "POST", "/v2.0/ports",
      '{"port": {"network_id": "{HSENET2}", "device_owner": "compute:nova"}}', *MEMBER)
 step("h-se-member-network-delete-in-use", "DELETE", "/v2.0/networks/{HSENET2}", None, *MEMBER)
 
+# ---- class 7: tags (the order Neutron reads them in, PUT of one tag, tags in a create)
+step("tg-network-create", "POST", "/v2.0/networks", '{"network": {"name": "tg-net"}}')
+step("tg-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{TGNET}", "name": "tg-port"}}')
+for tag in ["b", "a", "C", "a"]:
+    step(f"tg-port-tag-put-{tag}", "PUT", "/v2.0/ports/{TGPORT}/tags/" + tag)
+step("tg-port-tags-sorted", "GET", "/v2.0/ports/{TGPORT}/tags")
+step("tg-port-show-tags-sorted", "GET", "/v2.0/ports/{TGPORT}?fields=tags&fields=revision_number")
+step("tg-port-tags-replace", "PUT", "/v2.0/ports/{TGPORT}/tags", '{"tags": ["y", "B", "a", "Z"]}')
+step("tg-port-tags-after-replace", "GET", "/v2.0/ports/{TGPORT}/tags")
+step("tg-port-tags-add-list", "POST", "/v2.0/ports/{TGPORT}/tags", '{"tags": ["m", "A"]}')
+step("tg-port-list-tags-sorted", "GET", "/v2.0/ports?id={TGPORT}&fields=tags")
+step("tg-port-tags-replace-duplicates", "PUT", "/v2.0/ports/{TGPORT}/tags", '{"tags": ["x", "y", "x"]}')
+step("tg-port-create-with-tags", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{TGNET}", "name": "tg-port-tagged", "tags": ["zeta", "B"]}}')
+step("tg-port-create-duplicate-tags", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{TGNET}", "tags": ["zeta", "alpha", "zeta", "alpha", "zeta"]}}')
+step("tg-port-create-tags-not-list", "POST", "/v2.0/ports", '{"port": {"network_id": "{TGNET}", "tags": "x"}}')
+step("tg-port-create-tags-number", "POST", "/v2.0/ports", '{"port": {"network_id": "{TGNET}", "tags": [1]}}')
+step("tg-network-create-with-tags", "POST", "/v2.0/networks", '{"network": {"name": "tg-net-2", "tags": ["a"]}}')
+step("tg-network-tag-put", "PUT", "/v2.0/networks/{TGNET}/tags/q")
+step("tg-network-tag-put-upper", "PUT", "/v2.0/networks/{TGNET}/tags/A")
+step("tg-network-tags-sorted", "GET", "/v2.0/networks/{TGNET}?fields=tags")
+step("tg-extension-tag-creation", "GET", "/v2.0/extensions/tag-creation")
+step("h-tg-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "tg-net-a"}}', *MEMBER)
+step("h-tg-member-network-tag-put", "PUT", "/v2.0/networks/{HTGNET}/tags/red", None, *MEMBER)
+step("h-tg-member-network-tag-put-blue", "PUT", "/v2.0/networks/{HTGNET}/tags/Blue", None, *MEMBER)
+step("h-tg-member-network-tags-sorted", "GET", "/v2.0/networks/{HTGNET}/tags", None, *MEMBER)
+step("h-tg-member-network-create-with-tags", "POST", "/v2.0/networks",
+     '{"network": {"name": "tg-net-a2", "tags": ["a"]}}', *MEMBER)
+step("h-tg-member-port-create-duplicate-tags", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HTGNET}", "tags": ["k", "k"]}}', *MEMBER)
+step("h-tg-member-other-port-tag-put", "PUT", "/v2.0/ports/{TGPORT}/tags/x", None, *MEMBER)
+
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),
@@ -333,7 +366,9 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
            "se-port-router-create": ("SEROUTER", "port"), "se-network2-create": ("SENET2", "network"),
            "h-se-member-network-create": ("HSENET", "network"),
            "se-admin-dhcp-in-member-network": ("SEADHCP", "port"),
-           "h-se-member-network2-create": ("HSENET2", "network"), "se-trusted-port-create": ("SETRUSTED", "port")}
+           "h-se-member-network2-create": ("HSENET2", "network"), "se-trusted-port-create": ("SETRUSTED", "port"),
+           "tg-network-create": ("TGNET", "network"), "tg-port-create": ("TGPORT", "port"),
+           "h-tg-member-network-create": ("HTGNET", "network")}
 
 
 def record(host: str, first: int, out: Path, only: str | None = None) -> None:
