@@ -11,7 +11,11 @@ extension NeutronAPI {
             let query = try ListQuery(QueryParameters(request.uri.query), spec: .ports)
             let reading = context.access.portReading()
             let port = try repository.read { state throws(NeutronError) in
-                try ChangeSet.visiblePort(id, in: state, reading)
+                do throws(NeutronError) {
+                    return try ChangeSet.visiblePort(id, in: state, reading)
+                } catch {
+                    throw error == .resourceNotFound ? .hiddenPortOnShow : error
+                }
             }
             let view = reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
             return JSONResponse.make(bytes: port.envelope(view: view))
