@@ -352,6 +352,46 @@ step("h-tg-member-port-create-duplicate-tags", "POST", "/v2.0/ports",
      '{"port": {"network_id": "{HTGNET}", "tags": ["k", "k"]}}', *MEMBER)
 step("h-tg-member-other-port-tag-put", "PUT", "/v2.0/ports/{TGPORT}/tags/x", None, *MEMBER)
 
+# ---- class 8: policy (binding:profile is the service role's, composite messages, unseen ports)
+SERVICE = ["X-User-Id: u-nova", "X-Project-Id: service", "X-Roles: service"]
+READER = ["X-User-Id: u-reader", "X-Project-Id: proj-a", "X-Roles: reader"]
+INTEGRATOR = ["X-User-Id: u-dpi", "X-Project-Id: fake_project_id", "X-Roles: data_plane_integrator"]
+step("pl-network-create", "POST", "/v2.0/networks", '{"network": {"name": "pl-net"}}')
+step("pl-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{PLNET}", "name": "pl-port"}}')
+step("pl-admin-create-binding-profile", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{PLNET}", "binding:profile": {"local_link_information": []}}}')
+step("pl-admin-create-binding-profile-empty", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{PLNET}", "binding:profile": {}}}')
+step("pl-admin-update-binding-profile", "PUT", "/v2.0/ports/{PLPORT}", '{"port": {"binding:profile": {"a": 1}}}')
+step("pl-admin-update-binding-profile-and-name", "PUT", "/v2.0/ports/{PLPORT}",
+     '{"port": {"name": "x", "binding:profile": {"a": 1}}}')
+step("h-pl-service-create-binding-profile", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{PLNET}", "name": "pl-svc", "binding:profile": {"a": 1}}}', *SERVICE)
+step("h-pl-service-update-binding-profile", "PUT", "/v2.0/ports/{PLPORT}",
+     '{"port": {"binding:profile": {"b": 2}}}', *SERVICE)
+step("pl-admin-sees-binding-profile", "GET", "/v2.0/ports/{PLPORT}?fields=binding:profile&fields=revision_number")
+step("h-pl-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "pl-net-a"}}', *MEMBER)
+step("h-pl-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HPLNET}", "name": "pl-port-a"}}', *MEMBER)
+step("h-pl-member-create-binding-profile", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HPLNET}", "binding:profile": {"a": 1}}}', *MEMBER)
+step("h-pl-member-update-binding-host", "PUT", "/v2.0/ports/{HPLPORT}", '{"port": {"binding:host_id": "h1"}}', *MEMBER)
+step("h-pl-member-update-mac-and-host", "PUT", "/v2.0/ports/{HPLPORT}",
+     '{"port": {"binding:host_id": "h1", "mac_address": "fa:16:3e:00:00:99"}}', *MEMBER)
+step("h-pl-member-network-create-shared", "POST", "/v2.0/networks",
+     '{"network": {"name": "pl-shared", "shared": true}}', *MEMBER)
+step("h-pl-member-network-create-external", "POST", "/v2.0/networks",
+     '{"network": {"name": "pl-ext", "router:external": true}}', *MEMBER)
+step("h-pl-member-show-unseen-port", "GET", "/v2.0/ports/{PLPORT}", None, *MEMBER)
+step("h-pl-member-update-unseen-port", "PUT", "/v2.0/ports/{PLPORT}", '{"port": {"name": "x"}}', *MEMBER)
+step("h-pl-member-delete-unseen-port", "DELETE", "/v2.0/ports/{PLPORT}", None, *MEMBER)
+step("h-pl-member-create-on-unseen-network", "POST", "/v2.0/ports", '{"port": {"network_id": "{PLNET}"}}', *MEMBER)
+step("h-pl-reader-update-own-port", "PUT", "/v2.0/ports/{HPLPORT}", '{"port": {"name": "x"}}', *READER)
+step("h-pl-reader-delete-own-port", "DELETE", "/v2.0/ports/{HPLPORT}", None, *READER)
+step("h-pl-reader-show-own-port", "GET", "/v2.0/ports/{HPLPORT}?fields=id&fields=name", None, *READER)
+step("h-pl-integrator-show-port", "GET", "/v2.0/ports/{PLPORT}", None, *INTEGRATOR)
+step("h-pl-integrator-update-port-name", "PUT", "/v2.0/ports/{PLPORT}", '{"port": {"name": "x"}}', *INTEGRATOR)
+
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),
@@ -368,7 +408,9 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
            "se-admin-dhcp-in-member-network": ("SEADHCP", "port"),
            "h-se-member-network2-create": ("HSENET2", "network"), "se-trusted-port-create": ("SETRUSTED", "port"),
            "tg-network-create": ("TGNET", "network"), "tg-port-create": ("TGPORT", "port"),
-           "h-tg-member-network-create": ("HTGNET", "network")}
+           "h-tg-member-network-create": ("HTGNET", "network"), "pl-network-create": ("PLNET", "network"),
+           "pl-port-create": ("PLPORT", "port"), "h-pl-member-network-create": ("HPLNET", "network"),
+           "h-pl-member-port-create": ("HPLPORT", "port")}
 
 
 def record(host: str, first: int, out: Path, only: str | None = None) -> None:

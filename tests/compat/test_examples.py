@@ -221,6 +221,17 @@ DEVIATIONS: dict[int, Deviation] = {
         "applies them, as Neutron 29 does with that driver, and advertises its "
         "tag-ports-during-bulk-creation extension; they read in Neutron's order.",
         transform=lambda body: {"port": {**body["port"], "tags": ["B", "zeta"]}}),
+    322: Deviation(
+        "Neutron 29 renders tags only when get_port:tags allows them, which the service role "
+        "alone, outside the port's project, does not. Portwatch shows a port's tags to whoever "
+        "may read the port (policing tags per port would cost every member's list a second rule "
+        "per port); the tags are [] here.",
+        transform=lambda body: {"port": {**body["port"], "tags": []}}),
+    323: Deviation(
+        "Neutron's ML2 answers a binding change with the revision the port had before it (1) and "
+        "bumps it after the answer (324 shows 2). Portwatch's answer has the revision the change "
+        "gave the port. Tags: as in 322.",
+        transform=lambda body: {"port": {**body["port"], "revision_number": 2, "tags": []}}),
 }
 
 # The noauth examples run on the --auth headers server as the noauth admin would be described
