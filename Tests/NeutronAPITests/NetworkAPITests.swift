@@ -60,7 +60,7 @@ struct NetworkAPITests {
             for alias in [
                 "data-plane-status", "binding", "port-security", "standard-attr-tag", "standard-attr-revisions",
                 "standard-attr-timestamp", "revision-if-match", "pagination", "sorting", "filter-validation",
-                "project-id",
+                "project-id", "port-mac-address-regenerate", "tag-creation",
             ] {
                 #expect(aliases.contains(alias), "missing \(alias)")
             }

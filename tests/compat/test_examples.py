@@ -141,7 +141,8 @@ def _example_12_expected():
 REQUIRED_EXTENSIONS = {
     "data-plane-status", "pagination", "sorting", "project-id", "standard-attr-revisions",
     "revision-if-match", "standard-attr-tag", "standard-attr-timestamp",
-    "standard-attr-description", "filter-validation", "binding",
+    "standard-attr-description", "filter-validation", "binding", "port-mac-address-regenerate",
+    "tag-creation",
 }
 
 

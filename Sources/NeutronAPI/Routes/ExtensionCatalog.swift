@@ -50,6 +50,9 @@ enum ExtensionCatalog {
             name: "Pagination support", alias: "pagination",
             description: "Extension that indicates that pagination is enabled.", updated: "2016-06-12T00:00:00-00:00"),
         Entry(
+            name: "Neutron Port MAC address regenerate", alias: "port-mac-address-regenerate",
+            description: "Network port MAC address regenerate", updated: "2018-05-03T10:00:00-00:00"),
+        Entry(
             name: "Port Security", alias: "port-security", description: "Provides port security",
             updated: "2012-07-23T10:00:00-00:00"),
         Entry(
