@@ -392,6 +392,19 @@ step("h-pl-reader-show-own-port", "GET", "/v2.0/ports/{HPLPORT}?fields=id&fields
 step("h-pl-integrator-show-port", "GET", "/v2.0/ports/{PLPORT}", None, *INTEGRATOR)
 step("h-pl-integrator-update-port-name", "PUT", "/v2.0/ports/{PLPORT}", '{"port": {"name": "x"}}', *INTEGRATOR)
 
+# ---- class 10: availability zones as Neutron reports them without agents
+step("az-list", "GET", "/v2.0/availability_zones")
+step("az-list-filtered", "GET", "/v2.0/availability_zones?resource=network&state=available")
+step("az-network-create-hint", "POST", "/v2.0/networks", '{"network": {"name": "az-net", "availability_zone_hints": ["nova"]}}')
+step("az-network-create-no-hints", "POST", "/v2.0/networks", '{"network": {"name": "az-net", "availability_zone_hints": []}}')
+step("az-network-create-duplicate-hints", "POST", "/v2.0/networks",
+     '{"network": {"availability_zone_hints": ["a", "a"]}}')
+step("az-network-create-hints-not-list", "POST", "/v2.0/networks", '{"network": {"availability_zone_hints": "a"}}')
+step("az-extension", "GET", "/v2.0/extensions/network_availability_zone")
+step("h-az-member-list", "GET", "/v2.0/availability_zones", None, *MEMBER)
+step("h-az-member-network-create-hint", "POST", "/v2.0/networks",
+     '{"network": {"name": "az-net-a", "availability_zone_hints": ["zone-1"]}}', *MEMBER)
+
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),

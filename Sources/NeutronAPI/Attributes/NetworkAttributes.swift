@@ -49,7 +49,10 @@ enum NetworkAttributes {
         if let value = object["provider:segmentation_id"], !value.isNull {
             input.segmentationID = try reader.int("provider:segmentation_id")
         }
-        input.availabilityZoneHints = try reader.stringList("availability_zone_hints")
+        input.availabilityZoneHints = try reader.uniqueStringList("availability_zone_hints", maxLength: .max)
+        if let hints = input.availabilityZoneHints, hints.joined(separator: ",").count > 255 {
+            throw .invalidInput("Too many availability_zone_hints specified")
+        }
         return input
     }
 

@@ -12,6 +12,15 @@ enum ExtensionCatalog {
 
     static let entries: [Entry] = [
         Entry(
+            name: "Availability Zone", alias: "availability_zone", description: "The availability zone extension.",
+            updated: "2015-01-01T10:00:00-00:00"),
+        Entry(
+            name: "Availability Zone Filter Extension", alias: "availability_zone_filter",
+            description: "Add filter parameters to AvailabilityZone resource", updated: "2018-06-22T10:00:00-00:00"),
+        Entry(
+            name: "Network Availability Zone", alias: "network_availability_zone",
+            description: "Availability zone support for network.", updated: "2015-01-01T10:00:00-00:00"),
+        Entry(
             name: "Port Binding", alias: "binding",
             description: "Expose port bindings of a virtual port to external application",
             updated: "2014-02-03T10:00:00-00:00"),

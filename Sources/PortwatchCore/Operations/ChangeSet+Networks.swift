@@ -12,7 +12,13 @@ extension ChangeSet {
             network.assign(input)
             try access.authorizeCreate(network, input)
             try network.validateProvider()
-            network.tags = input.tags ?? []
+            // Without agents there is no availability zone for a hint to name (Neutron names one of
+            // those it cannot find; Portwatch the first in byte order).
+            if let zone = network.availabilityZoneHints.min(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                throw NeutronError(
+                    status: 404, type: "AvailabilityZoneNotFound",
+                    message: "AvailabilityZone \(zone) could not be found.")
+            }
             put(network)
             created.append(network)
         }
