@@ -68,17 +68,10 @@ extension PolicyDefaults {
 
     /// Where Portwatch's defaults differ from Neutron's on purpose: rule name → Portwatch's rule and why.
     ///
-    /// Admins may set `binding:profile` (upstream: the service role only), because operators write
-    /// `local_link_information` for bare-metal ports by hand. ``neutronPorts`` keeps upstream's rules;
-    /// ``all`` has these.
-    public static let deviations: [String: (rule: String, reason: String)] = [
-        "create_port:binding:profile": (
-            adminOrService, "Portwatch: admins too (Neutron: the service role only), for local_link_information"
-        ),
-        "update_port:binding:profile": (
-            adminOrService, "Portwatch: admins too (Neutron: the service role only), for local_link_information"
-        ),
-    ]
+    /// None today: Neutron 29's rules are Portwatch's, `binding:profile` included (the service role
+    /// only; a policy file gives it to admins with `"create_port:binding:profile": "rule:admin_only or
+    /// rule:service_api"`). ``neutronPorts`` keeps upstream's rules; ``all`` has these.
+    public static let deviations: [String: (rule: String, reason: String)] = [:]
 
     /// `rule` with Portwatch's deviation, when it has one: the rule text replaced, the reason added to
     /// its description for the sample file.

@@ -80,6 +80,9 @@ struct APIHarness {
         _ = await writer.value
     }
 
+    /// The service role (Nova, Ironic), who alone may set `binding:profile` by Neutron 29's rules.
+    static let serviceHeaders = caller(user: "nova", project: "service", roles: "service")
+
     /// An admin, as a fronting proxy would describe one (the harness serves `--auth headers`).
     static let adminHeaders = caller(user: "admin-user", project: "fake_project_id", roles: "admin,member,reader")
 

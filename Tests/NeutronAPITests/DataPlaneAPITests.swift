@@ -86,8 +86,9 @@ struct DataPlaneAPITests {
             try await api.loadFabric()
             let flat = try await api.network(
                 "prov", extra: #", "provider:network_type": "flat", "provider:physical_network": "physnet9""#)
+            // binding:profile is the service role's (Ironic's), as in Neutron 29.
             let metal = try await api.port(
-                network: flat, name: "metal",
+                network: flat, name: "metal", headers: APIHarness.serviceHeaders,
                 extra:
                     #", "binding:vnic_type": "baremetal", "binding:profile": {"local_link_information": [{"switch_id": "52:54:00:0a:00:04", "port_id": "Ethernet5", "switch_info": "leaf-a4"}]}"#
             )

@@ -60,7 +60,7 @@ struct NetworkAPITests {
             for alias in [
                 "data-plane-status", "binding", "port-security", "standard-attr-tag", "standard-attr-revisions",
                 "standard-attr-timestamp", "revision-if-match", "pagination", "sorting", "filter-validation",
-                "project-id",
+                "project-id", "port-mac-address-regenerate", "tag-creation",
             ] {
                 #expect(aliases.contains(alias), "missing \(alias)")
             }
@@ -74,6 +74,26 @@ struct NetworkAPITests {
             reply = try await api.call(.get, "/v2.0/nothing-here")
             #expect(reply.status == 404)
             #expect(reply.errorType == "HTTPNotFound")
+        }
+    }
+}
+
+extension NetworkAPITests {
+    /// Neutron 29 without agents (tests/compat/neutron-examples/341-349): no zones, so no hint names one.
+    @Test func availabilityZonesAreNoneWithoutAgents() async throws {
+        try await APIHarness.run { api in
+            var reply = try await api.call(.get, "/v2.0/availability_zones")
+            #expect(reply.raw == #"{"availability_zones":[]}"#)
+            reply = try await api.call(
+                .post, "/v2.0/networks", #"{"network": {"availability_zone_hints": ["b", "a"]}}"#)
+            #expect((reply.status, reply.errorType) == (404, "AvailabilityZoneNotFound"))
+            #expect(reply.errorMessage == "AvailabilityZone a could not be found.")
+            reply = try await api.call(.post, "/v2.0/networks", #"{"network": {"availability_zone_hints": []}}"#)
+            #expect(reply.status == 201)
+            reply = try await api.call(
+                .post, "/v2.0/networks",
+                #"{"network": {"availability_zone_hints": ["\#(String(repeating: "a", count: 256))"]}}"#)
+            #expect(reply.errorMessage == "Invalid input for operation: Too many availability_zone_hints specified.")
         }
     }
 }

@@ -90,7 +90,7 @@ struct PolicyAPITests {
             #expect(reply.status == 400)
             #expect(
                 reply.errorMessage
-                    == "Specifying 'project_id' other than the authenticated project in request requires admin privileges"
+                    == "Specifying 'project_id' other than the authenticated project in request is not allowed for the current user."
             )
             reply = try await api.call(
                 .post, "/v2.0/ports", #"{"port": {"network_id": "\#(mine)", "binding:host_id": "h1"}}"#,
@@ -105,6 +105,30 @@ struct PolicyAPITests {
                 .get, "/v2.0/ports", headers: [.init("X-Project-Id")!: "proj-a"], anonymous: true)
             #expect(reply.status == 401)
             #expect(reply.json["title"] as? String == "Unauthorized")
+        }
+    }
+}
+
+extension PolicyAPITests {
+    /// Neutron 29: only the service role sets `binding:profile`; an admin gets the composite 403.
+    @Test func onlyTheServiceRoleSetsTheBindingProfile() async throws {
+        try await APIHarness.run { api in
+            let network = try await api.network()
+            var reply = try await api.call(
+                .post, "/v2.0/ports", #"{"port": {"network_id": "\#(network)", "binding:profile": {}}}"#)
+            #expect(reply.status == 403)
+            #expect(
+                reply.errorMessage == "(rule:create_port and rule:create_port:binding:profile) is disallowed by policy")
+            let port = try await api.port(network: network)
+            reply = try await api.call(.put, "/v2.0/ports/\(port)", #"{"port": {"binding:profile": {"a": 2}}}"#)
+            #expect(
+                reply.errorMessage == "(rule:update_port and rule:update_port:binding:profile) is disallowed by policy")
+            reply = try await api.call(
+                .put, "/v2.0/ports/\(port)", #"{"port": {"binding:profile": {"a": 2}}}"#,
+                headers: APIHarness.serviceHeaders)
+            #expect(reply.status == 200)
+            #expect(
+                (try await api.call(.get, "/v2.0/ports/\(port)").port["binding:profile"] as? [String: Int]) == ["a": 2])
         }
     }
 }

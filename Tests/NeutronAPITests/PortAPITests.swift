@@ -205,7 +205,8 @@ struct PortAPITests {
             let network = try await api.network()
             let profile =
                 #"{"local_link_information": [{"switch_id": "aa:bb:cc:dd:ee:ff", "port_id": "Ethernet1/7", "switch_info": "leaf-1"}], "vlan": 100, "ratio": 0.5}"#
-            let id = try await api.port(network: network, extra: #", "binding:profile": \#(profile)"#)
+            let id = try await api.port(
+                network: network, headers: APIHarness.serviceHeaders, extra: #", "binding:profile": \#(profile)"#)
             let reply = try await api.call(.get, "/v2.0/ports/\(id)")
             let stored = reply.port["binding:profile"] as? [String: Any]
             let links = stored?["local_link_information"] as? [[String: Any]]

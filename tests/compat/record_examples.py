@@ -196,6 +196,215 @@ step("x-double-slash-list", "GET", "//v2.0//ports?name=no-such-port")
 step("x-limit-with-spaces", "GET", "/v2.0/ports?name=no-such-port&limit=%201")
 step("x-mtu-with-spaces", "GET", "/v2.0/networks?name=no-such-net&mtu=%201500%20")
 
+# ---- class 5: conversions and validation (convert_to_boolean, MAC forms, read-only names, project)
+step("cv-network-create", "POST", "/v2.0/networks", '{"network": {"name": "cv-net"}}')
+step("cv-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "name": "cv-port"}}')
+step("cv-bool-yes", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "admin_state_up": "yes"}}')
+step("cv-bool-off-upper", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "admin_state_up": "OFF"}}')
+step("cv-bool-spaces", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "admin_state_up": " t "}}')
+step("cv-bool-int-zero-update", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"admin_state_up": 0}}')
+step("cv-bool-int-two", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"admin_state_up": 2}}')
+step("cv-bool-float", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"admin_state_up": 1.5}}')
+step("cv-bool-null", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"admin_state_up": null}}')
+step("cv-bool-empty", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"port_security_enabled": ""}}')
+step("cv-network-bool-n", "POST", "/v2.0/networks",
+     '{"network": {"name": "cv-net-ps", "port_security_enabled": "n", "admin_state_up": "Y"}}')
+step("cv-query-bool-yes", "GET", "/v2.0/ports?network_id={CVNET}&admin_state_up=yes&sort_key=name&sort_dir=asc&fields=name")
+step("cv-query-bool-no", "GET", "/v2.0/ports?network_id={CVNET}&admin_state_up=no&fields=admin_state_up")
+for name, mac in [("dashes-upper", '"AA-BB-CC-00-00-01"'), ("cisco-dots", '"aabb.cc00.0002"'),
+                  ("bare-12", '"aabbcc000003"'), ("short-groups", '"a:b:c:0:0:4"'),
+                  ("postgres-colon", '"aabbcc:000005"'), ("cisco-colons", '"aabb:cc00:0006"'),
+                  ("bare-11", '"abbcc000007"'), ("decimal-string", '"12"'), ("integer", "13"),
+                  ("trailing-newline", '"aa:bb:cc:00:00:11\\n"'), ("multicast", '"01:00:5e:00:00:12"')]:
+    step(f"cv-mac-{name}", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "mac_address": %s}}' % mac)
+for name, mac in [("leading-space", '" aa:bb:cc:00:00:10"'), ("broadcast-dashes", '"FF-FF-FF-FF-FF-FF"'),
+                  ("false-is-zero", "false"), ("bad-digit", '"aa:bb:cc:dd:ee:zz"'), ("empty", '""'),
+                  ("decimal-broadcast", '"281474976710655"'), ("huge-decimal", '"99999999999999999999"')]:
+    step(f"cv-mac-invalid-{name}", "POST", "/v2.0/ports",
+         '{"port": {"network_id": "{CVNET}", "mac_address": %s}}' % mac)
+step("cv-mac-in-use-normalised", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "mac_address": "aa:BB:cc:00:00:01"}}')
+step("cv-mac-null-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{CVNET}", "mac_address": null}}')
+step("cv-mac-null-update-regenerates", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"mac_address": null}}')
+step("cv-mac-form-update", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"mac_address": "AA-BB-CC-00-00-20"}}')
+step("cv-mac-update-invalid", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"mac_address": "zz"}}')
+step("cv-readonly-port-project-id", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"project_id": "fake_project_id"}}')
+step("cv-readonly-port-tenant-id", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"tenant_id": "fake_project_id"}}')
+step("cv-readonly-port-order-status", "PUT", "/v2.0/ports/{CVPORT}",
+     '{"port": {"created_at": "x", "status": "ACTIVE", "name": "y"}}')
+step("cv-readonly-port-order-revision", "PUT", "/v2.0/ports/{CVPORT}",
+     '{"port": {"updated_at": "x", "created_at": "x", "revision_number": 9}}')
+step("cv-readonly-port-order-network", "PUT", "/v2.0/ports/{CVPORT}",
+     '{"port": {"project_id": "fake_project_id", "network_id": "{CVNET}"}}')
+step("cv-readonly-port-tags", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"tags": ["a"]}}')
+step("cv-readonly-port-post-order", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "created_at": "x", "data_plane_status": "DOWN", "binding:vif_type": "x"}}')
+step("cv-readonly-network-project-id", "PUT", "/v2.0/networks/{CVNET}", '{"network": {"project_id": "fake_project_id"}}')
+step("cv-readonly-network-order", "PUT", "/v2.0/networks/{CVNET}",
+     '{"network": {"tags": [], "availability_zones": [], "status": "x"}}')
+step("cv-readonly-network-post-order", "POST", "/v2.0/networks",
+     '{"network": {"created_at": "x", "revision_number": 1, "availability_zones": []}}')
+step("cv-project-mismatch-port", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "tenant_id": "proj-x", "project_id": "proj-y"}}')
+step("cv-project-mismatch-before-unknown", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "tenant_id": "proj-x", "project_id": "proj-y", "bogus": 1}}')
+step("cv-project-mismatch-update", "PUT", "/v2.0/ports/{CVPORT}",
+     '{"port": {"tenant_id": "proj-x", "project_id": "proj-y"}}')
+step("cv-project-mismatch-network", "POST", "/v2.0/networks",
+     '{"network": {"tenant_id": "proj-x", "project_id": "proj-y"}}')
+step("cv-project-both-agree", "POST", "/v2.0/networks",
+     '{"network": {"name": "cv-net-x", "tenant_id": "proj-x", "project_id": "proj-x"}}')
+step("cv-vnic-type-bogus", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{CVNET}", "binding:vnic_type": "bogus"}}')
+step("cv-vnic-type-number", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"binding:vnic_type": 5}}')
+step("cv-vnic-type-case", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"binding:vnic_type": "Normal"}}')
+step("cv-vnic-type-null", "PUT", "/v2.0/ports/{CVPORT}", '{"port": {"binding:vnic_type": null}}')
+step("h-cv-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "cv-net-a"}}', *MEMBER)
+step("h-cv-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "name": "cv-port-a"}}', *MEMBER)
+step("h-cv-member-port-create-other-project", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "project_id": "proj-b"}}', *MEMBER)
+step("h-cv-member-privileges-before-unknown", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "tenant_id": "proj-b", "bogus": 1}}', *MEMBER)
+step("h-cv-member-network-create-other-project", "POST", "/v2.0/networks",
+     '{"network": {"tenant_id": "proj-b"}}', *MEMBER)
+step("h-cv-member-port-update-other-project", "PUT", "/v2.0/ports/{HCVPORT}",
+     '{"port": {"project_id": "proj-b"}}', *MEMBER)
+step("h-cv-member-port-update-own-project", "PUT", "/v2.0/ports/{HCVPORT}",
+     '{"port": {"project_id": "proj-a"}}', *MEMBER)
+step("h-cv-member-mac-null-update", "PUT", "/v2.0/ports/{HCVPORT}", '{"port": {"mac_address": null}}', *MEMBER)
+step("h-cv-member-mac-form-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "mac_address": "AA-BB-CC-00-01-01"}}', *MEMBER)
+step("h-cv-member-mac-null-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HCVNET}", "mac_address": null, "name": "cv-null-mac"}}', *MEMBER)
+step("h-cv-member-bool-off", "PUT", "/v2.0/ports/{HCVPORT}", '{"port": {"admin_state_up": "off"}}', *MEMBER)
+step("h-cv-member-bool-invalid", "PUT", "/v2.0/ports/{HCVPORT}", '{"port": {"admin_state_up": "nope"}}', *MEMBER)
+step("h-cv-member-vnic-type-bogus", "PUT", "/v2.0/ports/{HCVPORT}",
+     '{"port": {"binding:vnic_type": "bogus"}}', *MEMBER)
+
+# ---- class 9: side effects (a network delete takes its DHCP, DVR and agent-gateway ports along)
+step("se-network-create", "POST", "/v2.0/networks", '{"network": {"name": "se-net"}}')
+step("se-port-dhcp-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET}", "device_owner": "network:dhcp", "name": "se-dhcp"}}')
+step("se-port-distributed-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET}", "device_owner": "network:distributed", "name": "se-dvr"}}')
+step("se-port-router-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET}", "device_owner": "network:router_interface", "name": "se-router"}}')
+step("se-network-delete-in-use", "DELETE", "/v2.0/networks/{SENET}")
+step("se-dhcp-port-kept", "GET", "/v2.0/ports/{SEDHCP}?fields=id&fields=device_owner")
+step("se-port-router-delete", "DELETE", "/v2.0/ports/{SEROUTER}")
+step("se-network-delete-with-auto-ports", "DELETE", "/v2.0/networks/{SENET}")
+step("se-dhcp-port-gone", "GET", "/v2.0/ports/{SEDHCP}")
+step("se-distributed-port-gone", "GET", "/v2.0/ports/{SEDVR}")
+step("se-network-gone", "GET", "/v2.0/networks/{SENET}")
+step("se-network2-create", "POST", "/v2.0/networks", '{"network": {"name": "se-net-2"}}')
+step("se-port-fip-gw-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET2}", "device_owner": "network:floatingip_agent_gateway"}}')
+step("se-port-compute-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET2}", "device_owner": "compute:nova", "name": "se-vm"}}')
+step("se-network2-delete-in-use-compute", "DELETE", "/v2.0/networks/{SENET2}")
+step("se-network2-ports-kept", "GET", "/v2.0/ports?network_id={SENET2}&sort_key=name&sort_dir=asc&fields=name&fields=device_owner")
+step("h-se-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "se-net-a"}}', *MEMBER)
+step("se-admin-dhcp-in-member-network", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HSENET}", "device_owner": "network:dhcp", "name": "se-dhcp-a"}}')
+step("h-se-member-sees-no-admin-port", "GET", "/v2.0/ports?network_id={HSENET}&fields=name", None, *MEMBER)
+step("h-se-member-network-delete", "DELETE", "/v2.0/networks/{HSENET}", None, *MEMBER)
+step("se-admin-dhcp-gone", "GET", "/v2.0/ports/{SEADHCP}")
+step("se-trusted-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SENET2}", "device_owner": "network:dhcp", "port_security_enabled": true}}')
+step("se-trusted-port-update-port-security", "PUT", "/v2.0/ports/{SETRUSTED}",
+     '{"port": {"port_security_enabled": true}}')
+step("h-se-member-network2-create", "POST", "/v2.0/networks", '{"network": {"name": "se-net-a2"}}', *MEMBER)
+step("h-se-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HSENET2}", "device_owner": "compute:nova"}}', *MEMBER)
+step("h-se-member-network-delete-in-use", "DELETE", "/v2.0/networks/{HSENET2}", None, *MEMBER)
+
+# ---- class 7: tags (the order Neutron reads them in, PUT of one tag, tags in a create)
+step("tg-network-create", "POST", "/v2.0/networks", '{"network": {"name": "tg-net"}}')
+step("tg-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{TGNET}", "name": "tg-port"}}')
+for tag in ["b", "a", "C", "a"]:
+    step(f"tg-port-tag-put-{tag}", "PUT", "/v2.0/ports/{TGPORT}/tags/" + tag)
+step("tg-port-tags-sorted", "GET", "/v2.0/ports/{TGPORT}/tags")
+step("tg-port-show-tags-sorted", "GET", "/v2.0/ports/{TGPORT}?fields=tags&fields=revision_number")
+step("tg-port-tags-replace", "PUT", "/v2.0/ports/{TGPORT}/tags", '{"tags": ["y", "B", "a", "Z"]}')
+step("tg-port-tags-after-replace", "GET", "/v2.0/ports/{TGPORT}/tags")
+step("tg-port-tags-add-list", "POST", "/v2.0/ports/{TGPORT}/tags", '{"tags": ["m", "A"]}')
+step("tg-port-list-tags-sorted", "GET", "/v2.0/ports?id={TGPORT}&fields=tags")
+step("tg-port-tags-replace-duplicates", "PUT", "/v2.0/ports/{TGPORT}/tags", '{"tags": ["x", "y", "x"]}')
+step("tg-port-create-with-tags", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{TGNET}", "name": "tg-port-tagged", "tags": ["zeta", "B"]}}')
+step("tg-port-create-duplicate-tags", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{TGNET}", "tags": ["zeta", "alpha", "zeta", "alpha", "zeta"]}}')
+step("tg-port-create-tags-not-list", "POST", "/v2.0/ports", '{"port": {"network_id": "{TGNET}", "tags": "x"}}')
+step("tg-port-create-tags-number", "POST", "/v2.0/ports", '{"port": {"network_id": "{TGNET}", "tags": [1]}}')
+step("tg-network-create-with-tags", "POST", "/v2.0/networks", '{"network": {"name": "tg-net-2", "tags": ["a"]}}')
+step("tg-network-tag-put", "PUT", "/v2.0/networks/{TGNET}/tags/q")
+step("tg-network-tag-put-upper", "PUT", "/v2.0/networks/{TGNET}/tags/A")
+step("tg-network-tags-sorted", "GET", "/v2.0/networks/{TGNET}?fields=tags")
+step("tg-extension-tag-creation", "GET", "/v2.0/extensions/tag-creation")
+step("h-tg-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "tg-net-a"}}', *MEMBER)
+step("h-tg-member-network-tag-put", "PUT", "/v2.0/networks/{HTGNET}/tags/red", None, *MEMBER)
+step("h-tg-member-network-tag-put-blue", "PUT", "/v2.0/networks/{HTGNET}/tags/Blue", None, *MEMBER)
+step("h-tg-member-network-tags-sorted", "GET", "/v2.0/networks/{HTGNET}/tags", None, *MEMBER)
+step("h-tg-member-network-create-with-tags", "POST", "/v2.0/networks",
+     '{"network": {"name": "tg-net-a2", "tags": ["a"]}}', *MEMBER)
+step("h-tg-member-port-create-duplicate-tags", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HTGNET}", "tags": ["k", "k"]}}', *MEMBER)
+step("h-tg-member-other-port-tag-put", "PUT", "/v2.0/ports/{TGPORT}/tags/x", None, *MEMBER)
+
+# ---- class 8: policy (binding:profile is the service role's, composite messages, unseen ports)
+SERVICE = ["X-User-Id: u-nova", "X-Project-Id: service", "X-Roles: service"]
+READER = ["X-User-Id: u-reader", "X-Project-Id: proj-a", "X-Roles: reader"]
+INTEGRATOR = ["X-User-Id: u-dpi", "X-Project-Id: fake_project_id", "X-Roles: data_plane_integrator"]
+step("pl-network-create", "POST", "/v2.0/networks", '{"network": {"name": "pl-net"}}')
+step("pl-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{PLNET}", "name": "pl-port"}}')
+step("pl-admin-create-binding-profile", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{PLNET}", "binding:profile": {"local_link_information": []}}}')
+step("pl-admin-create-binding-profile-empty", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{PLNET}", "binding:profile": {}}}')
+step("pl-admin-update-binding-profile", "PUT", "/v2.0/ports/{PLPORT}", '{"port": {"binding:profile": {"a": 1}}}')
+step("pl-admin-update-binding-profile-and-name", "PUT", "/v2.0/ports/{PLPORT}",
+     '{"port": {"name": "x", "binding:profile": {"a": 1}}}')
+step("h-pl-service-create-binding-profile", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{PLNET}", "name": "pl-svc", "binding:profile": {"a": 1}}}', *SERVICE)
+step("h-pl-service-update-binding-profile", "PUT", "/v2.0/ports/{PLPORT}",
+     '{"port": {"binding:profile": {"b": 2}}}', *SERVICE)
+step("pl-admin-sees-binding-profile", "GET", "/v2.0/ports/{PLPORT}?fields=binding:profile&fields=revision_number")
+step("h-pl-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "pl-net-a"}}', *MEMBER)
+step("h-pl-member-port-create", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HPLNET}", "name": "pl-port-a"}}', *MEMBER)
+step("h-pl-member-create-binding-profile", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HPLNET}", "binding:profile": {"a": 1}}}', *MEMBER)
+step("h-pl-member-update-binding-host", "PUT", "/v2.0/ports/{HPLPORT}", '{"port": {"binding:host_id": "h1"}}', *MEMBER)
+step("h-pl-member-update-mac-and-host", "PUT", "/v2.0/ports/{HPLPORT}",
+     '{"port": {"binding:host_id": "h1", "mac_address": "fa:16:3e:00:00:99"}}', *MEMBER)
+step("h-pl-member-network-create-shared", "POST", "/v2.0/networks",
+     '{"network": {"name": "pl-shared", "shared": true}}', *MEMBER)
+step("h-pl-member-network-create-external", "POST", "/v2.0/networks",
+     '{"network": {"name": "pl-ext", "router:external": true}}', *MEMBER)
+step("h-pl-member-show-unseen-port", "GET", "/v2.0/ports/{PLPORT}", None, *MEMBER)
+step("h-pl-member-update-unseen-port", "PUT", "/v2.0/ports/{PLPORT}", '{"port": {"name": "x"}}', *MEMBER)
+step("h-pl-member-delete-unseen-port", "DELETE", "/v2.0/ports/{PLPORT}", None, *MEMBER)
+step("h-pl-member-create-on-unseen-network", "POST", "/v2.0/ports", '{"port": {"network_id": "{PLNET}"}}', *MEMBER)
+step("h-pl-reader-update-own-port", "PUT", "/v2.0/ports/{HPLPORT}", '{"port": {"name": "x"}}', *READER)
+step("h-pl-reader-delete-own-port", "DELETE", "/v2.0/ports/{HPLPORT}", None, *READER)
+step("h-pl-reader-show-own-port", "GET", "/v2.0/ports/{HPLPORT}?fields=id&fields=name", None, *READER)
+step("h-pl-integrator-show-port", "GET", "/v2.0/ports/{PLPORT}", None, *INTEGRATOR)
+step("h-pl-integrator-update-port-name", "PUT", "/v2.0/ports/{PLPORT}", '{"port": {"name": "x"}}', *INTEGRATOR)
+
+# ---- class 10: availability zones as Neutron reports them without agents
+step("az-list", "GET", "/v2.0/availability_zones")
+step("az-list-filtered", "GET", "/v2.0/availability_zones?resource=network&state=available")
+step("az-network-create-hint", "POST", "/v2.0/networks", '{"network": {"name": "az-net", "availability_zone_hints": ["nova"]}}')
+step("az-network-create-no-hints", "POST", "/v2.0/networks", '{"network": {"name": "az-net", "availability_zone_hints": []}}')
+step("az-network-create-duplicate-hints", "POST", "/v2.0/networks",
+     '{"network": {"availability_zone_hints": ["a", "a"]}}')
+step("az-network-create-hints-not-list", "POST", "/v2.0/networks", '{"network": {"availability_zone_hints": "a"}}')
+step("az-extension", "GET", "/v2.0/extensions/network_availability_zone")
+step("h-az-member-list", "GET", "/v2.0/availability_zones", None, *MEMBER)
+step("h-az-member-network-create-hint", "POST", "/v2.0/networks",
+     '{"network": {"name": "az-net-a", "availability_zone_hints": ["zone-1"]}}', *MEMBER)
+
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),
@@ -203,7 +412,18 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
            "pg-port-create-a": ("PGA", "port"), "pg-port-create-b": ("PGB", "port"),
            "pg-port-create-c": ("PGC", "port"), "h-pg-member-network-create": ("HPGNET", "network"),
            "h-pg-member-port-create": ("HPGPORT", "port"), "more-network-create": ("MNET", "network"),
-           "more-port-create": ("MPORT", "port")}
+           "more-port-create": ("MPORT", "port"), "cv-network-create": ("CVNET", "network"),
+           "cv-port-create": ("CVPORT", "port"), "h-cv-member-network-create": ("HCVNET", "network"),
+           "h-cv-member-port-create": ("HCVPORT", "port"), "se-network-create": ("SENET", "network"),
+           "se-port-dhcp-create": ("SEDHCP", "port"), "se-port-distributed-create": ("SEDVR", "port"),
+           "se-port-router-create": ("SEROUTER", "port"), "se-network2-create": ("SENET2", "network"),
+           "h-se-member-network-create": ("HSENET", "network"),
+           "se-admin-dhcp-in-member-network": ("SEADHCP", "port"),
+           "h-se-member-network2-create": ("HSENET2", "network"), "se-trusted-port-create": ("SETRUSTED", "port"),
+           "tg-network-create": ("TGNET", "network"), "tg-port-create": ("TGPORT", "port"),
+           "h-tg-member-network-create": ("HTGNET", "network"), "pl-network-create": ("PLNET", "network"),
+           "pl-port-create": ("PLPORT", "port"), "h-pl-member-network-create": ("HPLNET", "network"),
+           "h-pl-member-port-create": ("HPLPORT", "port")}
 
 
 def record(host: str, first: int, out: Path, only: str | None = None) -> None:

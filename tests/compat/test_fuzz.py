@@ -717,7 +717,8 @@ def test_body_of_exactly_1_mib_is_accepted(server):
 def test_body_nested_100000_deep_is_400(server, shape):
     """100,000 levels of nesting get a 400 Neutron error (no crash, no hang, nothing changed);
     so do 100 levels (beyond the 64 the parser allows), while 20 levels inside binding:profile
-    are an ordinary, accepted port."""
+    are an ordinary body, parsed and validated: the noauth admin then meets Neutron 29's rule that
+    only the service role sets binding:profile."""
     net = server.ids()["network"][0]
     n = 100_000
     bodies = {
@@ -740,7 +741,9 @@ def test_body_nested_100000_deep_is_400(server, shape):
           + b"}" * 18 + b"}}")
     answer = server.raw("POST", b"/v2.0/ports", [(b"Content-Type", b"application/json")], ok)
     server.dirty = True
-    assert answer.status == 201, f"20 levels of nesting -> {answer}"
+    assert answer.status == 403, f"20 levels of nesting -> {answer}"
+    assert neutron_error_body(answer)["message"] == (
+        "(rule:create_port and rule:create_port:binding:profile) is disallowed by policy"), answer.text()
 
 
 @pytest.mark.parametrize("bad", [b"\xff\xfe", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe2\x82", b"ok\x80"],

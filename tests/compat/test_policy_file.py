@@ -216,7 +216,7 @@ def test_policy_defaults_prints_every_rule(tmp_path):
         assert name in rules, name
     assert rules["update_port:data_plane_status"] == "rule:admin_only or role:data_plane_integrator"
     assert rules["create_data_plane_event"] == "rule:admin_only or rule:service_api"
-    assert rules["create_port:binding:profile"] == "(rule:admin_only) or (rule:service_api)"
+    assert rules["create_port:binding:profile"] == "rule:service_api"
     assert all(line.startswith("#") for line in res.stdout.splitlines() if line)
 
     # The sample, as it is, loads and changes nothing; uncommented, it restates every default.
@@ -239,3 +239,28 @@ def test_policy_check_reports_the_line(tmp_path):
     assert res.returncode == 1
     assert res.stderr.strip() == (f'{policy}, line 2: policy rule "create_data_plane_event": '
                                   "references rule:admins, which is not defined")
+
+
+def test_policy_file_gives_admins_the_binding_profile(server_factory, tmp_path):
+    """Neutron 29 keeps binding:profile for the service role (Nova, Ironic); an operator who writes
+    local_link_information by hand gives it to admins in the policy file."""
+    profile = {"local_link_information": [{"switch_id": "52:54:00:0a:00:04", "port_id": "Ethernet5"}]}
+    srv = server_factory([]).start()
+    api = Api(srv.url)
+    net = api.create_network()["id"]
+    r = api.post("/v2.0/ports", {"port": {"network_id": net, "binding:profile": profile}})
+    assert r.status_code == 403, r.text
+    assert r.json()["NeutronError"]["message"] == (
+        "(rule:create_port and rule:create_port:binding:profile) is disallowed by policy")
+    srv.assert_clean_stop()
+
+    policy = tmp_path / "policy.yaml"
+    policy.write_text('"create_port:binding:profile": "rule:admin_only or rule:service_api"\n'
+                      '"update_port:binding:profile": "rule:admin_only or rule:service_api"\n')
+    srv = server_factory(["--policy-file", str(policy)]).start()
+    api = Api(srv.url)
+    net = api.create_network()["id"]
+    port = api.create_port(net, **{"binding:profile": profile})
+    assert port["binding:profile"] == profile
+    assert api.update_port(port["id"], **{"binding:profile": {}})["binding:profile"] == {}
+    srv.assert_clean_stop()

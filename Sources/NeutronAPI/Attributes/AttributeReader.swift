@@ -28,20 +28,19 @@ struct AttributeReader {
         throw .invalidInput("'\(value.pythonDescription)' cannot be converted to boolean")
     }
 
+    /// oslo's `bool_from_string(strict=True)` as neutron-lib's `convert_to_boolean` calls it: a
+    /// boolean as is, anything else as its Python `str()`, stripped and case-folded, one of
+    /// `1 t true on y yes` or `0 f false off n no`.
     static func convertToBoolean(_ value: JSONValue) -> Bool? {
-        switch value {
-        case .bool(let flag): return flag
-        case .int(0): return false
-        case .int(1): return true
-        case .string(let text):
-            switch text.lowercased() {
-            case "true", "1": return true
-            case "false", "0": return false
-            default: return nil
-            }
-        default: return nil
-        }
+        if case .bool(let flag) = value { return flag }
+        let text = value.pythonDescription.trimmingPythonWhitespace().lowercased()
+        if trueStrings.contains(text) { return true }
+        if falseStrings.contains(text) { return false }
+        return nil
     }
+
+    private static let trueStrings: Set<String> = ["1", "t", "true", "on", "y", "yes"]
+    private static let falseStrings: Set<String> = ["0", "f", "false", "off", "n", "no"]
 
     func int(_ name: String) throws(NeutronError) -> Int? {
         guard let value = object[name] else { return nil }
@@ -60,12 +59,13 @@ struct AttributeReader {
         return text
     }
 
+    /// A MAC address in any form netaddr reads, written as Neutron stores it (``MACAddressConverter``).
     func mac(_ name: String) throws(NeutronError) -> String? {
         guard let value = object[name] else { return nil }
-        guard case .string(let text) = value, Self.isMAC(text) else {
-            throw Self.invalid(name, "'\(value.pythonDescription)' is not a valid MAC address")
+        switch MACAddressConverter.convert(value) {
+        case .success(let address): return address
+        case .failure(let invalid): throw Self.invalid(name, invalid.reason)
         }
-        return text.lowercased()
     }
 
     func dictionary(_ name: String) throws(NeutronError) -> [String: JSONValue]? {
@@ -95,10 +95,34 @@ struct AttributeReader {
         return result
     }
 
+    /// neutron-lib's `type:values`, whose message names no value: `bogus is not in valid_values`.
+    /// neutron-lib's `type:list_of_unique_strings` (the tags of a port create): duplicates are named
+    /// first, in the order they repeat.
+    func uniqueStringList(_ name: String, maxLength: Int = 255) throws(NeutronError) -> [String]? {
+        guard let value = object[name] else { return nil }
+        guard let items = value.arrayValue else {
+            throw Self.invalid(name, "'\(value.pythonDescription)' is not a list")
+        }
+        var seen: [JSONValue] = []
+        var duplicates: [JSONValue] = []
+        for item in items {
+            if seen.contains(item) {
+                if !duplicates.contains(item) { duplicates.append(item) }
+            } else {
+                seen.append(item)
+            }
+        }
+        if !duplicates.isEmpty {
+            let shown = duplicates.map(\.pythonDescription).joined(separator: ", ")
+            throw Self.invalid(name, "Duplicate items in the list: '\(shown)'")
+        }
+        return try stringList(name, maxLength: maxLength)
+    }
+
     func values(_ name: String, _ valid: [String]) throws(NeutronError) -> String? {
         guard let value = object[name] else { return nil }
         guard case .string(let text) = value, valid.contains(text) else {
-            throw Self.invalid(name, "\(value.pythonDescription) is not in \(pythonList(valid))")
+            throw Self.invalid(name, "\(value.pythonDescription) is not in valid_values")
         }
         return text
     }
@@ -107,11 +131,6 @@ struct AttributeReader {
         let hex = text.filter { $0 != "-" }
         guard hex.count == 32, hex.allSatisfy(\.isHexDigit) else { return false }
         return text.count == 32 || text.count == 36
-    }
-
-    static func isMAC(_ text: String) -> Bool {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        return parts.count == 6 && parts.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }
     }
 
     static func isIPAddress(_ text: String) -> Bool {

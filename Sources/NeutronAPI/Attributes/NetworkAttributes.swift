@@ -5,7 +5,7 @@ enum NetworkAttributes {
     static let postable: Set<String> = [
         "project_id", "tenant_id", "name", "description", "admin_state_up", "shared", "mtu", "port_security_enabled",
         "router:external", "provider:network_type", "provider:physical_network", "provider:segmentation_id",
-        "availability_zone_hints", "tags",
+        "availability_zone_hints",
     ]
     static let puttable: Set<String> = [
         "name", "description", "admin_state_up", "shared", "mtu", "port_security_enabled", "router:external",
@@ -18,38 +18,47 @@ enum NetworkAttributes {
     static let all: Set<String> = postable.union(puttable).union(readOnly)
     static let networkTypes = ["local", "flat", "vlan", "vxlan", "geneve", "gre"]
 
-    static func create(_ object: [String: JSONValue]) throws(NeutronError) -> NetworkInput {
-        try checkKeys(object, allowed: postable, verb: "POST")
+    /// The checks before conversion, with the attributes POST and PUT refuse in Neutron 29's order.
+    static let postChecks = RequestAttributes(
+        known: all, allowed: postable,
+        refusedOrder: [
+            "id", "subnets", "status", "ipv4_address_scope", "ipv6_address_scope", "availability_zones",
+            "revision_number", "tags", "created_at", "updated_at", "vlan_transparent", "qinq",
+        ])
+    static let putChecks = RequestAttributes(
+        known: all, allowed: puttable,
+        refusedOrder: [
+            "id", "subnets", "status", "tenant_id", "ipv4_address_scope", "ipv6_address_scope", "availability_zones",
+            "availability_zone_hints", "qinq", "revision_number", "tags", "created_at", "updated_at",
+            "vlan_transparent", "provider:network_type", "provider:physical_network", "provider:segmentation_id",
+        ])
+
+    static func create(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> NetworkInput {
+        let project = try postChecks.check(object, verb: "POST", access)
         let reader = AttributeReader(object: object)
         var input = try common(reader)
-        input.projectID = try reader.string("project_id")
-        if input.projectID == nil { input.projectID = try reader.string("tenant_id") }
-        input.networkType = try reader.values("provider:network_type", networkTypes)
+        input.projectID = try reader.string(object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
+        // A string, then one of the type drivers (ML2's message).
+        input.networkType = try reader.string("provider:network_type")
+        if let type = input.networkType, !networkTypes.contains(type) {
+            throw .invalidInput("network_type value '\(type)' not supported")
+        }
         if let value = object["provider:physical_network"], !value.isNull {
             input.physicalNetwork = try reader.string("provider:physical_network", maxLength: 64)
         }
         if let value = object["provider:segmentation_id"], !value.isNull {
             input.segmentationID = try reader.int("provider:segmentation_id")
         }
-        input.availabilityZoneHints = try reader.stringList("availability_zone_hints")
-        input.tags = try reader.stringList("tags")
+        input.availabilityZoneHints = try reader.uniqueStringList("availability_zone_hints", maxLength: .max)
+        if let hints = input.availabilityZoneHints, hints.joined(separator: ",").count > 255 {
+            throw .invalidInput("Too many availability_zone_hints specified")
+        }
         return input
     }
 
-    static func update(_ object: [String: JSONValue]) throws(NeutronError) -> NetworkInput {
-        try checkKeys(object, allowed: puttable, verb: "PUT")
+    static func update(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> NetworkInput {
+        _ = try putChecks.check(object, verb: "PUT", access)
         return try common(AttributeReader(object: object))
-    }
-
-    static func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, verb: String) throws(NeutronError) {
-        let unknown = object.keys.filter { !all.contains($0) }.sorted()
-        if !unknown.isEmpty {
-            throw .badRequest("Unrecognized attribute(s) '\(unknown.joined(separator: ", "))'")
-        }
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            if verb == "POST" { throw .badRequest("Attribute '\(key)' not allowed in POST") }
-            throw .badRequest("Cannot update read-only attribute \(key)")
-        }
     }
 
     private static func common(_ reader: AttributeReader) throws(NeutronError) -> NetworkInput {

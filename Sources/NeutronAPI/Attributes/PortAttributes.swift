@@ -18,32 +18,44 @@ enum PortAttributes {
         "id", "status", "created_at", "updated_at", "revision_number", "binding:vif_type", "binding:vif_details",
         "data_plane_status",
     ]
-    static let all: Set<String> = postable.union(puttable).union(readOnly)
+    static let all: Set<String> = postable.union(puttable).union(readOnly).union(["tags"])
 
     static let vnicTypes = [
         "normal", "direct", "macvtap", "baremetal", "direct-physical", "virtio-forwarder", "smart-nic", "vdpa",
         "accelerator-direct", "accelerator-direct-physical", "remote-managed",
     ]
 
+    /// The checks before conversion, with the attributes POST and PUT refuse in Neutron 29's order.
+    static let postChecks = RequestAttributes(
+        known: all, allowed: postable,
+        refusedOrder: [
+            "id", "status", "data_plane_status", "binding:vif_type", "binding:vif_details", "revision_number",
+            "created_at", "updated_at",
+        ])
+    static let putChecks = RequestAttributes(
+        known: all, allowed: puttable,
+        refusedOrder: [
+            "id", "network_id", "tenant_id", "status", "binding:vif_type", "binding:vif_details", "revision_number",
+            "tags", "created_at", "updated_at",
+        ])
+
     /// Parses one object of a create request.
-    static func create(_ object: [String: JSONValue]) throws(NeutronError) -> PortInput {
-        try checkKeys(object, allowed: postable, verb: "POST")
+    static func create(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> PortInput {
+        let project = try postChecks.check(object, verb: "POST", access)
         let reader = AttributeReader(object: object)
         var input = try common(reader)
         input.networkID = try reader.uuid("network_id")
         if input.networkID == nil {
             throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
         }
-        input.projectID = try reader.string("project_id")
-        if input.projectID == nil { input.projectID = try reader.string("tenant_id") }
-        input.tags = try reader.stringList("tags")
-        if let tags = input.tags, tags.count > 50 { throw .badRequest("Number of tags exceeds the maximum of 50") }
+        input.projectID = try reader.string(object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
+        input.tags = try reader.uniqueStringList("tags")
         return input
     }
 
     /// Parses the object of an update request.
-    static func update(_ object: [String: JSONValue]) throws(NeutronError) -> PortInput {
-        try checkKeys(object, allowed: puttable, verb: "PUT")
+    static func update(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> PortInput {
+        _ = try putChecks.check(object, verb: "PUT", access)
         let reader = AttributeReader(object: object)
         var input = try common(reader)
         if let value = object["data_plane_status"] {
@@ -58,25 +70,16 @@ enum PortAttributes {
         return input
     }
 
-    static func checkKeys(_ object: [String: JSONValue], allowed: Set<String>, verb: String) throws(NeutronError) {
-        let unknown = object.keys.filter {
-            !all.contains($0) && $0 != "project_id" && $0 != "tenant_id" && $0 != "network_id" && $0 != "tags"
-        }.sorted()
-        if !unknown.isEmpty {
-            throw .badRequest("Unrecognized attribute(s) '\(unknown.joined(separator: ", "))'")
-        }
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            if verb == "POST" { throw .badRequest("Attribute '\(key)' not allowed in POST") }
-            throw .badRequest("Cannot update read-only attribute \(key)")
-        }
-    }
-
     private static func common(_ reader: AttributeReader) throws(NeutronError) -> PortInput {
         var input = PortInput()
         input.name = try reader.string("name")
         input.description = try reader.string("description")
         input.adminStateUp = try reader.bool("admin_state_up")
-        input.macAddress = try reader.mac("mac_address")
+        if reader.object["mac_address"]?.isNull == true {
+            input.regeneratesMACAddress = true
+        } else {
+            input.macAddress = try reader.mac("mac_address")
+        }
         input.deviceID = try reader.string("device_id")
         input.deviceOwner = try reader.string("device_owner")
         input.securityGroups = try reader.stringList("security_groups", uuids: true)

@@ -10,17 +10,19 @@ extension NeutronError: HTTPResponseError {
         JSONResponse.make(status: status, bytes: bodyBytes)
     }
 
-    /// `{"NeutronError": {"type", "message", "detail"}}`.
+    /// `{"NeutronError": {"type", "message", "detail"}}`, or the inner object alone when ``isBare``.
     var bodyBytes: [UInt8] {
         var writer = JSONWriter(capacity: 128)
-        writer.beginObject()
-        writer.key("NeutronError")
+        if !isBare {
+            writer.beginObject()
+            writer.key("NeutronError")
+        }
         writer.beginObject()
         writer.key("type"); writer.string(type)
         writer.key("message"); writer.string(message)
         writer.key("detail"); writer.string(detail)
         writer.endObject()
-        writer.endObject()
+        if !isBare { writer.endObject() }
         return writer.bytes
     }
 }

@@ -12,6 +12,15 @@ enum ExtensionCatalog {
 
     static let entries: [Entry] = [
         Entry(
+            name: "Availability Zone", alias: "availability_zone", description: "The availability zone extension.",
+            updated: "2015-01-01T10:00:00-00:00"),
+        Entry(
+            name: "Availability Zone Filter Extension", alias: "availability_zone_filter",
+            description: "Add filter parameters to AvailabilityZone resource", updated: "2018-06-22T10:00:00-00:00"),
+        Entry(
+            name: "Network Availability Zone", alias: "network_availability_zone",
+            description: "Availability zone support for network.", updated: "2015-01-01T10:00:00-00:00"),
+        Entry(
             name: "Port Binding", alias: "binding",
             description: "Expose port bindings of a virtual port to external application",
             updated: "2014-02-03T10:00:00-00:00"),
@@ -49,6 +58,9 @@ enum ExtensionCatalog {
         Entry(
             name: "Pagination support", alias: "pagination",
             description: "Extension that indicates that pagination is enabled.", updated: "2016-06-12T00:00:00-00:00"),
+        Entry(
+            name: "Neutron Port MAC address regenerate", alias: "port-mac-address-regenerate",
+            description: "Network port MAC address regenerate", updated: "2018-05-03T10:00:00-00:00"),
         Entry(
             name: "Port Security", alias: "port-security", description: "Provides port security",
             updated: "2012-07-23T10:00:00-00:00"),
@@ -92,8 +104,12 @@ enum ExtensionCatalog {
             description: "Supports the fields query parameter to select the attributes returned.",
             updated: "2026-11-25T00:00:00-00:00"),
         Entry(
-            name: "Tag support on bulk port creation", alias: "tag-ports-during-bulk-creation",
-            description: "Allow to set tags on ports during bulk creation", updated: "2019-12-29T19:00:00-00:00"),
+            name: "Tag Ports During Bulk Creation", alias: "tag-ports-during-bulk-creation",
+            description: "Allow to tag ports during bulk creation", updated: "2019-12-29T19:00:00-00:00"),
+        // Sic: neutron-lib's date has the month and the day swapped.
+        Entry(
+            name: "Tag creation extension", alias: "tag-creation",
+            description: "Allow to create multiple tags for a resource", updated: "2024-23-07T10:00:00-00:00"),
     ]
 
     static func entry(_ alias: String) -> Entry? { entries.first { $0.alias == alias } }

@@ -19,7 +19,8 @@ extension NeutronAPI {
         registerWrites(
             on: router,
             ResourceWrites<Network, NetworkInput>(
-                parseCreate: { try NetworkAttributes.create($0) }, parseUpdate: { try NetworkAttributes.update($0) },
+                parseCreate: { try NetworkAttributes.create($0, $1) },
+                parseUpdate: { try NetworkAttributes.update($0, $1) },
                 create: { try $0.createNetworks($1, request: $2, bulk: $3, by: $4) },
                 update: { try $0.updateNetwork(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
                 delete: { try $0.deleteNetwork(id: $1, ifMatch: $2, by: $3) },

@@ -11,7 +11,11 @@ extension NeutronAPI {
             let query = try ListQuery(QueryParameters(request.uri.query), spec: .ports)
             let reading = context.access.portReading()
             let port = try repository.read { state throws(NeutronError) in
-                try ChangeSet.visiblePort(id, in: state, reading)
+                do throws(NeutronError) {
+                    return try ChangeSet.visiblePort(id, in: state, reading)
+                } catch {
+                    throw error == .resourceNotFound ? .hiddenPortOnShow : error
+                }
             }
             let view = reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
             return JSONResponse.make(bytes: port.envelope(view: view))
@@ -19,7 +23,7 @@ extension NeutronAPI {
         registerWrites(
             on: router,
             ResourceWrites<PortwatchCore.Port, PortInput>(
-                parseCreate: { try PortAttributes.create($0) }, parseUpdate: { try PortAttributes.update($0) },
+                parseCreate: { try PortAttributes.create($0, $1) }, parseUpdate: { try PortAttributes.update($0, $1) },
                 create: { try $0.createPorts($1, request: $2, bulk: $3, by: $4) },
                 update: { try $0.updatePort(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
                 delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },

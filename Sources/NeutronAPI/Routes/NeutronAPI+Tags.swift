@@ -51,7 +51,8 @@ extension NeutronAPI {
                 let tag = try context.parameters.require("tag")
                 try Self.validate(tag)
                 _ = try await change(resource, context, .add(tag))
-                return JSONResponse.noContent(.created)
+                // Neutron answers the JSON null of a controller that returns nothing.
+                return JSONResponse.make(status: .created, bytes: Array("null".utf8))
             }
             router.delete(RouterPath(base + "/{tag}")) { _, context in
                 let tag = try context.parameters.require("tag")

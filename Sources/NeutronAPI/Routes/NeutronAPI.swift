@@ -44,6 +44,7 @@ public struct NeutronAPI: Sendable {
         registerNetworks(on: router)
         registerPorts(on: router)
         registerTags(on: router)
+        registerAvailabilityZones(on: router)
         if let correlation { registerDataPlane(on: router, correlation) }
     }
 

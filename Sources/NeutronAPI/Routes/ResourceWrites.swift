@@ -7,8 +7,10 @@ import PortwatchStore
 /// set operation and what the caller sees of the result. ``NeutronAPI/registerWrites(on:_:)`` serves
 /// the rest the same way for all of them.
 struct ResourceWrites<Resource: RenderableResource, Input: Sendable>: Sendable {
-    let parseCreate: @Sendable ([String: JSONValue]) throws -> Input
-    let parseUpdate: @Sendable ([String: JSONValue]) throws -> Input
+    /// Parses one object of a create or update body for the caller, who may name a project
+    /// (`project_id`) only as ``AccessPolicy/checkProjectPrivileges(_:)`` allows.
+    let parseCreate: @Sendable ([String: JSONValue], AccessPolicy) throws -> Input
+    let parseUpdate: @Sendable ([String: JSONValue], AccessPolicy) throws -> Input
     let create: @Sendable (inout ChangeSet, [Input], JSONValue, Bool, AccessPolicy) throws -> [Resource]
     let update: @Sendable (inout ChangeSet, String, Input, JSONValue, Int?, AccessPolicy) throws -> Resource
     let delete: @Sendable (inout ChangeSet, String, Int?, AccessPolicy) throws -> Void
@@ -28,8 +30,8 @@ extension NeutronAPI {
         let collection = "/v2.0/\(Resource.plural)"
         router.post(RouterPath(collection)) { request, context in
             let body = try await RequestBody.resourceJSON(request)
-            let (inputs, bulk) = try Self.parseCreate(body, writes)
             let access = context.access
+            let (inputs, bulk) = try Self.parseCreate(body, writes, access)
             let created = try await repository.write { changes in
                 try writes.create(&changes, inputs, body, bulk, access)
             }
@@ -42,10 +44,10 @@ extension NeutronAPI {
         router.put(RouterPath(collection + "/{id}")) { request, context in
             let id = try context.parameters.require("id")
             let body = try await RequestBody.resourceJSON(request)
-            let input = try writes.parseUpdate(
-                try RequestBody.update(body, singular: Resource.singular, plural: Resource.plural))
-            let revision = try Self.revisionConstraint(request)
             let access = context.access
+            let input = try writes.parseUpdate(
+                try RequestBody.update(body, singular: Resource.singular, plural: Resource.plural), access)
+            let revision = try Self.revisionConstraint(request)
             let updated = try await repository.write { changes in
                 try writes.update(&changes, id, input, body, revision, access)
             }
@@ -66,10 +68,10 @@ extension NeutronAPI {
         }
         // Neutron routes a POST on an item to the create, so a create body that would fail is that
         // 400; any other body is 405.
-        router.post(RouterPath(collection + "/{id}")) { request, _ -> Response in
+        router.post(RouterPath(collection + "/{id}")) { request, context -> Response in
             let body = try await RequestBody.resourceJSON(request)
             if let object = body.objectValue, object[Resource.singular] != nil || object[Resource.plural] != nil {
-                _ = try Self.parseCreate(body, writes)
+                _ = try Self.parseCreate(body, writes, context.access)
             } else if body.objectValue == nil {
                 throw RequestBody.invalidBody
             }
@@ -81,9 +83,12 @@ extension NeutronAPI {
 
     /// The inputs of a create body, each entry checked and parsed before the next one.
     static func parseCreate<Resource, Input>(
-        _ body: JSONValue, _ writes: ResourceWrites<Resource, Input>
+        _ body: JSONValue, _ writes: ResourceWrites<Resource, Input>, _ access: AccessPolicy
     ) throws -> (items: [Input], bulk: Bool) {
         let (items, bulk) = try RequestBody.resources(body, singular: Resource.singular, plural: Resource.plural)
-        return (try items.map { try writes.parseCreate(try RequestBody.item($0, singular: Resource.singular)) }, bulk)
+        return (
+            try items.map { try writes.parseCreate(try RequestBody.item($0, singular: Resource.singular), access) },
+            bulk
+        )
     }
 }

@@ -14,12 +14,15 @@ extension ChangeSet {
         public var held: Int = 0
     }
 
-    /// Offers `changes` to the flap damper and writes what it lets through.
+    /// Offers `changes` to the flap damper and writes what it lets through. `inRequest`: the ports
+    /// are an API request's, which bumped their revision and notifies their new state itself.
     @discardableResult
-    public mutating func commitCorrelated(_ changes: [PortDataPlaneChange], now: Date) -> CorrelatedWrite {
+    public mutating func commitCorrelated(
+        _ changes: [PortDataPlaneChange], now: Date, inRequest: Bool = false
+    ) -> CorrelatedWrite {
         guard !changes.isEmpty, let holdDown = correlation?.damper.holdDown else { return CorrelatedWrite() }
         guard holdDown > 0 else {
-            writeCorrelated(changes)
+            writeCorrelated(changes, inRequest: inRequest)
             return CorrelatedWrite(committed: changes.count)
         }
         var committed: [PortDataPlaneChange] = []
@@ -32,7 +35,7 @@ extension ChangeSet {
             case .unchanged?, nil: break
             }
         }
-        writeCorrelated(committed)
+        writeCorrelated(committed, inRequest: inRequest)
         return CorrelatedWrite(committed: committed.count, held: held)
     }
 
@@ -52,31 +55,44 @@ extension ChangeSet {
         guard correlation != nil else { return }
         var affected: [PortDataPlaneChange] = []
         for (id, port) in changes.ports where !changes.stateOnlyPorts.contains(id) {
-            guard let port else {
-                if correlation?.engine.attachment(ofPort: id) != nil {
-                    // The port's interface goes with it, in the store too.
-                    for record in correlation?.engine.removeAttachment(portID: id) ?? [] {
-                        putDocument(
-                            kind: FaultEventDocument.kind,
-                            id: FaultEventDocument.key(source: record.source, resource: record.resource), body: nil)
-                    }
-                    correlation?.damper.forget(id)
-                }
-                continue
-            }
-            // Most full writes (a name, a manual data_plane_status) leave the binding alone.
-            if let before = base.ports[id], before.bindingHostID == port.bindingHostID,
-                before.networkID == port.networkID, before.bindingProfile == port.bindingProfile,
-                before.bindingVnicType == port.bindingVnicType,
-                correlation?.engine.attachment(ofPort: id) != nil
-            {
-                continue
-            }
-            let attachment = PortAttachment(port: port, network: network(port.networkID))
-            guard correlation?.engine.attachment(ofPort: id) != attachment else { continue }
-            if let change = correlation?.engine.upsertAttachment(attachment, now: now) { affected.append(change) }
+            if let change = reattach(id, port, now: now) { affected.append(change) }
         }
         commitCorrelated(affected, now: now)
+    }
+
+    /// Correlates a port an API request created or rebound, inside that request: the request's answer
+    /// and its `port.update.end` show the correlated state, and the one revision bump is the request's.
+    public mutating func correlateRequestPort(_ id: String, now: Date) {
+        guard correlation != nil, let change = reattach(id, port(id), now: now) else { return }
+        commitCorrelated([change], now: now, inRequest: true)
+    }
+
+    /// Moves the engine's attachment of `id` to the port as written (nil: deleted) and returns the
+    /// change of its data plane state, if any.
+    private mutating func reattach(_ id: String, _ port: Port?, now: Date) -> PortDataPlaneChange? {
+        guard let port else {
+            if correlation?.engine.attachment(ofPort: id) != nil {
+                // The port's interface goes with it, in the store too.
+                for record in correlation?.engine.removeAttachment(portID: id) ?? [] {
+                    putDocument(
+                        kind: FaultEventDocument.kind,
+                        id: FaultEventDocument.key(source: record.source, resource: record.resource), body: nil)
+                }
+                correlation?.damper.forget(id)
+            }
+            return nil
+        }
+        // Most full writes (a name, a manual data_plane_status) leave the binding alone.
+        if let before = base.ports[id], before.bindingHostID == port.bindingHostID,
+            before.networkID == port.networkID, before.bindingProfile == port.bindingProfile,
+            before.bindingVnicType == port.bindingVnicType,
+            correlation?.engine.attachment(ofPort: id) != nil
+        {
+            return nil
+        }
+        let attachment = PortAttachment(port: port, network: network(port.networkID))
+        guard correlation?.engine.attachment(ofPort: id) != attachment else { return nil }
+        return correlation?.engine.upsertAttachment(attachment, now: now)
     }
 
     /// Writes the verdict of the engine to every port whose stored correlated value disagrees with
@@ -111,7 +127,7 @@ extension ChangeSet {
     }
 
     /// Writes port states and their audit lines (the shared causes once each).
-    mutating func writeCorrelated(_ changes: [PortDataPlaneChange]) {
+    mutating func writeCorrelated(_ changes: [PortDataPlaneChange], inRequest: Bool = false) {
         guard !changes.isEmpty else { return }
         let (causes, causeOfChange) = AuditRenderer.encodeCauses(changes)
         let causeIndices = causes.map { addAuditCause($0) }
@@ -122,7 +138,8 @@ extension ChangeSet {
                 decidedAt = (change.decidedAt, NeutronTimestamp.formatOslo(change.decidedAt))
             }
             let written = applyCorrelatedState(
-                portID: change.portID, change.current, hasBeenDown: false, by: Self.correlationIdentity)
+                portID: change.portID, change.current, hasBeenDown: false, by: Self.correlationIdentity,
+                inRequest: inRequest)
             let visible = written?.dataPlaneStatus ?? current.dataPlaneStatus
             appendAudit(
                 subject: change.portID,

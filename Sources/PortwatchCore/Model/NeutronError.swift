@@ -9,6 +9,9 @@ public struct NeutronError: Error, Sendable, Hashable {
     public var type: String
     public var message: String
     public var detail: String = ""
+    /// The body is `{"type", "message", "detail"}` without the `NeutronError` key: what Neutron 29
+    /// answers to the show of a port the caller's rules may not read (``hiddenPortOnShow``).
+    public var isBare = false
 
     public init(status: Int, type: String, message: String, detail: String = "") {
         self.httpStatus = status
@@ -40,6 +43,14 @@ public struct NeutronError: Error, Sendable, Hashable {
 
     public static let resourceNotFound = NeutronError(
         status: 404, type: "HTTPNotFound", message: "The resource could not be found.")
+
+    /// ``resourceNotFound`` as `GET /v2.0/ports/{id}` answers it for a port of the caller's project that
+    /// `get_port` denies: Neutron's show raises webob's 404 past the fault wrapper, so its body is bare.
+    public static let hiddenPortOnShow: NeutronError = {
+        var error = resourceNotFound
+        error.isBare = true
+        return error
+    }()
 
     /// 503: Portwatch cannot serve the request now (starting, stopping, or its store is unavailable).
     public static let serviceUnavailable = NeutronError(

@@ -12,7 +12,13 @@ extension ChangeSet {
             network.assign(input)
             try access.authorizeCreate(network, input)
             try network.validateProvider()
-            network.tags = input.tags ?? []
+            // Without agents there is no availability zone for a hint to name (Neutron names one of
+            // those it cannot find; Portwatch the first in byte order).
+            if let zone = network.availabilityZoneHints.min(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                throw NeutronError(
+                    status: 404, type: "AvailabilityZoneNotFound",
+                    message: "AvailabilityZone \(zone) could not be found.")
+            }
             put(network)
             created.append(network)
         }
@@ -56,7 +62,15 @@ extension ChangeSet {
         return network
     }
 
-    /// Deletes a network; 409 NetworkInUse while it has ports.
+    /// The owners of the ports a network delete takes with it (Neutron's `AUTO_DELETE_PORT_OWNERS`):
+    /// DHCP, distributed (DVR) and floating IP agent gateway ports. Any other port, `network:router_interface`
+    /// included, keeps the network in use.
+    public static let autoDeletedPortOwners: Set<String> = [
+        "network:dhcp", "network:distributed", "network:floatingip_agent_gateway",
+    ]
+
+    /// Deletes a network and its ``autoDeletedPortOwners`` ports, or answers 409 NetworkInUse naming
+    /// the others, emitting `network.delete.start` and `.end`.
     public mutating func deleteNetwork(id: String, ifMatch: Int?, by access: AccessPolicy) throws(NeutronError) {
         guard let network = network(id), access.networkReading().canSee(network) else {
             throw .networkNotFound(id)
@@ -64,10 +78,14 @@ extension ChangeSet {
         try access.authorizeDelete(network)
         try Self.check(ifMatch, network.revisionNumber)
         let ports = portIDs(inNetwork: id)
-        guard ports.isEmpty else { throw .networkInUse(id, ports: Array(ports)) }
+        let inUse = ports.filter { !Self.autoDeletedPortOwners.contains(port($0)?.deviceOwner ?? "") }
+        guard inUse.isEmpty else { throw .networkInUse(id, ports: Array(inUse)) }
         emit(
             "network.delete.start", resourceType: "network", resourceID: id, projectID: network.projectID,
             payload: Self.object(["network_id": .string(id)]), by: access.identity)
+        // Whoever may delete the network deletes these too, whatever their project; Neutron's plugin
+        // deletes them without port notifications of their own.
+        for port in ports { deletePort(port) }
         deleteNetwork(id)
         var writer = JSONWriter()
         writer.beginObject()

@@ -7,7 +7,7 @@ extension ChangeSet {
     ) throws(NeutronError) -> [Port] {
         var created: [Port] = []
         let networks = access.networkReading()
-        for input in inputs {
+        for var input in inputs {
             guard let networkID = input.networkID else {
                 throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
             }
@@ -15,6 +15,10 @@ extension ChangeSet {
                 throw .networkNotFound(networkID)
             }
             let project = try access.owningProject(input.projectID)
+            // Neutron converts a null MAC to a generated one before its rules see the port.
+            if input.regeneratesMACAddress {
+                input.macAddress = try MACAddressGenerator.unused(in: self, networkID: networkID)
+            }
             // The rules see the port as it would be, before a MAC is generated for it.
             var requested = Port(
                 id: "", networkID: networkID, projectID: project, macAddress: input.macAddress ?? "", createdAt: now)
@@ -35,10 +39,14 @@ extension ChangeSet {
                 createdAt: now)
             port.portSecurityEnabled = network.portSecurityEnabled
             port.apply(input)
-            port.tags = input.tags ?? []
+            // ML2's port_security driver trusts a port Neutron owns (`is_port_trusted`): no port
+            // security, whatever the request or the network says; only on create.
+            if port.deviceOwner.hasPrefix("network:") { port.portSecurityEnabled = false }
+            port.tags = Self.neutronOrder(input.tags ?? [])
             port.status = derivation.status(of: port)
             put(port)
-            created.append(port)
+            correlateRequestPort(port.id, now: now)
+            created.append(self.port(port.id) ?? port)
         }
         let reading = access.portReading()
         emit(
@@ -61,6 +69,10 @@ extension ChangeSet {
         var port = try reachablePort(id, access)
         let network = network(port.networkID)
         let before = port
+        var input = input
+        if input.regeneratesMACAddress {
+            input.macAddress = try MACAddressGenerator.unused(in: self, networkID: port.networkID)
+        }
         port.apply(input)
         if case .some(let status) = input.dataPlaneStatus {
             port.dataPlaneStatusOverride = status
@@ -81,6 +93,8 @@ extension ChangeSet {
             port.revisionNumber += 1
             port.updatedAt = now
             put(port)
+            correlateRequestPort(id, now: now)
+            port = self.port(id) ?? port
         }
         emit(
             "port.update.end", resourceType: "port", resourceID: id, projectID: port.projectID,
@@ -115,10 +129,11 @@ extension ChangeSet {
     /// ``DataPlaneStatusPrecedence`` decides the visible value: an admin's override wins while set;
     /// otherwise a correlated DOWN is DOWN, and a port that was ever down returns to ACTIVE when
     /// its path recovers (degraded counts as up). A change bumps the revision and emits
-    /// `port.update.end` with the full port; returns the port when it changed.
+    /// `port.update.end` with the full port; returns the port when it changed. `inRequest`: an API
+    /// request wrote the port in this change set, bumped its revision and notifies it itself.
     @discardableResult
     public mutating func applyCorrelatedState(
-        portID: String, _ state: DataPlaneState?, hasBeenDown: Bool, by identity: Identity
+        portID: String, _ state: DataPlaneState?, hasBeenDown: Bool, by identity: Identity, inRequest: Bool = false
     ) -> Port? {
         guard var port = port(portID) else { return nil }
         // Compare the three fields this can change, not whole ports: it runs for every port a
@@ -132,12 +147,13 @@ extension ChangeSet {
         port.status = derivation.status(of: port)
         let visibleChange = port.dataPlaneStatus != oldVisible || port.status != oldStatus
         guard visibleChange || port.correlatedDataPlaneStatus != oldCorrelated else { return nil }
-        if visibleChange {
+        if visibleChange, !inRequest {
             port.revisionNumber += 1
             port.updatedAt = now
         }
         putState(port)
         guard visibleChange else { return nil }
+        if inRequest { return port }
         emit(
             "port.update.end", resourceType: "port", resourceID: portID, projectID: port.projectID,
             payload: port.envelope(view: .full), by: identity)
@@ -177,13 +193,28 @@ extension Port {
             }
         }
         if let value = input.extraDHCPOpts { extraDHCPOpts = value }
-        if let value = input.bindingHostID {
-            bindingHostID = value
-            bindingVifType = value.isEmpty ? "unbound" : "ovs"
-            bindingVifDetails = value.isEmpty ? [:] : ["port_filter": .bool(true), "connectivity": .string("l2")]
-        }
+        if let value = input.bindingHostID { bindingHostID = value }
         if let value = input.bindingProfile { bindingProfile = value }
         if let value = input.bindingVnicType { bindingVnicType = value }
+        if input.bindingHostID != nil || input.bindingVnicType != nil { bind() }
         if let value = input.portSecurityEnabled { portSecurityEnabled = value }
+    }
+
+    /// The binding ML2's Open vSwitch mechanism driver gives a port on a host
+    /// (neutron/plugins/ml2/drivers/openvswitch/mech_driver/mech_openvswitch.py, `_pre_get_vif_details`
+    /// and `_set_bridge_name`) when the agent runs the kernel datapath, `br-int` and the openvswitch
+    /// firewall (no hybrid plug), with security groups on: `ovs_create_tap` for all but direct ports.
+    mutating func bind() {
+        guard !bindingHostID.isEmpty else {
+            bindingVifType = "unbound"
+            bindingVifDetails = [:]
+            return
+        }
+        bindingVifType = "ovs"
+        bindingVifDetails = [
+            "port_filter": .bool(true), "connectivity": .string("l2"), "ovs_hybrid_plug": .bool(false),
+            "datapath_type": .string("system"), "bridge_name": .string("br-int"),
+        ]
+        if bindingVnicType != "direct" { bindingVifDetails["ovs_create_tap"] = .bool(true) }
     }
 }

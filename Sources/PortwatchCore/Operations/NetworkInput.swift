@@ -12,7 +12,6 @@ public struct NetworkInput: Sendable, Hashable {
     public var physicalNetwork: String?
     public var segmentationID: Int?
     public var availabilityZoneHints: [String]?
-    public var tags: [String]?
 
     public init() {}
 }

@@ -6,6 +6,8 @@ public struct PortInput: Sendable, Hashable {
     public var description: String?
     public var adminStateUp: Bool?
     public var macAddress: String?
+    /// `mac_address: null`: a new generated address (the `port-mac-address-regenerate` extension).
+    public var regeneratesMACAddress = false
     public var deviceID: String?
     public var deviceOwner: String?
     public var fixedIPs: [FixedIP]?

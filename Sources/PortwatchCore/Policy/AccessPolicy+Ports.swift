@@ -161,7 +161,7 @@ extension AccessPolicy {
     /// an update checks every attribute the body names.
     static func enforcedAttributes(_ input: PortInput, creating: Bool) -> [PolicyMatch.Attribute] {
         var attributes: [PolicyMatch.Attribute] = []
-        if input.macAddress != nil { attributes.append(.init("mac_address")) }
+        if input.macAddress != nil || input.regeneratesMACAddress { attributes.append(.init("mac_address")) }
         if let fixedIPs = input.fixedIPs {
             let keys = fixedIPs.flatMap {
                 ($0.subnetID == nil ? [] : ["subnet_id"]) + ($0.ipAddress == nil ? [] : ["ip_address"])

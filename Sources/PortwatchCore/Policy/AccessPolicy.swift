@@ -102,14 +102,24 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// Whether the caller may name a project other than its own: admin, or `context_can_set_project_id`
+    /// (neutron-lib's rule for it).
+    public var canSetProjectID: Bool { isAdmin || rules.enforceOnCredentials("context_can_set_project_id") }
+
+    /// neutron-lib's `_validate_privileges`: a `project_id` (or `tenant_id`) in a create or update
+    /// body other than the caller's needs ``canSetProjectID``.
+    public func checkProjectPrivileges(_ requested: String?) throws(NeutronError) {
+        guard let requested, requested != identity.projectID, !canSetProjectID else { return }
+        throw .badRequest(
+            "Specifying 'project_id' other than the authenticated project in request is not allowed for the current user."
+        )
+    }
+
     /// The project a created resource belongs to: the caller's, or the one the body names when the
-    /// caller is admin or passes `context_can_set_project_id` (neutron-lib's rule for it).
+    /// caller may set it (``checkProjectPrivileges(_:)``).
     public func owningProject(_ requested: String?) throws(NeutronError) -> String {
         if let requested {
-            if requested != identity.projectID, !isAdmin, !rules.enforceOnCredentials("context_can_set_project_id") {
-                throw .badRequest(
-                    "Specifying 'project_id' other than the authenticated project in request requires admin privileges")
-            }
+            try checkProjectPrivileges(requested)
             return requested
         }
         guard let project = identity.projectID else {
