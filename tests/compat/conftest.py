@@ -273,6 +273,18 @@ class Api:
         return r.json()
 
 
+def eventually(condition, timeout: float = 60.0, interval: float = 0.1) -> bool:
+    """Polls `condition` until it holds or `timeout` passes, and says whether it held. Generous
+    bounds: a busy machine is slow, and the condition, not the time it took, is what tests assert
+    (flap damping, for one, holds a change that follows another within its hold-down)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 

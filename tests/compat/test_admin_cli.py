@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import PORTWATCH_BIN, Api, unique
+from conftest import Api, eventually, PORTWATCH_BIN, unique
 
 FABRIC = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "NeutronAPITests", "Fixtures",
                       "fabric-small.json")
@@ -29,13 +29,6 @@ def cli(*args, url=None, check_rc=0):
     return out
 
 
-def eventually(condition, timeout=60.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
 
 
 def test_the_admin_cli_drives_a_running_server(server_factory, tmp_path):

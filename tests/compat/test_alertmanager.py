@@ -26,6 +26,7 @@ import pytest
 import requests
 
 from conftest import PORTWATCH_BIN, Api, free_port, needs_own_server, unique
+from conftest import eventually as conftest_eventually
 
 ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 pytestmark = pytest.mark.skipif(
@@ -36,13 +37,9 @@ ADMIN = {"X-User-Id": "u-admin", "X-Project-Id": "proj-admin", "X-Roles": "admin
 LEAVES = {"leaf-1": "h1", "leaf-2": "h2"}
 
 
+
 def eventually(condition, timeout=90.0, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
+    return conftest_eventually(condition, timeout=timeout, interval=interval)
 
 
 def topology() -> dict:

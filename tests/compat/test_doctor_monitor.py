@@ -16,7 +16,7 @@ from datetime import datetime
 
 import requests
 
-from conftest import Api, unique
+from conftest import Api, eventually, unique
 
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
@@ -33,14 +33,6 @@ def report(url: str, hostname: str, status: str = "down", method: str = "PUT", b
     return requests.request(method, url, data=json.dumps(body), headers=HEADERS, timeout=30)
 
 
-def eventually(condition, timeout=60.0, interval=0.1):
-    """Flap damping holds a change that follows another within the hold-down: wait for it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
 
 
 def dps(api, port):

@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from conftest import PortwatchServer, needs_own_server, openstack_bin
+from conftest import eventually as conftest_eventually
 
 KEYSTONE_URL = os.environ.get("PORTWATCH_TEST_KEYSTONE_URL", "").rstrip("/")
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -49,13 +50,9 @@ def issue(user: str) -> tuple[str, dict]:
     return r.headers["X-Subject-Token"], r.json()["token"]
 
 
+
 def eventually(condition, timeout=60.0, interval=0.25):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
+    return conftest_eventually(condition, timeout=timeout, interval=interval)
 
 
 # A static source credential (`--source-credentials`): the SHA-256 of SOURCE_TOKEN.

@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from conftest import PORTWATCH_BIN, Api, needs_own_server, unique
+from conftest import eventually as conftest_eventually
 
 OVSDB_SERVER = shutil.which("ovsdb-server") or "/usr/sbin/ovsdb-server"
 VSWITCHD = shutil.which("ovs-vswitchd") or "/usr/sbin/ovs-vswitchd"
@@ -31,13 +32,9 @@ pytestmark = pytest.mark.skipif(
     reason="openvswitch-switch is not installed (scripts/test installs it)")
 
 
+
 def eventually(condition, timeout=90.0, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
+    return conftest_eventually(condition, timeout=timeout, interval=interval)
 
 
 class OpenVSwitch:

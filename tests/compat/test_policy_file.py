@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PORTWATCH_BIN, Api, needs_own_server, unique
+from conftest import eventually as conftest_eventually
 
 MEMBER = {"X-User-Id": "u-member", "X-Project-Id": "proj-a", "X-Roles": "member,reader"}
 CUSTOM = {"X-User-Id": "u-custom", "X-Project-Id": "proj-a", "X-Roles": "member,reader,custom"}
@@ -48,13 +49,9 @@ def write_atomically(path: Path, text: str):
     os.replace(aside, path)
 
 
+
 def eventually(condition, timeout=20.0, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(interval)
-    return condition()
+    return conftest_eventually(condition, timeout=timeout, interval=interval)
 
 
 def set_dps(api, port_id, headers, value="DOWN"):
