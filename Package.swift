@@ -104,6 +104,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PortwatchConfig",
+            dependencies: ["EventSources", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "HostAgent",
             dependencies: [
                 "PortwatchClient", "PortwatchCore",
@@ -162,7 +166,7 @@ let package = Package(
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
-                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB",
+                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "EventSources",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -176,7 +180,8 @@ let package = Package(
             name: "portwatch",
             dependencies: [
                 "PortwatchServer", "KeystoneAuth", "PolicyFile", "OsloPolicy", "SourceCredentials", "FileWatching", "NeutronAPI",
-                "PortwatchClient", "VSwitchSource", "OVSDB", "HostAgent", .product(name: "Yams", package: "Yams"),
+                "PortwatchClient", "VSwitchSource", "OVSDB", "HostAgent", "PortwatchConfig", "EventSources",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -197,6 +202,7 @@ let package = Package(
         .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
         .testTarget(name: "SourceCredentialsTests", dependencies: ["SourceCredentials"]),
         .testTarget(name: "HostAgentTests", dependencies: ["HostAgent"]),
+        .testTarget(name: "PortwatchConfigTests", dependencies: ["PortwatchConfig", "EventSources"]),
         .testTarget(name: "VSwitchSourceTests", dependencies: ["VSwitchSource", "OVSDB", "PortwatchCore"]),
         .testTarget(
             name: "PolicyFileTests",

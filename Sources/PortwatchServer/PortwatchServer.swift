@@ -84,7 +84,7 @@ public struct PortwatchServer {
         NeutronAPI(
             repository: repository,
             identities: try await identities(configuration, sources: sources, logger: logger), policy: policy,
-            correlation: correlation
+            correlation: correlation, eventSources: configuration.eventSources
         ).register(on: router)
         let notifications = try await NotificationHub.make(
             settings: configuration.notificationSettings, repository: repository, logger: logger)

@@ -5,6 +5,7 @@ import Notifications
 import OsloPolicy
 import PortwatchCore
 import PortwatchStore
+import EventSources
 import SourceCredentials
 import VSwitchSource
 
@@ -52,6 +53,8 @@ public struct ServerConfiguration: Sendable {
     public var ovsdbProbeInterval: Duration = .seconds(15)
     /// How long a learned link stays after its host's reports stop naming it, in seconds.
     public var learnedLinkGrace: Double = 300
+    /// The event sources' adapters with the `--config` file's options (the defaults without one).
+    public var eventSources: [any EventSourceAdapter] = EventSourceEndpoints.adapters
 
     public init() {}
 

@@ -4,7 +4,9 @@ import KeystoneAuth
 import Logging
 import Metrics
 import Prometheus
+import EventSources
 import FileWatching
+import PortwatchConfig
 import NeutronAPI
 import Notifications
 import OsloPolicy
@@ -161,6 +163,12 @@ struct Serve: AsyncParsableCommand {
     )
     var learnedLinkGrace: String = environment["PORTWATCH_LEARNED_LINK_GRACE"] ?? "300"
 
+    @Option(
+        help:
+            "A YAML file for what flags express badly: event sources' options (Alertmanager labels, ONOS/OpenDaylight device maps, Doctor event types) and OVSDB endpoints; see docs/configuration.md (PORTWATCH_CONFIG)."
+    )
+    var config: String? = environment["PORTWATCH_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
 
@@ -222,6 +230,26 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.policyFile = policyFile
         }
+        var ovsdb = ovsdb
+        var probeText = ovsdbProbeInterval
+        if let config {
+            let file: ConfigFile
+            do {
+                file = try ConfigFile(path: config)
+            } catch {
+                throw ValidationError("--config \(error)")
+            }
+            configuration.eventSources = [
+                DoctorAdapter(options: file.doctor), AlertmanagerAdapter(options: file.alertmanager),
+                ONOSAdapter(matcher: file.onos), OpenDaylightAdapter(matcher: file.opendaylight), CollectdAdapter(),
+            ]
+            ovsdb += file.ovsdb
+            if let probe = file.ovsdbProbeInterval, Self.environment["PORTWATCH_OVSDB_PROBE_INTERVAL"] == nil,
+                !CommandLine.arguments.contains("--ovsdb-probe-interval")
+            {
+                probeText = String(probe)
+            }
+        }
         for target in ovsdb {
             do {
                 configuration.ovsdbTargets.append(try OVSDBTarget(parsing: target))
@@ -229,7 +257,7 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("--ovsdb \(target): \(error)")
             }
         }
-        guard let probe = ServerConfiguration.parseDuration(ovsdbProbeInterval), probe >= .seconds(1),
+        guard let probe = ServerConfiguration.parseDuration(probeText), probe >= .seconds(1),
             probe <= .seconds(3600)
         else {
             throw ValidationError("--ovsdb-probe-interval must be a duration from 1 s to an hour, such as 15 or 5s")

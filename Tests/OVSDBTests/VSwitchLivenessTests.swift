@@ -78,7 +78,17 @@ struct VSwitchLivenessTests {
         let events = try await recorder.wait(for: "not serving again") {
             Self.liveness($0).last.map { Self.isNotServing($0, "lock") } == true
         }
-        #expect(Self.liveness(events).count == 3, "only changes are reported: \(Self.liveness(events))")
+        // Only changes are reported (never the same verdict twice in a row). On a busy machine
+        // ovs-vswitchd may hold its lock a moment before it applies the configuration, which is a
+        // second, different "not serving" on the way up: the verdicts, runs merged, are the three.
+        let verdicts = Self.liveness(events)
+        #expect(zip(verdicts, verdicts.dropFirst()).allSatisfy { $0 != $1 }, "only changes: \(verdicts)")
+        var runs: [Bool] = []
+        for verdict in verdicts {
+            let serving = verdict == .serving
+            if runs.last != serving { runs.append(serving) }
+        }
+        #expect(runs == [false, true, false], "\(verdicts)")
         #expect(!events.contains { if case .connection(.disconnected) = $0 { true } else { false } })
     }
 

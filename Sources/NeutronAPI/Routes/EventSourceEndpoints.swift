@@ -7,8 +7,8 @@ import PortwatchCore
 public enum EventSourceEndpoints {
     /// Portwatch's own event format (`portwatch agent`, scripts): `POST /v2.0/data-plane-events`.
     public static let native = "native"
-    /// The foreign formats, each at `/v2.0/data-plane-events/{name}`.
-    static let adapters: [any EventSourceAdapter] = [
+    /// The foreign formats with their default options, each at `/v2.0/data-plane-events/{name}`.
+    public static let adapters: [any EventSourceAdapter] = [
         DoctorAdapter(), AlertmanagerAdapter(), ONOSAdapter(), OpenDaylightAdapter(), CollectdAdapter(),
     ]
 

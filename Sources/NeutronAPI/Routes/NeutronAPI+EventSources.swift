@@ -27,15 +27,17 @@ extension NeutronAPI {
         // Doctor's sample monitor and inspector speak to an inspector's base URL: `PUT /events` (a
         // list) and `POST /events`; Vitrage-style monitors `POST /v1/event` (a bare event).
         // Vitrage's event API also takes Alertmanager's webhook there (it tells by the User-Agent).
+        let doctor = eventSources.first { $0 is DoctorAdapter } ?? DoctorAdapter()
+        let alertmanager = eventSources.first { $0 is AlertmanagerAdapter } ?? AlertmanagerAdapter()
         for (path, method) in EventSourceEndpoints.doctorAliases {
             router.on(RouterPath(path), method: method) { request, context in
                 if EventSourceEndpoints.isAlertmanager(request.headers[.userAgent]) {
-                    return try await Self.ingest(request, context, AlertmanagerAdapter(), .ignore, correlation)
+                    return try await Self.ingest(request, context, alertmanager, .ignore, correlation)
                 }
-                return try await Self.ingest(request, context, DoctorAdapter(), .reject, correlation)
+                return try await Self.ingest(request, context, doctor, .reject, correlation)
             }
         }
-        for adapter in EventSourceEndpoints.adapters {
+        for adapter in eventSources {
             // Doctor names its resources; the others describe more than Portwatch models.
             let policy: UnknownResourcePolicy = adapter is DoctorAdapter ? .reject : .ignore
             let methods: [HTTPRequest.Method] = adapter is DoctorAdapter ? [.post, .put] : [.post]

@@ -1,3 +1,4 @@
+import EventSources
 import Foundation
 import FaultCorrelation
 import HTTPTypes
@@ -22,12 +23,17 @@ public struct NeutronAPI: Sendable {
     let sortedPortIDs = SortedIDCache()
     /// Fault correlation; without it the data-plane routes are not served.
     public let correlation: CorrelationService?
+    /// The foreign formats' adapters, with the operator's options (``EventSourceEndpoints/adapters``
+    /// by default; one per format, in that order).
+    public let eventSources: [any EventSourceAdapter]
 
     public init(
         repository: Repository, identities: IdentityResolver = IdentityResolver(),
         policy: ActivePolicy = ActivePolicy(), correlation: CorrelationService? = nil,
+        eventSources: [any EventSourceAdapter] = EventSourceEndpoints.adapters,
         extraExtensions: [(name: String, alias: String, description: String, updated: String)] = []
     ) {
+        self.eventSources = eventSources
         self.repository = repository
         self.identities = identities
         self.policy = policy
