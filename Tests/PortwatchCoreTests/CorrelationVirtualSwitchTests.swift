@@ -82,6 +82,18 @@ struct CorrelationVirtualSwitchTests {
         #expect(ended.changes.map(\.portID) == ["tap-1", "tap-2"])
     }
 
+    @Test func aPortBoundAfterItsTapWentDownBindsDown() throws {
+        var engine = try engine()
+        _ = engine.upsertAttachment(PortAttachment(portID: "late", hostID: "", segment: .overlay), now: at(0))
+        #expect(engine.knows(.vif("late")), "the port exists, unbound")
+        let result = engine.apply([event(.vif("late"), .down, 1)], now: at(1))
+        #expect(result.changes.isEmpty, "an unbound port has no state to change")
+        let change = engine.upsertAttachment(
+            PortAttachment(portID: "late", hostID: "compute-a1", segment: .physnet("physnet1")), now: at(2))
+        #expect(change?.current == .down)
+        #expect(engine.assessment(portID: "late")?.rootCause == [.vif("late")])
+    }
+
     @Test func faultsLoadedBeforeThePortsAndAPortsRemovalForgetsItsInterface() throws {
         // As at start-up: the stored events first, then the ports.
         var engine = CorrelationEngine(topology: try TestFabric.topology())

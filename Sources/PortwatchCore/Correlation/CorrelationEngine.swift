@@ -68,13 +68,14 @@ public struct CorrelationEngine: Sendable {
     /// a port's `binding:host_id` names (a host without a topology document: its ports depend on it
     /// alone).
     ///
-    /// A host's `vswitch` is known with the host; a port's `vif` while the port is bound to a host.
+    /// A host's `vswitch` is known with the host; a port's `vif` while the port exists, bound or not
+    /// (a tap can go down before Neutron's binding lands: the port then binds with its fault).
     public func knows(_ resource: PhysicalResourceRef) -> Bool {
         switch resource.kind {
         case .host, .vswitch:
             topology.contains(resource) || dependentPoints[.host(resource.id)] != nil
         case .vif:
-            pointByPort[resource.id]?.hostID != nil
+            attachments[resource.id] != nil
         default:
             topology.contains(resource)
         }
