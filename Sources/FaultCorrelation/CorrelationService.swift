@@ -277,7 +277,8 @@ public final class CorrelationService: Sendable {
             let body = [UInt8](try JSONEncoder().encode(document))
             changeSet.correlation?.declaredTopology = document
             changeSet.putDocument(kind: DocumentKind.topology, id: "current", body: body)
-            return Self.install(correlation.learnedLinks, declared: document, in: &changeSet)
+            let installed = Self.install(correlation.learnedLinks, declared: document, in: &changeSet)
+            return (installed.document, installed.changes)
         }
     }
 
@@ -298,9 +299,15 @@ public final class CorrelationService: Sendable {
             let stored = merged.isEmpty ? nil : [UInt8](try JSONEncoder().encode(merged))
             changeSet.correlation?.learnedLinks = learned
             changeSet.putDocument(kind: DocumentKind.learnedLinks, id: host, body: stored)
-            let (document, changes) = Self.install(learned, declared: correlation.declaredTopology, in: &changeSet)
-            let reports = document.merging(learned: learned).reports.filter { $0.host == host }
-            return (reports, changes)
+            // Most reports repeat the host's cabling: only the times moved, and the topology, which
+            // depends on the links alone, stays as it is (no rebuild of every port's path).
+            let before = Set((correlation.learnedLinks[host] ?? []).map(\.identity))
+            if Set(merged.map(\.identity)) == before {
+                let reports = correlation.declaredTopology.merging(learned: learned).reports
+                return (reports.filter { $0.host == host }, [])
+            }
+            let installed = Self.install(learned, declared: correlation.declaredTopology, in: &changeSet)
+            return (installed.reports.filter { $0.host == host }, installed.changes)
         }
     }
 
@@ -313,13 +320,14 @@ public final class CorrelationService: Sendable {
     }
 
     /// Puts `declared` plus the `learned` links it does not contradict in force in the engine, with
-    /// the store following: returns the document in force and the ports whose state changed.
+    /// the store following: returns the document in force, how each learned link stands, and the
+    /// ports whose state changed.
     static func install(
         _ learned: [String: [LearnedLink]], declared: TopologyDocument, in changeSet: inout ChangeSet
-    ) -> (document: TopologyDocument, changes: [PortDataPlaneChange]) {
-        let document = declared.merging(learned: learned).document
+    ) -> (document: TopologyDocument, reports: [LearnedLink.Report], changes: [PortDataPlaneChange]) {
+        let (document, reports) = declared.merging(learned: learned)
         // `merging` falls back to the declaration when learned links would not validate.
-        guard let topology = try? Topology(document) else { return (declared, []) }
+        guard let topology = try? Topology(document) else { return (declared, reports, []) }
         let now = Date()
         // The engine forgets the faults and maintenance of resources the new topology lacks;
         // their stored documents go too, or a restart would replay them onto a resource of the
@@ -334,7 +342,7 @@ public final class CorrelationService: Sendable {
                 before?.contains($0.resource) == true && !topology.contains($0.resource)
             } ?? []
         guard let changes = changeSet.correlation?.engine.replaceTopology(topology, now: now) else {
-            return (document, [])
+            return (document, reports, [])
         }
         for record in forgottenFaults {
             changeSet.putDocument(
@@ -344,7 +352,7 @@ public final class CorrelationService: Sendable {
             changeSet.putDocument(kind: DocumentKind.maintenance, id: Self.key("", window.resource), body: nil)
         }
         changeSet.commitCorrelated(changes, now: now)
-        return (document, changes)
+        return (document, reports, changes)
     }
 
     /// Writes the verdict of the stored faults to every port that disagrees with it (changes flap

@@ -37,7 +37,7 @@ public struct SecretHash: Sendable, Hashable, CustomStringConvertible {
     public let checksum: [UInt8]
 
     /// The rounds ``make(secret:rounds:)`` uses by default: swift-crypto's checked minimum, after
-    /// OWASP's guidance for PBKDF2-HMAC-SHA256 (about 70 ms here: each secret is verified once and
+    /// OWASP's guidance for PBKDF2-HMAC-SHA256 (a fraction of a second: each secret is verified once and
     /// then remembered).
     public static let defaultRounds = 210_000
     /// The fewest rounds a stored PBKDF2 hash may have (passlib's own default is 29,000).

@@ -57,18 +57,19 @@ struct AgentCommand: AsyncParsableCommand {
         guard (1...3600).contains(probeInterval) else { throw ValidationError("--probe-interval must be 1 to 3600") }
         var logger = Logger(label: "portwatch-agent")
         logger.logLevel = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
-        var client = try await connection.client()
+        let connected = try await connection.client()
+        var headers = connected.headers
         if let tokenFile {
             guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
                 throw ValidationError("--token-file \(tokenFile) cannot be read")
             }
             let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.isEmpty else { throw ValidationError("--token-file \(tokenFile) is empty") }
-            client = PortwatchClient(baseURL: client.baseURL, headers: client.headers + [("Authorization", "Bearer \(token)")])
+            headers.append(("Authorization", "Bearer \(token)"))
         }
         // A send that gets no answer is retried soon: events are idempotent (the latest state of a
         // resource, with its own time).
-        client = PortwatchClient(baseURL: client.baseURL, headers: client.headers, timeout: .seconds(10))
+        let client = PortwatchClient(baseURL: connected.baseURL, headers: headers, timeout: .seconds(10))
         let forwarder = EventForwarder(client: client, logger: logger)
         let source = OVSDBSource(targets: [target], probeInterval: .seconds(probeInterval), logger: logger) { events in
             forwarder.enqueue(events)

@@ -59,6 +59,15 @@ struct LearnedLinksAPITests {
 
             // leaf-1 fails: the single-homed port is DOWN, the dual-homed one survives on leaf-2.
             try await api.events([("switch", "leaf-1", "down")])
+            // The same report again changes nothing, and the links stand as they did.
+            reply = try await api.call(
+                .put, "/v2.0/topology/learned-links/compute-2",
+                Self.report([("eth0", "leaf-1", "Ethernet3"), ("eth9", "no-such-switch", "Ethernet1")]))
+            #expect(reply.json["changed_ports"] as? Int == 0)
+            #expect(
+                (reply.json["learned_links"] as? [[String: Any]])?.map { $0["standing"] as? String } == [
+                    "in_use", "unresolved",
+                ])
             #expect(try await api.dataPlaneStatus(single) == "DOWN")
             #expect(try await api.dataPlaneStatus(dual) == nil)
             let why = try await api.call(.get, "/v2.0/ports/\(dual)/data-plane")
