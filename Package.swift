@@ -195,6 +195,10 @@ let package = Package(
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "FaultCorrelation",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/PortwatchBench"
         ),
