@@ -172,6 +172,7 @@ function renderTabs() {
 }
 function route() {
   if (!S.session) return;
+  delete $('view').dataset.ready;
   const views = allowedViews();
   const [name, arg] = decodeURIComponent(location.hash.slice(1)).split('/');
   const view = views.find((v) => v.id === name) || views.find((v) => v.id === (can('topology') ? 'fabric' : 'ports'));
@@ -412,6 +413,9 @@ function drawFabric() {
   view.replaceChildren(header, h('div', { class: 'fabric-wrap', 'data-testid': 'fabric' }, svg), details);
   drawHostGroups(model, details);
   if (S.selected) drawSelection(model);
+  // For tests and measurements: when the fabric was first drawn (ms since navigation started).
+  if (window.fabricDrawnAt === undefined) window.fabricDrawnAt = performance.now();
+  view.dataset.ready = 'fabric';
 }
 const NODE_W = 116, NODE_H = 46, GAP = 14;
 function fabricSVG(model) {
