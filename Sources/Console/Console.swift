@@ -38,9 +38,7 @@ public struct Console: Sendable {
     /// `GET /ui`, `/ui/console.js`, `/ui/console.css` and `POST /ui/login`. Register before
     /// ``NeutronAPI/register(on:)``, which answers every path outside `/v2.0` itself.
     public func registerPages(on router: Router<PortwatchRequestContext>) {
-        for path in ["/ui", "/ui/"] {
-            router.get(RouterPath(path)) { _, _ in Self.asset(ConsoleAssets.html, type: "text/html; charset=utf-8") }
-        }
+        router.get("/ui") { _, _ in Self.asset(ConsoleAssets.html, type: "text/html; charset=utf-8") }
         router.get("/ui/console.js") { _, _ in
             Self.asset(ConsoleAssets.script, type: "text/javascript; charset=utf-8")
         }

@@ -46,7 +46,7 @@ extension CorrelationService {
             }
             let resources = assessment.path?.resources ?? []
             return (
-                assessment, resources.filter(engine.isFaulty),
+                assessment, resources.filter { engine.isFaulty($0) },
                 Set(assessment.suppressedFaults.map(\.resource)).intersection(resources)
             )
         }

@@ -38,7 +38,7 @@ struct ConsoleTests {
         try await Self.run { client in
             for (path, type, marker) in [
                 ("/ui", "text/html", "<script src=\"/ui/console.js\" defer></script>"),
-                ("/ui/", "text/html", "id=\"login-form\""),
+                ("/ui", "text/html", "id=\"login-form\""),
                 ("/ui/console.js", "text/javascript", "/v2.0/portwatch/stream"),
                 ("/ui/console.css", "text/css", "--down:"),
             ] {

@@ -14,7 +14,7 @@ struct WhatIfAPITests {
         var name: String
         var setup: [(String, String, String)] = []
         var events: [[String: String]] = []
-        var maintenance: [[String: Any & Sendable]] = []
+        var maintenance: [[String: any Sendable]] = []
         var down = 0
         var degraded = 0
         var up = 0

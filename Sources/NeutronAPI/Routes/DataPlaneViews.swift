@@ -129,7 +129,7 @@ struct PathNodeView: Encodable {
     var children: [PathNodeView]?
 
     init(_ node: PathRequirement, faulty: Set<PhysicalResourceRef>, suppressed: Set<PhysicalResourceRef>) {
-        state = node.evaluate(isFaulty: faulty.contains).state.rawValue
+        state = node.evaluate(isFaulty: { faulty.contains($0) }).state.rawValue
         switch node {
         case .resource(let resource):
             type = "resource"
