@@ -14,7 +14,9 @@ extension Console {
     /// API validates as any other. Keystone refusing the credentials is 401; outside keystone mode 404.
     func login(_ request: Request) async throws -> Response {
         guard authMode == .keystone, let keystone else {
-            throw NeutronError(status: 404, type: "NotFound", message: "The console logs in with Keystone only when Portwatch runs with --auth keystone.")
+            throw NeutronError(
+                status: 404, type: "NotFound",
+                message: "The console logs in with Keystone only when Portwatch runs with --auth keystone.")
         }
         let buffer: ByteBuffer
         do {
@@ -34,7 +36,8 @@ extension Console {
         guard let username = text("username"), let password = fields["password"]?.stringValue, !password.isEmpty,
             password.count <= 4096, let project = text("project_name")
         else {
-            throw NeutronError(status: 400, type: "BadRequest", message: "The login needs username, password and project_name.")
+            throw NeutronError(
+                status: 400, type: "BadRequest", message: "The login needs username, password and project_name.")
         }
         let credentials = PasswordCredentials(
             username: username, password: password, userDomainName: text("user_domain_name") ?? "Default",
@@ -42,10 +45,13 @@ extension Console {
         let issued: KeystoneClient.IssuedToken
         do {
             issued = try await KeystoneClient(settings: keystone, httpClient: httpClient).issueToken(credentials)
-        } catch where error.code == .serviceCredentialsRejected {
-            throw NeutronError(status: 401, type: "Unauthorized", message: "The user name, password or project is not accepted by Keystone.")
+        } catch  where error.code == .serviceCredentialsRejected {
+            throw NeutronError(
+                status: 401, type: "Unauthorized",
+                message: "The user name, password or project is not accepted by Keystone.")
         } catch {
-            throw NeutronError(status: 503, type: "ServiceUnavailable", message: "The Keystone service is temporarily unavailable.")
+            throw NeutronError(
+                status: 503, type: "ServiceUnavailable", message: "The Keystone service is temporarily unavailable.")
         }
         let answer: [String: Any] = [
             "token": [

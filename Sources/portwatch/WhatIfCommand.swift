@@ -6,7 +6,8 @@ import Foundation
 struct WhatIfCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "what-if",
-        abstract: "Predict which ports a fault or maintenance would take down, degrade or bring back (nothing is applied).",
+        abstract:
+            "Predict which ports a fault or maintenance would take down, degrade or bring back (nothing is applied).",
         discussion: """
             portwatch what-if switch lf3 down
             portwatch what-if host compute-7 maintenance
@@ -56,9 +57,13 @@ struct WhatIfCommand: AsyncParsableCommand {
         for step in steps {
             switch step.change {
             case "down", "up":
-                events.append(["resource_type": step.type, "resource_id": step.id, "state": step.change, "source": "what-if"])
+                events.append([
+                    "resource_type": step.type, "resource_id": step.id, "state": step.change, "source": "what-if",
+                ])
             default:
-                maintenance.append(["resource_type": step.type, "resource_id": step.id, "active": step.change == "maintenance"])
+                maintenance.append([
+                    "resource_type": step.type, "resource_id": step.id, "active": step.change == "maintenance",
+                ])
             }
         }
         var body: [String: Any] = [:]
@@ -79,13 +84,17 @@ struct WhatIfCommand: AsyncParsableCommand {
         connection.output(answer) {
             var rows = [["PORT", "PROJECT", "INSTANCE", "NOW", "AFTER", "DATA_PLANE_STATUS"]]
             rows += ports.prefix(limit).map {
-                [Table.text($0["name"]).isEmpty ? Table.text($0["id"]) : Table.text($0["id"]) + " (" + Table.text($0["name"]) + ")",
+                [
+                    Table.text($0["name"]).isEmpty
+                        ? Table.text($0["id"]) : Table.text($0["id"]) + " (" + Table.text($0["name"]) + ")",
                     Table.text($0["project_id"]), Table.text($0["device_id"]), Table.text($0["state_before"]),
-                    Table.text($0["state"]), Table.text($0["data_plane_status_after"])]
+                    Table.text($0["state"]), Table.text($0["data_plane_status_after"]),
+                ]
             }
             rows.append([
                 "would go DOWN: \(Table.text(summary["down"]))", "degraded: \(Table.text(summary["degraded"]))",
-                "back up: \(Table.text(summary["up"]))", "", "", ports.count > limit ? "(\(ports.count - limit) more)" : "",
+                "back up: \(Table.text(summary["up"]))", "", "",
+                ports.count > limit ? "(\(ports.count - limit) more)" : "",
             ])
             for group in prediction["by_project"] as? [[String: Any]] ?? [] {
                 rows.append([

@@ -14,10 +14,12 @@ import Testing
 struct ConsoleTests {
     static func run(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let logger = Logger(label: "test")
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("console-\(UUID().uuidString).sqlite").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("console-\(UUID().uuidString).sqlite")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let repository = try await Repository(
-            backend: try SQLiteStore(path: path, synchronous: .normal), derivation: PortStatusDerivation(), logger: logger)
+            backend: try SQLiteStore(path: path, synchronous: .normal), derivation: PortStatusDerivation(),
+            logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
         let console = Console(authMode: .headers, keystone: nil)
         console.registerPages(on: router)
@@ -31,7 +33,8 @@ struct ConsoleTests {
         HTTPField.Name("X-Roles")!: "member,reader",
     ]
     static let admin: HTTPFields = [
-        HTTPField.Name("X-User-Id")!: "root", HTTPField.Name("X-Project-Id")!: "admin", HTTPField.Name("X-Roles")!: "admin",
+        HTTPField.Name("X-User-Id")!: "root", HTTPField.Name("X-Project-Id")!: "admin",
+        HTTPField.Name("X-Roles")!: "admin",
     ]
 
     @Test func thePageAndItsAssetsNeedNoIdentityAndStayOnTheirOrigin() async throws {
@@ -59,17 +62,23 @@ struct ConsoleTests {
     @Test func theSessionSaysWhatTheRulesAllow() async throws {
         try await Self.run { client in
             var response = try await client.execute(uri: "/v2.0/portwatch/session", method: .get, headers: Self.member)
-            var session = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any] ?? [:]
+            var session =
+                try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+                ?? [:]
             #expect(session["project_id"] as? String == "proj-a")
             #expect(session["is_admin"] as? Bool == false)
-            #expect(session["can"] as? [String: Bool] == [
-                "topology": false, "faults": false, "maintenance": false, "what_if": false, "events": false,
-            ])
+            #expect(
+                session["can"] as? [String: Bool] == [
+                    "topology": false, "faults": false, "maintenance": false, "what_if": false, "events": false,
+                ])
             response = try await client.execute(uri: "/v2.0/portwatch/session", method: .get, headers: Self.admin)
-            session = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any] ?? [:]
-            #expect(session["can"] as? [String: Bool] == [
-                "topology": true, "faults": true, "maintenance": true, "what_if": true, "events": true,
-            ])
+            session =
+                try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+                ?? [:]
+            #expect(
+                session["can"] as? [String: Bool] == [
+                    "topology": true, "faults": true, "maintenance": true, "what_if": true, "events": true,
+                ])
             #expect(session["auth"] as? String == "headers")
             response = try await client.execute(uri: "/v2.0/portwatch/session", method: .get)
             #expect(response.status == .unauthorized, "no identity, no session")
@@ -79,11 +88,14 @@ struct ConsoleTests {
     @Test func theLoginExistsInKeystoneModeOnly() async throws {
         try await Self.run { client in
             let response = try await client.execute(
-                uri: "/ui/login", method: .post, body: ByteBuffer(string: #"{"username": "a", "password": "b", "project_name": "c"}"#))
+                uri: "/ui/login", method: .post,
+                body: ByteBuffer(string: #"{"username": "a", "password": "b", "project_name": "c"}"#))
             #expect(response.status == .notFound)
-            let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
-            #expect((body?["NeutronError"] as? [String: Any])?["message"] as? String
-                == "The console logs in with Keystone only when Portwatch runs with --auth keystone.")
+            let body =
+                try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+            #expect(
+                (body?["NeutronError"] as? [String: Any])?["message"] as? String
+                    == "The console logs in with Keystone only when Portwatch runs with --auth keystone.")
         }
     }
 }

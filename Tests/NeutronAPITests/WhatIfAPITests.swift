@@ -37,7 +37,8 @@ struct WhatIfAPITests {
         Scenario(
             name: "maintenance brings ports back", setup: [("switch", "leaf-a3", "down")],
             maintenance: [["resource_type": "switch", "resource_id": "leaf-a3", "active": true]], up: 2),
-        Scenario(name: "recovery", setup: [("switch", "leaf-a3", "down")], events: [event("switch", "leaf-a3", "up")], up: 2),
+        Scenario(
+            name: "recovery", setup: [("switch", "leaf-a3", "down")], events: [event("switch", "leaf-a3", "up")], up: 2),
         Scenario(
             name: "combined", setup: [("switch", "leaf-a1", "down")], events: [event("switch", "leaf-b1", "down")],
             maintenance: [["resource_type": "switch", "resource_id": "leaf-a1", "active": true]], down: 1, degraded: 1,
@@ -124,7 +125,8 @@ struct WhatIfAPITests {
                     "\(scenario.name): \(id) data_plane_status")
             }
             for id in ports.values where !predictedIDs.contains(id) {
-                #expect(after[id]?["state"] == before[id]?["state"], "\(scenario.name): \(id) was not predicted to change")
+                #expect(
+                    after[id]?["state"] == before[id]?["state"], "\(scenario.name): \(id) was not predicted to change")
             }
         }
     }
@@ -154,9 +156,15 @@ struct WhatIfAPITests {
                 ("{}", 400, "A what-if needs events or maintenance"),
                 (#"{"events": [], "maintenance": []}"#, 400, "Resources required"),
                 (#"{"colour": 1}"#, 400, "Unrecognized attribute(s) 'colour'"),
-                (#"{"events": [{"resource_type": "switch", "resource_id": "nope", "state": "down"}]}"#, 404, "switch nope"),
+                (
+                    #"{"events": [{"resource_type": "switch", "resource_id": "nope", "state": "down"}]}"#, 404,
+                    "switch nope"
+                ),
                 (#"{"maintenance": {"resource_type": "switch", "resource_id": "leaf-a1"}}"#, 400, "active"),
-                (#"{"maintenance": {"resource_type": "link", "resource_id": "x", "active": true}}"#, 400, "switch or host"),
+                (
+                    #"{"maintenance": {"resource_type": "link", "resource_id": "x", "active": true}}"#, 400,
+                    "switch or host"
+                ),
                 (#"{"maintenance": 3}"#, 400, "maintenance must be"),
                 ("[", 400, ""),
             ]
@@ -185,7 +193,8 @@ struct WhatIfAPITests {
             let mine = try await api.port(network: network, name: "mine", headers: member)
             // Bound by the service role (a member may not set binding:host_id).
             let bind = try await api.call(
-                .put, "/v2.0/ports/\(mine)", #"{"port": {"binding:host_id": "compute-a3"}}"#, headers: APIHarness.serviceHeaders)
+                .put, "/v2.0/ports/\(mine)", #"{"port": {"binding:host_id": "compute-a3"}}"#,
+                headers: APIHarness.serviceHeaders)
             #expect(bind.status == 200, "\(bind.raw)")
             let reply = try await api.call(.post, "/v2.0/data-plane-what-if", body, headers: member)
             #expect(reply.status == 200, "\(reply.raw)")
@@ -195,14 +204,18 @@ struct WhatIfAPITests {
             #expect(prediction["summary"] as? [String: Int] == ["down": 1, "degraded": 0, "up": 0])
             #expect((prediction["ports"] as? [[String: Any]])?.first?["binding:host_id"] == nil, "no binding details")
             let admin = try await api.call(.post, "/v2.0/data-plane-what-if", body)
-            #expect((admin.json["what_if"] as? [String: Any])?["summary"] as? [String: Int] == ["down": 3, "degraded": 0, "up": 0])
+            #expect(
+                (admin.json["what_if"] as? [String: Any])?["summary"] as? [String: Int] == [
+                    "down": 3, "degraded": 0, "up": 0,
+                ])
         }
     }
 
     @Test func blastRadiusListsDependentsAndImpairedPorts() async throws {
         try await APIHarness.run { api in
             let ports = try await Self.ports(api)
-            var reply = try await api.call(.get, "/v2.0/data-plane-blast-radius?resource_type=switch&resource_id=leaf-a1")
+            var reply = try await api.call(
+                .get, "/v2.0/data-plane-blast-radius?resource_type=switch&resource_id=leaf-a1")
             var radius = reply.json["blast_radius"] as? [String: Any] ?? [:]
             let listed = Set((radius["ports"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
             #expect(listed == Set([ports["p-a1"]!, ports["p-a2"]!, ports["p-a2e"]!]))
@@ -240,7 +253,8 @@ struct WhatIfAPITests {
             #expect(resources(path ?? [:], failed: true) == ["leaf-a1"])
             #expect(resources(path ?? [:], failed: false).contains("leaf-a2"))
             func anyOf(_ node: [String: Any]) -> Bool {
-                node["type"] as? String == "any_of" || (node["children"] as? [[String: Any]] ?? []).contains(where: anyOf)
+                node["type"] as? String == "any_of"
+                    || (node["children"] as? [[String: Any]] ?? []).contains(where: anyOf)
             }
             #expect(anyOf(path ?? [:]), "the bond is an OR of its members' paths")
         }

@@ -22,13 +22,34 @@ struct CorrelationWhatIfTests {
     }
 
     static let scenarios: [(String, WhatIfScenario)] = [
-        ("leaf down", WhatIfScenario(events: [FaultEvent(resource: .switch("leaf-a3"), state: .down, time: Date(timeIntervalSince1970: 10), source: "onos")])),
-        ("bond member", WhatIfScenario(events: [FaultEvent(resource: .switch("leaf-a1"), state: .down, time: Date(timeIntervalSince1970: 10), source: "onos")])),
+        (
+            "leaf down",
+            WhatIfScenario(events: [
+                FaultEvent(
+                    resource: .switch("leaf-a3"), state: .down, time: Date(timeIntervalSince1970: 10), source: "onos")
+            ])
+        ),
+        (
+            "bond member",
+            WhatIfScenario(events: [
+                FaultEvent(
+                    resource: .switch("leaf-a1"), state: .down, time: Date(timeIntervalSince1970: 10), source: "onos")
+            ])
+        ),
         ("host maintenance", WhatIfScenario(maintenance: [.init(resource: .host("compute-b2"), active: true)])),
-        ("combined", WhatIfScenario(
-            maintenance: [.init(resource: .switch("leaf-a3"), active: true)],
-            events: [FaultEvent(resource: .switch("leaf-a3"), state: .down, time: Date(timeIntervalSince1970: 10), source: "onos"),
-                     FaultEvent(resource: .host("compute-b2"), state: .down, time: Date(timeIntervalSince1970: 10), source: "onos")])),
+        (
+            "combined",
+            WhatIfScenario(
+                maintenance: [.init(resource: .switch("leaf-a3"), active: true)],
+                events: [
+                    FaultEvent(
+                        resource: .switch("leaf-a3"), state: .down, time: Date(timeIntervalSince1970: 10),
+                        source: "onos"),
+                    FaultEvent(
+                        resource: .host("compute-b2"), state: .down, time: Date(timeIntervalSince1970: 10),
+                        source: "onos"),
+                ])
+        ),
     ]
 
     @Test(arguments: scenarios.indices)
@@ -37,11 +58,13 @@ struct CorrelationWhatIfTests {
         var engine = try engine()
         let before = ["p-a1", "p-a3", "p-b2"].map { engine.state(ofPort: $0) }
         let prediction = try engine.predict(scenario, now: at(20))
-        #expect(["p-a1", "p-a3", "p-b2"].map { engine.state(ofPort: $0) } == before, "\(name): predicting changes nothing")
+        #expect(
+            ["p-a1", "p-a3", "p-b2"].map { engine.state(ofPort: $0) } == before, "\(name): predicting changes nothing")
         #expect(engine.activeFaults.isEmpty && engine.maintenanceWindows.isEmpty)
         var changes: [PortDataPlaneChange] = []
         for change in scenario.maintenance {
-            changes += try engine.setMaintenance(change.resource, active: change.active, now: at(20), source: "x").changes
+            changes += try engine.setMaintenance(change.resource, active: change.active, now: at(20), source: "x")
+                .changes
         }
         changes += engine.apply(scenario.events, now: at(20)).changes
         #expect(prediction.changes == CorrelationEngine.coalesce(changes), "\(name)")
@@ -61,7 +84,8 @@ struct CorrelationWhatIfTests {
         #expect(engine.impairedPorts.isEmpty)
         #expect(engine.dependents(of: .switch("leaf-a3")).map(\.portID) == ["p-a3"])
         #expect(throws: CorrelationError.self) {
-            try engine.predict(WhatIfScenario(maintenance: [.init(resource: .hostNIC("compute-a1:eth0"), active: true)]), now: at(20))
+            try engine.predict(
+                WhatIfScenario(maintenance: [.init(resource: .hostNIC("compute-a1:eth0"), active: true)]), now: at(20))
         }
     }
 }

@@ -43,7 +43,8 @@ enum DataPlaneEventParser {
         }
         guard let kind = kinds[kindName.lowercased()] ?? PhysicalResourceKind(rawValue: kindName) else {
             throw AttributeReader.invalid(
-                "resource_type", "\(kindName) is not in ['switch', 'switch_port', 'link', 'host_nic', 'bond', 'host', 'vswitch', 'vif']")
+                "resource_type",
+                "\(kindName) is not in ['switch', 'switch_port', 'link', 'host_nic', 'bond', 'host', 'vswitch', 'vif']")
         }
         guard let id = try reader.string("resource_id"), !id.isEmpty else {
             throw .badRequest("Failed to parse request. Required attribute 'resource_id' not specified")

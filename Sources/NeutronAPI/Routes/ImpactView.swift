@@ -100,17 +100,17 @@ struct ImpactView: Encodable {
                     manualOverride: port.dataPlaneStatusOverride, correlated: entry.after,
                     hasBeenDown: port.correlatedDataPlaneStatus != nil || entry.after == .down)
             if listingPorts {
-              ports.append(
-                PortImpact(
-                    id: port.id, name: port.name, project_id: port.projectID, network_id: port.networkID,
-                    device_id: port.deviceID, device_owner: port.deviceOwner,
-                    binding_host_id: showsHost ? port.bindingHostID : nil,
-                    state_before: entry.predicted ? (entry.before ?? .up).rawValue : nil,
-                    state: after.rawValue, data_plane_status: port.dataPlaneStatus?.rawValue,
-                    data_plane_status_after: predicted?.rawValue,
-                    root_cause: entry.rootCause.map {
-                        AssessmentView.Resource(resource_type: $0.kind.rawValue, resource_id: $0.id)
-                    }))
+                ports.append(
+                    PortImpact(
+                        id: port.id, name: port.name, project_id: port.projectID, network_id: port.networkID,
+                        device_id: port.deviceID, device_owner: port.deviceOwner,
+                        binding_host_id: showsHost ? port.bindingHostID : nil,
+                        state_before: entry.predicted ? (entry.before ?? .up).rawValue : nil,
+                        state: after.rawValue, data_plane_status: port.dataPlaneStatus?.rawValue,
+                        data_plane_status_after: predicted?.rawValue,
+                        root_cause: entry.rootCause.map {
+                            AssessmentView.Resource(resource_type: $0.kind.rawValue, resource_id: $0.id)
+                        }))
             }
             summary.count(after.rawValue)
             projects[port.projectID, default: Counts()].count(after.rawValue)
@@ -126,7 +126,11 @@ struct ImpactView: Encodable {
 
     /// Groups with the most DOWN first, then degraded, then by id.
     static func groups(_ counts: [String: Counts]) -> [Group] {
-        counts.map { Group(id: $0.key, down: $0.value.down, degraded: $0.value.degraded, up: $0.value.up, ports: $0.value.down + $0.value.degraded + $0.value.up) }
-            .sorted { ($1.down, $1.degraded, $0.id) < ($0.down, $0.degraded, $1.id) }
+        counts.map {
+            Group(
+                id: $0.key, down: $0.value.down, degraded: $0.value.degraded, up: $0.value.up,
+                ports: $0.value.down + $0.value.degraded + $0.value.up)
+        }
+        .sorted { ($1.down, $1.degraded, $0.id) < ($0.down, $0.degraded, $1.id) }
     }
 }

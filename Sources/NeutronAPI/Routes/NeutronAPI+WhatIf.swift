@@ -22,7 +22,9 @@ extension NeutronAPI {
                 throw NeutronError.badRequest("\(error)")
             }
             let entries = prediction.changes.map {
-                ImpactView.Entry(portID: $0.portID, predicted: true, before: $0.previous, after: $0.current, rootCause: $0.cause.rootCause)
+                ImpactView.Entry(
+                    portID: $0.portID, predicted: true, before: $0.previous, after: $0.current,
+                    rootCause: $0.cause.rootCause)
             }
             var view = repository.read { state in ImpactView(entries, in: state, access: context.access) }
             view.ignored_events = prediction.ignored.map {
@@ -54,7 +56,10 @@ extension NeutronAPI {
             } catch CorrelationServiceError.unknownResources(let resources) {
                 throw Self.resourcesNotFound(resources)
             }
-            let entries = dependents.map { ImpactView.Entry(portID: $0.portID, predicted: false, before: nil, after: $0.state, rootCause: $0.rootCause) }
+            let entries = dependents.map {
+                ImpactView.Entry(
+                    portID: $0.portID, predicted: false, before: nil, after: $0.state, rootCause: $0.rootCause)
+            }
             // `?ports=false`: the counts alone (the console's fabric view, on every change).
             let listing = query.first("ports").map { $0.lowercased() != "false" } ?? true
             let view = repository.read { state in
