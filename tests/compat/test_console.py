@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from conftest import HERE, Api, PortwatchServer, needs_own_server
-from keystone_fixtures import KEYSTONE_URL, USERS, needs_keystone
+from keystone_fixtures import KEYSTONE_URL, USERS, needs_keystone, start_with_service_user
 
 ROOT = HERE.parent.parent
 ARTIFACTS = ROOT / "artifacts" / "console"
@@ -192,12 +192,7 @@ def keystone_console(tmp_path_factory):
     needs_keystone()
     srv = PortwatchServer(tmp_path_factory.mktemp("console-ks"), name="console-ks",
                           extra_args=["--auth", "keystone", "--keystone-url", KEYSTONE_URL])
-    os.environ.update({"OS_USERNAME": "portwatch", "OS_PASSWORD": USERS["portwatch"][0], "OS_PROJECT_NAME": "service"})
-    try:
-        srv.start()
-    finally:
-        for name in ("OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME"):
-            os.environ.pop(name, None)
+    start_with_service_user(srv)
     yield srv
     srv.assert_clean_stop()
 

@@ -94,17 +94,8 @@ public struct OutboxLiveStream: Sendable {
         timeout: Duration
     ) async -> Bool {
         guard let fabric else { return await signal.wait(after: sequence, timeout: timeout) }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await signal.wait(after: sequence) }
-            group.addTask { await fabric.wait(after: revision) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        return await OutboxSignal.first(
+            of: [{ await signal.wait(after: sequence) }, { await fabric.wait(after: revision) }], timeout: timeout)
     }
 
     /// `event: portwatch.fabric.update` with the revision as data.
