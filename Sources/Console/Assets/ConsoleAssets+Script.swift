@@ -103,7 +103,7 @@ async function start() {
   }
   $('login').hidden = true;
   $('view').hidden = false;
-  const who = sessionStorage.getItem(USER_KEY) || ((S.session.user_id || 'anonymous') + (S.session.project_id ? ' · project ' + S.session.project_id : ''));
+  const who = sessionStorage.getItem(USER_KEY) || ((S.session.user_id || S.session.auth + ' caller') + (S.session.project_id ? ' · project ' + S.session.project_id : ''));
   $('whoami').textContent = who + (S.session.is_admin ? ' · admin' : '');
   $('logout').hidden = S.session.auth !== 'keystone';
   renderTabs();
@@ -437,7 +437,8 @@ function fabricSVG(model) {
       s('rect', { width: 8, height: 8, fill: '#fdecea' }), s('line', { x1: 0, y1: 0, x2: 0, y2: 8, stroke: '#e57373', 'stroke-width': 3 })),
     s('pattern', { id: 'hatch-degraded', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
       s('rect', { width: 8, height: 8, fill: '#fff4e0' }), s('line', { x1: 0, y1: 0, x2: 0, y2: 8, stroke: '#ffb74d', 'stroke-width': 2 }))));
-  rows.forEach(([tier], row) => svg.append(s('text', { class: 'tier', x: 8, y: 26 + row * rowGap, text: tier + 's' })));
+  const tierNames = { core: 'cores', spine: 'spines', leaf: 'leaves' };
+  rows.forEach(([tier], row) => svg.append(s('text', { class: 'tier', x: 8, y: 26 + row * rowGap, text: tierNames[tier] })));
   const edges = s('g', { 'aria-hidden': 'true' });
   for (const link of model.uplinks) {
     const a = positions.get(link.a), b = positions.get(link.b);
@@ -452,7 +453,7 @@ function fabricSVG(model) {
     for (const sw of list) {
       const p = positions.get(sw.id);
       svg.append(nodeSVG('switch', sw.id, p.x, p.y, model, tier));
-      if (tier === 'leaf') svg.append(hostGroupSVG(sw.id, p.x, p.y + NODE_H + 24, model));
+      if (tier === 'leaf') svg.append(hostGroupSVG(sw.id, p.x, p.y + NODE_H + 26, model));
     }
   }
   return svg;
@@ -474,8 +475,9 @@ function nodeSVG(type, id, x, y, model, tier) {
   s('text', { class: 'status', x: 8, y: 36, text: label }));
   if (hit && (hit.down || hit.degraded)) {
     const text = hit.down ? hit.down + ' ports DOWN' : hit.degraded + ' degraded';
-    g.append(s('g', { class: 'badge' + (hit.down ? '' : ' degraded'), 'data-testid': 'affected-badge', transform: 'translate(' + (NODE_W - 78) + ',' + (-9) + ')' },
-      s('rect', { width: 86, height: 18 }), s('text', { x: 6, y: 13, text })));
+    const width = 12 + text.length * 6.6;
+    g.append(s('g', { class: 'badge' + (hit.down ? '' : ' degraded'), 'data-testid': 'affected-badge', transform: 'translate(' + (NODE_W - width + 6) + ',' + (NODE_H - 9) + ')' },
+      s('rect', { width, height: 18, rx: 9 }), s('text', { x: 6, y: 13, text })));
   }
   return g;
 }

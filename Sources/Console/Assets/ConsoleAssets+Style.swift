@@ -10,6 +10,7 @@ extension ConsoleAssets {
   font-family: "DejaVu Sans", "Segoe UI", system-ui, sans-serif; font-size: 14px; color: var(--ink);
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; background: var(--bg); }
 button, input, select { font: inherit; }
 :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
@@ -75,14 +76,14 @@ svg.fabric { display: block; }
 svg.fabric .tier { font-size: 11px; fill: var(--muted); text-transform: uppercase; letter-spacing: 1px; }
 svg.fabric .edge { stroke: #9aa8b6; stroke-width: 1.2; }
 svg.fabric .edge.down { stroke: var(--down); stroke-width: 2; stroke-dasharray: 5 3; }
-svg.fabric .node rect { fill: var(--ok-bg); stroke: var(--ok); stroke-width: 1.5; rx: 6; }
-svg.fabric .node.down rect { fill: url(#hatch-down); stroke: var(--down); stroke-width: 2.5; }
-svg.fabric .node.degraded rect { fill: url(#hatch-degraded); stroke: var(--degraded); stroke-width: 2.5; }
-svg.fabric .node.maint rect { fill: var(--maint-bg); stroke: var(--maint); stroke-dasharray: 4 3; }
-svg.fabric .node.sel rect { stroke: var(--focus); stroke-width: 3; }
+svg.fabric .node > rect { fill: var(--ok-bg); stroke: var(--ok); stroke-width: 1.5; rx: 6; }
+svg.fabric .node.down > rect { fill: url(#hatch-down); stroke: var(--down); stroke-width: 2.5; }
+svg.fabric .node.degraded > rect { fill: url(#hatch-degraded); stroke: var(--degraded); stroke-width: 2.5; }
+svg.fabric .node.maint > rect { fill: var(--maint-bg); stroke: var(--maint); stroke-dasharray: 4 3; }
+svg.fabric .node.sel > rect { stroke: var(--focus); stroke-width: 3; }
 svg.fabric .node { cursor: pointer; }
 svg.fabric .node:focus { outline: none; }
-svg.fabric .node:focus rect { stroke: var(--focus); stroke-width: 3.5; }
+svg.fabric .node:focus > rect { stroke: var(--focus); stroke-width: 3.5; }
 svg.fabric .name { font-size: 12px; font-weight: 700; fill: var(--ink); }
 svg.fabric .status { font-size: 10px; font-weight: 700; }
 svg.fabric .down .status { fill: var(--down); } svg.fabric .degraded .status { fill: var(--degraded); }
