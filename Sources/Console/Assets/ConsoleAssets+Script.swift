@@ -203,6 +203,8 @@ async function follow() {
       if (!response.ok) throw new Error('stream answered ' + response.status);
       setLive(true);
       delay = 1000;
+      // What changed while the stream was down (or before it first connected) is read again.
+      scheduleRefresh();
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';

@@ -52,6 +52,7 @@ extension NotificationsAPI {
                     fabric = hub.fabric
                 }
             }
+            let fabricStart = fabric?.current ?? 0
             let everything = access.isAdmin
             let privileged = access.seesEveryPolicedAttribute
             let liveStream = hub.liveStream
@@ -73,7 +74,7 @@ extension NotificationsAPI {
                             : { record in
                                 OutboxRecord(sequence: record.sequence, event: record.event.unprivileged())
                             },
-                        fabric: fabric,
+                        fabric: fabric, fabricAfter: fabricStart,
                         write: { bytes in try await writer.write(ByteBuffer(bytes: bytes)) })
                     try await writer.finish(nil)
                 })

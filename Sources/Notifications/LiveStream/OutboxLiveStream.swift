@@ -40,11 +40,12 @@ public struct OutboxLiveStream: Sendable {
     ///
     /// With `fabric`, each change of the fabric's state (faults, maintenance, topology) also writes a
     /// `portwatch.fabric.update` event (`data: {"revision": N}`, no `id`, not counted in `limit`), so a
-    /// console reloads the fabric when it changes.
+    /// console reloads the fabric when it changes: every change after revision `fabricAfter` (read it
+    /// when the request arrives, as `sequence` is).
     public func run(
         after sequence: Int64, limit: Int? = nil, include: (OutboxRecord) -> Bool,
         transform: ((OutboxRecord) -> OutboxRecord)? = nil, fabric: FabricChangeSignal? = nil,
-        write: ([UInt8]) async throws -> Void
+        fabricAfter: Int64 = 0, write: ([UInt8]) async throws -> Void
     ) async throws {
         var remaining = limit ?? Int.max
         guard remaining > 0 else { return }
@@ -52,7 +53,7 @@ public struct OutboxLiveStream: Sendable {
         try await withGracefulShutdownHandler {
             try await write(ServerSentEvent.comment("portwatch outbox stream"))
             var cursor = sequence
-            var fabricRevision = fabric?.current ?? 0
+            var fabricRevision = fabricAfter
             while !stop.isStopped && !Task.isCancelled {
                 if let fabric, fabric.current > fabricRevision {
                     fabricRevision = fabric.current
