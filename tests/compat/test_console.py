@@ -73,6 +73,27 @@ def css(driver, selector):
     return driver.find_elements(By.CSS_SELECTOR, selector)
 
 
+def act(driver, selector, do, message):
+    """Finds the first element `selector` matches and does `do` to it, again if a live refresh
+    replaced it meanwhile."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def attempt(d):
+        try:
+            found = css(d, selector)
+            if not found:
+                return False
+            do(found[0])
+            return True
+        except StaleElementReferenceException:
+            return False
+    wait(driver, attempt, message)
+
+
+def click(driver, selector, message=""):
+    act(driver, selector, lambda e: e.click(), message or f"click {selector}")
+
+
 def attribute_is(selector, name, value):
     def check(driver):
         found = css(driver, selector)
@@ -120,9 +141,9 @@ def test_a_fault_turns_its_switch_red_with_the_affected_ports_without_a_reload(b
     # Keyboard: the group of leaf-a3's hosts opens with Enter; a host selected with Enter too.
     from selenium.webdriver.common.keys import Keys
 
-    css(browser, '[data-hosts-of="leaf-a3"]')[0].send_keys(Keys.ENTER)
+    act(browser, '[data-hosts-of="leaf-a3"]', lambda e: e.send_keys(Keys.ENTER), "Enter on leaf-a3's hosts")
     wait(browser, lambda d: css(d, '[data-host-group="leaf-a3"] button.host'), "the hosts of leaf-a3 expand")
-    css(browser, leaf)[0].send_keys(Keys.ENTER)
+    act(browser, leaf, lambda e: e.send_keys(Keys.ENTER), "Enter on leaf-a3")
     wait(browser, text_in('[data-testid="selection"]', "LLDP lost"), "the selected switch shows its fault")
     shot(browser, "fabric")
 
@@ -133,11 +154,10 @@ def test_a_ports_path_tree_marks_the_failed_branch(browser, noauth_console):
         {"resource_type": "switch", "resource_id": "leaf-a1", "state": "down", "source": "onos"}]}).status_code == 200
     browser.get(srv.url + "/ui#ports")
     wait(browser, text_in('[data-testid="port-list"]', "web-1"), "the port list")
-    search = css(browser, "#port-q")[0]
-    search.send_keys("compute-a1")
-    css(browser, 'form[role="search"] button')[0].click()
+    act(browser, "#port-q", lambda e: e.send_keys("compute-a1"), "type a host")
+    click(browser, 'form[role="search"] button')
     wait(browser, lambda d: len(css(d, '[data-testid="port-list"] tbody tr')) == 1, "search by host finds web-1 alone")
-    css(browser, '[data-testid="port-list"] tbody button')[0].click()
+    click(browser, '[data-testid="port-list"] tbody button')
     tree = '[data-testid="path-tree"]'
     wait(browser, lambda d: css(d, tree + ' li[data-state="down"]'), "the path tree")
     failed = [li.text.split("\n")[0] for li in css(browser, tree + ' li[data-state="down"]')]
@@ -154,9 +174,8 @@ def test_a_what_if_lists_the_predicted_ports_and_applies_nothing(browser, noauth
     browser.get(srv.url + "/ui#fabric")
     node = '[data-resource="switch leaf-b1"]'
     wait(browser, lambda d: css(d, node), "the fabric")
-    css(browser, node)[0].click()
-    wait(browser, lambda d: css(d, '[data-testid="simulate-down"]'), "the selection offers a simulation")
-    css(browser, '[data-testid="simulate-down"]')[0].click()
+    click(browser, node)
+    click(browser, '[data-testid="simulate-down"]', "the selection offers a simulation")
     result = '[data-testid="what-if-result"]'
     wait(browser, text_in(result, "cache-2"), "the predicted ports")
     text = css(browser, result)[0].text
@@ -176,8 +195,8 @@ def test_blast_radius_faults_and_maintenance(browser, noauth_console):
     shot(browser, "blast-radius")
     browser.get(srv.url + "/ui#faults")
     wait(browser, text_in('[data-source="onos"]', "switch leaf-a3"), "the active faults by source")
-    css(browser, "#mt-id")[0].send_keys("leaf-a3")
-    css(browser, "#mt-id")[0].submit()
+    act(browser, "#mt-id", lambda e: e.send_keys("leaf-a3"), "the maintenance form")
+    act(browser, "#mt-id", lambda e: e.submit(), "start maintenance")
     wait(browser, text_in('[data-testid="maintenance"]', "switch leaf-a3"), "maintenance started from the console")
     assert api.get("/v2.0/topology/maintenance").json()["maintenance"][0]["resource_id"] == "leaf-a3"
     wait(browser, lambda d: api.show_port(ports["db-1"])["data_plane_status"] == "ACTIVE", "its ports come back")
@@ -233,7 +252,7 @@ def test_in_keystone_mode_a_member_logs_in_and_sees_only_their_projects_ports(br
     login("admin", USERS["admin"][0])
     wait(browser, lambda d: [t.text for t in css(d, "#tabs button")][:1] == ["Fabric"], "an admin gets the fabric")
     wait(browser, lambda d: css(d, '[data-resource="switch leaf-a1"]'), "the fabric is drawn")
-    css(browser, "#logout")[0].click()
+    click(browser, "#logout")
     wait(browser, lambda d: css(d, "#login-form")[0].is_displayed(), "logged out")
     assert browser.execute_script("return sessionStorage.getItem('portwatch.token')") is None
 
@@ -292,7 +311,7 @@ def test_a_1000_host_fabric_loads_and_stays_responsive(browser, server_factory):
         };""")
     # Expanding a leaf's hosts, and a what-if of lf4, on the big fabric: the page answers.
     start = time.monotonic()
-    css(browser, '[data-hosts-of="lf4"]')[0].click()
+    click(browser, '[data-hosts-of="lf4"]')
     wait(browser, lambda d: len(css(d, '[data-host-group="lf4"] button.host')) > 50, "a leaf's hosts expand")
     timing["expand_hosts_ms"] = round((time.monotonic() - start) * 1000)
     timing["page_weight_bytes"] = timing["document_bytes"] + timing["static_bytes"] + timing["api_bytes"]

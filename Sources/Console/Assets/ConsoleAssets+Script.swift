@@ -398,6 +398,10 @@ async function renderFabric() {
 }
 function drawFabric() {
   if (S.view !== 'fabric') return;
+  // A refresh that changed nothing leaves the page (and the keyboard focus) alone.
+  const signature = JSON.stringify([S.topology, S.faults, S.maintenance, S.impact, [...S.expanded], S.selected]);
+  if (signature === S.drawnFabric && $('view').dataset.ready === 'fabric') return;
+  S.drawnFabric = signature;
   const model = fabricModel();
   const view = $('view');
   const impact = S.impact || { summary: { down: 0, degraded: 0, up: 0 }, by_project: [] };
@@ -644,6 +648,9 @@ function drawPortResults() {
   const ports = S.portResults || [];
   const container = $('port-results');
   if (!container) return;
+  const signature = JSON.stringify([ports, S.portDetail]);
+  if (signature === container.dataset.drawn) return;
+  container.dataset.drawn = signature;
   container.replaceChildren(h('div', { class: 'card' }, h('h2', { text: ports.length + ' port(s)' }),
     ports.length ? h('table', { 'data-testid': 'port-list' }, h('thead', {}, h('tr', {}, ['Port', 'Project', 'Host', 'Data plane'].map((t) => h('th', { text: t })))),
       h('tbody', {}, ports.map((p) => h('tr', { 'data-port': p.id, class: S.portDetail === p.id ? 'sel' : null },
@@ -676,6 +683,9 @@ async function openPort(id, quiet) {
         h('tbody', {}, history.history.map((entry) => h('tr', {}, h('td', { text: entry.decided_at || '-' }),
           h('td', { text: (entry.previous || 'unknown') + ' → ' + (entry.current || 'unknown') }), h('td', { text: entry.data_plane_status || 'null' }),
           h('td', { class: 'mono', text: describeCause(entry.cause) }))))) : h('p', { class: 'muted', text: 'No data-plane change recorded.' }));
+    const signature = JSON.stringify([port, dataPlane, history]);
+    if (quiet && signature === detail.dataset.drawn) return;
+    detail.dataset.drawn = signature;
     detail.replaceChildren(card);
     drawPortResults();
     if (!quiet) card.focus();
