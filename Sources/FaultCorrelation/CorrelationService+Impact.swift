@@ -1,5 +1,6 @@
 import Foundation
 import PortwatchCore
+import PortwatchStore
 
 extension CorrelationService {
     /// What `scenario` would do to the ports, computed by the engine on a copy of the committed state:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PortwatchClient
 
 /// `portwatch what-if switch lf3 down`: asks a running Portwatch which ports a fault or maintenance
 /// would take down, degrade or bring back (`POST /v2.0/data-plane-what-if`); nothing is applied.

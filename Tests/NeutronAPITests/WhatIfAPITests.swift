@@ -3,6 +3,7 @@ import HTTPTypes
 import NeutronAPI
 import OsloPolicy
 import PortwatchCore
+import PortwatchStore
 import Testing
 
 /// `POST /v2.0/data-plane-what-if` over the two-pod fixture fabric: for each scenario the prediction

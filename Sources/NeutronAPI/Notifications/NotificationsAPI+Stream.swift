@@ -53,6 +53,7 @@ extension NotificationsAPI {
                 }
             }
             let fabricStart = fabric?.current ?? 0
+            let followed = fabric
             let everything = access.isAdmin
             let privileged = access.seesEveryPolicedAttribute
             let liveStream = hub.liveStream
@@ -74,7 +75,7 @@ extension NotificationsAPI {
                             : { record in
                                 OutboxRecord(sequence: record.sequence, event: record.event.unprivileged())
                             },
-                        fabric: fabric, fabricAfter: fabricStart,
+                        fabric: followed, fabricAfter: fabricStart,
                         write: { bytes in try await writer.write(ByteBuffer(bytes: bytes)) })
                     try await writer.finish(nil)
                 })

@@ -38,6 +38,13 @@ public struct WhatIfPrediction: Sendable, Hashable {
     public var ignored: [IgnoredFaultEvent]
     /// Events that would repeat what their source already reported.
     public var duplicates: [FaultEvent]
+
+    /// Creates a prediction.
+    public init(changes: [PortDataPlaneChange] = [], ignored: [IgnoredFaultEvent] = [], duplicates: [FaultEvent] = []) {
+        self.changes = changes
+        self.ignored = ignored
+        self.duplicates = duplicates
+    }
 }
 
 extension CorrelationEngine {
