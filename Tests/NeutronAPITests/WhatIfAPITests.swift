@@ -163,11 +163,11 @@ struct WhatIfAPITests {
                 ),
                 (#"{"maintenance": {"resource_type": "switch", "resource_id": "leaf-a1"}}"#, 400, "active"),
                 (
-                    #"{"maintenance": {"resource_type": "link", "resource_id": "x", "active": true}}"#, 400,
-                    "switch or host"
+                    #"{"maintenance": {"resource_type": "switch_port", "resource_id": "leaf-a1:Ethernet1", "active": true}}"#, 400,
+                    "switches and hosts"
                 ),
                 (#"{"maintenance": 3}"#, 400, "maintenance must be"),
-                ("[", 400, ""),
+                ("[", 400, "Body contains invalid data"),
             ]
             for (body, status, message) in cases {
                 let reply = try await api.call(.post, "/v2.0/data-plane-what-if", body)

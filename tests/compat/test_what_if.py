@@ -67,7 +67,7 @@ def states(api, ports):
     out = {}
     for pid in ports.values():
         view = api.get(f"/v2.0/ports/{pid}/data-plane").json()["data_plane"]
-        out[pid] = (view["state"], view["data_plane_status"])
+        out[pid] = (view.get("state"), view.get("data_plane_status"))
     return out
 
 
@@ -99,7 +99,7 @@ def test_the_prediction_is_what_the_real_requests_then_do(fabric_server, name, s
     predicted = {p["id"]: p for p in prediction["ports"]}
     for pid, p in predicted.items():
         assert (p["state_before"], p["state"]) == (before[pid][0], after[pid][0]), (name, pid)
-        assert p["data_plane_status_after"] == after[pid][1], (name, pid)
+        assert p.get("data_plane_status_after") == after[pid][1], (name, pid)
     for pid in set(ports.values()) - set(predicted):
         assert after[pid][0] == before[pid][0], (name, pid, "changed without being predicted")
     # The what-if wrote nothing to the outbox: the stream's first record is the real request's.
