@@ -739,7 +739,7 @@ function drawFaults() {
       h('div', {}, h('label', { for: 'mt-id', text: 'Id' }), h('input', { id: 'mt-id', placeholder: 'e.g. leaf-a1' })),
       h('button', { class: 'danger', type: 'submit' }, 'Start maintenance')) : null);
   $('view').replaceChildren(h('h1', { text: 'Active faults (' + S.faults.length + ')' }),
-    faultCards.length ? faultCards : h('div', { class: 'card' }, h('p', { class: 'muted', text: 'No active fault.' })), maintenance);
+    ...(faultCards.length ? faultCards : [h('div', { class: 'card' }, h('p', { class: 'muted', text: 'No active fault.' }))]), maintenance);
 }
 
 // ------------------------------------------------------------------ what-if
