@@ -62,9 +62,12 @@ def shot(driver, name):
 
 
 def wait(driver, condition, message=""):
+    """Waits for `condition`; an element a live refresh replaced while it was read is read again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT, poll_frequency=0.1).until(condition, message)
+    return WebDriverWait(driver, WAIT, poll_frequency=0.1,
+                         ignored_exceptions=[StaleElementReferenceException]).until(condition, message)
 
 
 def css(driver, selector):
@@ -137,7 +140,7 @@ def test_a_fault_turns_its_switch_red_with_the_affected_ports_without_a_reload(b
     wait(browser, text_in(leaf + ' [data-testid="affected-badge"]', "2 ports DOWN"), "with its affected ports")
     wait(browser, text_in('[data-count="down"]', "2 DOWN"), "and the fabric-wide count")
     assert browser.execute_script("return window.notReloaded === true"), "no reload"
-    assert "DOWN" in css(browser, leaf)[0].text, "the state is written, not only coloured"
+    wait(browser, text_in(leaf, "DOWN"), "the state is written, not only coloured")
     # Keyboard: the group of leaf-a3's hosts opens with Enter; a host selected with Enter too.
     from selenium.webdriver.common.keys import Keys
 
@@ -162,8 +165,8 @@ def test_a_ports_path_tree_marks_the_failed_branch(browser, noauth_console):
     wait(browser, lambda d: css(d, tree + ' li[data-state="down"]'), "the path tree")
     failed = [li.text.split("\n")[0] for li in css(browser, tree + ' li[data-state="down"]')]
     assert any("switch leaf-a1" in line for line in failed), failed
-    assert css(browser, tree + " > li")[0].get_attribute("data-state") == "degraded", "a bond leg survives"
-    assert "ANY OF" in css(browser, tree)[0].text
+    wait(browser, attribute_is(tree + " > li", "data-state", "degraded"), "a bond leg survives")
+    wait(browser, text_in(tree, "ANY OF"), "the bond is an OR")
     wait(browser, text_in('[data-testid="port-detail"]', "degraded"), "its assessment")
     wait(browser, lambda d: css(d, '[data-testid="history"] tbody tr'), "and its history")
     shot(browser, "port")
@@ -178,7 +181,7 @@ def test_a_what_if_lists_the_predicted_ports_and_applies_nothing(browser, noauth
     click(browser, '[data-testid="simulate-down"]', "the selection offers a simulation")
     result = '[data-testid="what-if-result"]'
     wait(browser, text_in(result, "cache-2"), "the predicted ports")
-    text = css(browser, result)[0].text
+    text = wait(browser, lambda d: css(d, result)[0].text, "the prediction's text")
     assert "cache-1" in text and "1 DOWN" in text and "1 degraded" in text, text
     assert "web-1" not in text
     shot(browser, "what-if")
@@ -191,7 +194,7 @@ def test_blast_radius_faults_and_maintenance(browser, noauth_console):
     srv, api, ports = noauth_console
     browser.get(srv.url + "/ui#blast/switch:leaf-a3")
     wait(browser, text_in('[data-testid="impact-ports"]', "db-2"), "the ports behind leaf-a3")
-    assert "db-1" in css(browser, '[data-testid="impact-ports"]')[0].text
+    wait(browser, text_in('[data-testid="impact-ports"]', "db-1"), "both ports")
     shot(browser, "blast-radius")
     browser.get(srv.url + "/ui#faults")
     wait(browser, text_in('[data-source="onos"]', "switch leaf-a3"), "the active faults by source")
@@ -242,7 +245,8 @@ def test_in_keystone_mode_a_member_logs_in_and_sees_only_their_projects_ports(br
     wait(browser, text_in("#login-error", "not accepted"), "a wrong password is refused")
     login("demo", USERS["demo"][0])
     wait(browser, text_in('[data-testid="port-list"]', "demo-port"), "the member's port")
-    assert "other-port" not in css(browser, '[data-testid="port-list"]')[0].text
+    listed = wait(browser, lambda d: css(d, '[data-testid="port-list"]')[0].text, "the list's text")
+    assert "other-port" not in listed, listed
     tabs = [t.text for t in css(browser, "#tabs button")]
     assert tabs == ["Ports"], f"a member sees no fabric, faults or what-if: {tabs}"
     assert browser.execute_script("return sessionStorage.getItem('portwatch.token')"), "token kept for the tab"

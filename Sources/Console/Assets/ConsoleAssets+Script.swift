@@ -107,7 +107,13 @@ async function start() {
   $('whoami').textContent = who + (S.session.is_admin ? ' · admin' : '');
   $('logout').hidden = S.session.auth !== 'keystone';
   renderTabs();
+  // The stream first (so nothing committed after the view's first read is missed), then the view;
+  // a stream slower than a few seconds does not hold the page back (it refreshes once connected).
+  S.routed = false;
+  const connected = new Promise((resolve) => { S.onConnected = resolve; });
   follow();
+  await Promise.race([connected, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  S.routed = true;
   route();
 }
 function showLogin() {
@@ -204,7 +210,8 @@ async function follow() {
       setLive(true);
       delay = 1000;
       // What changed while the stream was down (or before it first connected) is read again.
-      scheduleRefresh();
+      if (S.onConnected) { S.onConnected(); S.onConnected = null; }
+      if (S.routed) scheduleRefresh();
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       let buffer = '';
@@ -269,8 +276,8 @@ function scheduleRefresh() {
   }, 150);
 }
 async function refreshCurrent() {
-  if (S.view === 'fabric') { await loadFabricState(); drawFabric(); }
-  else if (S.view === 'faults') { await loadFabricState(); drawFaults(); }
+  if (S.view === 'fabric') { if (await loadFabricState()) drawFabric(); }
+  else if (S.view === 'faults') { if (await loadFabricState()) drawFaults(); }
   else if (S.view === 'ports') { await refreshPorts(); }
   else if (S.view === 'blast' && S.blast) { await runBlast(S.blast.resource, false); }
 }
@@ -323,16 +330,20 @@ function resourcePicker(prefix, type, id) {
 }
 
 // ------------------------------------------------------------------ fabric
+// Returns false when a newer load started meanwhile: only the latest read may become the state.
 async function loadFabricState() {
+  const generation = S.fabricLoads = (S.fabricLoads || 0) + 1;
   const [topology, faults, impact] = await Promise.all([
     api('GET', '/v2.0/topology'),
     api('GET', '/v2.0/data-plane-faults'),
     api('GET', '/v2.0/data-plane-blast-radius?ports=false'),
   ]);
+  if (generation !== S.fabricLoads) return false;
   S.topology = topology.topology;
   S.faults = faults.faults;
   S.maintenance = faults.maintenance || [];
   S.impact = impact.blast_radius;
+  return true;
 }
 function fabricModel() {
   const topo = S.topology || { switches: [], hosts: [], links: [] };
@@ -389,7 +400,7 @@ async function renderFabric() {
   const view = $('view');
   view.replaceChildren(h('p', { class: 'muted', text: 'Loading the fabric…' }));
   try {
-    await loadFabricState();
+    if (!(await loadFabricState())) return;
   } catch (e) {
     view.replaceChildren(h('p', { class: 'error', text: e.message }));
     return;
@@ -427,13 +438,13 @@ const NODE_W = 116, NODE_H = 46, GAP = 14;
 function fabricSVG(model) {
   const rows = [['core', model.tiers.core], ['spine', model.tiers.spine], ['leaf', model.tiers.leaf]].filter(([, list]) => list.length);
   const widest = Math.max(1, ...rows.map(([, list]) => list.length));
-  const width = Math.max(1000, 60 + widest * (NODE_W + GAP));
+  const width = Math.max(1000, 40 + widest * (NODE_W + GAP));
   const rowGap = 110;
   const positions = new Map();
+  // Each tier spreads over the whole width, so the few spines stand above the many leaves they serve.
   rows.forEach(([, list], row) => {
-    const span = list.length * (NODE_W + GAP) - GAP;
-    const start = (width - span) / 2;
-    list.forEach((sw, i) => positions.set(sw.id, { x: start + i * (NODE_W + GAP), y: 34 + row * rowGap }));
+    const step = (width - 40) / list.length;
+    list.forEach((sw, i) => positions.set(sw.id, { x: 20 + i * step + (step - NODE_W) / 2, y: 34 + row * rowGap }));
   });
   const leafRowY = 34 + (rows.length - 1) * rowGap;
   const height = leafRowY + NODE_H + 30 + 70;
@@ -620,6 +631,7 @@ function renderPorts(arg) {
 }
 async function searchPorts() {
   const q = S.portQuery;
+  const generation = S.portSearches = (S.portSearches || 0) + 1;
   const fields = '&fields=id&fields=name&fields=project_id&fields=device_id&fields=binding:host_id&fields=status&fields=data_plane_status';
   let ports;
   try {
@@ -637,6 +649,7 @@ async function searchPorts() {
     $('port-results').replaceChildren(h('p', { class: 'error', text: e.message }));
     return;
   }
+  if (generation !== S.portSearches) return;
   S.portResults = ports;
   drawPortResults();
 }
@@ -717,7 +730,7 @@ function pathNode(node) {
 // ------------------------------------------------------------------ faults and maintenance
 async function renderFaults() {
   $('view').replaceChildren(h('p', { class: 'muted', text: 'Loading…' }));
-  try { await loadFabricState(); } catch (e) { $('view').replaceChildren(h('p', { class: 'error', text: e.message })); return; }
+  try { if (!(await loadFabricState())) return; } catch (e) { $('view').replaceChildren(h('p', { class: 'error', text: e.message })); return; }
   drawFaults();
 }
 function drawFaults() {
