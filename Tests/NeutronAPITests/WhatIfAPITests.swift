@@ -163,7 +163,8 @@ struct WhatIfAPITests {
                 ),
                 (#"{"maintenance": {"resource_type": "switch", "resource_id": "leaf-a1"}}"#, 400, "active"),
                 (
-                    #"{"maintenance": {"resource_type": "switch_port", "resource_id": "leaf-a1:Ethernet1", "active": true}}"#, 400,
+                    #"{"maintenance": {"resource_type": "switch_port", "resource_id": "leaf-a1:Ethernet1", "active": true}}"#,
+                    400,
                     "switches and hosts"
                 ),
                 (#"{"maintenance": 3}"#, 400, "maintenance must be"),
