@@ -162,11 +162,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Console",
+            dependencies: [
+                "NeutronAPI", "KeystoneAuth", "PortwatchCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "PortwatchServer",
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
-                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "EventSources",
+                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "EventSources", "Console",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -204,6 +214,13 @@ let package = Package(
         ),
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore", "OsloPolicy"]),
         .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "NeutronAPI", "PortwatchServer", "PortwatchCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "SourceCredentialsTests", dependencies: ["SourceCredentials"]),
         .testTarget(name: "HostAgentTests", dependencies: ["HostAgent"]),
         .testTarget(name: "PortwatchConfigTests", dependencies: ["PortwatchConfig", "EventSources"]),

@@ -18,6 +18,8 @@ public final class Repository: Sendable {
         public var outbox: [OutboxRecord]
         /// The newest outbox sequence in the store after this batch.
         public var newestOutboxSequence: Int64
+        /// The kinds of the documents the batch wrote or deleted (topology, fault events, maintenance…).
+        public var documentKinds: Set<String> = []
         /// True when the repository reloaded its state from the store (after a commit whose outcome
         /// was unknown) instead of committing a batch: `changes` is empty, and anything may have changed.
         public var reloaded = false
@@ -382,7 +384,8 @@ public final class Repository: Sendable {
                 causeID: $0.element.cause.map { causeStart + 1 + Int64($0) })
         }
         let batch = CommittedBatch(
-            changes: changeSet.changes, outbox: commit.outbox, newestOutboxSequence: outboxStart + Int64(events.count))
+            changes: changeSet.changes, outbox: commit.outbox, newestOutboxSequence: outboxStart + Int64(events.count),
+            documentKinds: Set(changeSet.documents.map(\.kind)))
         return (results, commit, batch, changeSet.correlation)
     }
 }
