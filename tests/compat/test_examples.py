@@ -10,7 +10,10 @@ response. Bodies must match exactly, key sets included, modulo:
     way; any other MAC was given by the request and must be equal),
   * created_at / updated_at (only the format "YYYY-MM-DDTHH:MM:SSZ" is checked),
   * x-openstack-request-id (only the format "req-<uuid>" is checked),
-  * security_groups (Portwatch has no security-group service: any list of uuids),
+  * the order of a group's security_group_rules and of a port's security_groups (Neutron reads
+    both from unordered queries and sets): rules are compared sorted by direction, ethertype and
+    remote group, a port's groups as a set of mapped ids; a port's groups recorded by an earlier
+    recording run (whose default groups had other ids) are checked by count only,
   * the host:port of the recording servers (127.0.0.1:9696 and :9697) in links.
 A body that is not JSON (webob's HTML pages) must equal the recorded text, and so must its
 Content-Type. Every other difference must be declared in DEVIATIONS, with its reason.
@@ -303,10 +306,10 @@ class ReplayState:
                         errors.append(f"{sub}: {a!r} is not an fa:16:3e:xx:xx:xx MAC")
                     else:
                         self.macs.match(e, a, sub, errors)
-                elif k == "security_groups" and isinstance(e, list):
-                    if not (isinstance(a, list) and all(isinstance(x, str) and UUID_RE.match(x)
-                                                        for x in a)):
-                        errors.append(f"{sub}: {a!r} is not a list of security group ids")
+                elif k == "security_groups" and isinstance(e, list) and all(isinstance(x, str) for x in e):
+                    self.compare_group_ids(e, a, sub, errors)
+                elif k == "security_group_rules" and isinstance(e, list) and isinstance(a, list):
+                    self.compare(sorted(e, key=rule_order), sorted(a, key=rule_order), sub, errors)
                 else:
                     self.compare(e, a, sub, errors)
         elif isinstance(exp, list):
@@ -331,6 +334,23 @@ class ReplayState:
             # null / bool / number: same type and value (True must not equal 1)
             if type(exp) is not type(act) or exp != act:
                 errors.append(f"{path}: expected {exp!r}, got {act!r}")
+
+
+    def compare_group_ids(self, exp, act, path, errors):
+        if not (isinstance(act, list) and all(isinstance(x, str) and UUID_RE.match(x) for x in act)):
+            errors.append(f"{path}: {act!r} is not a list of security group ids")
+        elif len(act) != len(exp):
+            errors.append(f"{path}: expected {len(exp)} security groups, got {act!r}")
+        elif all(x in self.ids.fwd for x in exp) and sorted(self.ids.fwd[x] for x in exp) != sorted(act):
+            errors.append(f"{path}: expected groups {sorted(self.ids.fwd[x] for x in exp)}, got {sorted(act)}")
+
+
+def rule_order(rule):
+    """A security group rule's place in a comparison, from what does not depend on ids."""
+    if not isinstance(rule, dict):
+        return ("",)
+    return (str(rule.get("direction")), str(rule.get("ethertype")), rule.get("remote_group_id") is not None,
+            str(rule.get("protocol")), str(rule.get("port_range_min")), str(rule.get("remote_ip_prefix")))
 
 
 @pytest.fixture(scope="module")

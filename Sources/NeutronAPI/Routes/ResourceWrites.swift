@@ -27,7 +27,7 @@ extension NeutronAPI {
     func registerWrites<Resource, Input>(
         on router: Router<PortwatchRequestContext>, _ writes: ResourceWrites<Resource, Input>
     ) {
-        let collection = "/v2.0/\(Resource.plural)"
+        let collection = "/v2.0/\(Resource.path)"
         router.post(RouterPath(collection)) { request, context in
             let body = try await RequestBody.resourceJSON(request)
             let access = context.access

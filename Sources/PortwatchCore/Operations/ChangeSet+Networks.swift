@@ -20,6 +20,7 @@ extension ChangeSet {
                     message: "AvailabilityZone \(zone) could not be found.")
             }
             put(network)
+            ensureDefaultSecurityGroup(ofProject: project)
             created.append(network)
         }
         let reading = access.networkReading()

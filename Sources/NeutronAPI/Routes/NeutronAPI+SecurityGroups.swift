@@ -1,0 +1,94 @@
+import Hummingbird
+import PortwatchCore
+import PortwatchStore
+
+extension NeutronAPI {
+    /// `/v2.0/security-groups` (list, show, create, update, delete) and `/v2.0/security-group-rules`
+    /// (list, show): the `security-group` extension.
+    func registerSecurityGroups(on router: Router<PortwatchRequestContext>) {
+        router.get("/v2.0/security-groups") { request, context in
+            try await listSecurityGroups(request, context.access)
+        }
+        router.get("/v2.0/security-groups/{id}") { request, context in
+            let id = try context.parameters.require("id")
+            let query = try ListQuery(QueryParameters(request.uri.query), spec: .securityGroups)
+            guard let group = repository.read({ $0.securityGroups[id] }), context.access.canSee(group) else {
+                throw NeutronError.securityGroupNotFound(id)
+            }
+            return JSONResponse.make(bytes: group.envelope(view: ResourceView(fields: query.fields)))
+        }
+        registerWrites(
+            on: router,
+            ResourceWrites<SecurityGroup, SecurityGroupInput>(
+                parseCreate: { try SecurityGroupAttributes.create($0, $1) },
+                parseUpdate: { try SecurityGroupAttributes.update($0, $1) },
+                create: { try $0.createSecurityGroups($1, request: $2, bulk: $3, by: $4) },
+                update: { try $0.updateSecurityGroup(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
+                delete: { try $0.deleteSecurityGroup(id: $1, ifMatch: $2, by: $3) },
+                view: { _, _ in .full }, notFound: NeutronError.securityGroupNotFound))
+        router.get("/v2.0/security-group-rules") { request, context in
+            try listSecurityGroupRules(request, context.access)
+        }
+        router.get("/v2.0/security-group-rules/{id}") { request, context in
+            let id = try context.parameters.require("id")
+            let query = try ListQuery(QueryParameters(request.uri.query), spec: .securityGroupRules)
+            let access = context.access
+            let rule = repository.read { state -> SecurityGroupRule? in
+                guard let rule = state.securityGroupRule(id), let group = state.securityGroups[rule.securityGroupID],
+                    access.canSee(rule, of: group)
+                else { return nil }
+                return rule
+            }
+            guard let rule else { throw NeutronError.securityGroupRuleNotFound(id) }
+            return JSONResponse.make(bytes: rule.envelope(view: ResourceView(fields: query.fields)))
+        }
+    }
+
+    /// Neutron's list ensures the default group of the project it lists (the filter's, or the
+    /// caller's) first: the first list of a project creates its default group, durably.
+    func listSecurityGroups(_ request: Request, _ access: AccessPolicy) async throws -> Response {
+        let parameters = QueryParameters(request.uri.query)
+        let query = try ListQuery(parameters, spec: .securityGroups)
+        if access.identity.projectID != nil {
+            let named = query.filters.first { $0.attribute == "project_id" || $0.attribute == "tenant_id" }?.values
+            if let project = named?.first ?? access.identity.projectID,
+                repository.read({ $0.defaultSecurityGroupIDs[project] }) == nil
+            {
+                try await repository.write { $0.ensureDefaultSecurityGroup(ofProject: project) }
+            }
+        }
+        let candidates: [SecurityGroup] = try repository.read { state throws(NeutronError) in
+            var result: [SecurityGroup] = []
+            for group in state.securityGroups.values where access.canSee(group) {
+                if try query.matches(group) { result.append(group) }
+            }
+            return result
+        }
+        let (page, markerFound) = query.page(candidates)
+        if !markerFound, let marker = query.marker { throw NeutronError.securityGroupNotFound(marker) }
+        let view = ResourceView(fields: query.fields)
+        return Self.listResponse(page, query: query, parameters: parameters, request: request) { group, writer in
+            group.render(into: &writer, view: view)
+        }
+    }
+
+    func listSecurityGroupRules(_ request: Request, _ access: AccessPolicy) throws -> Response {
+        let parameters = QueryParameters(request.uri.query)
+        let query = try ListQuery(parameters, spec: .securityGroupRules)
+        let candidates: [SecurityGroupRule] = try repository.read { state throws(NeutronError) in
+            var result: [SecurityGroupRule] = []
+            for group in state.securityGroups.values {
+                for rule in group.rules where access.canSee(rule, of: group) {
+                    if try query.matches(rule) { result.append(rule) }
+                }
+            }
+            return result
+        }
+        let (page, markerFound) = query.page(candidates)
+        if !markerFound, let marker = query.marker { throw NeutronError.securityGroupRuleNotFound(marker) }
+        let view = ResourceView(fields: query.fields)
+        return Self.listResponse(page, query: query, parameters: parameters, request: request) { rule, writer in
+            rule.render(into: &writer, view: view)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+extension SecurityGroup {
+    /// Writes the group's Neutron JSON object, attributes in Neutron's order, filtered by `view`.
+    public func render(into writer: inout JSONWriter, view: ResourceView) {
+        writer.beginObject()
+        if view.wants("id") { writer.key("id"); writer.string(id) }
+        if view.wants("name") { writer.key("name"); writer.string(name) }
+        if view.wants("stateful") { writer.key("stateful"); writer.bool(stateful) }
+        if view.wants("tenant_id") { writer.key("tenant_id"); writer.string(projectID) }
+        if view.wants("description") { writer.key("description"); writer.string(description) }
+        if view.wants("security_group_rules") {
+            writer.key("security_group_rules")
+            writer.beginArray()
+            for rule in rules { rule.render(into: &writer, view: .full) }
+            writer.endArray()
+        }
+        if view.wants("shared") { writer.key("shared"); writer.bool(false) }
+        if view.wants("tags") { writer.key("tags"); writer.strings(tags) }
+        if view.wants("created_at") { writer.key("created_at"); writer.string(NeutronTimestamp.format(createdAt)) }
+        if view.wants("updated_at") { writer.key("updated_at"); writer.string(NeutronTimestamp.format(updatedAt)) }
+        if view.wants("revision_number") { writer.key("revision_number"); writer.int(revisionNumber) }
+        if view.wants("project_id") { writer.key("project_id"); writer.string(projectID) }
+        writer.endObject()
+    }
+}
+
+extension SecurityGroupRule {
+    /// Writes the rule's Neutron JSON object, attributes in Neutron's order, filtered by `view`.
+    public func render(into writer: inout JSONWriter, view: ResourceView) {
+        writer.beginObject()
+        if view.wants("id") { writer.key("id"); writer.string(id) }
+        if view.wants("tenant_id") { writer.key("tenant_id"); writer.string(projectID) }
+        if view.wants("security_group_id") { writer.key("security_group_id"); writer.string(securityGroupID) }
+        if view.wants("ethertype") { writer.key("ethertype"); writer.string(ethertype) }
+        if view.wants("direction") { writer.key("direction"); writer.string(direction) }
+        if view.wants("protocol") { writer.key("protocol"); writer.optionalString(protocolName) }
+        if view.wants("port_range_min") { writer.key("port_range_min"); writer.optionalInt(portRangeMin) }
+        if view.wants("port_range_max") { writer.key("port_range_max"); writer.optionalInt(portRangeMax) }
+        if view.wants("remote_ip_prefix") { writer.key("remote_ip_prefix"); writer.optionalString(remoteIPPrefix) }
+        if view.wants("remote_address_group_id") { writer.key("remote_address_group_id"); writer.null() }
+        if view.wants("normalized_cidr") { writer.key("normalized_cidr"); writer.optionalString(remoteIPPrefix) }
+        if view.wants("remote_group_id") { writer.key("remote_group_id"); writer.optionalString(remoteGroupID) }
+        if view.wants("belongs_to_default_sg") {
+            writer.key("belongs_to_default_sg"); writer.bool(belongsToDefaultGroup)
+        }
+        if view.wants("description") { writer.key("description"); writer.string(description) }
+        if view.wants("tags") { writer.key("tags"); writer.strings([]) }
+        if view.wants("created_at") { writer.key("created_at"); writer.string(NeutronTimestamp.format(createdAt)) }
+        if view.wants("updated_at") { writer.key("updated_at"); writer.string(NeutronTimestamp.format(updatedAt)) }
+        if view.wants("revision_number") { writer.key("revision_number"); writer.int(revisionNumber) }
+        if view.wants("project_id") { writer.key("project_id"); writer.string(projectID) }
+        writer.endObject()
+    }
+}
