@@ -525,8 +525,8 @@ step("sg-collection-put", "PUT", "/v2.0/security-groups", '{"security_group": {"
 step("sg-item-patch", "PATCH", "/v2.0/security-groups/{SGWEB}", '{"security_group": {"name": "x"}}')
 step("sg-extension", "GET", "/v2.0/extensions/security-group")
 step("sg-admin-other-project-list", "GET", "/v2.0/security-groups?project_id=proj-sg-other&fields=name&fields=project_id")
-step("h-sg-admin-list-own", "GET", "/v2.0/security-groups?fields=name&fields=project_id&fields=description", None,
-     *SGADMIN)
+step("h-sg-admin-list-own", "GET",
+     "/v2.0/security-groups?project_id=proj-sg-admin&fields=name&fields=project_id&fields=description", None, *SGADMIN)
 step("h-sg-admin-create-for-project", "POST", "/v2.0/security-groups",
      '{"security_group": {"name": "for-sg3", "project_id": "proj-sg3"}}', *SGADMIN)
 step("h-sg-admin-list-project3", "GET", "/v2.0/security-groups?project_id=proj-sg3&sort_key=name&sort_dir=asc"
@@ -557,16 +557,20 @@ step("h-sg-reader-delete", "DELETE", "/v2.0/security-groups/{HSGMINE}", None, *S
 step("h-sg-member-delete-own-in-use", "DELETE", "/v2.0/security-groups/{HSGMINE}", None, *SGMEMBER)
 step("h-sg-member-port-clear-groups", "PUT", "/v2.0/ports/{HSGPORT}", '{"port": {"security_groups": []}}', *SGMEMBER)
 step("h-sg-member-delete-own", "DELETE", "/v2.0/security-groups/{HSGMINE}", None, *SGMEMBER)
-step("h-sg2-member-list", "GET", "/v2.0/security-groups", None, *SGMEMBER2)
-step("h-sg2-member-delete-default", "DELETE", "/v2.0/security-groups/{HSG2DEF}", None, *SGMEMBER2)
-step("h-sg2-admin-delete-default", "DELETE", "/v2.0/security-groups/{HSG2DEF}", None, *SGADMIN)
-step("h-sg2-member-list-again", "GET", "/v2.0/security-groups?fields=name&fields=description", None, *SGMEMBER2)
+step("h-sg-m2-member-list", "GET", "/v2.0/security-groups", None, *SGMEMBER2)
+step("h-sg-m2-member-delete-default", "DELETE", "/v2.0/security-groups/{HSG2DEF}", None, *SGMEMBER2)
+step("h-sg-m2-admin-delete-default", "DELETE", "/v2.0/security-groups/{HSG2DEF}", None, *SGADMIN)
+step("h-sg-m2-member-list-again", "GET", "/v2.0/security-groups?fields=name&fields=description", None, *SGMEMBER2)
 
 # ---- class 5 leftover: which invalid attribute Neutron names first
 step("fo-network-create", "POST", "/v2.0/networks", '{"network": {"name": "fo-net"}}')
 step("fo-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{FONET}", "name": "fo-port"}}')
 for name, body in [
         ("network-id-and-admin", '{"network_id": "x", "admin_state_up": "maybe"}'),
+        ("missing-network-and-name", '{"name": 5, "admin_state_up": "maybe"}'),
+        ("dhcp-not-list", '{"network_id": "{FONET}", "extra_dhcp_opts": "x"}'),
+        ("dhcp-no-name", '{"network_id": "{FONET}", "extra_dhcp_opts": [{"opt_value": "x"}]}'),
+        ("pairs-not-list", '{"network_id": "{FONET}", "allowed_address_pairs": "x"}'),
         ("admin-and-mac", '{"network_id": "{FONET}", "admin_state_up": "maybe", "mac_address": "zz"}'),
         ("name-and-mac", '{"network_id": "{FONET}", "mac_address": "zz", "name": 5}'),
         ("name-and-network-id", '{"network_id": "x", "name": 5}'),
@@ -654,7 +658,7 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
 # Ids learnt from other answers than creates: placeholder and where the answer has it.
 LEARNS = {"sg-list-own-project": ("SGDEF", lambda body: body["security_groups"][0]["id"]),
           "sg-rules-of-group": ("SGRULE", lambda body: body["security_group_rules"][0]["id"]),
-          "h-sg2-member-list": ("HSG2DEF", lambda body: body["security_groups"][0]["id"])}
+          "h-sg-m2-member-list": ("HSG2DEF", lambda body: body["security_groups"][0]["id"])}
 
 
 def record(host: str, first: int, out: Path, only: str | None = None) -> None:

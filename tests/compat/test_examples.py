@@ -10,6 +10,7 @@ response. Bodies must match exactly, key sets included, modulo:
     way; any other MAC was given by the request and must be equal),
   * created_at / updated_at (only the format "YYYY-MM-DDTHH:MM:SSZ" is checked),
   * x-openstack-request-id (only the format "req-<uuid>" is checked),
+  * a security group rule's standard_attr_id (a database row number upstream: any positive integer),
   * the order of a group's security_group_rules and of a port's security_groups (Neutron reads
     both from unordered queries and sets): rules are compared sorted by direction, ethertype and
     remote group, a port's groups as a set of mapped ids; a port's groups recorded by an earlier
@@ -308,6 +309,9 @@ class ReplayState:
                         self.macs.match(e, a, sub, errors)
                 elif k == "security_groups" and isinstance(e, list) and all(isinstance(x, str) for x in e):
                     self.compare_group_ids(e, a, sub, errors)
+                elif k == "standard_attr_id" and isinstance(e, int):
+                    if not (isinstance(a, int) and not isinstance(a, bool) and a > 0):
+                        errors.append(f"{sub}: {a!r} is not a positive integer")
                 elif k == "security_group_rules" and isinstance(e, list) and isinstance(a, list):
                     self.compare(sorted(e, key=rule_order), sorted(a, key=rule_order), sub, errors)
                 else:

@@ -5,7 +5,7 @@ enum NetworkAttributes {
     static let postable: Set<String> = [
         "project_id", "tenant_id", "name", "description", "admin_state_up", "shared", "mtu", "port_security_enabled",
         "router:external", "provider:network_type", "provider:physical_network", "provider:segmentation_id",
-        "availability_zone_hints",
+        "availability_zone_hints", "vlan_transparent", "qinq",
     ]
     static let puttable: Set<String> = [
         "name", "description", "admin_state_up", "shared", "mtu", "port_security_enabled", "router:external",
@@ -36,40 +36,59 @@ enum NetworkAttributes {
     static func create(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> NetworkInput {
         let project = try postChecks.check(object, verb: "POST", access)
         let reader = AttributeReader(object: object)
-        var input = try common(reader)
+        var input = try parse(reader)
         input.projectID = try reader.string(object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
         // A string, then one of the type drivers (ML2's message).
-        input.networkType = try reader.string("provider:network_type")
         if let type = input.networkType, !networkTypes.contains(type) {
             throw .invalidInput("network_type value '\(type)' not supported")
         }
-        if let value = object["provider:physical_network"], !value.isNull {
-            input.physicalNetwork = try reader.string("provider:physical_network", maxLength: 64)
-        }
-        if let value = object["provider:segmentation_id"], !value.isNull {
-            input.segmentationID = try reader.int("provider:segmentation_id")
-        }
-        input.availabilityZoneHints = try reader.uniqueStringList("availability_zone_hints", maxLength: .max)
         if let hints = input.availabilityZoneHints, hints.joined(separator: ",").count > 255 {
             throw .invalidInput("Too many availability_zone_hints specified")
+        }
+        if input.vlanTransparent == true, input.qinq == true {
+            throw .badRequest(
+                resource: "network", "Attributes 'vlan_transparent' and 'qinq' can not be set to True for the same network."
+            )
         }
         return input
     }
 
     static func update(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> NetworkInput {
         _ = try putChecks.check(object, verb: "PUT", access)
-        return try common(AttributeReader(object: object))
+        return try parse(AttributeReader(object: object))
     }
 
-    private static func common(_ reader: AttributeReader) throws(NeutronError) -> NetworkInput {
+    /// The attributes in the order Neutron 29 converts and validates them: the first invalid one is
+    /// the one named.
+    static let parseOrder: [(String, @Sendable (inout NetworkInput, AttributeReader) throws(NeutronError) -> Void)] = [
+        ("name", { $0.name = try $1.string("name") }),
+        ("admin_state_up", { $0.adminStateUp = try $1.bool("admin_state_up") }),
+        ("shared", { $0.shared = try $1.bool("shared") }),
+        ("router:external", { $0.routerExternal = try $1.bool("router:external") }),
+        ("mtu", { $0.mtu = try $1.int("mtu") }),
+        ("availability_zone_hints", {
+            $0.availabilityZoneHints = try $1.uniqueStringList("availability_zone_hints", maxLength: .max)
+        }),
+        ("port_security_enabled", { $0.portSecurityEnabled = try $1.bool("port_security_enabled") }),
+        ("provider:network_type", { $0.networkType = try $1.string("provider:network_type") }),
+        ("provider:physical_network", { input, reader throws(NeutronError) in
+            if reader.object["provider:physical_network"]?.isNull == false {
+                input.physicalNetwork = try reader.string("provider:physical_network", maxLength: 64)
+            }
+        }),
+        ("provider:segmentation_id", { input, reader throws(NeutronError) in
+            if reader.object["provider:segmentation_id"]?.isNull == false {
+                input.segmentationID = try reader.int("provider:segmentation_id")
+            }
+        }),
+        ("qinq", { $0.qinq = try $1.bool("qinq") }),
+        ("vlan_transparent", { $0.vlanTransparent = try $1.bool("vlan_transparent") }),
+        ("description", { $0.description = try $1.string("description") }),
+    ]
+
+    private static func parse(_ reader: AttributeReader) throws(NeutronError) -> NetworkInput {
         var input = NetworkInput()
-        input.name = try reader.string("name")
-        input.description = try reader.string("description")
-        input.adminStateUp = try reader.bool("admin_state_up")
-        input.shared = try reader.bool("shared")
-        input.mtu = try reader.int("mtu")
-        input.portSecurityEnabled = try reader.bool("port_security_enabled")
-        input.routerExternal = try reader.bool("router:external")
+        for (name, parse) in parseOrder where reader.has(name) { try parse(&input, reader) }
         return input
     }
 }

@@ -42,23 +42,45 @@ enum PortAttributes {
     /// Parses one object of a create request.
     static func create(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> PortInput {
         let project = try postChecks.check(object, verb: "POST", access)
-        let reader = AttributeReader(object: object)
-        var input = try common(reader)
-        input.networkID = try reader.uuid("network_id")
-        if input.networkID == nil {
+        // neutron-lib fills defaults (and misses required attributes) before it converts any value.
+        if object["network_id"] == nil {
             throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
         }
-        input.projectID = try reader.string(object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
-        input.tags = try reader.uniqueStringList("tags")
+        var input = try parse(AttributeReader(object: object))
+        input.projectID = try AttributeReader(object: object).string(
+            object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
         return input
     }
 
     /// Parses the object of an update request.
     static func update(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> PortInput {
         _ = try putChecks.check(object, verb: "PUT", access)
-        let reader = AttributeReader(object: object)
-        var input = try common(reader)
-        if let value = object["data_plane_status"] {
+        return try parse(AttributeReader(object: object))
+    }
+
+    /// The attributes in the order Neutron 29 converts and validates them (its attribute map, with
+    /// the extensions' attributes in their loading order): the first invalid one is the one named.
+    static let parseOrder: [(String, @Sendable (inout PortInput, AttributeReader) throws(NeutronError) -> Void)] = [
+        ("name", { $0.name = try $1.string("name") }),
+        ("network_id", { $0.networkID = try $1.uuid("network_id") }),
+        ("admin_state_up", { $0.adminStateUp = try $1.bool("admin_state_up") }),
+        ("mac_address", { input, reader throws(NeutronError) in
+            if reader.object["mac_address"]?.isNull == true {
+                input.regeneratesMACAddress = true
+            } else {
+                input.macAddress = try reader.mac("mac_address")
+            }
+        }),
+        ("fixed_ips", { input, reader throws(NeutronError) in
+            if let value = reader.object["fixed_ips"] { input.fixedIPs = try fixedIPs(value) }
+        }),
+        ("device_id", { $0.deviceID = try $1.string("device_id") }),
+        ("device_owner", { $0.deviceOwner = try $1.string("device_owner") }),
+        ("allowed_address_pairs", { input, reader throws(NeutronError) in
+            if let value = reader.object["allowed_address_pairs"] { input.allowedAddressPairs = try addressPairs(value) }
+        }),
+        ("data_plane_status", { input, reader throws(NeutronError) in
+            guard let value = reader.object["data_plane_status"] else { return }
             switch value {
             case .null: input.dataPlaneStatus = .some(nil)
             case .string(let text) where DataPlaneStatus(rawValue: text) != nil:
@@ -66,42 +88,44 @@ enum PortAttributes {
             default:
                 throw AttributeReader.invalid("data_plane_status", "\(value.pythonDescription) is not in valid_values")
             }
-        }
+        }),
+        ("extra_dhcp_opts", { input, reader throws(NeutronError) in
+            if let value = reader.object["extra_dhcp_opts"] { input.extraDHCPOpts = try dhcpOptions(value) }
+        }),
+        ("binding:vnic_type", { $0.bindingVnicType = try $1.values("binding:vnic_type", vnicTypes) }),
+        ("binding:profile", { $0.bindingProfile = try $1.dictionary("binding:profile") }),
+        ("port_security_enabled", { $0.portSecurityEnabled = try $1.bool("port_security_enabled") }),
+        ("tags", { $0.tags = try $1.uniqueStringList("tags") }),
+        ("description", { $0.description = try $1.string("description") }),
+        ("security_groups", { input, reader throws(NeutronError) in
+            // `convert_none_to_empty_list`, then `type:uuid_list`: duplicates first, then each id.
+            if reader.object["security_groups"]?.isNull == true {
+                input.securityGroups = []
+            } else if reader.has("security_groups") {
+                input.securityGroups = try reader.uniqueStringList("security_groups", uuids: true)
+            }
+        }),
+        ("binding:host_id", { $0.bindingHostID = try $1.string("binding:host_id") }),
+    ]
+
+    private static func parse(_ reader: AttributeReader) throws(NeutronError) -> PortInput {
+        var input = PortInput()
+        for (name, parse) in parseOrder where reader.has(name) { try parse(&input, reader) }
         return input
     }
 
-    private static func common(_ reader: AttributeReader) throws(NeutronError) -> PortInput {
-        var input = PortInput()
-        input.name = try reader.string("name")
-        input.description = try reader.string("description")
-        input.adminStateUp = try reader.bool("admin_state_up")
-        if reader.object["mac_address"]?.isNull == true {
-            input.regeneratesMACAddress = true
-        } else {
-            input.macAddress = try reader.mac("mac_address")
+    /// `extra_dhcp_opts`: null is none; a list of objects with an `opt_name` (neutron's converter
+    /// says "is not a list" first).
+    private static func dhcpOptions(_ value: JSONValue) throws(NeutronError) -> [JSONValue] {
+        if value.isNull { return [] }
+        guard let options = value.arrayValue else {
+            throw .invalidInput("'\(value.pythonDescription)' is not a list")
         }
-        input.deviceID = try reader.string("device_id")
-        input.deviceOwner = try reader.string("device_owner")
-        input.securityGroups = try reader.stringList("security_groups", uuids: true)
-        input.bindingHostID = try reader.string("binding:host_id")
-        input.bindingProfile = try reader.dictionary("binding:profile")
-        input.bindingVnicType = try reader.values("binding:vnic_type", vnicTypes)
-        input.portSecurityEnabled = try reader.bool("port_security_enabled")
-        if let value = reader.object["fixed_ips"] { input.fixedIPs = try fixedIPs(value) }
-        if let value = reader.object["allowed_address_pairs"] { input.allowedAddressPairs = try addressPairs(value) }
-        if let value = reader.object["extra_dhcp_opts"] {
-            if value.isNull {
-                input.extraDHCPOpts = []
-            } else if let options = value.arrayValue,
-                options.allSatisfy({ $0.objectValue?["opt_name"]?.stringValue != nil })
-            {
-                input.extraDHCPOpts = options
-            } else {
-                throw AttributeReader.invalid(
-                    "extra_dhcp_opts", "'\(value.pythonDescription)' is not a valid list of DHCP options")
-            }
+        guard options.allSatisfy({ $0.objectValue?["opt_name"]?.stringValue != nil }) else {
+            throw AttributeReader.invalid(
+                "extra_dhcp_opts", "'\(value.pythonDescription)' is not a valid list of DHCP options")
         }
-        return input
+        return options
     }
 
     private static func fixedIPs(_ value: JSONValue) throws(NeutronError) -> [FixedIP] {
@@ -129,7 +153,7 @@ enum PortAttributes {
     private static func addressPairs(_ value: JSONValue) throws(NeutronError) -> [PortInput.AddressPairInput] {
         if value.isNull { return [] }
         guard let items = value.arrayValue else {
-            throw AttributeReader.invalid("allowed_address_pairs", "'\(value.pythonDescription)' is not a list")
+            throw NeutronError.badRequest("Allowed address pairs must be a list.")
         }
         var result: [PortInput.AddressPairInput] = []
         for item in items {

@@ -39,6 +39,8 @@ enum SecurityGroupAttributes {
     private static func common(_ reader: AttributeReader) throws(NeutronError) -> SecurityGroupInput {
         var input = SecurityGroupInput()
         input.name = try reader.string("name")
+        // neutron's `name_not_default` validator: the default group's name, in any case, is taken.
+        if input.name?.lowercased() == SecurityGroup.defaultName { throw .securityGroupDefaultAlreadyExists }
         input.description = try reader.string("description")
         input.stateful = try reader.bool("stateful")
         return input

@@ -33,13 +33,14 @@ extension NeutronAPI {
             let id = try context.parameters.require("id")
             let query = try ListQuery(QueryParameters(request.uri.query), spec: .securityGroupRules)
             let access = context.access
-            let rule = repository.read { state -> SecurityGroupRule? in
-                guard let rule = state.securityGroupRule(id), let group = state.securityGroups[rule.securityGroupID],
-                    access.canSee(rule, of: group)
-                else { return nil }
+            // Neutron finds any rule, then asks `get_security_group_rule`: one the caller may not
+            // read is the plain 404.
+            let rule = try repository.read { state throws(NeutronError) -> SecurityGroupRule in
+                guard let rule = state.securityGroupRule(id), let group = state.securityGroups[rule.securityGroupID]
+                else { throw .securityGroupRuleNotFound(id) }
+                guard access.canSee(rule, of: group) else { throw .resourceNotFound }
                 return rule
             }
-            guard let rule else { throw NeutronError.securityGroupRuleNotFound(id) }
             return JSONResponse.make(bytes: rule.envelope(view: ResourceView(fields: query.fields)))
         }
     }
@@ -68,7 +69,7 @@ extension NeutronAPI {
         if !markerFound, let marker = query.marker { throw NeutronError.securityGroupNotFound(marker) }
         let view = ResourceView(fields: query.fields)
         return Self.listResponse(page, query: query, parameters: parameters, request: request) { group, writer in
-            group.render(into: &writer, view: view)
+            group.render(into: &writer, view: view, listed: true)
         }
     }
 

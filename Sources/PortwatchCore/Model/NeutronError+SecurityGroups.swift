@@ -17,7 +17,11 @@ extension NeutronError {
         status: 409, type: "SecurityGroupCannotRemoveDefault",
         message: "Insufficient rights for removing default security group.")
 
-    /// A group created or renamed `default` beside the project's default group.
+    /// A name given to a project's default group.
+    public static let securityGroupCannotUpdateDefault = NeutronError(
+        status: 409, type: "SecurityGroupCannotUpdateDefault", message: "Updating default security group not allowed.")
+
+    /// A group created or renamed `default` (in any case): the name of each project's default group.
     public static let securityGroupDefaultAlreadyExists = NeutronError(
         status: 409, type: "SecurityGroupDefaultAlreadyExists", message: "Default security group already exists.")
 
@@ -31,6 +35,6 @@ extension NeutronError {
     public static let portSecurityPortHasSecurityGroup = NeutronError(
         status: 409, type: "PortSecurityPortHasSecurityGroup",
         message:
-            "Port has security group associated. Cannot disable port security or IP address until security group is removed"
+            "Port has security group associated. Cannot disable port security or IP address until security group is removed."
     )
 }

@@ -46,9 +46,12 @@ public struct SecurityGroupRule: Sendable, Hashable, Codable {
     public var remoteIPPrefix: String?
     /// The group whose members the rule admits (the group itself for the default ingress rules).
     public var remoteGroupID: String?
-    public var description: String = ""
+    /// Null unless a request set it, as Neutron renders a rule's description.
+    public var description: String?
     /// Whether the rule belongs to its project's default group.
     public var belongsToDefaultGroup: Bool = false
+    /// Neutron's `standard_attr_id`: a number no other rule has (its database row's, upstream).
+    public var standardAttributeID: Int = 0
     public var createdAt: Date
     public var updatedAt: Date
     public var revisionNumber: Int = 0
@@ -69,7 +72,8 @@ public struct SecurityGroupRule: Sendable, Hashable, Codable {
     /// The rules Neutron 29's default security-group-rule templates give a group: egress to
     /// anywhere over IPv4 and IPv6 for every group, and for a project's default group also ingress
     /// from the group's own members.
-    public static func defaults(for group: SecurityGroup, now: Date) -> [SecurityGroupRule] {
+    /// They are numbered (``standardAttributeID``), from the first number no rule has yet.
+    public static func defaults(for group: SecurityGroup, now: Date, numberedFrom first: Int) -> [SecurityGroupRule] {
         var rules: [SecurityGroupRule] = []
         let directions = group.isDefault ? ["egress", "ingress"] : ["egress"]
         for direction in directions {
@@ -79,6 +83,7 @@ public struct SecurityGroupRule: Sendable, Hashable, Codable {
                     direction: direction, ethertype: ethertype, createdAt: now)
                 if direction == "ingress" { rule.remoteGroupID = group.id }
                 rule.belongsToDefaultGroup = group.isDefault
+                rule.standardAttributeID = first + rules.count
                 rules.append(rule)
             }
         }

@@ -11,7 +11,7 @@ extension ChangeSet {
             id: UUID().uuidString.lowercased(), name: SecurityGroup.defaultName, projectID: project, createdAt: now)
         group.isDefault = true
         group.description = "Default security group"
-        group.rules = SecurityGroupRule.defaults(for: group, now: now)
+        group.rules = SecurityGroupRule.defaults(for: group, now: now, numberedFrom: nextRuleNumber())
         put(group)
         return group
     }
@@ -29,8 +29,7 @@ extension ChangeSet {
             group.assign(input)
             try access.authorize("create", group)
             ensureDefaultSecurityGroup(ofProject: project)
-            if group.name == SecurityGroup.defaultName { throw .securityGroupDefaultAlreadyExists }
-            group.rules = SecurityGroupRule.defaults(for: group, now: now)
+            group.rules = SecurityGroupRule.defaults(for: group, now: now, numberedFrom: nextRuleNumber())
             put(group)
             created.append(group)
         }
@@ -54,9 +53,9 @@ extension ChangeSet {
         group.assign(input)
         try access.authorize("update", group)
         try Self.check(ifMatch, before.revisionNumber)
-        if group.name == SecurityGroup.defaultName, before.name != SecurityGroup.defaultName {
-            throw .securityGroupDefaultAlreadyExists
-        }
+        // Neutron's order: a statefulness change of a group in use, then any name for the default group.
+        if group.stateful != before.stateful, isSecurityGroupInUse(id) { throw .securityGroupInUse(id) }
+        if before.isDefault, input.name != nil { throw .securityGroupCannotUpdateDefault }
         emit(
             "security_group.update.start", resourceType: "security_group", resourceID: id,
             projectID: group.projectID, payload: Self.bytes(Self.withID(request, id)), by: access.identity)
@@ -78,8 +77,8 @@ extension ChangeSet {
         }
         try access.authorize("delete", group)
         try Self.check(ifMatch, group.revisionNumber)
-        if group.isDefault, !access.isAdmin { throw .securityGroupCannotRemoveDefault }
         if isSecurityGroupInUse(id) { throw .securityGroupInUse(id) }
+        if group.isDefault, !access.isAdmin { throw .securityGroupCannotRemoveDefault }
         emit(
             "security_group.delete.start", resourceType: "security_group", resourceID: id,
             projectID: group.projectID, payload: Self.object(["security_group_id": .string(id)]),
@@ -95,6 +94,15 @@ extension ChangeSet {
         emit(
             "security_group.delete.end", resourceType: "security_group", resourceID: id,
             projectID: group.projectID, payload: writer.bytes, by: access.identity)
+    }
+
+    /// The next ``SecurityGroupRule/standardAttributeID``, counting this change set's own rules.
+    func nextRuleNumber() -> Int {
+        var last = base.lastRuleNumber
+        for case (_, let group?) in changes.securityGroups {
+            for rule in group.rules { last = max(last, rule.standardAttributeID) }
+        }
+        return last + 1
     }
 
     /// Whether a port names the group (a scan: deleting a group is rare, and ports keep no index of it).

@@ -12,6 +12,8 @@ public struct ModelState: Sendable {
     public private(set) var defaultSecurityGroupIDs: [String: String] = [:]
     /// The group of every security group rule (rule id → group id).
     public private(set) var securityGroupIDsByRule: [String: String] = [:]
+    /// The highest ``SecurityGroupRule/standardAttributeID`` given so far.
+    public private(set) var lastRuleNumber = 0
     private var portIDByMAC: [MACKey: String] = [:]
     /// Changes whenever a port is added or removed (not when one is updated), so that caches of the
     /// set of port ids know when to rebuild.
@@ -76,7 +78,10 @@ public struct ModelState: Sendable {
         removeSecurityGroup(group.id)
         securityGroups[group.id] = group
         if group.isDefault { defaultSecurityGroupIDs[group.projectID] = group.id }
-        for rule in group.rules { securityGroupIDsByRule[rule.id] = group.id }
+        for rule in group.rules {
+            securityGroupIDsByRule[rule.id] = group.id
+            lastRuleNumber = max(lastRuleNumber, rule.standardAttributeID)
+        }
     }
 
     public mutating func removeSecurityGroup(_ id: String) {
