@@ -186,7 +186,7 @@ def test_sdk_security_groups(conn, sdk_net):
     assert all(r.remote_group_id == default.id for r in rules)
 
     group = conn.network.create_security_group(name=unique("sdk-sg"), stateful=False)
-    assert group.is_stateful is False
+    assert group.stateful is False
     assert len(group.security_group_rules) == 2
     port = conn.network.create_port(network_id=sdk_net.id, security_group_ids=[group.id])
     assert port.security_group_ids == [group.id]
