@@ -630,6 +630,65 @@ step("h-tv-member-tags-of-shared", "GET", "/v2.0/networks/{TVNET}/tags", None, *
 step("h-tv-member-port-on-shared", "POST", "/v2.0/ports", '{"port": {"network_id": "{TVNET}", "name": "tv-p"}}',
      *SGMEMBER)
 
+# ---- security group rules: create and delete
+step("sr-group-create", "POST", "/v2.0/security-groups", '{"security_group": {"name": "sr-group"}}')
+R = '{"security_group_rule": {"security_group_id": "{SRG}", %s}}'
+step("sr-rule-create-ssh", "POST", "/v2.0/security-group-rules",
+     R % '"direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22')
+for name, body in [
+        ("duplicate", '"direction": "ingress", "protocol": "6", "port_range_min": 22, "port_range_max": 22'),
+        ("cidr-host-bits", '"direction": "ingress", "protocol": "tcp", "port_range_min": 80, "port_range_max": 81, '
+                           '"remote_ip_prefix": "10.0.0.5/24"'),
+        ("address-only", '"direction": "ingress", "protocol": "UDP", "port_range_min": 53, "port_range_max": 53, '
+                         '"remote_ip_prefix": "192.168.1.1", "description": "dns"'),
+        ("icmp-v6", '"direction": "ingress", "protocol": "icmp", "ethertype": "ipv6", "remote_ip_prefix": "::/0"'),
+        ("icmp-type-code", '"direction": "ingress", "protocol": "icmp", "port_range_min": 8, "port_range_max": 0'),
+        ("whole-range", '"direction": "egress", "protocol": "tcp", "port_range_min": 1, "port_range_max": 65535'),
+        ("remote-group", '"direction": "ingress", "remote_group_id": "{SRG}", "ethertype": "IPv6"'),
+        ("protocol-number", '"direction": "egress", "protocol": "132"'),
+        ("any-protocol-egress-exists", '"direction": "egress", "protocol": "any"'),
+        ("ethertype-conflict", '"direction": "ingress", "protocol": "icmp", "remote_ip_prefix": "::/0"'),
+        ("bad-direction", '"direction": "sideways"'),
+        ("ports-without-protocol", '"direction": "ingress", "port_range_min": 22'),
+        ("range-reversed", '"direction": "ingress", "protocol": "tcp", "port_range_min": 30, "port_range_max": 22'),
+        ("range-min-only", '"direction": "ingress", "protocol": "tcp", "port_range_min": 30'),
+        ("port-too-big", '"direction": "ingress", "protocol": "tcp", "port_range_min": 70000'),
+        ("port-zero", '"direction": "ingress", "protocol": "tcp", "port_range_min": 0, "port_range_max": 10'),
+        ("ports-for-gre", '"direction": "ingress", "protocol": "gre", "port_range_min": 1, "port_range_max": 2'),
+        ("icmp-code-only", '"direction": "ingress", "protocol": "icmp", "port_range_max": 3'),
+        ("icmp-type-too-big", '"direction": "ingress", "protocol": "icmp", "port_range_min": 300'),
+        ("bad-protocol", '"direction": "ingress", "protocol": "bogus"'),
+        ("bad-ethertype", '"direction": "ingress", "ethertype": "IPv5"'),
+        ("bad-cidr", '"direction": "egress", "remote_ip_prefix": "x"'),
+        ("two-remotes", '"direction": "ingress", "remote_ip_prefix": "10.0.0.0/8", "remote_group_id": "{SRG}"'),
+        ("ipv6-protocol-ipv4", '"direction": "ingress", "protocol": "ipv6-icmp"'),
+        ("unknown-remote-group", '"direction": "ingress", "remote_group_id": "00000000-0000-0000-0000-000000000001"'),
+        ("no-direction", '"protocol": "tcp"'),
+        ("read-only", '"direction": "ingress", "normalized_cidr": "10.0.0.0/8"')]:
+    step(f"sr-rule-create-{name}", "POST", "/v2.0/security-group-rules", R % body)
+step("sr-rule-create-unknown-group", "POST", "/v2.0/security-group-rules",
+     '{"security_group_rule": {"security_group_id": "00000000-0000-0000-0000-000000000001", "direction": "ingress"}}')
+step("sr-rule-create-no-group", "POST", "/v2.0/security-group-rules", '{"security_group_rule": {"direction": "ingress"}}')
+step("sr-group-show", "GET", "/v2.0/security-groups/{SRG}?fields=revision_number&fields=name")
+step("sr-rules-list", "GET", "/v2.0/security-group-rules?security_group_id={SRG}&sort_key=protocol&sort_dir=asc"
+     "&sort_key=port_range_min&sort_dir=asc&fields=protocol&fields=port_range_min&fields=port_range_max"
+     "&fields=remote_ip_prefix&fields=normalized_cidr&fields=direction&fields=ethertype")
+step("sr-rule-show", "GET", "/v2.0/security-group-rules/{SRSSH}")
+step("sr-rule-delete", "DELETE", "/v2.0/security-group-rules/{SRSSH}")
+step("sr-rule-delete-again", "DELETE", "/v2.0/security-group-rules/{SRSSH}")
+step("sr-group-show-after-delete", "GET", "/v2.0/security-groups/{SRG}?fields=revision_number")
+step("h-sr-member-create-rule-admin-group", "POST", "/v2.0/security-group-rules",
+     '{"security_group_rule": {"security_group_id": "{SRG}", "direction": "ingress"}}', *SGMEMBER)
+step("h-sr-member-group-create", "POST", "/v2.0/security-groups", '{"security_group": {"name": "sr-m"}}', *SGMEMBER)
+step("h-sr-member-rule-create", "POST", "/v2.0/security-group-rules",
+     '{"security_group_rule": {"security_group_id": "{HSRG}", "direction": "ingress", "protocol": "tcp", '
+     '"port_range_min": 443, "port_range_max": 443}}', *SGMEMBER)
+step("h-sr-reader-rule-create", "POST", "/v2.0/security-group-rules",
+     '{"security_group_rule": {"security_group_id": "{HSRG}", "direction": "ingress"}}', *SGREADER)
+step("h-sr-reader-rule-delete", "DELETE", "/v2.0/security-group-rules/{HSRRULE}", None, *SGREADER)
+step("h-sr-member-rule-delete-admin-rule", "DELETE", "/v2.0/security-group-rules/{SRHTTP}", None, *SGMEMBER)
+step("h-sr-member-rule-delete", "DELETE", "/v2.0/security-group-rules/{HSRRULE}", None, *SGMEMBER)
+
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),
@@ -654,7 +713,11 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
            "h-sg-member-network-create": ("HSGNET", "network"), "h-sg-member-port-create": ("HSGPORT", "port"),
            "h-sg-member-create": ("HSGMINE", "security_group"), "fo-network-create": ("FONET", "network"),
            "fo-port-create": ("FOPORT", "port"), "tv-network-create-shared": ("TVNET", "network"),
-           "tv-network-create-external": ("TVEXT", "network")}
+           "tv-network-create-external": ("TVEXT", "network"), "sr-group-create": ("SRG", "security_group"),
+           "sr-rule-create-ssh": ("SRSSH", "security_group_rule"),
+           "sr-rule-create-cidr-host-bits": ("SRHTTP", "security_group_rule"),
+           "h-sr-member-group-create": ("HSRG", "security_group"),
+           "h-sr-member-rule-create": ("HSRRULE", "security_group_rule")}
 # Ids learnt from other answers than creates: placeholder and where the answer has it.
 LEARNS = {"sg-list-own-project": ("SGDEF", lambda body: body["security_groups"][0]["id"]),
           "sg-rules-of-group": ("SGRULE", lambda body: body["security_group_rules"][0]["id"]),

@@ -146,7 +146,7 @@ REQUIRED_EXTENSIONS = {
     "data-plane-status", "pagination", "sorting", "project-id", "standard-attr-revisions",
     "revision-if-match", "standard-attr-tag", "standard-attr-timestamp",
     "standard-attr-description", "filter-validation", "binding", "port-mac-address-regenerate",
-    "tag-creation",
+    "tag-creation", "security-group", "port-security-groups-filtering", "stateful-security-group",
 }
 
 

@@ -4,7 +4,7 @@ import PortwatchStore
 
 extension NeutronAPI {
     /// `/v2.0/security-groups` (list, show, create, update, delete) and `/v2.0/security-group-rules`
-    /// (list, show): the `security-group` extension.
+    /// (list, show, create, delete): the `security-group` extension.
     func registerSecurityGroups(on router: Router<PortwatchRequestContext>) {
         router.get("/v2.0/security-groups") { request, context in
             try await listSecurityGroups(request, context.access)
@@ -28,6 +28,31 @@ extension NeutronAPI {
                 view: { _, _ in .full }, notFound: NeutronError.securityGroupNotFound))
         router.get("/v2.0/security-group-rules") { request, context in
             try listSecurityGroupRules(request, context.access)
+        }
+        router.post("/v2.0/security-group-rules") { request, context in
+            let body = try await RequestBody.resourceJSON(request)
+            let access = context.access
+            let (items, bulk) = try RequestBody.resources(
+                body, singular: SecurityGroupRule.singular, plural: SecurityGroupRule.plural)
+            let inputs = try items.map {
+                try SecurityGroupRuleAttributes.create(
+                    try RequestBody.item($0, singular: SecurityGroupRule.singular), access)
+            }
+            let created = try await repository.write { changes in
+                try inputs.map { input throws(NeutronError) in
+                    try changes.createSecurityGroupRule(input, request: body, by: access)
+                }
+            }
+            let bytes =
+                bulk
+                ? SecurityGroupRule.collection(created) { _ in .full } : created[0].envelope(view: .full)
+            return JSONResponse.make(status: .created, bytes: bytes)
+        }
+        router.delete("/v2.0/security-group-rules/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            let access = context.access
+            try await repository.write { changes in try changes.deleteSecurityGroupRule(id: id, by: access) }
+            return JSONResponse.noContent()
         }
         router.get("/v2.0/security-group-rules/{id}") { request, context in
             let id = try context.parameters.require("id")
