@@ -140,4 +140,46 @@ struct SecurityGroupAPITests {
             #expect(records.dropFirst().first?.event.eventType == "security_group.create.end")
         }
     }
+
+    @Test func rulesAreCheckedCanonicalisedAndCountedInTheGroupsRevision() async throws {
+        try await APIHarness.run { api in
+            let created = try await api.call(
+                .post, "/v2.0/security-groups", #"{"security_group": {"name": "r"}}"#, headers: Self.member)
+            let group = try #require((created.json["security_group"] as? [String: Any])?["id"] as? String)
+            func rule(_ body: String, headers: HTTPFields = Self.member) async throws -> APIHarness.Reply {
+                try await api.call(
+                    .post, "/v2.0/security-group-rules",
+                    #"{"security_group_rule": {"security_group_id": "\#(group)", \#(body)}}"#, headers: headers)
+            }
+            let web = try await rule(
+                #""direction": "ingress", "protocol": "TCP", "port_range_min": 80, "port_range_max": 81, "remote_ip_prefix": "10.0.0.5/24""#)
+            #expect(web.status == 201)
+            let shown = try #require(web.json["security_group_rule"] as? [String: Any])
+            #expect(shown["protocol"] as? String == "tcp")
+            #expect(shown["remote_ip_prefix"] as? String == "10.0.0.5/24")
+            #expect(shown["normalized_cidr"] as? String == "10.0.0.0/24")
+            let duplicate = try await rule(
+                #""direction": "ingress", "protocol": "6", "port_range_min": 80, "port_range_max": 81, "remote_ip_prefix": "10.0.0.5/24""#)
+            #expect(duplicate.status == 409)
+            #expect(duplicate.errorMessage == "Security group rule already exists. Rule id is \(shown["id"]!).")
+            let icmp = try await rule(#""direction": "ingress", "protocol": "icmp", "ethertype": "ipv6""#)
+            #expect((icmp.json["security_group_rule"] as? [String: Any])?["protocol"] as? String == "ipv6-icmp")
+            let conflict = try await rule(#""direction": "ingress", "remote_ip_prefix": "::/0""#)
+            #expect(conflict.errorType == "SecurityGroupRuleParameterConflict")
+            let reversed = try await rule(
+                #""direction": "ingress", "protocol": "udp", "port_range_min": 9, "port_range_max": 1"#)
+            #expect(reversed.errorType == "SecurityGroupInvalidPortRange")
+            let foreign = try await rule(#""direction": "ingress""#, headers: Self.otherMember)
+            #expect(foreign.status == 403)
+            var group1 = try await api.call(.get, "/v2.0/security-groups/\(group)", headers: Self.member)
+            #expect((group1.json["security_group"] as? [String: Any])?["revision_number"] as? Int == 3)
+            let deleted = try await api.call(
+                .delete, "/v2.0/security-group-rules/\(shown["id"]!)", headers: Self.member)
+            #expect(deleted.status == 204)
+            group1 = try await api.call(.get, "/v2.0/security-groups/\(group)", headers: Self.member)
+            let rules = (group1.json["security_group"] as? [String: Any])?["security_group_rules"] as? [[String: Any]]
+            #expect(rules?.count == 3)
+            #expect((group1.json["security_group"] as? [String: Any])?["revision_number"] as? Int == 4)
+        }
+    }
 }

@@ -175,6 +175,15 @@ def test_security_group_lifecycle(run_openstack, cli_net):
     assert len(group["rules"]) == 2, "egress over IPv4 and IPv6"
     shown = run_openstack("security", "group", "show", name, "-f", "json", check=True).json()
     assert shown["id"] == group["id"]
+    rule = run_openstack("security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", name,
+                         "-f", "json", check=True).json()
+    assert (rule["protocol"], rule["port_range_min"], rule["port_range_max"]) == ("tcp", 22, 22)
+    again = run_openstack("security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", name)
+    assert again.rc != 0 and "already exists" in again.stderr
+    rules = run_openstack("security", "group", "rule", "list", name, "-f", "json", check=True).json()
+    assert len(rules) == 3
+    run_openstack("security", "group", "rule", "delete", rule["id"], check=True)
+    assert len(run_openstack("security", "group", "rule", "list", name, "-f", "json", check=True).json()) == 2
 
     port_name = unique("cli-sg-port")
     port = run_openstack("port", "create", "--network", cli_net["id"], "--security-group", name, port_name,

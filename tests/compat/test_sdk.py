@@ -188,6 +188,12 @@ def test_sdk_security_groups(conn, sdk_net):
     group = conn.network.create_security_group(name=unique("sdk-sg"), stateful=False)
     assert group.stateful is False
     assert len(group.security_group_rules) == 2
+    rule = conn.network.create_security_group_rule(
+        security_group_id=group.id, direction="ingress", protocol="tcp", port_range_min=443, port_range_max=443,
+        remote_ip_prefix="10.1.2.3/16")
+    assert rule.remote_ip_prefix == "10.1.2.3/16"
+    assert len(conn.network.get_security_group(group.id).security_group_rules) == 3
+    conn.network.delete_security_group_rule(rule)
     port = conn.network.create_port(network_id=sdk_net.id, security_group_ids=[group.id])
     assert port.security_group_ids == [group.id]
     assert [p.id for p in conn.network.ports(security_groups=group.id)] == [port.id]

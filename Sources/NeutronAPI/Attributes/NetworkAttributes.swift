@@ -61,16 +61,16 @@ enum NetworkAttributes {
     /// The attributes in the order Neutron 29 converts and validates them: the first invalid one is
     /// the one named.
     static let parseOrder: [(String, @Sendable (inout NetworkInput, AttributeReader) throws(NeutronError) -> Void)] = [
-        ("name", { $0.name = try $1.string("name") }),
-        ("admin_state_up", { $0.adminStateUp = try $1.bool("admin_state_up") }),
-        ("shared", { $0.shared = try $1.bool("shared") }),
-        ("router:external", { $0.routerExternal = try $1.bool("router:external") }),
-        ("mtu", { $0.mtu = try $1.int("mtu") }),
-        ("availability_zone_hints", {
-            $0.availabilityZoneHints = try $1.uniqueStringList("availability_zone_hints", maxLength: .max)
+        ("name", { input, reader throws(NeutronError) in input.name = try reader.string("name") }),
+        ("admin_state_up", { input, reader throws(NeutronError) in input.adminStateUp = try reader.bool("admin_state_up") }),
+        ("shared", { input, reader throws(NeutronError) in input.shared = try reader.bool("shared") }),
+        ("router:external", { input, reader throws(NeutronError) in input.routerExternal = try reader.bool("router:external") }),
+        ("mtu", { input, reader throws(NeutronError) in input.mtu = try reader.int("mtu") }),
+        ("availability_zone_hints", { input, reader throws(NeutronError) in
+            input.availabilityZoneHints = try reader.uniqueStringList("availability_zone_hints", maxLength: .max)
         }),
-        ("port_security_enabled", { $0.portSecurityEnabled = try $1.bool("port_security_enabled") }),
-        ("provider:network_type", { $0.networkType = try $1.string("provider:network_type") }),
+        ("port_security_enabled", { input, reader throws(NeutronError) in input.portSecurityEnabled = try reader.bool("port_security_enabled") }),
+        ("provider:network_type", { input, reader throws(NeutronError) in input.networkType = try reader.string("provider:network_type") }),
         ("provider:physical_network", { input, reader throws(NeutronError) in
             if reader.object["provider:physical_network"]?.isNull == false {
                 input.physicalNetwork = try reader.string("provider:physical_network", maxLength: 64)
@@ -81,9 +81,9 @@ enum NetworkAttributes {
                 input.segmentationID = try reader.int("provider:segmentation_id")
             }
         }),
-        ("qinq", { $0.qinq = try $1.bool("qinq") }),
-        ("vlan_transparent", { $0.vlanTransparent = try $1.bool("vlan_transparent") }),
-        ("description", { $0.description = try $1.string("description") }),
+        ("qinq", { input, reader throws(NeutronError) in input.qinq = try reader.bool("qinq") }),
+        ("vlan_transparent", { input, reader throws(NeutronError) in input.vlanTransparent = try reader.bool("vlan_transparent") }),
+        ("description", { input, reader throws(NeutronError) in input.description = try reader.string("description") }),
     ]
 
     private static func parse(_ reader: AttributeReader) throws(NeutronError) -> NetworkInput {

@@ -61,9 +61,9 @@ enum PortAttributes {
     /// The attributes in the order Neutron 29 converts and validates them (its attribute map, with
     /// the extensions' attributes in their loading order): the first invalid one is the one named.
     static let parseOrder: [(String, @Sendable (inout PortInput, AttributeReader) throws(NeutronError) -> Void)] = [
-        ("name", { $0.name = try $1.string("name") }),
-        ("network_id", { $0.networkID = try $1.uuid("network_id") }),
-        ("admin_state_up", { $0.adminStateUp = try $1.bool("admin_state_up") }),
+        ("name", { input, reader throws(NeutronError) in input.name = try reader.string("name") }),
+        ("network_id", { input, reader throws(NeutronError) in input.networkID = try reader.uuid("network_id") }),
+        ("admin_state_up", { input, reader throws(NeutronError) in input.adminStateUp = try reader.bool("admin_state_up") }),
         ("mac_address", { input, reader throws(NeutronError) in
             if reader.object["mac_address"]?.isNull == true {
                 input.regeneratesMACAddress = true
@@ -74,8 +74,8 @@ enum PortAttributes {
         ("fixed_ips", { input, reader throws(NeutronError) in
             if let value = reader.object["fixed_ips"] { input.fixedIPs = try fixedIPs(value) }
         }),
-        ("device_id", { $0.deviceID = try $1.string("device_id") }),
-        ("device_owner", { $0.deviceOwner = try $1.string("device_owner") }),
+        ("device_id", { input, reader throws(NeutronError) in input.deviceID = try reader.string("device_id") }),
+        ("device_owner", { input, reader throws(NeutronError) in input.deviceOwner = try reader.string("device_owner") }),
         ("allowed_address_pairs", { input, reader throws(NeutronError) in
             if let value = reader.object["allowed_address_pairs"] { input.allowedAddressPairs = try addressPairs(value) }
         }),
@@ -92,11 +92,11 @@ enum PortAttributes {
         ("extra_dhcp_opts", { input, reader throws(NeutronError) in
             if let value = reader.object["extra_dhcp_opts"] { input.extraDHCPOpts = try dhcpOptions(value) }
         }),
-        ("binding:vnic_type", { $0.bindingVnicType = try $1.values("binding:vnic_type", vnicTypes) }),
-        ("binding:profile", { $0.bindingProfile = try $1.dictionary("binding:profile") }),
-        ("port_security_enabled", { $0.portSecurityEnabled = try $1.bool("port_security_enabled") }),
-        ("tags", { $0.tags = try $1.uniqueStringList("tags") }),
-        ("description", { $0.description = try $1.string("description") }),
+        ("binding:vnic_type", { input, reader throws(NeutronError) in input.bindingVnicType = try reader.values("binding:vnic_type", vnicTypes) }),
+        ("binding:profile", { input, reader throws(NeutronError) in input.bindingProfile = try reader.dictionary("binding:profile") }),
+        ("port_security_enabled", { input, reader throws(NeutronError) in input.portSecurityEnabled = try reader.bool("port_security_enabled") }),
+        ("tags", { input, reader throws(NeutronError) in input.tags = try reader.uniqueStringList("tags") }),
+        ("description", { input, reader throws(NeutronError) in input.description = try reader.string("description") }),
         ("security_groups", { input, reader throws(NeutronError) in
             // `convert_none_to_empty_list`, then `type:uuid_list`: duplicates first, then each id.
             if reader.object["security_groups"]?.isNull == true {
@@ -105,7 +105,7 @@ enum PortAttributes {
                 input.securityGroups = try reader.uniqueStringList("security_groups", uuids: true)
             }
         }),
-        ("binding:host_id", { $0.bindingHostID = try $1.string("binding:host_id") }),
+        ("binding:host_id", { input, reader throws(NeutronError) in input.bindingHostID = try reader.string("binding:host_id") }),
     ]
 
     private static func parse(_ reader: AttributeReader) throws(NeutronError) -> PortInput {

@@ -42,7 +42,7 @@ extension ResourceSpec where Resource == SecurityGroupRule {
             "remote_address_group_id": { _ in .null },
         ]
         var filterable = common
-        filterable["description"] = { .string($0.description) }
+        filterable["description"] = { $0.description.map(FieldValue.string) ?? .null }
         filterable["revision_number"] = { .int($0.revisionNumber) }
         filterable["belongs_to_default_sg"] = { .bool($0.belongsToDefaultGroup) }
         return ResourceSpec(

@@ -90,11 +90,21 @@ extension NeutronAPI {
             }
             return result
         }
+        return try Self.page(candidates, query, parameters, request, notFound: NeutronError.securityGroupNotFound) {
+            group, view, writer in group.render(into: &writer, view: view, listed: true)
+        }
+    }
+
+    /// Pages `candidates` and renders them with the query's fields (an unknown marker is `notFound`).
+    static func page<R>(
+        _ candidates: [R], _ query: ListQuery<R>, _ parameters: QueryParameters, _ request: Request,
+        notFound: (String) -> NeutronError, render: (R, ResourceView, inout JSONWriter) -> Void
+    ) throws -> Response {
         let (page, markerFound) = query.page(candidates)
-        if !markerFound, let marker = query.marker { throw NeutronError.securityGroupNotFound(marker) }
+        if !markerFound, let marker = query.marker { throw notFound(marker) }
         let view = ResourceView(fields: query.fields)
-        return Self.listResponse(page, query: query, parameters: parameters, request: request) { group, writer in
-            group.render(into: &writer, view: view, listed: true)
+        return listResponse(page, query: query, parameters: parameters, request: request) { item, writer in
+            render(item, view, &writer)
         }
     }
 
@@ -110,11 +120,8 @@ extension NeutronAPI {
             }
             return result
         }
-        let (page, markerFound) = query.page(candidates)
-        if !markerFound, let marker = query.marker { throw NeutronError.securityGroupRuleNotFound(marker) }
-        let view = ResourceView(fields: query.fields)
-        return Self.listResponse(page, query: query, parameters: parameters, request: request) { rule, writer in
-            rule.render(into: &writer, view: view)
+        return try Self.page(candidates, query, parameters, request, notFound: NeutronError.securityGroupRuleNotFound) {
+            rule, view, writer in rule.render(into: &writer, view: view)
         }
     }
 }

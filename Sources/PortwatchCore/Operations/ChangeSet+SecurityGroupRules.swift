@@ -69,16 +69,9 @@ extension ChangeSet {
         group.rules.remove(at: index)
         group.revisionNumber += 1
         put(group)
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("security_group_rule")
-        rule.render(into: &writer, view: .full)
-        writer.key("security_group_rule_id")
-        writer.string(id)
-        writer.endObject()
         emit(
             "security_group_rule.delete.end", resourceType: "security_group_rule", resourceID: id,
-            projectID: rule.projectID, payload: writer.bytes, by: access.identity)
+            projectID: rule.projectID, payload: Self.deletedPayload(rule, id: id), by: access.identity)
     }
 
     private func ruleGroupInChanges(_ id: String) -> String? {

@@ -84,16 +84,9 @@ extension ChangeSet {
             projectID: group.projectID, payload: Self.object(["security_group_id": .string(id)]),
             by: access.identity)
         deleteSecurityGroup(id)
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("security_group")
-        group.render(into: &writer, view: .full)
-        writer.key("security_group_id")
-        writer.string(id)
-        writer.endObject()
         emit(
             "security_group.delete.end", resourceType: "security_group", resourceID: id,
-            projectID: group.projectID, payload: writer.bytes, by: access.identity)
+            projectID: group.projectID, payload: Self.deletedPayload(group, id: id), by: access.identity)
     }
 
     /// The next ``SecurityGroupRule/standardAttributeID``, counting this change set's own rules.
@@ -103,6 +96,18 @@ extension ChangeSet {
             for rule in group.rules { last = max(last, rule.standardAttributeID) }
         }
         return last + 1
+    }
+
+    /// Neutron's `.delete.end` payload: `{"<singular>": {...}, "<singular>_id": id}`.
+    static func deletedPayload<Resource: RenderableResource>(_ resource: Resource, id: String) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key(Resource.singular)
+        resource.render(into: &writer, view: .full)
+        writer.key(Resource.singular + "_id")
+        writer.string(id)
+        writer.endObject()
+        return writer.bytes
     }
 
     /// Whether a port names the group (a scan: deleting a group is rare, and ports keep no index of it).
