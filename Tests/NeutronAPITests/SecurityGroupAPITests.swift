@@ -89,10 +89,11 @@ struct SecurityGroupAPITests {
             let port = try await api.port(network: network, headers: Self.member)
             let shown = try await api.call(.get, "/v2.0/ports/\(port)", headers: Self.member)
             let defaultGroup = try #require((shown.port["security_groups"] as? [String])?.first)
+            // In use is Neutron's first answer, for anyone.
             let memberDelete = try await api.call(
                 .delete, "/v2.0/security-groups/\(defaultGroup)", headers: Self.member)
             #expect(memberDelete.status == 409)
-            #expect(memberDelete.errorType == "SecurityGroupCannotRemoveDefault")
+            #expect(memberDelete.errorType == "SecurityGroupInUse")
             let adminDelete = try await api.call(.delete, "/v2.0/security-groups/\(defaultGroup)")
             #expect(adminDelete.status == 409)
             #expect(adminDelete.errorType == "SecurityGroupInUse")
@@ -106,7 +107,11 @@ struct SecurityGroupAPITests {
             #expect(clear.status == 200)
             #expect(clear.port["security_groups"] as? [String] == [])
             #expect(clear.port["revision_number"] as? Int == 2)
-            // Unused now: the admin may delete it, and the project's next list creates a new one.
+            // Unused now: the member still may not delete it, the admin may, and the project's next
+            // list creates a new one.
+            let refused = try await api.call(.delete, "/v2.0/security-groups/\(defaultGroup)", headers: Self.member)
+            #expect(refused.status == 409)
+            #expect(refused.errorType == "SecurityGroupCannotRemoveDefault")
             let deleted = try await api.call(.delete, "/v2.0/security-groups/\(defaultGroup)")
             #expect(deleted.status == 204)
             let list = try await api.call(.get, "/v2.0/security-groups", headers: Self.member)

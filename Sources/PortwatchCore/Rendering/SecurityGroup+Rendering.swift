@@ -50,7 +50,9 @@ extension SecurityGroupRule {
         if view.wants("port_range_max") { writer.key("port_range_max"); writer.optionalInt(portRangeMax) }
         if view.wants("remote_ip_prefix") { writer.key("remote_ip_prefix"); writer.optionalString(remoteIPPrefix) }
         if view.wants("remote_address_group_id") { writer.key("remote_address_group_id"); writer.null() }
-        if view.wants("normalized_cidr") { writer.key("normalized_cidr"); writer.optionalString(remoteIPPrefix) }
+        if view.wants("normalized_cidr") {
+            writer.key("normalized_cidr"); writer.optionalString(remoteIPPrefix.flatMap { IPPrefix($0)?.network })
+        }
         if view.wants("remote_group_id") { writer.key("remote_group_id"); writer.optionalString(remoteGroupID) }
         if embedded, view.wants("standard_attr_id") { writer.key("standard_attr_id"); writer.int(standardAttributeID) }
         if view.wants("belongs_to_default_sg") {
