@@ -114,16 +114,16 @@ enum PortAttributes {
         return input
     }
 
-    /// `extra_dhcp_opts`: null is none; a list of objects with an `opt_name` (neutron's converter
-    /// says "is not a list" first).
+    /// `extra_dhcp_opts`: null is none; else a list (neutron's converter says "is not a list") of
+    /// objects with an `opt_name`.
     private static func dhcpOptions(_ value: JSONValue) throws(NeutronError) -> [JSONValue] {
         if value.isNull { return [] }
         guard let options = value.arrayValue else {
             throw .invalidInput("'\(value.pythonDescription)' is not a list")
         }
-        guard options.allSatisfy({ $0.objectValue?["opt_name"]?.stringValue != nil }) else {
-            throw AttributeReader.invalid(
-                "extra_dhcp_opts", "'\(value.pythonDescription)' is not a valid list of DHCP options")
+        // Each option must match a key spec (`opt_name` and its value).
+        if let bad = options.first(where: { $0.objectValue?["opt_name"]?.stringValue == nil }) {
+            throw .invalidInput("No valid key specs matched for: \(bad.pythonDescription)")
         }
         return options
     }

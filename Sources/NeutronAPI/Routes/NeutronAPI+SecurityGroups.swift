@@ -11,11 +11,12 @@ extension NeutronAPI {
         }
         router.get("/v2.0/security-groups/{id}") { request, context in
             let id = try context.parameters.require("id")
-            let query = try ListQuery(QueryParameters(request.uri.query), spec: .securityGroups)
+            // Unlike a port's or network's, the show of a group or rule uses `fields` and ignores the rest.
+            let fields = QueryParameters(request.uri.query).fields
             guard let group = repository.read({ $0.securityGroups[id] }), context.access.canSee(group) else {
                 throw NeutronError.securityGroupNotFound(id)
             }
-            return JSONResponse.make(bytes: group.envelope(view: ResourceView(fields: query.fields)))
+            return JSONResponse.make(bytes: group.envelope(view: ResourceView(fields: fields)))
         }
         registerWrites(
             on: router,
@@ -25,12 +26,12 @@ extension NeutronAPI {
                 create: { try $0.createSecurityGroups($1, request: $2, bulk: $3, by: $4) },
                 update: { try $0.updateSecurityGroup(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
                 delete: { try $0.deleteSecurityGroup(id: $1, ifMatch: $2, by: $3) },
-                view: { _, _ in .full }, notFound: NeutronError.securityGroupNotFound))
+                view: { _, _ in .full }, notFound: NeutronError.securityGroupNotFound, bodyRequired: true))
         router.get("/v2.0/security-group-rules") { request, context in
             try listSecurityGroupRules(request, context.access)
         }
         router.post("/v2.0/security-group-rules") { request, context in
-            let body = try await RequestBody.resourceJSON(request)
+            let body = try await RequestBody.json(request)
             let access = context.access
             let (items, bulk) = try RequestBody.resources(
                 body, singular: SecurityGroupRule.singular, plural: SecurityGroupRule.plural)
@@ -56,7 +57,7 @@ extension NeutronAPI {
         }
         router.get("/v2.0/security-group-rules/{id}") { request, context in
             let id = try context.parameters.require("id")
-            let query = try ListQuery(QueryParameters(request.uri.query), spec: .securityGroupRules)
+            let fields = QueryParameters(request.uri.query).fields
             let access = context.access
             // Neutron finds any rule, then asks `get_security_group_rule`: one the caller may not
             // read is the plain 404.
@@ -66,7 +67,7 @@ extension NeutronAPI {
                 guard access.canSee(rule, of: group) else { throw .resourceNotFound }
                 return rule
             }
-            return JSONResponse.make(bytes: rule.envelope(view: ResourceView(fields: query.fields)))
+            return JSONResponse.make(bytes: rule.envelope(view: ResourceView(fields: fields)))
         }
     }
 
