@@ -137,7 +137,8 @@ struct SecurityGroupAPITests {
             #expect((kept.json["security_group"] as? [String: Any])?["stateful"] as? Bool == false)
             let port = try await api.call(.get, "/v2.0/ports/\(ids.port)", headers: Self.member)
             let group = try #require((port.port["security_groups"] as? [String])?.first)
-            let list = try await api.call(.get, "/v2.0/security-groups?sort_key=name&sort_dir=asc", headers: Self.member)
+            let list = try await api.call(
+                .get, "/v2.0/security-groups?sort_key=name&sort_dir=asc", headers: Self.member)
             let listed = (list.json["security_groups"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
             #expect(listed == [group, ids.other])
             let records = try await api.repository.backend.outboxRecords(after: 0, limit: 100)
@@ -157,14 +158,16 @@ struct SecurityGroupAPITests {
                     #"{"security_group_rule": {"security_group_id": "\#(group)", \#(body)}}"#, headers: headers)
             }
             let web = try await rule(
-                #""direction": "ingress", "protocol": "TCP", "port_range_min": 80, "port_range_max": 81, "remote_ip_prefix": "10.0.0.5/24""#)
+                #""direction": "ingress", "protocol": "TCP", "port_range_min": 80, "port_range_max": 81, "remote_ip_prefix": "10.0.0.5/24""#
+            )
             #expect(web.status == 201)
             let shown = try #require(web.json["security_group_rule"] as? [String: Any])
             #expect(shown["protocol"] as? String == "tcp")
             #expect(shown["remote_ip_prefix"] as? String == "10.0.0.5/24")
             #expect(shown["normalized_cidr"] as? String == "10.0.0.0/24")
             let duplicate = try await rule(
-                #""direction": "ingress", "protocol": "6", "port_range_min": 80, "port_range_max": 81, "remote_ip_prefix": "10.0.0.5/24""#)
+                #""direction": "ingress", "protocol": "6", "port_range_min": 80, "port_range_max": 81, "remote_ip_prefix": "10.0.0.5/24""#
+            )
             #expect(duplicate.status == 409)
             #expect(duplicate.errorMessage == "Security group rule already exists. Rule id is \(shown["id"]!).")
             let icmp = try await rule(#""direction": "ingress", "protocol": "icmp", "ethertype": "ipv6""#)

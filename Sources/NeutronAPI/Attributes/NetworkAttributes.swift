@@ -47,7 +47,8 @@ enum NetworkAttributes {
         }
         if input.vlanTransparent == true, input.qinq == true {
             throw .badRequest(
-                resource: "network", "Attributes 'vlan_transparent' and 'qinq' can not be set to True for the same network."
+                resource: "network",
+                "Attributes 'vlan_transparent' and 'qinq' can not be set to True for the same network."
             )
         }
         return input
@@ -58,37 +59,37 @@ enum NetworkAttributes {
         return try parse(AttributeReader(object: object))
     }
 
-    /// The attributes in the order Neutron 29 converts and validates them: the first invalid one is
-    /// the one named.
-    static let parseOrder: [(String, @Sendable (inout NetworkInput, AttributeReader) throws(NeutronError) -> Void)] = [
-        ("name", { input, reader throws(NeutronError) in input.name = try reader.string("name") }),
-        ("admin_state_up", { input, reader throws(NeutronError) in input.adminStateUp = try reader.bool("admin_state_up") }),
-        ("shared", { input, reader throws(NeutronError) in input.shared = try reader.bool("shared") }),
-        ("router:external", { input, reader throws(NeutronError) in input.routerExternal = try reader.bool("router:external") }),
-        ("mtu", { input, reader throws(NeutronError) in input.mtu = try reader.int("mtu") }),
-        ("availability_zone_hints", { input, reader throws(NeutronError) in
-            input.availabilityZoneHints = try reader.uniqueStringList("availability_zone_hints", maxLength: .max)
-        }),
-        ("port_security_enabled", { input, reader throws(NeutronError) in input.portSecurityEnabled = try reader.bool("port_security_enabled") }),
-        ("provider:network_type", { input, reader throws(NeutronError) in input.networkType = try reader.string("provider:network_type") }),
-        ("provider:physical_network", { input, reader throws(NeutronError) in
-            if reader.object["provider:physical_network"]?.isNull == false {
-                input.physicalNetwork = try reader.string("provider:physical_network", maxLength: 64)
-            }
-        }),
-        ("provider:segmentation_id", { input, reader throws(NeutronError) in
-            if reader.object["provider:segmentation_id"]?.isNull == false {
-                input.segmentationID = try reader.int("provider:segmentation_id")
-            }
-        }),
-        ("qinq", { input, reader throws(NeutronError) in input.qinq = try reader.bool("qinq") }),
-        ("vlan_transparent", { input, reader throws(NeutronError) in input.vlanTransparent = try reader.bool("vlan_transparent") }),
-        ("description", { input, reader throws(NeutronError) in input.description = try reader.string("description") }),
+    /// The attributes in the order Neutron 29 converts and validates them (its attribute map, then
+    /// the extensions' attributes in their loading order): the first invalid one is the one named.
+    static let parseOrder = [
+        "name", "admin_state_up", "shared", "router:external", "mtu", "availability_zone_hints",
+        "port_security_enabled", "provider:network_type", "provider:physical_network", "provider:segmentation_id",
+        "qinq", "vlan_transparent", "description",
     ]
 
     private static func parse(_ reader: AttributeReader) throws(NeutronError) -> NetworkInput {
         var input = NetworkInput()
-        for (name, parse) in parseOrder where reader.has(name) { try parse(&input, reader) }
+        for name in parseOrder where reader.has(name) {
+            switch name {
+            case "name": input.name = try reader.string(name)
+            case "admin_state_up": input.adminStateUp = try reader.bool(name)
+            case "shared": input.shared = try reader.bool(name)
+            case "router:external": input.routerExternal = try reader.bool(name)
+            case "mtu": input.mtu = try reader.int(name)
+            case "availability_zone_hints":
+                input.availabilityZoneHints = try reader.uniqueStringList(name, maxLength: .max)
+            case "port_security_enabled": input.portSecurityEnabled = try reader.bool(name)
+            case "provider:network_type": input.networkType = try reader.string(name)
+            case "provider:physical_network" where reader.object[name]?.isNull == false:
+                input.physicalNetwork = try reader.string(name, maxLength: 64)
+            case "provider:segmentation_id" where reader.object[name]?.isNull == false:
+                input.segmentationID = try reader.int(name)
+            case "qinq": input.qinq = try reader.bool(name)
+            case "vlan_transparent": input.vlanTransparent = try reader.bool(name)
+            case "description": input.description = try reader.string(name)
+            default: break
+            }
+        }
         return input
     }
 }

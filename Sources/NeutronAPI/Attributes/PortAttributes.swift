@@ -47,8 +47,9 @@ enum PortAttributes {
             throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
         }
         var input = try parse(AttributeReader(object: object))
-        input.projectID = try AttributeReader(object: object).string(
-            object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
+        input.projectID =
+            try AttributeReader(object: object).string(
+                object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
         return input
     }
 
@@ -58,60 +59,52 @@ enum PortAttributes {
         return try parse(AttributeReader(object: object))
     }
 
-    /// The attributes in the order Neutron 29 converts and validates them (its attribute map, with
+    /// The attributes in the order Neutron 29 converts and validates them (its attribute map, then
     /// the extensions' attributes in their loading order): the first invalid one is the one named.
-    static let parseOrder: [(String, @Sendable (inout PortInput, AttributeReader) throws(NeutronError) -> Void)] = [
-        ("name", { input, reader throws(NeutronError) in input.name = try reader.string("name") }),
-        ("network_id", { input, reader throws(NeutronError) in input.networkID = try reader.uuid("network_id") }),
-        ("admin_state_up", { input, reader throws(NeutronError) in input.adminStateUp = try reader.bool("admin_state_up") }),
-        ("mac_address", { input, reader throws(NeutronError) in
-            if reader.object["mac_address"]?.isNull == true {
-                input.regeneratesMACAddress = true
-            } else {
-                input.macAddress = try reader.mac("mac_address")
-            }
-        }),
-        ("fixed_ips", { input, reader throws(NeutronError) in
-            if let value = reader.object["fixed_ips"] { input.fixedIPs = try fixedIPs(value) }
-        }),
-        ("device_id", { input, reader throws(NeutronError) in input.deviceID = try reader.string("device_id") }),
-        ("device_owner", { input, reader throws(NeutronError) in input.deviceOwner = try reader.string("device_owner") }),
-        ("allowed_address_pairs", { input, reader throws(NeutronError) in
-            if let value = reader.object["allowed_address_pairs"] { input.allowedAddressPairs = try addressPairs(value) }
-        }),
-        ("data_plane_status", { input, reader throws(NeutronError) in
-            guard let value = reader.object["data_plane_status"] else { return }
-            switch value {
-            case .null: input.dataPlaneStatus = .some(nil)
-            case .string(let text) where DataPlaneStatus(rawValue: text) != nil:
-                input.dataPlaneStatus = .some(DataPlaneStatus(rawValue: text))
-            default:
-                throw AttributeReader.invalid("data_plane_status", "\(value.pythonDescription) is not in valid_values")
-            }
-        }),
-        ("extra_dhcp_opts", { input, reader throws(NeutronError) in
-            if let value = reader.object["extra_dhcp_opts"] { input.extraDHCPOpts = try dhcpOptions(value) }
-        }),
-        ("binding:vnic_type", { input, reader throws(NeutronError) in input.bindingVnicType = try reader.values("binding:vnic_type", vnicTypes) }),
-        ("binding:profile", { input, reader throws(NeutronError) in input.bindingProfile = try reader.dictionary("binding:profile") }),
-        ("port_security_enabled", { input, reader throws(NeutronError) in input.portSecurityEnabled = try reader.bool("port_security_enabled") }),
-        ("tags", { input, reader throws(NeutronError) in input.tags = try reader.uniqueStringList("tags") }),
-        ("description", { input, reader throws(NeutronError) in input.description = try reader.string("description") }),
-        ("security_groups", { input, reader throws(NeutronError) in
-            // `convert_none_to_empty_list`, then `type:uuid_list`: duplicates first, then each id.
-            if reader.object["security_groups"]?.isNull == true {
-                input.securityGroups = []
-            } else if reader.has("security_groups") {
-                input.securityGroups = try reader.uniqueStringList("security_groups", uuids: true)
-            }
-        }),
-        ("binding:host_id", { input, reader throws(NeutronError) in input.bindingHostID = try reader.string("binding:host_id") }),
+    static let parseOrder = [
+        "name", "network_id", "admin_state_up", "mac_address", "fixed_ips", "device_id", "device_owner",
+        "allowed_address_pairs", "data_plane_status", "extra_dhcp_opts", "binding:vnic_type", "binding:profile",
+        "port_security_enabled", "tags", "description", "security_groups", "binding:host_id",
     ]
 
     private static func parse(_ reader: AttributeReader) throws(NeutronError) -> PortInput {
         var input = PortInput()
-        for (name, parse) in parseOrder where reader.has(name) { try parse(&input, reader) }
+        for name in parseOrder {
+            guard let value = reader.object[name] else { continue }
+            switch name {
+            case "name": input.name = try reader.string(name)
+            case "network_id": input.networkID = try reader.uuid(name)
+            case "admin_state_up": input.adminStateUp = try reader.bool(name)
+            case "mac_address" where value.isNull: input.regeneratesMACAddress = true
+            case "mac_address": input.macAddress = try reader.mac(name)
+            case "fixed_ips": input.fixedIPs = try fixedIPs(value)
+            case "device_id": input.deviceID = try reader.string(name)
+            case "device_owner": input.deviceOwner = try reader.string(name)
+            case "allowed_address_pairs": input.allowedAddressPairs = try addressPairs(value)
+            case "data_plane_status": input.dataPlaneStatus = .some(try dataPlaneStatus(value))
+            case "extra_dhcp_opts": input.extraDHCPOpts = try dhcpOptions(value)
+            case "binding:vnic_type": input.bindingVnicType = try reader.values(name, vnicTypes)
+            case "binding:profile": input.bindingProfile = try reader.dictionary(name)
+            case "port_security_enabled": input.portSecurityEnabled = try reader.bool(name)
+            case "tags": input.tags = try reader.uniqueStringList(name)
+            case "description": input.description = try reader.string(name)
+            // `convert_none_to_empty_list`, then `type:uuid_list`: duplicates first, then each id.
+            case "security_groups" where value.isNull: input.securityGroups = []
+            case "security_groups": input.securityGroups = try reader.uniqueStringList(name, uuids: true)
+            case "binding:host_id": input.bindingHostID = try reader.string(name)
+            default: break
+            }
+        }
         return input
+    }
+
+    /// `null` clears the value; else one of the statuses.
+    private static func dataPlaneStatus(_ value: JSONValue) throws(NeutronError) -> DataPlaneStatus? {
+        switch value {
+        case .null: return nil
+        case .string(let text) where DataPlaneStatus(rawValue: text) != nil: return DataPlaneStatus(rawValue: text)
+        default: throw AttributeReader.invalid("data_plane_status", "\(value.pythonDescription) is not in valid_values")
+        }
     }
 
     /// `extra_dhcp_opts`: null is none; else a list (neutron's converter says "is not a list") of

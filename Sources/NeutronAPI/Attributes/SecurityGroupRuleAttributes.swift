@@ -30,7 +30,9 @@ enum SecurityGroupRuleAttributes {
         }
         let reader = AttributeReader(object: object)
         let group = try reader.string("security_group_id", maxLength: 36) ?? ""
-        let remoteGroup = object["remote_group_id"].flatMap { $0.isNull ? nil : ($0.stringValue ?? $0.pythonDescription) }
+        let remoteGroup = object["remote_group_id"].flatMap {
+            $0.isNull ? nil : ($0.stringValue ?? $0.pythonDescription)
+        }
         let direction = try reader.values("direction", ["ingress", "egress"]) ?? ""
         var input = SecurityGroupRuleInput(securityGroupID: group, direction: direction)
         input.remoteGroupID = remoteGroup
@@ -38,7 +40,8 @@ enum SecurityGroupRuleAttributes {
         input.portRangeMin = try port(object["port_range_min"])
         input.portRangeMax = try port(object["port_range_max"])
         if let value = object["ethertype"] {
-            guard let text = value.stringValue, let type = ["IPv4", "IPv6"].first(where: { $0.lowercased() == text.lowercased() })
+            guard let text = value.stringValue,
+                let type = ["IPv4", "IPv6"].first(where: { $0.lowercased() == text.lowercased() })
             else {
                 throw NeutronError(
                     status: 400, type: "SecurityGroupRuleInvalidEtherType",
@@ -51,7 +54,8 @@ enum SecurityGroupRuleAttributes {
         if let value = object["remote_ip_prefix"], !value.isNull {
             guard let text = value.stringValue, let prefix = IPPrefix(text) else {
                 throw NeutronError(
-                    status: 400, type: "InvalidCIDR", message: "Invalid CIDR \(value.pythonDescription) given as IP prefix.")
+                    status: 400, type: "InvalidCIDR",
+                    message: "Invalid CIDR \(value.pythonDescription) given as IP prefix.")
             }
             input.remoteIPPrefix = prefix.text
         }
@@ -85,6 +89,7 @@ enum SecurityGroupRuleAttributes {
         guard let value, !value.isNull else { return nil }
         let text = value.stringValue ?? value.pythonDescription
         if let number = Int(text.trimmingCharacters(in: .whitespaces)), (0...65535).contains(number) { return number }
-        throw NeutronError(status: 400, type: "SecurityGroupInvalidPortValue", message: "Invalid value for port \(text)")
+        throw NeutronError(
+            status: 400, type: "SecurityGroupInvalidPortValue", message: "Invalid value for port \(text)")
     }
 }

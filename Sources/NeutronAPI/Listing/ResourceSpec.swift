@@ -90,7 +90,8 @@ extension ResourceSpec where Resource == Network {
         var sortable = common
         sortable["availability_zone_hints"] = { .list($0.availabilityZoneHints) }
         return ResourceSpec(
-            plural: "networks", path: "networks", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
+            plural: "networks", path: "networks", id: \.id, tags: \.tags, updatedAt: \.updatedAt,
+            filterable: filterable,
             sortable: sortable, specialFilters: [:],
             conversions: [
                 "admin_state_up": .boolean, "shared": .boolean, "router:external": .boolean, "mtu": .integer,

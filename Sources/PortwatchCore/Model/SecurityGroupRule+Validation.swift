@@ -67,7 +67,9 @@ extension SecurityGroupRuleInput {
                     message: "For TCP/UDP protocols, port_range_min must be <= port_range_max")
             }
         } else if number == 1 || number == 58 {
-            for (value, attribute, field) in [(portRangeMin, "port_range_min", "type"), (portRangeMax, "port_range_max", "code")] {
+            for (value, attribute, field) in [
+                (portRangeMin, "port_range_min", "type"), (portRangeMax, "port_range_max", "code"),
+            ] {
                 if let value, !(0...255).contains(value) {
                     throw NeutronError(
                         status: 400, type: "SecurityGroupInvalidIcmpValue",

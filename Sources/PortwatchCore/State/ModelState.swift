@@ -29,7 +29,8 @@ public struct ModelState: Sendable {
     public init() {}
 
     public init(
-        networks: [Network], ports: [Port], securityGroups: [SecurityGroup] = [], membershipVersionAfter version: Int = 0
+        networks: [Network], ports: [Port], securityGroups: [SecurityGroup] = [],
+        membershipVersionAfter version: Int = 0
     ) {
         portMembershipVersion = version
         for network in networks { put(network) }
