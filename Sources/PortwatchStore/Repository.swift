@@ -65,15 +65,24 @@ public final class Repository: Sendable {
     ) async throws {
         try await backend.migrate()
         let snapshot = try await backend.loadSnapshot()
+        let securityGroups = try await Self.securityGroups(in: backend)
         self.backend = backend
         self.derivation = derivation
         self.maxBatchSize = maxBatchSize
         self.logger = logger
-        state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports))
+        state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports, securityGroups: securityGroups))
         sequences = Mutex(Self.sequences(of: snapshot))
         logger.info(
             "state loaded",
             metadata: ["networks": "\(snapshot.networks.count)", "ports": "\(snapshot.ports.count)"])
+    }
+
+    /// The security groups stored as documents (``SecurityGroup/documentKind``).
+    private static func securityGroups(in backend: any StoreBackend) async throws -> [SecurityGroup] {
+        let decoder = JSONDecoder()
+        return try await backend.documents(ofKind: SecurityGroup.documentKind).map {
+            try decoder.decode(SecurityGroup.self, from: Data($0.body))
+        }
     }
 
     private static func sequences(of snapshot: StoreSnapshot) -> Sequences {
@@ -293,7 +302,8 @@ public final class Repository: Sendable {
                 let snapshot = try await backend.loadSnapshot()
                 let version = state.withLock { $0.portMembershipVersion }
                 var model = ModelState(
-                    networks: snapshot.networks, ports: snapshot.ports, membershipVersionAfter: version)
+                    networks: snapshot.networks, ports: snapshot.ports,
+                    securityGroups: try await Self.securityGroups(in: backend), membershipVersionAfter: version)
                 if let rebuild = correlationLoader.withLock({ $0 }) { model.correlation = try await rebuild(model) }
                 state.withLock { $0 = model }
                 sequences.withLock { $0 = Self.sequences(of: snapshot) }
@@ -359,6 +369,12 @@ public final class Repository: Sendable {
             }
         }
         commit.documents = changeSet.documents
+        let encoder = JSONEncoder()
+        for (id, group) in changeSet.changes.securityGroups {
+            // Encoding a value type of strings, numbers and dates cannot fail.
+            let body = group.map { try! Array(encoder.encode($0)) }
+            commit.documents.append((SecurityGroup.documentKind, id, body))
+        }
         commit.cursors = changeSet.cursors.map { ($0.key, $0.value) }
         commit.pruneOutboxThrough = changeSet.pruneOutboxThrough
         let events = changeSet.events

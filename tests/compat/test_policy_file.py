@@ -38,8 +38,8 @@ NEUTRON_RULES = [
     "get_port:binding:host_id", "update_port", "update_port:data_plane_status", "delete_port",
     "update_port:tags", "delete_network:tags",
 ]
-# neutronBase + neutronNetworks + neutronPorts + portwatch
-DEFAULT_RULE_COUNT = 17 + 29 + 48 + 12
+# neutronBase + neutronNetworks + neutronPorts + neutronSecurityGroups + portwatch
+DEFAULT_RULE_COUNT = 17 + 29 + 48 + 16 + 12
 
 
 def write_atomically(path: Path, text: str):
