@@ -52,19 +52,22 @@ public final class Repository: Sendable {
     private let observers = Mutex<[@Sendable (CommittedBatch) -> Void]>([])
     private let correlationLoader = Mutex<(@Sendable (ModelState) async throws -> CorrelationState)?>(nil)
     private let derivation: PortStatusDerivation
+    private let verdictEventType: String
     private let logger: Logger
     /// The most operations one transaction carries.
     public let maxBatchSize: Int
 
-    /// Loads the state from `backend` (migrating its schema first).
+    /// Loads the state from `backend` (migrating its schema first). `verdictEventType` is the event
+    /// type of correlation's verdicts (see ``ChangeSet/verdictEventType``).
     public init(
         backend: any StoreBackend, derivation: PortStatusDerivation = PortStatusDerivation(), maxBatchSize: Int = 512,
-        logger: Logger
+        verdictEventType: String = "port.update.end", logger: Logger
     ) async throws {
         try await backend.migrate()
         let snapshot = try await backend.loadSnapshot()
         self.backend = backend
         self.derivation = derivation
+        self.verdictEventType = verdictEventType
         self.maxBatchSize = maxBatchSize
         self.logger = logger
         state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports))
@@ -332,6 +335,7 @@ public final class Repository: Sendable {
         [Result<any Sendable, any Error>], StoreCommit, CommittedBatch, CorrelationState?
     ) {
         var changeSet = ChangeSet(base: state.withLock { $0 }, now: Date(), derivation: derivation)
+        changeSet.verdictEventType = verdictEventType
         var results: [Result<any Sendable, any Error>] = []
         results.reserveCapacity(batch.count)
         for pending in batch {

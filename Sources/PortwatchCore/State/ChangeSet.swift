@@ -26,6 +26,10 @@ public struct ChangeSet: Sendable {
     /// correlation). Operations change it like any other part of the state: it becomes the
     /// committed state only when the transaction is durable, and a failed operation leaves no trace.
     public var correlation: CorrelationState?
+    /// The event type of correlation's verdicts on ports: `port.update.end` when Portwatch is the
+    /// port API; in bridge mode, ``bridgeVerdictEventType``, so that it cannot be taken for the
+    /// `port.update.end` the cloud's Neutron emits once the verdict is written there.
+    public var verdictEventType = "port.update.end"
     private var lastContext: NotificationContext?
 
     /// Resources written by the batch: a value of nil means deleted. Ordered by first write.
@@ -42,6 +46,9 @@ public struct ChangeSet: Sendable {
 
         public var isEmpty: Bool { networks.isEmpty && ports.isEmpty }
     }
+
+    /// The verdict event type of bridge mode (see ``verdictEventType``).
+    public static let bridgeVerdictEventType = "portwatch.port.data_plane_status.verdict"
 
     public init(base: ModelState, now: Date, derivation: PortStatusDerivation) {
         self.base = base
