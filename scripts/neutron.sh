@@ -273,7 +273,7 @@ running) api_running ;;
 status) status ;;
 env) print_env ;;
 stop-api) stop_api ;;
-start-api) start_api ;;
+start-api) render; start_api ;;
 stop-rabbitmq) rabbitmq stop-rabbitmq ;;
 start-rabbitmq) rabbitmq start-rabbitmq ;;
 -h | --help | help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//' ;;
