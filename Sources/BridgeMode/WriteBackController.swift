@@ -65,13 +65,17 @@ public final class WriteBackController: Service {
             for id in ids { self?.markIfNeeded(id) }
         }
         markAll()
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for _ in 0..<concurrency {
-                    group.addTask { await self.work() }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    for _ in 0..<concurrency {
+                        group.addTask { await self.work() }
+                    }
                 }
+            } onGracefulShutdown: {
+                queue.close()
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             queue.close()
         }
     }
