@@ -1,4 +1,5 @@
 import NeutronClient
+import PortwatchCore
 
 /// What a host's agents say about its interfaces: which interface (or bridge, or device) carries
 /// each physnet, and the IP its tunnels use. Read from `GET /v2.0/agents`; it fills the host's
@@ -35,5 +36,30 @@ public struct AgentHostMappings: Sendable, Hashable {
             hosts[host] = AgentHostMappings(physnetInterfaces: merged, tunnelingIP: tunnels[host])
         }
         return hosts
+    }
+}
+
+extension AgentHostMappings {
+    /// Fills, for each host the document describes, the physnets its `physnetMappings` do not name
+    /// with the interface the agents report, when that interface is one of the host's NICs or
+    /// bonds (an Open vSwitch bridge name is not, and is left out). What the document says is
+    /// never changed. Returns whether anything was added.
+    ///
+    /// `tunneling_ip` cannot fill `tunnelInterface`: the document does not say which interface
+    /// holds which address.
+    @discardableResult
+    public static func fill(_ document: inout TopologyDocument, from hosts: [String: AgentHostMappings]) -> Bool {
+        var changed = false
+        for index in document.hosts.indices {
+            guard let reported = hosts[document.hosts[index].id] else { continue }
+            let host = document.hosts[index]
+            let interfaces = Set(host.nics.map(\.name)).union(host.bonds.map(\.name))
+            for (physnet, interface) in reported.physnetInterfaces.sorted(by: { $0.key < $1.key })
+            where host.physnetMappings[physnet] == nil && interfaces.contains(interface) {
+                document.hosts[index].physnetMappings[physnet] = interface
+                changed = true
+            }
+        }
+        return changed
     }
 }

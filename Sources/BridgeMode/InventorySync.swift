@@ -18,12 +18,18 @@ public final class InventorySync: Service {
     private let requests: AsyncStream<Void>
     private let requester: AsyncStream<Void>.Continuation
     private let agentHosts = Mutex<[String: AgentHostMappings]>([:])
+    /// Given the agents' mappings after each full sync (the server fills the topology's gaps with them).
+    let onAgentMappings: @Sendable ([String: AgentHostMappings]) async -> Void
 
     static let lastSync = Gauge(label: "portwatch_bridge_last_sync_timestamp_seconds")
     static let syncs = Counter(label: "portwatch_bridge_syncs_total")
     static let backlog = Gauge(label: "portwatch_bridge_backlog")
 
-    public init(client: NeutronClient, state: BridgeState, interval: Duration, logger: Logger) {
+    public init(
+        client: NeutronClient, state: BridgeState, interval: Duration, logger: Logger,
+        onAgentMappings: @escaping @Sendable ([String: AgentHostMappings]) async -> Void = { _ in }
+    ) {
+        self.onAgentMappings = onAgentMappings
         self.client = client
         self.state = state
         self.interval = interval
@@ -79,7 +85,9 @@ public final class InventorySync: Service {
         }
         switch await client.agents() {
         case .success(let agents):
-            agentHosts.withLock { $0 = AgentHostMappings.hosts(from: agents) }
+            let hosts = AgentHostMappings.hosts(from: agents)
+            agentHosts.withLock { $0 = hosts }
+            if !hosts.isEmpty { await onAgentMappings(hosts) }
         case .failure(let error):
             // A Neutron without the agent extension (or a policy hiding it) still mirrors.
             logger.debug("agents not read", metadata: ["error": "\(error)"])

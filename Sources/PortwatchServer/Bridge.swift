@@ -1,6 +1,7 @@
 import AMQP
 import AsyncHTTPClient
 import BridgeMode
+import FaultCorrelation
 import Foundation
 import KeystoneAuth
 import Logging
@@ -17,7 +18,9 @@ public struct Bridge: Sendable {
     public let client: NeutronClient
     let consumer: NeutronNotificationConsumer?
 
-    static func make(settings: BridgeSettings, repository: Repository, logger: Logger) async throws -> Bridge {
+    static func make(
+        settings: BridgeSettings, repository: Repository, correlation: CorrelationService, logger: Logger
+    ) async throws -> Bridge {
         var logger = logger
         logger[metadataKey: "bridge.neutron"] = "\(settings.neutronURL ?? "catalog:\(settings.interface)")"
         let authenticator: any NeutronAuthenticator
@@ -36,7 +39,19 @@ public struct Bridge: Sendable {
         }
         let client = NeutronClient(authenticator: authenticator, httpClient: .shared, logger: logger)
         let state = try await BridgeState(repository: repository)
-        let sync = InventorySync(client: client, state: state, interval: settings.resyncInterval, logger: logger)
+        let sync = InventorySync(
+            client: client, state: state, interval: settings.resyncInterval, logger: logger
+        ) { hosts in
+            // The agents fill what the topology does not say; nothing to write when it says it all.
+            var document = correlation.topologyDocument
+            guard AgentHostMappings.fill(&document, from: hosts) else { return }
+            do {
+                _ = try await correlation.updateTopology { AgentHostMappings.fill(&$0, from: hosts) }
+                logger.info("topology filled from Neutron's agents", metadata: ["hosts": "\(hosts.count)"])
+            } catch {
+                logger.warning("agents' mappings not applied", metadata: ["error": "\(error)"])
+            }
+        }
         let controller = WriteBackController(
             client: client, state: state, concurrency: settings.writeConcurrency, logger: logger)
         var consumer: NeutronNotificationConsumer?

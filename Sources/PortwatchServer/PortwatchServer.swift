@@ -84,7 +84,8 @@ public struct PortwatchServer {
         metrics?.register(on: router)
         var bridge: Bridge?
         if let settings = configuration.bridge {
-            bridge = try await Bridge.make(settings: settings, repository: repository, logger: logger)
+            bridge = try await Bridge.make(
+                settings: settings, repository: repository, correlation: correlation, logger: logger)
         }
         if let bridge { BridgeAPI(bridge: bridge).registerUnauthenticated(on: router) }
         let policy = ActivePolicy(configuration.policyRules)

@@ -124,3 +124,24 @@ struct NeutronClientPagingTests {
         #expect(NeutronClient.trimmed("http://n:9696") == "http://n:9696")
     }
 }
+
+struct AgentTopologyFillTests {
+    @Test func fillsOnlyWhatTheDocumentDoesNotSayWithInterfacesTheHostHas() throws {
+        var document = TopologyDocument(
+            switches: [],
+            hosts: [
+                PhysicalHost(
+                    id: "compute-a1", nics: [HostNIC(name: "ens5f0"), HostNIC(name: "eth0")],
+                    physnetMappings: ["physnet9": "eth0"]),
+                PhysicalHost(id: "compute-b1", nics: [HostNIC(name: "eth1")], physnetMappings: ["physnet1": "eth9"]),
+            ],
+            links: [])
+        let hosts = AgentHostMappings.hosts(from: try AgentHostMappingsTests.agents())
+        #expect(AgentHostMappings.fill(&document, from: hosts))
+        // physnet2 -> ens5f0 (a NIC of the host); physnet1 -> br-ex is a bridge, not an interface
+        #expect(document.hosts[0].physnetMappings == ["physnet9": "eth0", "physnet2": "ens5f0"])
+        // the document's own mapping wins over the agent's
+        #expect(document.hosts[1].physnetMappings == ["physnet1": "eth9"])
+        #expect(!AgentHostMappings.fill(&document, from: hosts))
+    }
+}
