@@ -55,10 +55,23 @@ public final class InventorySync: Service {
                         requester.yield()
                     }
                 }
-                _ = await self.syncOnce()
-                for await _ in self.requests {
-                    if Task.isShuttingDownGracefully || Task.isCancelled { break }
-                    _ = await self.syncOnce()
+                // A failed sync is tried again soon (growing delays up to a minute), not only at
+                // the next interval: the mirror is what correlation works on.
+                var retry = Backoff(initial: .seconds(1), maximum: .seconds(60))
+                var iterator = self.requests.makeAsyncIterator()
+                var synced = await self.syncOnce()
+                while true {
+                    if synced {
+                        retry.reset()
+                    } else {
+                        let delay = retry.next()
+                        group.addTask {
+                            try? await Task.sleep(for: delay)
+                            requester.yield()
+                        }
+                    }
+                    guard await iterator.next() != nil, !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
+                    synced = await self.syncOnce()
                 }
                 group.cancelAll()
             }

@@ -222,6 +222,11 @@ struct Backoff: Sendable {
     var maximum: Duration = .seconds(10)
     private var current: Duration?
 
+    init(initial: Duration = .milliseconds(200), maximum: Duration = .seconds(10)) {
+        self.initial = initial
+        self.maximum = maximum
+    }
+
     mutating func next() -> Duration {
         let step = current ?? initial
         current = min(step * 2, maximum)

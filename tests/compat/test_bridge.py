@@ -281,10 +281,13 @@ def test_admin_value_in_neutron_is_respected_until_cleared(fabric):
     f.conn.network.update_port(untouched, data_plane_status="DOWN")
     assert eventually(lambda: bridge.mirrored(faulted)["data_plane_status"] == "ACTIVE"
                       and bridge.mirrored(untouched)["data_plane_status"] == "DOWN", CONVERGE), bridge.log_tail()
-    # Portwatch does not fight the admin: nothing to write, even after a full resync
-    bridge.fault(f.switch("leaf-2"), "up")  # a batch of its own passes through the writer
+    # Portwatch does not fight the admin: nothing left to write, and it wrote nothing
+    revisions = {p: f.conn.network.get_port(p).revision_number for p in (faulted, untouched)}
+    assert eventually(lambda: not bridge.backlog(), CONVERGE), bridge.backlog()
+    bridge.fault(f.switch("leaf-1"), "down")  # the fault reported again changes nothing either
     assert not bridge.backlog()
     assert (f.neutron_value(faulted), f.neutron_value(untouched)) == ("ACTIVE", "DOWN")
+    assert {p: f.conn.network.get_port(p).revision_number for p in revisions} == revisions
     # cleared with null: correlation takes the field back (still faulted: DOWN; untouched: null)
     f.conn.network.update_port(faulted, data_plane_status=None)
     f.conn.network.update_port(untouched, data_plane_status=None)
