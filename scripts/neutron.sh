@@ -67,6 +67,18 @@ rabbitmq() {
         "$ROOT/scripts/services.sh" "$@"
 }
 
+# SIGTERM to pid $2 (if its command line has $3), SIGKILL to its process group after $4 seconds.
+stop_pid() {
+    local name=$1 pid=$2 needle=$3 secs=$4
+    pid_matches "$pid" "$needle" || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    if ! wait_pid_gone "$pid" "$secs"; then
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+        wait_pid_gone "$pid" 10 || die "could not stop $name (pid $pid)"
+    fi
+    log "$name stopped"
+}
+
 take_lock() {
     exec 9>"$LOCK"
     flock -w 900 9 || die "another scripts/neutron.sh holds $LOCK for 15 minutes"
@@ -163,12 +175,7 @@ migrate() {
 }
 
 stop_db() {
-    local pid
-    pid=$(db_pid)
-    pid_matches "$pid" "$RT/etc/my.cnf" || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    wait_pid_gone "$pid" 60 || { kill -KILL "$pid" 2>/dev/null || true; }
-    log "MariaDB stopped"
+    stop_pid MariaDB "$(db_pid)" "$RT/etc/my.cnf" 60
 }
 
 # ---------------------------------------------------------------- neutron-api
@@ -216,13 +223,8 @@ start_api() {
 }
 
 stop_api() {
-    local pid
-    pid=$(api_pid)
-    pid_matches "$pid" "$RT/etc/neutron-api-uwsgi.ini" || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    if ! wait_pid_gone "$pid" 30; then kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; fi
+    stop_pid neutron-api "$(api_pid)" "$RT/etc/neutron-api-uwsgi.ini" 30
     rm -f "$RT/run/neutron-api.pid"
-    log "neutron-api stopped"
 }
 
 # ---------------------------------------------------------------- all
