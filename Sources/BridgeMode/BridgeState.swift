@@ -111,10 +111,10 @@ public final class BridgeState: Sendable {
         return repository.read { state in
             var entries: [BacklogEntry] = []
             for (id, record) in records {
-                guard let port = state.ports[id], port.dataPlaneStatus != record.value else { continue }
+                guard let port = state.ports[id], record.lags(port.dataPlaneStatus) else { continue }
                 entries.append(
                     BacklogEntry(
-                        portID: id, desired: port.dataPlaneStatus, neutron: record.value,
+                        portID: id, desired: record.target(for: port.dataPlaneStatus), neutron: record.value,
                         neutronRevision: record.revision, inFlight: inFlight[id] != nil, lastError: failed[id]))
             }
             return entries.sorted { ($0.desired == .down ? 0 : 1, $0.portID) < ($1.desired == .down ? 0 : 1, $1.portID) }

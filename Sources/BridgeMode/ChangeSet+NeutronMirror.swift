@@ -96,7 +96,9 @@ extension ChangeSet {
         let value = observed.dataPlaneStatus
         let changedByOthers: Bool
         if let record {
-            changedByOthers = value != record.value && inFlight != .some(value) && value != existing?.dataPlaneStatus
+            changedByOthers =
+                value != record.value && inFlight != .some(value)
+                && value != record.target(for: existing?.dataPlaneStatus)
         } else {
             // First sight: a value already set in Neutron was set by someone else.
             changedByOthers = value != nil && value != existing?.dataPlaneStatus

@@ -34,7 +34,9 @@ public final class InventorySync: Service {
         self.state = state
         self.interval = interval
         self.logger = logger
-        (requests, requester) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        requests = stream
+        requester = continuation
     }
 
     /// Asks for a full resync as soon as the current one (if any) ends.

@@ -21,6 +21,17 @@ public struct NeutronPortRecord: Sendable, Hashable, Codable {
         self.revision = revision
     }
 
+    /// The value to write for `verdict`: the verdict itself, except that a Neutron that holds a
+    /// value is never sent `null` (Neutron 29 answers `PUT data_plane_status: null` with 500, an
+    /// upstream bug: the API accepts it, the object field does not), so "no status" becomes ACTIVE
+    /// there: no fault is known on the port's path.
+    public func target(for verdict: DataPlaneStatus?) -> DataPlaneStatus? {
+        verdict ?? (value == nil ? nil : .active)
+    }
+
+    /// Whether Neutron's value is not yet what `verdict` asks for.
+    public func lags(_ verdict: DataPlaneStatus?) -> Bool { target(for: verdict) != value }
+
     /// The record as stored.
     public var body: [UInt8] {
         Array((try? JSONEncoder().encode(self)) ?? Data("{}".utf8))

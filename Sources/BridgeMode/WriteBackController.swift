@@ -56,7 +56,7 @@ public final class WriteBackController: Service {
         let state = state
         state.repository.observeCommits { batch in
             for (id, port) in batch.changes.ports {
-                guard let port, let record = state.record(id), record.value != port.dataPlaneStatus else { continue }
+                guard let port, let record = state.record(id), record.lags(port.dataPlaneStatus) else { continue }
                 queue.mark(id, urgent: port.dataPlaneStatus == .down)
             }
             if batch.reloaded { self.markAll() }
@@ -89,8 +89,7 @@ public final class WriteBackController: Service {
     }
 
     func markIfNeeded(_ id: String) {
-        guard let record = state.record(id), let port = state.repository.port(id),
-            record.value != port.dataPlaneStatus
+        guard let record = state.record(id), let port = state.repository.port(id), record.lags(port.dataPlaneStatus)
         else { return }
         queue.mark(id, urgent: port.dataPlaneStatus == .down)
     }
@@ -108,7 +107,7 @@ public final class WriteBackController: Service {
     /// One write of `id`'s current verdict, if it still differs from Neutron's value.
     func write(_ id: String) async {
         guard let record = state.record(id), let port = state.repository.port(id) else { return }
-        let desired = port.dataPlaneStatus
+        let desired = record.target(for: port.dataPlaneStatus)
         guard desired != record.value else { return }
         var logger = logger
         logger[metadataKey: "port.id"] = "\(id)"
@@ -193,7 +192,7 @@ public final class WriteBackController: Service {
     // MARK: Pause after failures
 
     private func waitOutPause() async {
-        while let until = pause.withLock({ $0.until }), until > .now {
+        while let until = pause.withLock({ $0.until }), until > ContinuousClock.now {
             try? await Task.sleep(until: until, clock: .continuous)
             if Task.isCancelled { return }
         }
@@ -202,7 +201,7 @@ public final class WriteBackController: Service {
     private func pauseAfterFailure() -> Duration {
         pause.withLock { pause in
             let delay = pause.backoff.next()
-            pause.until = .now + delay
+            pause.until = ContinuousClock.now + delay
             return delay
         }
     }

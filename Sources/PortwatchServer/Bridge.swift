@@ -21,16 +21,20 @@ public struct Bridge: Sendable {
     static func make(
         settings: BridgeSettings, repository: Repository, correlation: CorrelationService, logger: Logger
     ) async throws -> Bridge {
-        var logger = logger
-        logger[metadataKey: "bridge.neutron"] = "\(settings.neutronURL ?? "catalog:\(settings.interface)")"
+        var tagged = logger
+        tagged[metadataKey: "bridge.neutron"] = "\(settings.neutronURL ?? "catalog:\(settings.interface)")"
+        let logger = tagged
         let authenticator: any NeutronAuthenticator
         if let keystone = settings.keystone {
             let tokens = ServiceTokenProvider(
                 client: KeystoneClient(settings: keystone, httpClient: .shared), logger: logger)
-            authenticator = KeystoneNeutronAuthenticator(
-                tokens: tokens,
-                endpoint: settings.neutronURL.map { .fixed($0) }
-                    ?? .catalog(interface: settings.interface, region: settings.region))
+            let endpoint: KeystoneNeutronAuthenticator.Endpoint
+            if let url = settings.neutronURL {
+                endpoint = .fixed(url)
+            } else {
+                endpoint = .catalog(interface: settings.interface, region: settings.region)
+            }
+            authenticator = KeystoneNeutronAuthenticator(tokens: tokens, endpoint: endpoint)
         } else if let url = settings.neutronURL {
             authenticator = UnauthenticatedNeutron(endpoint: url)
         } else {
@@ -46,7 +50,7 @@ public struct Bridge: Sendable {
             var document = correlation.topologyDocument
             guard AgentHostMappings.fill(&document, from: hosts) else { return }
             do {
-                _ = try await correlation.updateTopology { AgentHostMappings.fill(&$0, from: hosts) }
+                _ = try await correlation.updateTopology { _ = AgentHostMappings.fill(&$0, from: hosts) }
                 logger.info("topology filled from Neutron's agents", metadata: ["hosts": "\(hosts.count)"])
             } catch {
                 logger.warning("agents' mappings not applied", metadata: ["error": "\(error)"])

@@ -77,7 +77,9 @@ struct BridgeAPI {
 }
 
 /// In bridge mode ports and networks are written in the cloud's Neutron: any other method than
-/// GET/HEAD on `/v2.0/ports…` and `/v2.0/networks…` is 405 with a Neutron error body.
+/// GET/HEAD on `/v2.0/ports…` and `/v2.0/networks…` is 405 with a Neutron error body, except a
+/// `PUT /v2.0/ports/{id}` of `data_plane_status` alone (a manual value, or `null` to clear one:
+/// Neutron 29 itself cannot take `null`), which goes on to the usual rules and policy.
 struct BridgeReadOnlyMiddleware: RouterMiddleware {
     typealias Context = PortwatchRequestContext
 
@@ -93,10 +95,22 @@ struct BridgeReadOnlyMiddleware: RouterMiddleware {
         guard mirrored, !ownView, request.method != .get, request.method != .head else {
             return try await next(request, context)
         }
+        let segments = path.split(separator: "/")
+        if request.method == .put, segments.count == 3, segments[1] == "ports" {
+            var request = request
+            let body = try await request.body.collect(upTo: 64 << 10)
+            if let json = try? JSONValue.parse(Array(body.readableBytesView)),
+                let port = json.objectValue?["port"]?.objectValue, json.objectValue?.count == 1,
+                port.count == 1, port["data_plane_status"] != nil
+            {
+                request.body = RequestBody(buffer: body)
+                return try await next(request, context)
+            }
+        }
         throw NeutronError(
             status: 405, type: "HTTPMethodNotAllowed",
             message:
-                "Portwatch runs in bridge mode: ports and networks are written in the cloud's Neutron, this API serves a read-only mirror."
+                "Portwatch runs in bridge mode: ports and networks are written in the cloud's Neutron, this API serves a read-only mirror (and data_plane_status)."
         )
     }
 }

@@ -71,7 +71,7 @@ public struct PortwatchServer {
         ) {
             try await Repository(
                 backend: backend, derivation: derivation,
-                verdictEventType: configuration.bridge == nil ? "port.update.end" : ChangeSet.bridgeVerdictEventType,
+                eventTypePrefix: configuration.bridge == nil ? "" : ChangeSet.bridgeEventTypePrefix,
                 logger: logger)
         }
         let correlation = try await CorrelationService(

@@ -133,10 +133,18 @@ class Fabric:
         return f"{self.prefix}-{name}"
 
     def create_port(self, host: str | None):
-        attrs = {"binding:host_id": self.host(host)} if host else {}
+        attrs = {"binding_host_id": self.host(host)} if host else {}
         port = self.conn.network.create_port(network_id=self.network.id, name=unique("p"), **attrs)
         self.ports[port.id] = host or ""
         return port.id
+
+    def create_ports(self, hosts):
+        """One bulk create (a slow Neutron takes seconds per request)."""
+        made = self.conn.network.create_ports([
+            {"network_id": self.network.id, "name": unique("p"), "binding_host_id": self.host(h)} for h in hosts])
+        ids = [p.id for p in made]
+        self.ports.update(zip(ids, hosts))
+        return ids
 
     def start(self):
         self.bridge.start()
@@ -219,8 +227,9 @@ def test_ports_before_and_after_start_are_mirrored_and_the_mirror_is_read_only(f
     # the mirror is read-only: ports and networks are written in Neutron
     r = bridge.post("/v2.0/ports", {"port": {"network_id": f.network.id}})
     assert r.status_code == 405 and r.json()["NeutronError"]["type"] == "HTTPMethodNotAllowed", r.text
-    r = bridge.put(f"/v2.0/ports/{before}", {"port": {"data_plane_status": "DOWN"}})
+    r = bridge.put(f"/v2.0/ports/{before}", {"port": {"name": "x", "data_plane_status": "DOWN"}})
     assert r.status_code == 405, r.text
+    assert bridge.post("/v2.0/networks", {"network": {"name": "x"}}).status_code == 405
     assert f.neutron_value(before) is None
     r = bridge.get("/readyz")
     assert r.status_code == 200 and r.json() == {"ready": True, "neutron": "reachable", "broker": "connected"}, r.text
@@ -244,13 +253,13 @@ def test_leaf_failure_marks_exactly_the_affected_ports_and_recovery_restores_the
         # Portwatch's verdict went out as its own event type, before Neutron's port.update.end
         assert eventually(lambda: sum(m["event_type"] == "port.update.end" for m in tap.drain()) >= 3, CONVERGE)
         events = [(m["event_type"], m["payload"]["port"]["id"]) for m in tap.messages
-                  if m["event_type"] in ("port.update.end", "portwatch.port.data_plane_status.verdict")
+                  if m["event_type"] in ("port.update.end", "portwatch.port.update.end")
                   and m["payload"].get("port", {}).get("id") in on_leaf1]
         for port in on_leaf1:
-            mine = events.index(("portwatch.port.data_plane_status.verdict", port))
+            mine = events.index(("portwatch.port.update.end", port))
             neutrons = [i for i, e in enumerate(events) if e == ("port.update.end", port)]
             assert neutrons and mine < neutrons[0], events
-        verdict = next(m for m in tap.messages if m["event_type"] == "portwatch.port.data_plane_status.verdict")
+        verdict = next(m for m in tap.messages if m["event_type"] == "portwatch.port.update.end")
         assert verdict["publisher_id"] == f"network.{f.prefix}"
         assert verdict["payload"]["port"]["data_plane_status"] == "DOWN"
     finally:
@@ -288,12 +297,21 @@ def test_admin_value_in_neutron_is_respected_until_cleared(fabric):
     assert not bridge.backlog()
     assert (f.neutron_value(faulted), f.neutron_value(untouched)) == ("ACTIVE", "DOWN")
     assert {p: f.conn.network.get_port(p).revision_number for p in revisions} == revisions
-    # cleared with null: correlation takes the field back (still faulted: DOWN; untouched: null)
-    f.conn.network.update_port(faulted, data_plane_status=None)
-    f.conn.network.update_port(untouched, data_plane_status=None)
+    # Neutron 29 cannot clear it (PUT data_plane_status null is 500 there, an upstream bug) ...
+    import openstack.exceptions
+
+    with pytest.raises(openstack.exceptions.HttpException) as failed:
+        f.conn.network.update_port(faulted, data_plane_status=None)
+    assert failed.value.status_code == 500
+    # ... so the admin clears it with null on Portwatch, as in standalone mode: correlation takes
+    # the field back (still faulted: DOWN), and "no status" is ACTIVE in a Neutron that holds a value
+    for port in (faulted, untouched):
+        r = bridge.put(f"/v2.0/ports/{port}", {"port": {"data_plane_status": None}})
+        assert r.status_code == 200, r.text
     assert eventually(lambda: f.neutron_value(faulted) == "DOWN", CONVERGE), bridge.log_tail()
-    assert eventually(lambda: bridge.mirrored(untouched)["data_plane_status"] is None, CONVERGE)
-    assert f.neutron_value(untouched) is None
+    assert eventually(lambda: f.neutron_value(untouched) == "ACTIVE", CONVERGE), bridge.log_tail()
+    assert bridge.mirrored(untouched)["data_plane_status"] is None
+    assert eventually(lambda: not bridge.backlog(), CONVERGE), bridge.backlog()
 
 
 def test_neutron_api_stopped_during_a_fault_then_started(fabric):
@@ -318,7 +336,7 @@ def test_neutron_api_stopped_during_a_fault_then_started(fabric):
 
 def test_kill_9_mid_storm_then_started_converges(fabric):
     f = fabric(extra_args=["--neutron-write-concurrency", "2"])
-    ports = [f.create_port(h) for h in ("h1", "h2") * 12]
+    ports = f.create_ports(["h1", "h2"] * 12)
     bridge = f.start()
     assert eventually(lambda: all(bridge.mirrored(p) for p in ports), CONVERGE), bridge.log_tail()
     bridge.fault(f.switch("leaf-1"), "down")

@@ -26,10 +26,10 @@ public struct ChangeSet: Sendable {
     /// correlation). Operations change it like any other part of the state: it becomes the
     /// committed state only when the transaction is durable, and a failed operation leaves no trace.
     public var correlation: CorrelationState?
-    /// The event type of correlation's verdicts on ports: `port.update.end` when Portwatch is the
-    /// port API; in bridge mode, ``bridgeVerdictEventType``, so that it cannot be taken for the
-    /// `port.update.end` the cloud's Neutron emits once the verdict is written there.
-    public var verdictEventType = "port.update.end"
+    /// Put before the type of every event this change set emits: empty when Portwatch is the port
+    /// API; in bridge mode ``bridgeEventTypePrefix``, so that Portwatch's `portwatch.port.update.end`
+    /// cannot be taken for the `port.update.end` the cloud's Neutron emits once a verdict lands there.
+    public var eventTypePrefix = ""
     private var lastContext: NotificationContext?
 
     /// Resources written by the batch: a value of nil means deleted. Ordered by first write.
@@ -47,8 +47,8 @@ public struct ChangeSet: Sendable {
         public var isEmpty: Bool { networks.isEmpty && ports.isEmpty }
     }
 
-    /// The verdict event type of bridge mode (see ``verdictEventType``).
-    public static let bridgeVerdictEventType = "portwatch.port.data_plane_status.verdict"
+    /// The event type prefix of bridge mode (see ``eventTypePrefix``).
+    public static let bridgeEventTypePrefix = "portwatch."
 
     public init(base: ModelState, now: Date, derivation: PortStatusDerivation) {
         self.base = base
@@ -143,7 +143,7 @@ public struct ChangeSet: Sendable {
         }
         events.append(
             OutboxEvent(
-                eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
+                eventType: eventTypePrefix + eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
                 payload: payload, context: context, occurredAt: Date()))
     }
 
