@@ -49,7 +49,8 @@ public final class BridgeState: Sendable {
     @discardableResult
     func commit(
         _ name: String,
-        _ step: @escaping @Sendable (inout ChangeSet, [String: NeutronPortRecord], [String: DataPlaneStatus?]) ->
+        _ step:
+            @escaping @Sendable (inout ChangeSet, [String: NeutronPortRecord], [String: DataPlaneStatus?]) ->
             ChangeSet.MirrorOutcome
     ) async throws -> ChangeSet.MirrorOutcome {
         try await serial.run {
@@ -117,7 +118,9 @@ public final class BridgeState: Sendable {
                         portID: id, desired: record.target(for: port.dataPlaneStatus), neutron: record.value,
                         neutronRevision: record.revision, inFlight: inFlight[id] != nil, lastError: failed[id]))
             }
-            return entries.sorted { ($0.desired == .down ? 0 : 1, $0.portID) < ($1.desired == .down ? 0 : 1, $1.portID) }
+            return entries.sorted {
+                ($0.desired == .down ? 0 : 1, $0.portID) < ($1.desired == .down ? 0 : 1, $1.portID)
+            }
         }
     }
 

@@ -143,7 +143,8 @@ public final class InventorySync: Service {
             switch notification.change {
             case .port(let port):
                 try await state.commit("notification") { changeSet, records, inFlight in
-                    changeSet.mirror(networks: nil, ports: [port], complete: false, records: records, inFlight: inFlight)
+                    changeSet.mirror(
+                        networks: nil, ports: [port], complete: false, records: records, inFlight: inFlight)
                 }
             case .portDeleted(let id):
                 try await state.commit("notification") { changeSet, records, inFlight in

@@ -140,7 +140,8 @@ public final class WriteBackController: Service {
         case .failure(let error):
             Self.count(error)
             state.endWrite(id, error: error.description)
-            logger.error("Neutron refused the write; not retried until the port changes", metadata: ["error": "\(error)"])
+            logger.error(
+                "Neutron refused the write; not retried until the port changes", metadata: ["error": "\(error)"])
         }
     }
 

@@ -95,8 +95,10 @@ public struct NeutronNetwork: Sendable, Hashable {
         "provider:segmentation_id", "segments", "revision_number",
     ]
 
-    public init(id: String, name: String = "", projectID: String = "", segments: [NeutronSegment] = [],
-                revisionNumber: Int = 1) {
+    public init(
+        id: String, name: String = "", projectID: String = "", segments: [NeutronSegment] = [],
+        revisionNumber: Int = 1
+    ) {
         self.id = id
         self.name = name
         self.projectID = projectID

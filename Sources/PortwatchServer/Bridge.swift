@@ -39,7 +39,8 @@ public struct Bridge: Sendable {
             authenticator = UnauthenticatedNeutron(endpoint: url)
         } else {
             throw ServerConfigurationError(
-                "bridge mode needs --neutron-url, or Keystone service credentials (--os-cloud) to find Neutron in the catalog")
+                "bridge mode needs --neutron-url, or Keystone service credentials (--os-cloud) to find Neutron in the catalog"
+            )
         }
         let client = NeutronClient(authenticator: authenticator, httpClient: .shared, logger: logger)
         let state = try await BridgeState(repository: repository)

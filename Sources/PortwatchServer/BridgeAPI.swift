@@ -19,7 +19,8 @@ struct BridgeAPI {
         router.get("/readyz") { _, _ in
             let status = bridge.state.status
             var object: [String: JSONValue] = [
-                "ready": .bool(status.isReady), "neutron": .string(status.neutronReachable ? "reachable" : "unreachable"),
+                "ready": .bool(status.isReady),
+                "neutron": .string(status.neutronReachable ? "reachable" : "unreachable"),
             ]
             if let broker = status.brokerConnected { object["broker"] = .string(broker ? "connected" : "disconnected") }
             return Self.json(.object(object), status: status.isReady ? .ok : .serviceUnavailable)
@@ -32,7 +33,8 @@ struct BridgeAPI {
             try Self.requireAdmin(context, "get_bridge_status")
             let status = bridge.state.status
             var object: [String: JSONValue] = [
-                "neutron_reachable": .bool(status.neutronReachable), "mirrored_ports": .int(Int64(status.mirroredPorts)),
+                "neutron_reachable": .bool(status.neutronReachable),
+                "mirrored_ports": .int(Int64(status.mirroredPorts)),
                 "writes_in_flight": .int(Int64(status.writesInFlight)),
                 "backlog": .int(Int64(bridge.state.backlog().count)),
                 "last_sync": status.lastSync.map { .string(NeutronTimestamp.format($0)) } ?? .null,

@@ -103,7 +103,8 @@ public struct PortwatchServer {
         NotificationsAPI(hub: notifications).register(on: router)
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
-            notifications: notifications, policy: policy, sources: sources, bridge: bridge, storeServices: pool.map { [$0] } ?? [], logger: logger)
+            notifications: notifications, policy: policy, sources: sources, bridge: bridge,
+            storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
 
     /// The identity resolver of the configured mode; in keystone mode, with its service token
@@ -168,7 +169,8 @@ public struct PortwatchServer {
                 do {
                     _ = try await correlation.submitKnown(events)
                 } catch {
-                    logger.error("OVSDB events not applied", metadata: ["error": "\(error)", "events": "\(events.count)"])
+                    logger.error(
+                        "OVSDB events not applied", metadata: ["error": "\(error)", "events": "\(events.count)"])
                 }
             }
             // Events flow once the ports agree with the stored faults.
@@ -179,7 +181,9 @@ public struct PortwatchServer {
         return storeServices + [
             RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation, ready: ready),
         ]
-            + bridgeSide + policyWatcher + credentialsWatcher + hostSide + notifications.services() + [GatedService(gate: ready, service: application)]
+            + bridgeSide + policyWatcher + credentialsWatcher + hostSide + notifications.services() + [
+                GatedService(gate: ready, service: application)
+            ]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

@@ -154,7 +154,10 @@ struct Serve: AsyncParsableCommand {
     )
     var ovsdb: [String] = Self.list(environment["PORTWATCH_OVSDB"])
 
-    @Option(help: "How often ovs-vswitchd's liveness is probed on each --ovsdb, e.g. 15, 5s (PORTWATCH_OVSDB_PROBE_INTERVAL).")
+    @Option(
+        help:
+            "How often ovs-vswitchd's liveness is probed on each --ovsdb, e.g. 15, 5s (PORTWATCH_OVSDB_PROBE_INTERVAL)."
+    )
     var ovsdbProbeInterval: String = environment["PORTWATCH_OVSDB_PROBE_INTERVAL"] ?? "15"
 
     @Option(
@@ -319,8 +322,10 @@ struct Serve: AsyncParsableCommand {
         }
         var settings = BridgeSettings()
         if let neutronURL {
-            guard let url = URL(string: neutronURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-                throw ValidationError("--neutron-url must be an http(s) URL such as http://neutron:9696, not '\(neutronURL)'")
+            guard let url = URL(string: neutronURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil
+            else {
+                throw ValidationError(
+                    "--neutron-url must be an http(s) URL such as http://neutron:9696, not '\(neutronURL)'")
             }
             settings.neutronURL = neutronURL
         }

@@ -46,12 +46,14 @@ final class FakeNeutron: Sendable {
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func portJSON(_ id: String, _ value: DataPlaneStatus?, _ revision: Int) -> String {
         let dps = value.map { #""\#($0.rawValue)""# } ?? "null"
-        return #"{"id": "\#(id)", "network_id": "net", "project_id": "proj", "mac_address": "fa:16:3e:00:00:01", "binding:host_id": "h1", "data_plane_status": \#(dps), "revision_number": \#(revision)}"#
+        return
+            #"{"id": "\#(id)", "network_id": "net", "project_id": "proj", "mac_address": "fa:16:3e:00:00:01", "binding:host_id": "h1", "data_plane_status": \#(dps), "revision_number": \#(revision)}"#
     }
 
     /// Runs `body` with the fake listening on 127.0.0.1; passes its URL.

@@ -10,7 +10,8 @@ import Testing
 struct MirrorTests {
     static let now = Date(timeIntervalSince1970: 1_796_554_800)
 
-    static func port(_ id: String, _ value: DataPlaneStatus?, revision: Int, host: String = "compute-1") -> NeutronPort {
+    static func port(_ id: String, _ value: DataPlaneStatus?, revision: Int, host: String = "compute-1") -> NeutronPort
+    {
         NeutronPort(
             id: id, networkID: "net", projectID: "proj", macAddress: "fa:16:3e:00:00:\(id.suffix(2))",
             bindingHostID: host, dataPlaneStatus: value, revisionNumber: revision)
@@ -85,7 +86,8 @@ struct MirrorTests {
     @Test func olderSnapshotsChangeNothing() throws {
         let (state, _) = Self.mirror([Self.port("p01", nil, revision: 1)])
         let records = ["p01": NeutronPortRecord(value: .down, revision: 5)]
-        let (next, outcome) = Self.mirror([Self.port("p01", nil, revision: 4, host: "elsewhere")], over: state, records: records)
+        let (next, outcome) = Self.mirror(
+            [Self.port("p01", nil, revision: 4, host: "elsewhere")], over: state, records: records)
         #expect(next.ports["p01"]?.bindingHostID == "compute-1")
         #expect(outcome.records.isEmpty && outcome.overrides.isEmpty)
     }
@@ -104,8 +106,14 @@ struct MirrorTests {
     @Test func answersOlderThanWhatWasSeenAreNotStored() {
         var changeSet = ChangeSet(base: ModelState(), now: Self.now, derivation: PortStatusDerivation())
         let outcome = changeSet.recordWrites(
-            [Self.port("p01", .down, revision: 3), Self.port("p02", .down, revision: 3), Self.port("gone", .down, revision: 9)],
-            records: ["p01": NeutronPortRecord(value: .active, revision: 4), "p02": NeutronPortRecord(value: nil, revision: 2)])
+            [
+                Self.port("p01", .down, revision: 3), Self.port("p02", .down, revision: 3),
+                Self.port("gone", .down, revision: 9),
+            ],
+            records: [
+                "p01": NeutronPortRecord(value: .active, revision: 4),
+                "p02": NeutronPortRecord(value: nil, revision: 2),
+            ])
         #expect(outcome.records == ["p02": NeutronPortRecord(value: .down, revision: 3)])
     }
 }

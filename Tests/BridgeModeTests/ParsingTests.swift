@@ -9,7 +9,8 @@ struct AgentHostMappingsTests {
     /// Bodies shaped after the Neutron API reference's `GET /v2.0/agents` example (Open vSwitch,
     /// SR-IOV, Linux bridge, a dead agent, a DHCP agent).
     static func agents() throws -> [NeutronAgent] {
-        let url = try #require(Bundle.module.url(forResource: "agents", withExtension: "json", subdirectory: "Fixtures"))
+        let url = try #require(
+            Bundle.module.url(forResource: "agents", withExtension: "json", subdirectory: "Fixtures"))
         let json = try JSONValue.parse(Array(try Data(contentsOf: url)))
         return try #require(json.objectValue?["agents"]?.arrayValue).compactMap(NeutronAgent.init(json:))
     }
@@ -59,7 +60,8 @@ struct NeutronNotificationTests {
     static func envelope(_ eventType: String, _ payload: String, timestamp: String = "2026-12-06 11:00:00.250000")
         -> [UInt8]
     {
-        let message = #"{"event_type": "\#(eventType)", "priority": "INFO", "payload": \#(payload), "timestamp": "\#(timestamp)"}"#
+        let message =
+            #"{"event_type": "\#(eventType)", "priority": "INFO", "payload": \#(payload), "timestamp": "\#(timestamp)"}"#
         let escaped = message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return Array(#"{"oslo.version": "2.0", "oslo.message": "\#(escaped)"}"#.utf8)
     }
@@ -79,7 +81,9 @@ struct NeutronNotificationTests {
             Issue.record("not a network")
             return
         }
-        #expect(mirrored.segments == [NeutronSegment(networkType: "vlan", physicalNetwork: "physnet1", segmentationID: 120)])
+        #expect(
+            mirrored.segments == [NeutronSegment(networkType: "vlan", physicalNetwork: "physnet1", segmentationID: 120)]
+        )
         let multi = try #require(
             NeutronNotification(
                 body: Self.envelope(
@@ -111,7 +115,9 @@ struct NeutronNotificationTests {
 struct NeutronClientPagingTests {
     @Test func nextMarker() {
         let links = JSONValue.array([
-            .object(["rel": .string("previous"), "href": .string("http://n/v2.0/ports?limit=2&marker=a&page_reverse=True")]),
+            .object([
+                "rel": .string("previous"), "href": .string("http://n/v2.0/ports?limit=2&marker=a&page_reverse=True"),
+            ]),
             .object(["rel": .string("next"), "href": .string("http://n/v2.0/ports?fields=id&limit=2&marker=b-2")]),
         ])
         #expect(NeutronClient.nextMarker(links) == "b-2")

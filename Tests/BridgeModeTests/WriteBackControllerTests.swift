@@ -23,7 +23,8 @@ struct WriteBackControllerTests {
         let writer: Task<Void, Never>
         let client: NeutronClient
 
-        static func make(neutron url: String, authenticator: (any NeutronAuthenticator)? = nil) async throws -> Harness {
+        static func make(neutron url: String, authenticator: (any NeutronAuthenticator)? = nil) async throws -> Harness
+        {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-\(UUID()).sqlite").path
             let repository = try await Repository(
                 backend: try SQLiteStore(path: path, synchronous: .normal), logger: logger)
@@ -154,6 +155,29 @@ struct WriteBackControllerTests {
             }
             #expect(neutron.puts.isEmpty)
             #expect(harness.state.backlog().map(\.portID) == ["a"])
+            await harness.close()
+        }
+    }
+
+    @Test func neverSendsNullToAPortWhoseNeutronValueIsSet() async throws {
+        let neutron = FakeNeutron(ports: ["a"])
+        neutron.state.withLock { $0.ports["a"] = (.down, 4) }  // set before Portwatch saw it: an override
+        try await neutron.serve { url in
+            let harness = try await Harness.make(neutron: url)
+            #expect(harness.repository.port("a")?.dataPlaneStatusOverride == .down)
+            // the override is cleared on Portwatch; correlation never saw a fault: no status
+            try await harness.repository.write { changeSet in
+                guard var port = changeSet.port("a") else { return }
+                port.dataPlaneStatusOverride = nil
+                port.dataPlaneStatus = nil
+                changeSet.put(port)
+            }
+            #expect(harness.state.backlog().map(\.desired) == [.active])
+            try await harness.withController(concurrency: 1) { _ in
+                #expect(await Self.eventually { neutron.value("a") == .active })
+            }
+            #expect(neutron.puts.map(\.1) == [.active])
+            #expect(await Self.eventually { harness.state.backlog().isEmpty })
             await harness.close()
         }
     }

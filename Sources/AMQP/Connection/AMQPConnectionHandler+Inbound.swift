@@ -225,7 +225,8 @@ extension AMQPConnectionHandler {
         if let consumer = channel.consumers[delivery.method.consumerTag] {
             consumer.yield(delivery.delivery)
         } else {
-            logger.debug("AMQP delivery for an unknown consumer", metadata: ["amqp.consumer": "\(delivery.method.consumerTag)"])
+            logger.debug(
+                "AMQP delivery for an unknown consumer", metadata: ["amqp.consumer": "\(delivery.method.consumerTag)"])
         }
     }
 

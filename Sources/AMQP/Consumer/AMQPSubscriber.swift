@@ -73,7 +73,8 @@ public final class AMQPSubscriber: Sendable {
                 if ContinuousClock.now - started > .seconds(30) { backoff.reset() }
                 let delay = backoff.next()
                 logger.warning(
-                    "AMQP consumer disconnected; reconnecting", metadata: ["amqp.error": "\(amqpError)", "retry.in": "\(delay)"])
+                    "AMQP consumer disconnected; reconnecting",
+                    metadata: ["amqp.error": "\(amqpError)", "retry.in": "\(delay)"])
                 try? await Task.sleep(for: delay)
             }
         }

@@ -143,7 +143,8 @@ public struct ChangeSet: Sendable {
         }
         events.append(
             OutboxEvent(
-                eventType: eventTypePrefix + eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
+                eventType: eventTypePrefix + eventType, resourceType: resourceType, resourceID: resourceID,
+                projectID: projectID,
                 payload: payload, context: context, occurredAt: Date()))
     }
 

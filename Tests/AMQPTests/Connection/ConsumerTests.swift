@@ -34,7 +34,9 @@ struct ConsumerTests {
     }
 
     @Test func clientMethodsEncodeByteForByte() throws {
-        #expect(try encode(.method(channel: 1, .basicQos(prefetchSize: 0, prefetchCount: 64, global: false))) == ConsumerFixtures.qos)
+        #expect(
+            try encode(.method(channel: 1, .basicQos(prefetchSize: 0, prefetchCount: 64, global: false)))
+                == ConsumerFixtures.qos)
         #expect(
             try encode(
                 .method(
@@ -47,7 +49,8 @@ struct ConsumerTests {
 
     @Test func brokerMethodsDecode() throws {
         #expect(try decode(ConsumerFixtures.qosOk) == .method(channel: 1, .basicQosOk))
-        #expect(try decode(ConsumerFixtures.consumeOk) == .method(channel: 1, .basicConsumeOk(consumerTag: "amq.ctag-1")))
+        #expect(
+            try decode(ConsumerFixtures.consumeOk) == .method(channel: 1, .basicConsumeOk(consumerTag: "amq.ctag-1")))
         #expect(
             try decode(ConsumerFixtures.deliver)
                 == .method(
@@ -55,7 +58,9 @@ struct ConsumerTests {
                     .basicDeliver(
                         consumerTag: "amq.ctag-1", deliveryTag: 7, redelivered: true, exchange: "neutron",
                         routingKey: "notifications.info")))
-        #expect(try decode(ConsumerFixtures.cancel) == .method(channel: 1, .basicCancel(consumerTag: "amq.ctag-1", noWait: true)))
+        #expect(
+            try decode(ConsumerFixtures.cancel)
+                == .method(channel: 1, .basicCancel(consumerTag: "amq.ctag-1", noWait: true)))
         #expect(try decode(ConsumerFixtures.cancelOk) == .method(channel: 1, .basicCancelOk(consumerTag: "amq.ctag-1")))
     }
 
@@ -90,8 +95,12 @@ struct ConsumerTests {
         #expect(try started.wait() == .basicConsumeOk(consumerTag: "amq.ctag-1"))
         // a 5-byte body in two body frames, the method and header split across reads
         let header = try encode(
-            .header(channel: 1, AMQPContentHeader(bodySize: 5, properties: AMQPProperties(contentType: "application/json"))))
-        let bodies = try encode(.body(channel: 1, ByteBuffer(string: "{\"a\""))) + encode(.body(channel: 1, ByteBuffer(string: "}")))
+            .header(
+                channel: 1, AMQPContentHeader(bodySize: 5, properties: AMQPProperties(contentType: "application/json")))
+        )
+        let bodies =
+            try encode(.body(channel: 1, ByteBuffer(string: "{\"a\"")))
+            + encode(.body(channel: 1, ByteBuffer(string: "}")))
         let stream = ConsumerFixtures.deliver + header + bodies
         try broker.channel.writeInbound(ByteBuffer(bytes: stream.prefix(30)))
         try broker.channel.writeInbound(ByteBuffer(bytes: stream.dropFirst(30)))
@@ -99,7 +108,9 @@ struct ConsumerTests {
         try broker.send(
             .method(
                 channel: 1,
-                .basicDeliver(consumerTag: "amq.ctag-1", deliveryTag: 8, redelivered: false, exchange: "neutron", routingKey: "k")),
+                .basicDeliver(
+                    consumerTag: "amq.ctag-1", deliveryTag: 8, redelivered: false, exchange: "neutron", routingKey: "k")
+            ),
             .header(channel: 1, AMQPContentHeader(bodySize: 0, properties: AMQPProperties())))
         var iterator = deliveries.makeAsyncIterator()
         let first = try #require(try await iterator.next())

@@ -40,7 +40,8 @@ extension RabbitMQIntegrationTests {
             defer { running.cancel() }
             #expect(try await Self.eventually { received.connects.withLock { $0 } == 1 })
 
-            let publisher = try await AMQPConnection.connect(configuration: try RabbitMQ.configuration(), logger: RabbitMQ.logger)
+            let publisher = try await AMQPConnection.connect(
+                configuration: try RabbitMQ.configuration(), logger: RabbitMQ.logger)
             let channel = try await publisher.openChannel()
             try await channel.confirmSelect()
             // bodies larger than a frame arrive whole
