@@ -17,6 +17,8 @@ public final class BridgeState: Sendable {
         var brokerConnected: Bool?
         var lastNotificationLag: Double?
         var failedWrites: [String: String] = [:]
+        /// When a notification last changed each port or network (kept ten minutes).
+        var notified: [String: ContinuousClock.Instant] = [:]
     }
 
     let repository: Repository
@@ -69,6 +71,23 @@ public final class BridgeState: Sendable {
             }
             return outcome
         }
+    }
+
+    /// Records that notifications changed `ids` now (see ``changedByNotifications(since:)``).
+    func notified(_ ids: Set<String>) {
+        let now = ContinuousClock.now
+        memory.withLock { memory in
+            for id in ids { memory.notified[id] = now }
+            if memory.notified.count > 10_000 {
+                memory.notified = memory.notified.filter { now - $0.value < .seconds(600) }
+            }
+        }
+    }
+
+    /// What notifications changed at or after `instant`, which a full sync that read Neutron at
+    /// `instant` must leave as the notifications made it.
+    func changedByNotifications(since instant: ContinuousClock.Instant) -> Set<String> {
+        memory.withLock { Set($0.notified.filter { $0.value >= instant }.keys) }
     }
 
     // MARK: Writes in flight

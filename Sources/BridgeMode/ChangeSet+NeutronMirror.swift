@@ -20,20 +20,24 @@ extension ChangeSet {
     /// A port's `data_plane_status` in Neutron that changed at a newer revision than the record, to
     /// a value that neither Portwatch is writing (`inFlight`) nor wants, is an admin's: a value is
     /// a manual override, `null` clears the override (correlation takes the field back).
+    ///
+    /// `newer` names what a notification changed after a full sync's lists were read: the lists
+    /// say nothing about those (a port created meanwhile is not removed, one deleted meanwhile is
+    /// not brought back).
     mutating func mirror(
         networks: [NeutronNetwork]?, ports: [NeutronPort], deletedPorts: Set<String> = [], complete: Bool,
-        records: [String: NeutronPortRecord], inFlight: [String: DataPlaneStatus?]
+        records: [String: NeutronPortRecord], inFlight: [String: DataPlaneStatus?], newer: Set<String> = []
     ) -> MirrorOutcome {
         var outcome = MirrorOutcome()
         if let networks {
-            let seen = Set(networks.map(\.id))
-            for network in networks { mirror(network) }
+            let seen = Set(networks.map(\.id)).union(newer)
+            for network in networks where !newer.contains(network.id) { mirror(network) }
             if complete {
                 for id in base.networks.keys where !seen.contains(id) { deleteNetwork(id) }
             }
         }
-        var seenPorts = Set<String>()
-        for observed in ports {
+        var seenPorts = newer
+        for observed in ports where !newer.contains(observed.id) {
             seenPorts.insert(observed.id)
             let record = records[observed.id]
             // An older snapshot than what is known (a list read while a write landed) says nothing new.

@@ -108,9 +108,11 @@ public final class InventorySync: Service {
             logger.debug("agents not read", metadata: ["error": "\(error)"])
         }
         do {
+            let state = state
             let outcome = try await state.commit("sync") { changeSet, records, inFlight in
                 changeSet.mirror(
-                    networks: networks, ports: ports, complete: true, records: records, inFlight: inFlight)
+                    networks: networks, ports: ports, complete: true, records: records, inFlight: inFlight,
+                    newer: state.changedByNotifications(since: started))
             }
             state.syncFinished(error: nil)
             Self.lastSync.record(Date().timeIntervalSince1970)
@@ -140,6 +142,13 @@ public final class InventorySync: Service {
     /// Applies one of Neutron's notifications to the mirror.
     public func apply(_ notification: NeutronNotification) async {
         do {
+            // Marked before the commit: a full sync committing next must not undo it.
+            switch notification.change {
+            case .port(let port): state.notified([port.id])
+            case .portDeleted(let id): state.notified([id])
+            case .network(let network): state.notified([network.id])
+            case .networkDeleted: break
+            }
             switch notification.change {
             case .port(let port):
                 try await state.commit("notification") { changeSet, records, inFlight in

@@ -103,6 +103,20 @@ struct MirrorTests {
         #expect(deletion.removed == ["p02"])
     }
 
+    @Test func aFullSyncLeavesWhatNotificationsChangedSinceItsListsWereRead() throws {
+        // "new" was created (by a notification) after the lists were read; "old" deleted meanwhile
+        let (state, first) = Self.mirror([Self.port("p-new", nil, revision: 1)])
+        var changeSet = ChangeSet(base: state, now: Self.now, derivation: PortStatusDerivation())
+        let outcome = changeSet.mirror(
+            networks: [], ports: [Self.port("p-old", nil, revision: 1)], complete: true, records: first.records,
+            inFlight: [:], newer: ["p-new", "p-old", "net"])
+        var next = state
+        next.apply(changeSet.changes)
+        #expect(next.ports["p-new"] != nil && next.ports["p-old"] == nil)
+        #expect(next.networks["net"] != nil)
+        #expect(outcome.removed.isEmpty && outcome.records.isEmpty)
+    }
+
     @Test func answersOlderThanWhatWasSeenAreNotStored() {
         var changeSet = ChangeSet(base: ModelState(), now: Self.now, derivation: PortStatusDerivation())
         let outcome = changeSet.recordWrites(
