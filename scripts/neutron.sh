@@ -98,7 +98,7 @@ venv_ok() {
 
 ensure_packages() {
     local missing=() p
-    for p in mariadb-server rabbitmq-server gcc; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    for p in mariadb-server rabbitmq-server gcc curl; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
     [[ ${#missing[@]} -eq 0 ]] && return 0
     [[ $(id -u) -eq 0 ]] || die "need root to apt-get install ${missing[*]}"
     log "apt-get install ${missing[*]}"
