@@ -137,6 +137,7 @@ let package = Package(
             name: "BridgeMode",
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronClient", "AMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

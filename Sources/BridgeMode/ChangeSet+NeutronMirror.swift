@@ -79,11 +79,11 @@ extension ChangeSet {
     /// clears (`.some(nil)`: cleared).
     private func mirrored(
         _ observed: NeutronPort, record: NeutronPortRecord?, inFlight: DataPlaneStatus??
-    ) -> (Port, DataPlaneStatus??) {
+    ) -> (PortwatchCore.Port, DataPlaneStatus??) {
         let existing = port(observed.id)
         var port =
             existing
-            ?? Port(
+            ?? PortwatchCore.Port(
                 id: observed.id, networkID: observed.networkID, projectID: observed.projectID,
                 macAddress: observed.macAddress, createdAt: now)
         port.networkID = observed.networkID

@@ -1,5 +1,6 @@
 import AMQP
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Reads the cloud's Neutron notifications from its RabbitMQ (`--neutron-amqp`): Portwatch's own

@@ -1,8 +1,10 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import NeutronClient
 import PortwatchCore
 import PortwatchStore
+import Synchronization
 import Testing
 
 @testable import BridgeMode
