@@ -201,17 +201,20 @@ start_api() {
     port_open "$N_PORT" && die "127.0.0.1:$N_PORT is already used (set PORTWATCH_NEUTRON_PORT)"
     local t0 i ok=0
     t0=$(now_ms)
-    : >"$RT/log/neutron-api.out"
+    # the log is appended to (a test restarts the API); readiness counts this start's lines only
+    touch "$RT/log/neutron-api.out"
+    local from
+    from=$(($(wc -l <"$RT/log/neutron-api.out") + 1))
     (exec 9>&-; exec setsid "$VENV/bin/uwsgi" --ini "$RT/etc/neutron-api-uwsgi.ini" --virtualenv "$VENV" \
         </dev/null >>"$RT/log/neutron-api.out" 2>&1) &
     for ((i = 0; i < START_TIMEOUT * 2; i++)); do
         # ready once every worker loaded the app (lazy-apps) and the API answers
-        if (($(grep -c 'WSGI app 0 (mountpoint=.*) ready' "$RT/log/neutron-api.out" 2>/dev/null || true) >= PROCESSES)) &&
+        if (($(tail -n "+$from" "$RT/log/neutron-api.out" | grep -c 'WSGI app 0 (mountpoint=.*) ready' || true) >= PROCESSES)) &&
             api_running; then
             ok=1
             break
         fi
-        grep -q 'no app loaded' "$RT/log/neutron-api.out" 2>/dev/null && break
+        tail -n "+$from" "$RT/log/neutron-api.out" | grep -q 'no app loaded' && break
         sleep 0.5
     done
     if ((!ok)); then

@@ -116,6 +116,9 @@ public final class WriteBackController: Service {
         let result = await client.setDataPlaneStatus(portID: id, to: desired)
         switch result {
         case .success(let written):
+            logger.debug(
+                "data_plane_status written to Neutron",
+                metadata: ["value": "\(desired?.rawValue ?? "null")", "revision": "\(written.revisionNumber)"])
             Self.writes.recordNanoseconds((ContinuousClock.now - started).nanosecondsClamped)
             resumeAfterSuccess()
             state.neutronAnswered(true)

@@ -55,7 +55,7 @@ public struct NeutronClient: Sendable {
         NeutronPort, NeutronClientError
     > {
         let body = #"{"port": {"data_plane_status": "# + (value.map { #""\#($0.rawValue)""# } ?? "null") + "}}"
-        let path = "/v2.0/ports/" + (portID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? portID)
+        let path = "/v2.0/ports/" + Self.encode(portID)
         switch await send(.PUT, path: path, body: Array(body.utf8)) {
         case .failure(let error):
             return .failure(error)
