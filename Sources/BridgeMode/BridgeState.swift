@@ -39,6 +39,13 @@ public final class BridgeState: Sendable {
     /// The record of `portID`, if Neutron has the port.
     public func record(_ portID: String) -> NeutronPortRecord? { memory.withLock { $0.records[portID] } }
 
+    /// The record and the mirrored port of `portID` once every mirror step begun before has been
+    /// applied (a step's commit reaches the repository's observers before its records reach
+    /// memory; reading through the steps' order never pairs a new verdict with an old record).
+    func settled(_ portID: String) async -> (NeutronPortRecord?, PortwatchCore.Port?) {
+        (try? await serial.run { (self.record(portID), self.repository.port(portID)) }) ?? (nil, nil)
+    }
+
     /// Every record (a copy).
     public var records: [String: NeutronPortRecord] { memory.withLock { $0.records } }
 

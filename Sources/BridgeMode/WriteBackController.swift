@@ -106,7 +106,7 @@ public final class WriteBackController: Service {
 
     /// One write of `id`'s current verdict, if it still differs from Neutron's value.
     func write(_ id: String) async {
-        guard let record = state.record(id), let port = state.repository.port(id) else { return }
+        guard case (let record?, let port?) = await state.settled(id) else { return }
         let desired = record.target(for: port.dataPlaneStatus)
         guard desired != record.value else { return }
         var logger = logger
