@@ -182,12 +182,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Console",
+            dependencies: [
+                "NeutronAPI", "KeystoneAuth", "PortwatchCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "PortwatchServer",
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
-                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "EventSources", "NeutronClient",
-                "BridgeMode",
+                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "EventSources", "Console",
+                "NeutronClient", "BridgeMode",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,11 +226,22 @@ let package = Package(
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "FaultCorrelation",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/PortwatchBench"
         ),
         .testTarget(name: "PortwatchCoreTests", dependencies: ["PortwatchCore", "OsloPolicy"]),
         .testTarget(name: "OsloPolicyTests", dependencies: ["OsloPolicy"]),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "NeutronAPI", "PortwatchServer", "PortwatchCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "SourceCredentialsTests", dependencies: ["SourceCredentials"]),
         .testTarget(name: "HostAgentTests", dependencies: ["HostAgent"]),
         .testTarget(name: "PortwatchConfigTests", dependencies: ["PortwatchConfig", "EventSources"]),

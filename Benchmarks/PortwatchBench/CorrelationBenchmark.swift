@@ -1,17 +1,24 @@
 import FaultCorrelation
 import Foundation
+import GRDB
 import Logging
 import PortwatchCore
 import PortwatchStore
 
 /// Fault → committed ports, through the real store: SQLite (synchronous FULL), outbox, audit.
 ///
-/// Fabric: 40 switches (2 spines, 38 leaves each uplinked to both spines), 1,000 hosts on 25 of
-/// the leaves (40 single-homed hosts per leaf), 50 ports per host: 50,000 ports.
-/// Scenarios: a leaf fails (2,000 ports DOWN) and recovers; spine-1 fails (50,000 ports degraded,
-/// audit only), spine-2 fails too (50,000 ports DOWN), both recover.
+/// Fabric for N ports (default 50,000): 2 spines and at least 38 leaves, each leaf uplinked to both
+/// spines; N/50 single-homed hosts, 40 per leaf; 50 ports per host (50,000 ports: 1,000 hosts on 25 of
+/// 38 leaves). Scenarios: a leaf fails (2,000 ports DOWN) and recovers; spine-1 fails (N ports
+/// degraded, audit only), spine-2 fails too (N ports DOWN: the storm), both recover.
+///
+/// `export`: a JSON file naming the storm's rows (outbox sequences, audit sequences, audit causes) in
+/// the database, for the bare-insert yardstick that writes the same rows with the sqlite3 C API.
 enum CorrelationBenchmark {
-    static func run(path: String) async throws {
+    static let portsPerHost = 50
+    static let hostsPerLeaf = 40
+
+    static func run(path: String, ports: Int, export: String?) async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = ProcessInfo.processInfo.environment["PORTWATCH_BENCH_DEBUG"] == nil ? .warning : .debug
         let synchronous =
@@ -20,7 +27,8 @@ enum CorrelationBenchmark {
         let repository = try await Repository(
             backend: try SQLiteStore(path: path, synchronous: synchronous), logger: logger)
         let writer = Task { await repository.runWriter() }
-        let document = fabric()
+        let document = fabric(hosts: max(1, ports / portsPerHost))
+        let portCount = document.hosts.count * portsPerHost
         let started = Date()
         let identity = Identity.noauth(requestID: "req-bench")
         let networkID = try await repository.write { changes in
@@ -33,7 +41,7 @@ enum CorrelationBenchmark {
         }
         for host in document.hosts {
             var inputs: [PortInput] = []
-            for index in 0..<50 {
+            for index in 0..<portsPerHost {
                 var input = PortInput()
                 input.networkID = networkID
                 input.name = "\(host.id)-\(index)"
@@ -46,25 +54,28 @@ enum CorrelationBenchmark {
         }
         let body = [UInt8](try JSONEncoder().encode(document))
         try await repository.write { changes in changes.putDocument(kind: "topology", id: "current", body: body) }
-        print(String(format: "seeded 50,000 ports in %.1f s", Date().timeIntervalSince(started)))
+        print(String(format: "seeded %d ports in %.1f s", portCount, Date().timeIntervalSince(started)))
         let attachStart = Date()
         let correlation = try await CorrelationService(
             repository: repository, options: .init(holdDown: 0), logger: logger)
         print(
             String(
-                format: "correlation service start (attach 50,000 ports): %.0f ms",
+                format: "correlation service start (attach %d ports): %.0f ms", portCount,
                 Date().timeIntervalSince(attachStart) * 1000))
 
+        let leafPorts = min(portCount, hostsPerLeaf * portsPerHost)
         let scenarios: [(String, [(String, FaultState)])] = [
-            ("leaf-01 down (2,000 ports DOWN)", [("leaf-01", .down)]),
-            ("leaf-01 up (2,000 ports ACTIVE)", [("leaf-01", .up)]),
-            ("spine-1 down (50,000 ports degraded, audit only)", [("spine-1", .down)]),
-            ("spine-2 down (50,000 ports DOWN)", [("spine-2", .down)]),
-            ("spine-2 up (50,000 ports ACTIVE)", [("spine-2", .up)]),
-            ("spine-1 up (50,000 ports back from degraded)", [("spine-1", .up)]),
+            ("leaf-01 down (\(leafPorts) ports DOWN)", [("leaf-01", .down)]),
+            ("leaf-01 up (\(leafPorts) ports ACTIVE)", [("leaf-01", .up)]),
+            ("spine-1 down (\(portCount) ports degraded, audit only)", [("spine-1", .down)]),
+            ("spine-2 down (\(portCount) ports DOWN)", [("spine-2", .down)]),
+            ("spine-2 up (\(portCount) ports ACTIVE)", [("spine-2", .up)]),
+            ("spine-1 up (\(portCount) ports back from degraded)", [("spine-1", .up)]),
         ]
+        let inspector = try DatabaseQueue(path: path)
         for (name, events) in scenarios {
             let before = repository.lastOutboxSequence
+            let rowsBefore = try await inspector.read(StormRows.maxima)
             let clock = ContinuousClock.now
             let submission = try await correlation.submit(
                 events.map {
@@ -75,22 +86,33 @@ enum CorrelationBenchmark {
             print(
                 "\(name): \(submission.result.changes.count) port states, \(records) outbox records, committed in \(elapsed.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))"
             )
+            if let export, name.hasPrefix("spine-2 down") {
+                let rowsAfter = try await inspector.read(StormRows.maxima)
+                let rows = StormRows(
+                    outbox: [rowsBefore.outbox, rowsAfter.outbox], audit: [rowsBefore.audit, rowsAfter.audit],
+                    causes: [rowsBefore.causes, rowsAfter.causes],
+                    milliseconds: Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds)
+                        * 1000)
+                try JSONEncoder().encode(rows).write(to: URL(fileURLWithPath: export))
+            }
         }
         print("peak RSS: \(peakRSS())")
         writer.cancel()
         _ = await writer.value
     }
 
-    static func fabric() -> TopologyDocument {
+    static func fabric(hosts hostCount: Int) -> TopologyDocument {
         var switches: [PhysicalSwitch] = []
         var hosts: [PhysicalHost] = []
         var links: [PhysicalLink] = []
+        let populatedLeaves = (hostCount + hostsPerLeaf - 1) / hostsPerLeaf
+        let leaves = max(38, populatedLeaves)
         for spine in 1...2 {
             switches.append(
                 PhysicalSwitch(
-                    id: "spine-\(spine)", role: .spine, ports: (1...38).map { SwitchPort(name: "Ethernet\($0)") }))
+                    id: "spine-\(spine)", role: .spine, ports: (1...leaves).map { SwitchPort(name: "Ethernet\($0)") }))
         }
-        for leaf in 1...38 {
+        for leaf in 1...leaves {
             let leafID = String(format: "leaf-%02d", leaf)
             switches.append(
                 PhysicalSwitch(
@@ -104,8 +126,8 @@ enum CorrelationBenchmark {
                         a: .switchPort(switchID: leafID, port: "Ethernet\(48 + spine)"),
                         b: .switchPort(switchID: "spine-\(spine)", port: "Ethernet\(leaf)")))
             }
-            guard leaf <= 25 else { continue }
-            for slot in 1...40 {
+            guard leaf <= populatedLeaves else { continue }
+            for slot in 1...min(hostsPerLeaf, hostCount - (leaf - 1) * hostsPerLeaf) {
                 let hostID = String(format: "compute-%02d-%02d", leaf, slot)
                 hosts.append(
                     PhysicalHost(
@@ -125,5 +147,22 @@ enum CorrelationBenchmark {
         return status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map {
             String($0.dropFirst(6)).trimmingCharacters(in: .whitespaces)
         } ?? "?"
+    }
+}
+
+/// The storm's rows in the benchmark's database: each range is (after, through].
+struct StormRows: Codable {
+    var outbox: [Int64]
+    var audit: [Int64]
+    var causes: [Int64]
+    /// How long Portwatch took to correlate and commit them.
+    var milliseconds: Double
+
+    static func maxima(_ db: Database) throws -> (outbox: Int64, audit: Int64, causes: Int64) {
+        (
+            try Int64.fetchOne(db, sql: "SELECT coalesce(max(sequence), 0) FROM outbox") ?? 0,
+            try Int64.fetchOne(db, sql: "SELECT coalesce(max(sequence), 0) FROM audit") ?? 0,
+            try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM audit_causes") ?? 0
+        )
     }
 }

@@ -1,17 +1,48 @@
 import Foundation
 
-/// `portwatch-bench correlation [DB]`: release-build benchmarks that need no server.
-/// The HTTP benchmarks are `scripts/bench` (wrk against a release `portwatch serve`).
+/// Release-build benchmarks that need no server, and the yardsticks `scripts/bench` sets beside Portwatch.
+///
+/// - `portwatch-bench correlation [DATABASE] [--ports N] [--export FILE]`: fault → committed ports through
+///   the real store (``CorrelationBenchmark``); `--export` writes the storm's row ranges for the bare-insert
+///   yardstick (`Benchmarks/bare-insert`).
+/// - `portwatch-bench static-http --port P --file F`: a bare Hummingbird route answering F's bytes
+///   (``StaticHTTPBenchmark``), to set beside nginx and Portwatch's GET of one port.
+///
+/// The HTTP benchmarks themselves are `scripts/bench` (wrk against release servers).
 @main
 struct PortwatchBench {
     static func main() async throws {
-        let arguments = CommandLine.arguments.dropFirst()
-        let path = arguments.dropFirst().first ?? NSTemporaryDirectory() + "portwatch-bench-\(UUID().uuidString).sqlite"
-        switch arguments.first {
-        case "correlation":
-            try await CorrelationBenchmark.run(path: path)
-        default:
-            print("usage: portwatch-bench correlation [DATABASE]")
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        guard !arguments.isEmpty else { return usage() }
+        let command = arguments.removeFirst()
+        var options: [String: String] = [:]
+        var positional: [String] = []
+        while !arguments.isEmpty {
+            let argument = arguments.removeFirst()
+            if argument.hasPrefix("--"), !arguments.isEmpty {
+                options[String(argument.dropFirst(2))] = arguments.removeFirst()
+            } else {
+                positional.append(argument)
+            }
         }
+        switch command {
+        case "correlation":
+            let path = positional.first ?? NSTemporaryDirectory() + "portwatch-bench-\(UUID().uuidString).sqlite"
+            let ports = Int(options["ports"] ?? "") ?? 50_000
+            try await CorrelationBenchmark.run(path: path, ports: ports, export: options["export"])
+        case "static-http":
+            guard let file = options["file"], let port = Int(options["port"] ?? "") else { return usage() }
+            try await StaticHTTPBenchmark.run(port: port, file: file)
+        default:
+            usage()
+        }
+    }
+
+    static func usage() {
+        print(
+            """
+            usage: portwatch-bench correlation [DATABASE] [--ports N] [--export FILE]
+                   portwatch-bench static-http --port P --file F
+            """)
     }
 }

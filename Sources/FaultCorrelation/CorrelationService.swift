@@ -59,6 +59,12 @@ public final class CorrelationService: Sendable {
         static let learnedLinks = "learned-links"
     }
 
+    /// The kinds of the documents that record the fabric's state (topology, learned links, faults,
+    /// maintenance): a commit that writes one changed what the fabric view shows.
+    public static let fabricDocumentKinds: Set<String> = [
+        DocumentKind.topology, DocumentKind.faultEvent, DocumentKind.maintenance, DocumentKind.learnedLinks,
+    ]
+
     private struct Timer {
         var task: Task<Void, Never>?
         var due: Date?

@@ -33,9 +33,15 @@ public struct KeystoneClient: Sendable {
 
     /// `POST /v3/auth/tokens` with the service user's password credentials.
     public func issueServiceToken() async throws(KeystoneError) -> IssuedToken {
+        try await issueToken(settings.credentials)
+    }
+
+    /// `POST /v3/auth/tokens` with `credentials` (the service user's, or a console user's whose login
+    /// Portwatch passes on). Keystone refusing them is `.serviceCredentialsRejected`.
+    public func issueToken(_ credentials: PasswordCredentials) async throws(KeystoneError) -> IssuedToken {
         let body: Data
         do {
-            body = try JSONSerialization.data(withJSONObject: settings.credentials.requestBody)
+            body = try JSONSerialization.data(withJSONObject: credentials.requestBody)
         } catch {
             throw KeystoneError(.malformedResponse, "could not encode the credentials")
         }

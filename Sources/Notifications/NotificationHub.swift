@@ -26,6 +26,8 @@ public struct NotificationHub: Sendable {
     public let webhooks: WebhookRegistry
     /// Server-Sent Events of the outbox.
     public let liveStream: OutboxLiveStream
+    /// Changes of the fabric's state, for streams that follow it; nil when not configured.
+    public var fabric: FabricChangeSignal?
     let logger: Logger
 
     /// Parses the sink URLs and loads the webhook subscriptions.

@@ -19,7 +19,8 @@ extension PolicyDefaults {
         RuleDefault(
             "get_data_plane_faults", or(admin, service, dataPlaneIntegrator),
             description: "List the active data-plane faults of every source, and maintenance",
-            operations: [.init("GET", "/data-plane-faults")], scopeTypes: fabricScope),
+            operations: [.init("GET", "/data-plane-faults"), .init("GET", "/data-plane-blast-radius")],
+            scopeTypes: fabricScope),
         RuleDefault(
             "get_topology", or(admin, service, dataPlaneIntegrator),
             description: "Get the physical topology: switches, hosts, links and maintenance windows",
@@ -36,6 +37,11 @@ extension PolicyDefaults {
             "update_maintenance", or(admin, service),
             description: "Start or end maintenance of a switch or host",
             operations: [.init("PUT", "/topology/maintenance")], scopeTypes: fabricScope),
+        RuleDefault(
+            "create_data_plane_what_if", admin,
+            description:
+                "Ask which ports hypothetical fault events or maintenance would take down, degrade or bring back (nothing is applied); the answer lists only the ports the caller may read",
+            operations: [.init("POST", "/data-plane-what-if")], scopeTypes: fabricScope),
         RuleDefault(
             "get_port_data_plane", "rule:get_port",
             description: "Get a port's data-plane assessment: state, degradation, root cause and faults",

@@ -7,7 +7,7 @@ public enum PolicyDefaults {
     /// Every rule Portwatch enforces, in the order the sample file lists them: Neutron's, with
     /// ``deviations`` applied, then Portwatch's own.
     public static let all: [RuleDefault] =
-        neutronBase + neutronNetworks + neutronPorts.map(applyingDeviation) + portwatch
+        neutronBase + neutronNetworks + neutronPorts.map(applyingDeviation) + neutronSecurityGroups + portwatch
 
     /// Neutron's API rules are all project-scoped.
     static let projectScope = ["project"]

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Console
 import FaultCorrelation
 import FileWatching
 import Hummingbird
@@ -92,15 +93,19 @@ public struct PortwatchServer {
         let sources = configuration.sourceCredentialsFile.map { _ in
             SourceAuthenticator(configuration.sourceCredentials)
         }
+        let console = Console(authMode: configuration.identityMode, keystone: configuration.keystone)
+        console.registerPages(on: router)
         NeutronAPI(
             repository: repository,
             identities: try await identities(configuration, sources: sources, logger: logger), policy: policy,
             correlation: correlation, eventSources: configuration.eventSources
         ).register(on: router)
         if let bridge { BridgeAPI(bridge: bridge).registerAdmin(on: router) }
-        let notifications = try await NotificationHub.make(
+        var notifications = try await NotificationHub.make(
             settings: configuration.notificationSettings, repository: repository, logger: logger)
+        notifications.fabric = FabricChangeSignal(repository: repository, kinds: CorrelationService.fabricDocumentKinds)
         NotificationsAPI(hub: notifications).register(on: router)
+        console.registerSession(on: router)
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
             notifications: notifications, policy: policy, sources: sources, bridge: bridge,

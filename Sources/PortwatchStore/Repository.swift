@@ -18,6 +18,8 @@ public final class Repository: Sendable {
         public var outbox: [OutboxRecord]
         /// The newest outbox sequence in the store after this batch.
         public var newestOutboxSequence: Int64
+        /// The kinds of the documents the batch wrote or deleted (topology, fault events, maintenance…).
+        public var documentKinds: Set<String> = []
         /// True when the repository reloaded its state from the store (after a commit whose outcome
         /// was unknown) instead of committing a batch: `changes` is empty, and anything may have changed.
         public var reloaded = false
@@ -65,16 +67,25 @@ public final class Repository: Sendable {
     ) async throws {
         try await backend.migrate()
         let snapshot = try await backend.loadSnapshot()
+        let securityGroups = try await Self.securityGroups(in: backend)
         self.backend = backend
         self.derivation = derivation
         self.eventTypePrefix = eventTypePrefix
         self.maxBatchSize = maxBatchSize
         self.logger = logger
-        state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports))
+        state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports, securityGroups: securityGroups))
         sequences = Mutex(Self.sequences(of: snapshot))
         logger.info(
             "state loaded",
             metadata: ["networks": "\(snapshot.networks.count)", "ports": "\(snapshot.ports.count)"])
+    }
+
+    /// The security groups stored as documents (``SecurityGroup/documentKind``).
+    private static func securityGroups(in backend: any StoreBackend) async throws -> [SecurityGroup] {
+        let decoder = JSONDecoder()
+        return try await backend.documents(ofKind: SecurityGroup.documentKind).map {
+            try decoder.decode(SecurityGroup.self, from: Data($0.body))
+        }
     }
 
     private static func sequences(of snapshot: StoreSnapshot) -> Sequences {
@@ -294,7 +305,8 @@ public final class Repository: Sendable {
                 let snapshot = try await backend.loadSnapshot()
                 let version = state.withLock { $0.portMembershipVersion }
                 var model = ModelState(
-                    networks: snapshot.networks, ports: snapshot.ports, membershipVersionAfter: version)
+                    networks: snapshot.networks, ports: snapshot.ports,
+                    securityGroups: try await Self.securityGroups(in: backend), membershipVersionAfter: version)
                 if let rebuild = correlationLoader.withLock({ $0 }) { model.correlation = try await rebuild(model) }
                 state.withLock { $0 = model }
                 sequences.withLock { $0 = Self.sequences(of: snapshot) }
@@ -361,6 +373,12 @@ public final class Repository: Sendable {
             }
         }
         commit.documents = changeSet.documents
+        let encoder = JSONEncoder()
+        for (id, group) in changeSet.changes.securityGroups {
+            // Encoding a value type of strings, numbers and dates cannot fail.
+            let body = group.map { try! Array(encoder.encode($0)) }
+            commit.documents.append((SecurityGroup.documentKind, id, body))
+        }
         commit.cursors = changeSet.cursors.map { ($0.key, $0.value) }
         commit.pruneOutboxThrough = changeSet.pruneOutboxThrough
         let events = changeSet.events
@@ -386,7 +404,8 @@ public final class Repository: Sendable {
                 causeID: $0.element.cause.map { causeStart + 1 + Int64($0) })
         }
         let batch = CommittedBatch(
-            changes: changeSet.changes, outbox: commit.outbox, newestOutboxSequence: outboxStart + Int64(events.count))
+            changes: changeSet.changes, outbox: commit.outbox, newestOutboxSequence: outboxStart + Int64(events.count),
+            documentKinds: Set(changeSet.documents.map(\.kind)))
         return (results, commit, batch, changeSet.correlation)
     }
 }

@@ -23,7 +23,7 @@ struct Portwatch: AsyncParsableCommand {
         abstract: "Portwatch: a Neutron-compatible port service whose data_plane_status tells the truth.",
         subcommands: [
             Serve.self, Policy.self, SourceCredentialsCommand.self, Fault.self, Maintenance.self, TopologyCommand.self,
-            PortCommand.self, AgentCommand.self,
+            PortCommand.self, AgentCommand.self, WhatIfCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -53,6 +53,19 @@ USERS: dict[str, tuple[str, str, list[str]]] = _seed.USERS
 NETWORK_SERVICE_NAME = _seed.NETWORK_SERVICE_NAME
 
 
+def start_with_service_user(server):
+    """Starts a `portwatch serve --auth keystone` PortwatchServer with Portwatch's service user in
+    OS_USERNAME/OS_PASSWORD/OS_PROJECT_NAME for the start alone; returns it."""
+    os.environ.update({"OS_USERNAME": "portwatch", "OS_PASSWORD": USERS["portwatch"][0],
+                       "OS_PROJECT_NAME": "service"})
+    try:
+        server.start()
+    finally:
+        for key in ("OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME"):
+            os.environ.pop(key, None)
+    return server
+
+
 def needs_keystone():
     if not KEYSTONE_URL:
         pytest.skip("PORTWATCH_TEST_KEYSTONE_URL is not set (scripts/test starts Keystone and sets "

@@ -405,6 +405,290 @@ step("h-az-member-list", "GET", "/v2.0/availability_zones", None, *MEMBER)
 step("h-az-member-network-create-hint", "POST", "/v2.0/networks",
      '{"network": {"name": "az-net-a", "availability_zone_hints": ["zone-1"]}}', *MEMBER)
 
+# ---- class 1: security groups (the default group, groups, rules, ports' groups)
+SGMEMBER = ["X-User-Id: u-sg", "X-Project-Id: proj-sg", "X-Roles: member,reader"]
+SGREADER = ["X-User-Id: u-sg-reader", "X-Project-Id: proj-sg", "X-Roles: reader"]
+SGMEMBER2 = ["X-User-Id: u-sg2", "X-Project-Id: proj-sg2", "X-Roles: member,reader"]
+SGADMIN = ["X-User-Id: u-sg-admin", "X-Project-Id: proj-sg-admin", "X-Roles: admin,member,reader"]
+RULES_SORTED = "sort_key=direction&sort_dir=asc&sort_key=ethertype&sort_dir=asc"
+step("sg-network-create", "POST", "/v2.0/networks", '{"network": {"name": "sg-net"}}')
+step("sg-list-own-project", "GET", "/v2.0/security-groups?project_id=fake_project_id")
+step("sg-default-show", "GET", "/v2.0/security-groups/{SGDEF}")
+step("sg-default-rules", "GET", "/v2.0/security-group-rules?security_group_id={SGDEF}&" + RULES_SORTED)
+step("sg-port-create-default", "POST", "/v2.0/ports", '{"port": {"network_id": "{SGNET}", "name": "sg-port"}}')
+step("sg-create", "POST", "/v2.0/security-groups",
+     '{"security_group": {"name": "web", "description": "web servers"}}')
+step("sg-create-stateless", "POST", "/v2.0/security-groups", '{"security_group": {"name": "udp", "stateful": false}}')
+step("sg-create-no-name", "POST", "/v2.0/security-groups", '{"security_group": {}}')
+step("sg-create-default-name", "POST", "/v2.0/security-groups", '{"security_group": {"name": "default"}}')
+step("sg-create-default-name-upper", "POST", "/v2.0/security-groups", '{"security_group": {"name": "Default"}}')
+step("sg-create-bad-stateful", "POST", "/v2.0/security-groups", '{"security_group": {"stateful": "maybe"}}')
+step("sg-create-unknown-attr", "POST", "/v2.0/security-groups", '{"security_group": {"name": "x", "bogus": 1}}')
+step("sg-create-rules-given", "POST", "/v2.0/security-groups",
+     '{"security_group": {"name": "x", "security_group_rules": []}}')
+step("sg-create-shared-given", "POST", "/v2.0/security-groups", '{"security_group": {"name": "x", "shared": true}}')
+step("sg-create-tags-given", "POST", "/v2.0/security-groups", '{"security_group": {"name": "x", "tags": ["a"]}}')
+step("sg-create-name-number", "POST", "/v2.0/security-groups", '{"security_group": {"name": 5}}')
+step("sg-create-bulk", "POST", "/v2.0/security-groups",
+     '{"security_groups": [{"name": "bulk-1"}, {"name": "bulk-2", "description": "two"}]}')
+step("sg-create-empty-body", "POST", "/v2.0/security-groups", "")
+step("sg-show-fields", "GET", "/v2.0/security-groups/{SGWEB}?fields=id&fields=name&fields=stateful")
+step("sg-show-unknown", "GET", "/v2.0/security-groups/00000000-0000-0000-0000-000000000000")
+step("sg-show-unknown-key", "GET", "/v2.0/security-groups/{SGWEB}?foo=1")
+step("sg-list-filter-name", "GET", "/v2.0/security-groups?project_id=fake_project_id&name=web")
+step("sg-list-sort-name", "GET",
+     "/v2.0/security-groups?project_id=fake_project_id&sort_key=name&sort_dir=asc&fields=name")
+step("sg-list-filter-stateful", "GET", "/v2.0/security-groups?project_id=fake_project_id&stateful=false&fields=name")
+step("sg-list-filter-shared", "GET",
+     "/v2.0/security-groups?project_id=fake_project_id&shared=false&sort_key=name&sort_dir=desc&fields=name")
+step("sg-list-filter-description", "GET",
+     "/v2.0/security-groups?project_id=fake_project_id&description=web%20servers&fields=name")
+step("sg-list-bad-filter", "GET", "/v2.0/security-groups?bogus=1")
+step("sg-list-bad-stateful", "GET", "/v2.0/security-groups?stateful=maybe")
+step("sg-list-sort-created-at", "GET", "/v2.0/security-groups?sort_key=created_at&sort_dir=asc")
+step("sg-list-sort-description", "GET", "/v2.0/security-groups?sort_key=description&sort_dir=asc")
+step("sg-list-page", "GET",
+     "/v2.0/security-groups?project_id=fake_project_id&sort_key=name&sort_dir=asc&fields=name&fields=id&limit=2")
+step("sg-list-fields-rules", "GET",
+     "/v2.0/security-groups?project_id=fake_project_id&name=udp&fields=security_group_rules")
+step("sg-update", "PUT", "/v2.0/security-groups/{SGWEB}",
+     '{"security_group": {"name": "web2", "description": "changed"}}')
+step("sg-update-same", "PUT", "/v2.0/security-groups/{SGWEB}", '{"security_group": {"name": "web2"}}')
+step("sg-update-to-default", "PUT", "/v2.0/security-groups/{SGWEB}", '{"security_group": {"name": "default"}}')
+step("sg-update-default-rename", "PUT", "/v2.0/security-groups/{SGDEF}", '{"security_group": {"name": "other"}}')
+step("sg-update-stateful", "PUT", "/v2.0/security-groups/{SGUDP}", '{"security_group": {"stateful": true}}')
+step("sg-update-readonly", "PUT", "/v2.0/security-groups/{SGWEB}", '{"security_group": {"tenant_id": "x"}}')
+step("sg-update-unknown", "PUT", "/v2.0/security-groups/00000000-0000-0000-0000-000000000000",
+     '{"security_group": {"name": "x"}}')
+step("sg-rules-of-group", "GET", "/v2.0/security-group-rules?security_group_id={SGWEB}&" + RULES_SORTED)
+step("sg-rule-show", "GET", "/v2.0/security-group-rules/{SGRULE}")
+step("sg-rule-show-fields", "GET", "/v2.0/security-group-rules/{SGRULE}?fields=direction&fields=ethertype")
+step("sg-rule-show-unknown", "GET", "/v2.0/security-group-rules/00000000-0000-0000-0000-000000000000")
+step("sg-rules-filter-direction", "GET",
+     "/v2.0/security-group-rules?security_group_id={SGDEF}&direction=ingress&sort_key=ethertype&sort_dir=desc")
+step("sg-rules-filter-default", "GET",
+     "/v2.0/security-group-rules?security_group_id={SGWEB}&belongs_to_default_sg=false&fields=id&" + RULES_SORTED)
+step("sg-rules-bad-filter", "GET", "/v2.0/security-group-rules?bogus=1")
+step("sg-port-create-with-group", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "name": "sg-port-web", "security_groups": ["{SGWEB}"]}}')
+step("sg-port-create-duplicate-group", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "security_groups": ["{SGWEB}", "{SGWEB}"]}}')
+step("sg-port-create-unknown-group", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "security_groups": ["00000000-0000-0000-0000-000000000001"]}}')
+step("sg-port-create-bad-group-id", "POST", "/v2.0/ports", '{"port": {"network_id": "{SGNET}", "security_groups": ["x"]}}')
+step("sg-port-create-groups-not-list", "POST", "/v2.0/ports", '{"port": {"network_id": "{SGNET}", "security_groups": "x"}}')
+step("sg-port-create-psec-off-with-group", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "port_security_enabled": false, "security_groups": ["{SGWEB}"]}}')
+step("sg-port-create-psec-off-unknown-group", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "port_security_enabled": false, '
+     '"security_groups": ["00000000-0000-0000-0000-000000000001"]}}')
+step("sg-port-create-psec-off", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "name": "sg-nopsec", "port_security_enabled": false}}')
+step("sg-port-create-psec-off-empty-groups", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "port_security_enabled": false, "security_groups": []}}')
+step("sg-port-create-empty-groups", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "name": "sg-nogroups", "security_groups": []}}')
+step("sg-port-create-null-groups", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "security_groups": null}}')
+step("sg-port-create-dhcp", "POST", "/v2.0/ports", '{"port": {"network_id": "{SGNET}", "device_owner": "network:dhcp"}}')
+step("sg-port-create-dhcp-with-group", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET}", "device_owner": "network:dhcp", "security_groups": ["{SGWEB}"]}}')
+step("sg-port-update-groups", "PUT", "/v2.0/ports/{SGPORT}", '{"port": {"security_groups": ["{SGWEB}"]}}')
+step("sg-port-update-same-groups", "PUT", "/v2.0/ports/{SGPORT}", '{"port": {"security_groups": ["{SGWEB}"]}}')
+step("sg-port-update-disable-psec", "PUT", "/v2.0/ports/{SGPORT}", '{"port": {"port_security_enabled": false}}')
+step("sg-port-update-unknown-group", "PUT", "/v2.0/ports/{SGPORT}",
+     '{"port": {"security_groups": ["00000000-0000-0000-0000-000000000001"]}}')
+step("sg-port-update-disable-psec-and-clear", "PUT", "/v2.0/ports/{SGPORT}",
+     '{"port": {"port_security_enabled": false, "security_groups": []}}')
+step("sg-port-update-group-without-psec", "PUT", "/v2.0/ports/{SGPORT}", '{"port": {"security_groups": ["{SGWEB}"]}}')
+step("sg-port-update-enable-psec", "PUT", "/v2.0/ports/{SGPORT}", '{"port": {"port_security_enabled": true}}')
+step("sg-port-update-enable-psec-and-group", "PUT", "/v2.0/ports/{SGPORT}",
+     '{"port": {"port_security_enabled": true, "security_groups": ["{SGDEF}"]}}')
+step("sg-port-update-null-groups", "PUT", "/v2.0/ports/{SGPORT}", '{"port": {"security_groups": null}}')
+step("sg-port-list-filter-group", "GET",
+     "/v2.0/ports?network_id={SGNET}&security_groups={SGWEB}&sort_key=name&sort_dir=asc&fields=name")
+step("sg-port-list-filter-two-groups", "GET",
+     "/v2.0/ports?network_id={SGNET}&security_groups={SGWEB}&security_groups={SGDEF}&sort_key=name&sort_dir=asc"
+     "&fields=name")
+step("sg-delete-in-use", "DELETE", "/v2.0/security-groups/{SGWEB}")
+step("sg-delete-default-in-use", "DELETE", "/v2.0/security-groups/{SGDEF}")
+step("sg-delete-unknown", "DELETE", "/v2.0/security-groups/00000000-0000-0000-0000-000000000000")
+step("sg-delete", "DELETE", "/v2.0/security-groups/{SGUDP}")
+step("sg-delete-again", "DELETE", "/v2.0/security-groups/{SGUDP}")
+step("sg-network2-create", "POST", "/v2.0/networks", '{"network": {"name": "sg-net2", "port_security_enabled": false}}')
+step("sg-port-on-psec-off-network", "POST", "/v2.0/ports", '{"port": {"network_id": "{SGNET2}"}}')
+step("sg-port-on-psec-off-network-with-group", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET2}", "security_groups": ["{SGWEB}"]}}')
+step("sg-port-on-psec-off-network-psec-on", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{SGNET2}", "port_security_enabled": true}}')
+step("sg-collection-put", "PUT", "/v2.0/security-groups", '{"security_group": {"name": "x"}}')
+step("sg-item-patch", "PATCH", "/v2.0/security-groups/{SGWEB}", '{"security_group": {"name": "x"}}')
+step("sg-extension", "GET", "/v2.0/extensions/security-group")
+step("sg-admin-other-project-list", "GET", "/v2.0/security-groups?project_id=proj-sg-other&fields=name&fields=project_id")
+step("h-sg-admin-list-own", "GET",
+     "/v2.0/security-groups?project_id=proj-sg-admin&fields=name&fields=project_id&fields=description", None, *SGADMIN)
+step("h-sg-admin-create-for-project", "POST", "/v2.0/security-groups",
+     '{"security_group": {"name": "for-sg3", "project_id": "proj-sg3"}}', *SGADMIN)
+step("h-sg-admin-list-project3", "GET", "/v2.0/security-groups?project_id=proj-sg3&sort_key=name&sort_dir=asc"
+     "&fields=name&fields=project_id", None, *SGADMIN)
+step("h-sg-member-list", "GET", "/v2.0/security-groups", None, *SGMEMBER)
+step("h-sg-member-rules", "GET", "/v2.0/security-group-rules?" + RULES_SORTED, None, *SGMEMBER)
+step("h-sg-member-network-create", "POST", "/v2.0/networks", '{"network": {"name": "sg-net-m"}}', *SGMEMBER)
+step("h-sg-member-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{HSGNET}"}}', *SGMEMBER)
+step("h-sg-member-create", "POST", "/v2.0/security-groups", '{"security_group": {"name": "mine"}}', *SGMEMBER)
+step("h-sg-member-show-admin-group", "GET", "/v2.0/security-groups/{SGWEB}", None, *SGMEMBER)
+step("h-sg-member-show-admin-rule", "GET", "/v2.0/security-group-rules/{SGRULE}", None, *SGMEMBER)
+step("h-sg-member-port-with-admin-group", "POST", "/v2.0/ports",
+     '{"port": {"network_id": "{HSGNET}", "security_groups": ["{SGWEB}"]}}', *SGMEMBER)
+step("h-sg-member-port-update-admin-group", "PUT", "/v2.0/ports/{HSGPORT}",
+     '{"port": {"security_groups": ["{SGWEB}"]}}', *SGMEMBER)
+step("h-sg-member-port-update-own-group", "PUT", "/v2.0/ports/{HSGPORT}",
+     '{"port": {"security_groups": ["{HSGMINE}"]}}', *SGMEMBER)
+step("h-sg-member-update-admin-group", "PUT", "/v2.0/security-groups/{SGWEB}",
+     '{"security_group": {"name": "x"}}', *SGMEMBER)
+step("h-sg-member-delete-admin-group", "DELETE", "/v2.0/security-groups/{SGWEB}", None, *SGMEMBER)
+step("h-sg-member-create-other-project", "POST", "/v2.0/security-groups",
+     '{"security_group": {"name": "x", "project_id": "proj-x"}}', *SGMEMBER)
+step("h-sg-member-list-other-project", "GET", "/v2.0/security-groups?project_id=proj-sg-admin&fields=name", None,
+     *SGMEMBER)
+step("h-sg-reader-create", "POST", "/v2.0/security-groups", '{"security_group": {"name": "x"}}', *SGREADER)
+step("h-sg-reader-list", "GET", "/v2.0/security-groups?fields=name&sort_key=name&sort_dir=asc", None, *SGREADER)
+step("h-sg-reader-delete", "DELETE", "/v2.0/security-groups/{HSGMINE}", None, *SGREADER)
+step("h-sg-member-delete-own-in-use", "DELETE", "/v2.0/security-groups/{HSGMINE}", None, *SGMEMBER)
+step("h-sg-member-port-clear-groups", "PUT", "/v2.0/ports/{HSGPORT}", '{"port": {"security_groups": []}}', *SGMEMBER)
+step("h-sg-member-delete-own", "DELETE", "/v2.0/security-groups/{HSGMINE}", None, *SGMEMBER)
+step("h-sg-m2-member-list", "GET", "/v2.0/security-groups", None, *SGMEMBER2)
+step("h-sg-m2-member-delete-default", "DELETE", "/v2.0/security-groups/{HSG2DEF}", None, *SGMEMBER2)
+step("h-sg-m2-admin-delete-default", "DELETE", "/v2.0/security-groups/{HSG2DEF}", None, *SGADMIN)
+step("h-sg-m2-member-list-again", "GET", "/v2.0/security-groups?fields=name&fields=description", None, *SGMEMBER2)
+
+# ---- class 5 leftover: which invalid attribute Neutron names first
+step("fo-network-create", "POST", "/v2.0/networks", '{"network": {"name": "fo-net"}}')
+step("fo-port-create", "POST", "/v2.0/ports", '{"port": {"network_id": "{FONET}", "name": "fo-port"}}')
+for name, body in [
+        ("network-id-and-admin", '{"network_id": "x", "admin_state_up": "maybe"}'),
+        ("missing-network-and-name", '{"name": 5, "admin_state_up": "maybe"}'),
+        ("dhcp-not-list", '{"network_id": "{FONET}", "extra_dhcp_opts": "x"}'),
+        ("dhcp-no-name", '{"network_id": "{FONET}", "extra_dhcp_opts": [{"opt_value": "x"}]}'),
+        ("pairs-not-list", '{"network_id": "{FONET}", "allowed_address_pairs": "x"}'),
+        ("admin-and-mac", '{"network_id": "{FONET}", "admin_state_up": "maybe", "mac_address": "zz"}'),
+        ("name-and-mac", '{"network_id": "{FONET}", "mac_address": "zz", "name": 5}'),
+        ("name-and-network-id", '{"network_id": "x", "name": 5}'),
+        ("description-and-name", '{"network_id": "{FONET}", "description": 5, "name": 5}'),
+        ("device-id-and-owner", '{"network_id": "{FONET}", "device_owner": 5, "device_id": 5}'),
+        ("fixed-ips-and-device-id", '{"network_id": "{FONET}", "fixed_ips": "x", "device_id": 5}'),
+        ("psec-and-name", '{"network_id": "{FONET}", "port_security_enabled": "x", "name": 5}'),
+        ("groups-and-name", '{"network_id": "{FONET}", "security_groups": "x", "name": 5}'),
+        ("groups-and-psec", '{"network_id": "{FONET}", "security_groups": "x", "port_security_enabled": "x"}'),
+        ("vnic-and-host", '{"network_id": "{FONET}", "binding:vnic_type": "bogus", "binding:host_id": 5}'),
+        ("profile-and-host", '{"network_id": "{FONET}", "binding:profile": 5, "binding:host_id": 5}'),
+        ("pairs-and-dhcp", '{"network_id": "{FONET}", "allowed_address_pairs": "x", "extra_dhcp_opts": "x"}'),
+        ("dhcp-and-mac", '{"network_id": "{FONET}", "extra_dhcp_opts": "x", "mac_address": "zz"}'),
+        ("tags-and-name", '{"network_id": "{FONET}", "tags": "x", "name": 5}'),
+        ("admin-and-vnic", '{"network_id": "{FONET}", "binding:vnic_type": "bogus", "admin_state_up": "x"}'),
+        ("description-and-psec", '{"network_id": "{FONET}", "port_security_enabled": "x", "description": 5}')]:
+    step(f"fo-port-{name}", "POST", "/v2.0/ports", '{"port": %s}' % body)
+for name, body in [("name-and-admin", '{"name": 5, "admin_state_up": "x"}'),
+                   ("dps-and-name", '{"data_plane_status": "bogus", "name": 5}'),
+                   ("mac-and-admin", '{"mac_address": "zz", "admin_state_up": "x"}'),
+                   ("psec-and-vnic", '{"port_security_enabled": "x", "binding:vnic_type": "bogus"}')]:
+    step(f"fo-port-update-{name}", "PUT", "/v2.0/ports/{FOPORT}", '{"port": %s}' % body)
+for name, body in [("name-and-admin", '{"name": 5, "admin_state_up": "maybe"}'),
+                   ("mtu-and-shared", '{"mtu": "x", "shared": "x"}'),
+                   ("description-and-psec", '{"description": 5, "port_security_enabled": "x"}'),
+                   ("provider-and-name", '{"provider:network_type": 5, "name": 5}'),
+                   ("external-and-admin", '{"router:external": "x", "admin_state_up": "x"}'),
+                   ("hints-and-name", '{"availability_zone_hints": "x", "name": 5}'),
+                   ("segmentation-and-physnet", '{"provider:segmentation_id": "x", "provider:physical_network": 5}')]:
+    step(f"fo-network-{name}", "POST", "/v2.0/networks", '{"network": %s}' % body)
+step("fo-network-update-mtu-and-name", "PUT", "/v2.0/networks/{FONET}", '{"network": {"mtu": "x", "name": 5}}')
+step("fo-sg-name-and-stateful", "POST", "/v2.0/security-groups", '{"security_group": {"name": 5, "stateful": "x"}}')
+step("fo-sg-description-and-name", "POST", "/v2.0/security-groups",
+     '{"security_group": {"description": 5, "name": 5}}')
+
+# ---- vlan_transparent and qinq on a network create (ML2 without a driver that supports them)
+for name, body in [("vlan-transparent-true", '{"name": "vt", "vlan_transparent": true}'),
+                   ("vlan-transparent-false", '{"name": "vt", "vlan_transparent": false}'),
+                   ("vlan-transparent-string", '{"name": "vt", "vlan_transparent": "x"}'),
+                   ("qinq-true", '{"name": "vt", "qinq": true}'),
+                   ("qinq-false", '{"name": "vt", "qinq": false}'),
+                   ("both-true", '{"name": "vt", "qinq": true, "vlan_transparent": true}')]:
+    step(f"vt-network-create-{name}", "POST", "/v2.0/networks", '{"network": %s}' % body)
+step("vt-network-update-vlan-transparent", "PUT", "/v2.0/networks/{FONET}", '{"network": {"vlan_transparent": true}}')
+
+# ---- tag visibility on networks another project can see (shared, external)
+step("tv-network-create-shared", "POST", "/v2.0/networks", '{"network": {"name": "tv-shared", "shared": true}}')
+step("tv-network-tag-shared", "PUT", "/v2.0/networks/{TVNET}/tags/red")
+step("tv-network-create-external", "POST", "/v2.0/networks",
+     '{"network": {"name": "tv-ext", "router:external": true}}')
+step("tv-network-tag-external", "PUT", "/v2.0/networks/{TVEXT}/tags/blue")
+step("h-tv-member-show-shared", "GET", "/v2.0/networks/{TVNET}", None, *SGMEMBER)
+step("h-tv-member-show-external", "GET", "/v2.0/networks/{TVEXT}", None, *SGMEMBER)
+step("h-tv-member-list-shared-tags", "GET", "/v2.0/networks?id={TVNET}&fields=id&fields=tags", None, *SGMEMBER)
+step("h-tv-member-filter-tags", "GET", "/v2.0/networks?tags=red&fields=name", None, *SGMEMBER)
+step("h-tv-member-tags-of-shared", "GET", "/v2.0/networks/{TVNET}/tags", None, *SGMEMBER)
+step("h-tv-member-port-on-shared", "POST", "/v2.0/ports", '{"port": {"network_id": "{TVNET}", "name": "tv-p"}}',
+     *SGMEMBER)
+
+# ---- security group rules: create and delete
+step("sr-group-create", "POST", "/v2.0/security-groups", '{"security_group": {"name": "sr-group"}}')
+R = '{"security_group_rule": {"security_group_id": "{SRG}", %s}}'
+step("sr-rule-create-ssh", "POST", "/v2.0/security-group-rules",
+     R % '"direction": "ingress", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22')
+for name, body in [
+        ("duplicate", '"direction": "ingress", "protocol": "6", "port_range_min": 22, "port_range_max": 22'),
+        ("cidr-host-bits", '"direction": "ingress", "protocol": "tcp", "port_range_min": 80, "port_range_max": 81, '
+                           '"remote_ip_prefix": "10.0.0.5/24"'),
+        ("address-only", '"direction": "ingress", "protocol": "UDP", "port_range_min": 53, "port_range_max": 53, '
+                         '"remote_ip_prefix": "192.168.1.1", "description": "dns"'),
+        ("icmp-v6", '"direction": "ingress", "protocol": "icmp", "ethertype": "ipv6", "remote_ip_prefix": "::/0"'),
+        ("icmp-type-code", '"direction": "ingress", "protocol": "icmp", "port_range_min": 8, "port_range_max": 0'),
+        ("whole-range", '"direction": "egress", "protocol": "tcp", "port_range_min": 1, "port_range_max": 65535'),
+        ("remote-group", '"direction": "ingress", "remote_group_id": "{SRG}", "ethertype": "IPv6"'),
+        ("protocol-number", '"direction": "egress", "protocol": "132"'),
+        ("any-protocol-egress-exists", '"direction": "egress", "protocol": "any"'),
+        ("ethertype-conflict", '"direction": "ingress", "protocol": "icmp", "remote_ip_prefix": "::/0"'),
+        ("bad-direction", '"direction": "sideways"'),
+        ("ports-without-protocol", '"direction": "ingress", "port_range_min": 22'),
+        ("range-reversed", '"direction": "ingress", "protocol": "tcp", "port_range_min": 30, "port_range_max": 22'),
+        ("range-min-only", '"direction": "ingress", "protocol": "tcp", "port_range_min": 30'),
+        ("port-too-big", '"direction": "ingress", "protocol": "tcp", "port_range_min": 70000'),
+        ("port-zero", '"direction": "ingress", "protocol": "tcp", "port_range_min": 0, "port_range_max": 10'),
+        ("ports-for-gre", '"direction": "ingress", "protocol": "gre", "port_range_min": 1, "port_range_max": 2'),
+        ("icmp-code-only", '"direction": "ingress", "protocol": "icmp", "port_range_max": 3'),
+        ("icmp-type-too-big", '"direction": "ingress", "protocol": "icmp", "port_range_min": 300'),
+        ("bad-protocol", '"direction": "ingress", "protocol": "bogus"'),
+        ("bad-ethertype", '"direction": "ingress", "ethertype": "IPv5"'),
+        ("bad-cidr", '"direction": "egress", "remote_ip_prefix": "x"'),
+        ("two-remotes", '"direction": "ingress", "remote_ip_prefix": "10.0.0.0/8", "remote_group_id": "{SRG}"'),
+        ("ipv6-protocol-ipv4", '"direction": "ingress", "protocol": "ipv6-icmp"'),
+        ("unknown-remote-group", '"direction": "ingress", "remote_group_id": "00000000-0000-0000-0000-000000000001"'),
+        ("no-direction", '"protocol": "tcp"'),
+        ("read-only", '"direction": "ingress", "normalized_cidr": "10.0.0.0/8"')]:
+    step(f"sr-rule-create-{name}", "POST", "/v2.0/security-group-rules", R % body)
+step("sr-rule-create-unknown-group", "POST", "/v2.0/security-group-rules",
+     '{"security_group_rule": {"security_group_id": "00000000-0000-0000-0000-000000000001", "direction": "ingress"}}')
+step("sr-rule-create-no-group", "POST", "/v2.0/security-group-rules", '{"security_group_rule": {"direction": "ingress"}}')
+step("sr-group-show", "GET", "/v2.0/security-groups/{SRG}?fields=revision_number&fields=name")
+step("sr-rules-list", "GET", "/v2.0/security-group-rules?security_group_id={SRG}&sort_key=protocol&sort_dir=asc"
+     "&sort_key=port_range_min&sort_dir=asc&fields=protocol&fields=port_range_min&fields=port_range_max"
+     "&fields=remote_ip_prefix&fields=normalized_cidr&fields=direction&fields=ethertype")
+step("sr-rule-show", "GET", "/v2.0/security-group-rules/{SRSSH}")
+step("sr-rule-delete", "DELETE", "/v2.0/security-group-rules/{SRSSH}")
+step("sr-rule-delete-again", "DELETE", "/v2.0/security-group-rules/{SRSSH}")
+step("sr-group-show-after-delete", "GET", "/v2.0/security-groups/{SRG}?fields=revision_number")
+step("h-sr-member-create-rule-admin-group", "POST", "/v2.0/security-group-rules",
+     '{"security_group_rule": {"security_group_id": "{SRG}", "direction": "ingress"}}', *SGMEMBER)
+step("h-sr-member-group-create", "POST", "/v2.0/security-groups", '{"security_group": {"name": "sr-m"}}', *SGMEMBER)
+step("h-sr-member-rule-create", "POST", "/v2.0/security-group-rules",
+     '{"security_group_rule": {"security_group_id": "{HSRG}", "direction": "ingress", "protocol": "tcp", '
+     '"port_range_min": 443, "port_range_max": 443}}', *SGMEMBER)
+step("h-sr-reader-rule-create", "POST", "/v2.0/security-group-rules",
+     '{"security_group_rule": {"security_group_id": "{HSRG}", "direction": "ingress"}}', *SGREADER)
+step("h-sr-reader-rule-delete", "DELETE", "/v2.0/security-group-rules/{HSRRULE}", None, *SGREADER)
+step("h-sr-member-rule-delete-admin-rule", "DELETE", "/v2.0/security-group-rules/{SRHTTP}", None, *SGMEMBER)
+step("h-sr-member-rule-delete", "DELETE", "/v2.0/security-group-rules/{HSRRULE}", None, *SGMEMBER)
+
 # Which create teaches which placeholder.
 CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT", "port"),
            "h-conf-member-network-create": ("HNET", "network"),
@@ -423,7 +707,21 @@ CREATES = {"conf-network-create": ("NET", "network"), "conf-port-create": ("PORT
            "tg-network-create": ("TGNET", "network"), "tg-port-create": ("TGPORT", "port"),
            "h-tg-member-network-create": ("HTGNET", "network"), "pl-network-create": ("PLNET", "network"),
            "pl-port-create": ("PLPORT", "port"), "h-pl-member-network-create": ("HPLNET", "network"),
-           "h-pl-member-port-create": ("HPLPORT", "port")}
+           "h-pl-member-port-create": ("HPLPORT", "port"), "sg-network-create": ("SGNET", "network"),
+           "sg-port-create-default": ("SGPORT", "port"), "sg-create": ("SGWEB", "security_group"),
+           "sg-create-stateless": ("SGUDP", "security_group"), "sg-network2-create": ("SGNET2", "network"),
+           "h-sg-member-network-create": ("HSGNET", "network"), "h-sg-member-port-create": ("HSGPORT", "port"),
+           "h-sg-member-create": ("HSGMINE", "security_group"), "fo-network-create": ("FONET", "network"),
+           "fo-port-create": ("FOPORT", "port"), "tv-network-create-shared": ("TVNET", "network"),
+           "tv-network-create-external": ("TVEXT", "network"), "sr-group-create": ("SRG", "security_group"),
+           "sr-rule-create-ssh": ("SRSSH", "security_group_rule"),
+           "sr-rule-create-cidr-host-bits": ("SRHTTP", "security_group_rule"),
+           "h-sr-member-group-create": ("HSRG", "security_group"),
+           "h-sr-member-rule-create": ("HSRRULE", "security_group_rule")}
+# Ids learnt from other answers than creates: placeholder and where the answer has it.
+LEARNS = {"sg-list-own-project": ("SGDEF", lambda body: body["security_groups"][0]["id"]),
+          "sg-rules-of-group": ("SGRULE", lambda body: body["security_group_rules"][0]["id"]),
+          "h-sg-m2-member-list": ("HSG2DEF", lambda body: body["security_groups"][0]["id"])}
 
 
 def record(host: str, first: int, out: Path, only: str | None = None) -> None:
@@ -467,6 +765,9 @@ def record(host: str, first: int, out: Path, only: str | None = None) -> None:
         if name in CREATES:
             key, singular = CREATES[name]
             ids[key] = json.loads(data)[singular]["id"]
+        if name in LEARNS:
+            key, find = LEARNS[name]
+            ids[key] = find(json.loads(data))
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ import requests
 
 from conftest import PortwatchServer, needs_own_server, openstack_bin
 from conftest import eventually as conftest_eventually
+from keystone_fixtures import start_with_service_user
 
 KEYSTONE_URL = os.environ.get("PORTWATCH_TEST_KEYSTONE_URL", "").rstrip("/")
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -69,13 +70,7 @@ def keystone_server(tmp_path_factory):
     srv = PortwatchServer(workdir, name="keystone", extra_args=[
         "--auth", "keystone", "--keystone-url", KEYSTONE_URL, "--token-cache-time", str(CACHE_TIME),
         "--source-credentials", str(credentials)])
-    os.environ.update({"OS_USERNAME": "portwatch", "OS_PASSWORD": "portwatch-secret",
-                       "OS_PROJECT_NAME": "service"})
-    try:
-        srv.start()
-    finally:
-        for key in ("OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME"):
-            os.environ.pop(key, None)
+    start_with_service_user(srv)
     yield srv
     srv.assert_clean_stop()
 

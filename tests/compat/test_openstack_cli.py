@@ -155,3 +155,48 @@ def test_network_delete(run_openstack):
     run_openstack("network", "delete", net["id"], check=True)
     res = run_openstack("network", "list", "-f", "json", check=True)
     assert net["id"] not in {r["ID"] for r in res.json()}
+
+
+def test_security_group_lifecycle(run_openstack, cli_net):
+    # The project's default group exists from its first network on; a list shows it.
+    rows = run_openstack("security", "group", "list", "-f", "json", check=True).json()
+    defaults = [r for r in rows if r["Name"] == "default" and r["Project"] == "fake_project_id"]
+    assert len(defaults) == 1
+    default = run_openstack("security", "group", "show", defaults[0]["ID"], "-f", "json", check=True).json()
+    assert default["description"] == "Default security group"
+    assert default["stateful"] is True
+    assert len(default["rules"]) == 4
+
+    name = unique("cli-sg")
+    group = run_openstack("security", "group", "create", "--description", "web tier", name, "-f", "json",
+                          check=True).json()
+    assert group["name"] == name
+    assert group["description"] == "web tier"
+    assert len(group["rules"]) == 2, "egress over IPv4 and IPv6"
+    shown = run_openstack("security", "group", "show", name, "-f", "json", check=True).json()
+    assert shown["id"] == group["id"]
+    rule = run_openstack("security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", name,
+                         "-f", "json", check=True).json()
+    assert (rule["protocol"], rule["port_range_min"], rule["port_range_max"]) == ("tcp", 22, 22)
+    again = run_openstack("security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", name)
+    assert again.rc != 0 and "already exists" in again.stderr
+    rules = run_openstack("security", "group", "rule", "list", name, "-f", "json", check=True).json()
+    assert len(rules) == 3
+    run_openstack("security", "group", "rule", "delete", rule["id"], check=True)
+    assert len(run_openstack("security", "group", "rule", "list", name, "-f", "json", check=True).json()) == 2
+
+    port_name = unique("cli-sg-port")
+    port = run_openstack("port", "create", "--network", cli_net["id"], "--security-group", name, port_name,
+                         "-f", "json", check=True).json()
+    assert port["security_group_ids"] == [group["id"]]
+    plain = run_openstack("port", "create", "--network", cli_net["id"], unique("cli-plain"), "-f", "json",
+                          check=True).json()
+    assert plain["security_group_ids"] == [defaults[0]["ID"]]
+
+    in_use = run_openstack("security", "group", "delete", name)
+    assert in_use.rc != 0
+    assert "in use" in in_use.stderr
+    run_openstack("port", "delete", port["id"], plain["id"], check=True)
+    run_openstack("security", "group", "delete", name, check=True)
+    gone = run_openstack("security", "group", "show", group["id"])
+    assert gone.rc != 0

@@ -30,7 +30,7 @@ DENIED = "(rule:update_port and rule:update_port:data_plane_status) is disallowe
 PORTWATCH_RULES = [
     "create_data_plane_event", "get_data_plane_faults", "get_topology", "update_topology",
     "update_maintenance", "get_port_data_plane", "get_port_data_plane_history", "create_webhook",
-    "get_webhook", "delete_webhook", "get_notification_stream",
+    "get_webhook", "delete_webhook", "get_notification_stream", "create_data_plane_what_if",
 ]
 NEUTRON_RULES = [
     "context_is_admin", "admin_only", "service_api", "get_network", "create_network:shared",
@@ -38,8 +38,8 @@ NEUTRON_RULES = [
     "get_port:binding:host_id", "update_port", "update_port:data_plane_status", "delete_port",
     "update_port:tags", "delete_network:tags",
 ]
-# neutronBase + neutronNetworks + neutronPorts + portwatch
-DEFAULT_RULE_COUNT = 17 + 29 + 48 + 11
+# neutronBase + neutronNetworks + neutronPorts + neutronSecurityGroups + portwatch
+DEFAULT_RULE_COUNT = 17 + 29 + 48 + 16 + 12
 
 
 def write_atomically(path: Path, text: str):

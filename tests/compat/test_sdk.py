@@ -176,6 +176,35 @@ def test_sdk_missing_port(conn):
     assert conn.network.find_port(str(uuid.uuid4())) is None
 
 
+def test_sdk_security_groups(conn, sdk_net):
+    default = conn.network.find_security_group("default", project_id=sdk_net.project_id)
+    assert default is not None and default.description == "Default security group"
+    assert sorted((r["direction"], r["ethertype"]) for r in default.security_group_rules) == [
+        ("egress", "IPv4"), ("egress", "IPv6"), ("ingress", "IPv4"), ("ingress", "IPv6")]
+    rules = list(conn.network.security_group_rules(security_group_id=default.id, direction="ingress"))
+    assert sorted(r.ether_type for r in rules) == ["IPv4", "IPv6"]
+    assert all(r.remote_group_id == default.id for r in rules)
+
+    group = conn.network.create_security_group(name=unique("sdk-sg"), stateful=False)
+    assert group.stateful is False
+    assert len(group.security_group_rules) == 2
+    rule = conn.network.create_security_group_rule(
+        security_group_id=group.id, direction="ingress", protocol="tcp", port_range_min=443, port_range_max=443,
+        remote_ip_prefix="10.1.2.3/16")
+    assert rule.remote_ip_prefix == "10.1.2.3/16"
+    assert len(conn.network.get_security_group(group.id).security_group_rules) == 3
+    conn.network.delete_security_group_rule(rule)
+    port = conn.network.create_port(network_id=sdk_net.id, security_group_ids=[group.id])
+    assert port.security_group_ids == [group.id]
+    assert [p.id for p in conn.network.ports(security_groups=group.id)] == [port.id]
+    with pytest.raises(openstack.exceptions.ConflictException) as ei:
+        conn.network.delete_security_group(group)
+    assert f"Security Group {group.id} in use." in str(ei.value)
+    conn.network.update_port(port, security_group_ids=[])
+    conn.network.delete_security_group(group)
+    assert conn.network.find_security_group(group.id) is None
+
+
 # ----------------------------------------------------------------------------- neutronclient
 
 @pytest.fixture(scope="module")

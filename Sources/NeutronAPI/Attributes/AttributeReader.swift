@@ -98,7 +98,7 @@ struct AttributeReader {
     /// neutron-lib's `type:values`, whose message names no value: `bogus is not in valid_values`.
     /// neutron-lib's `type:list_of_unique_strings` (the tags of a port create): duplicates are named
     /// first, in the order they repeat.
-    func uniqueStringList(_ name: String, maxLength: Int = 255) throws(NeutronError) -> [String]? {
+    func uniqueStringList(_ name: String, maxLength: Int = 255, uuids: Bool = false) throws(NeutronError) -> [String]? {
         guard let value = object[name] else { return nil }
         guard let items = value.arrayValue else {
             throw Self.invalid(name, "'\(value.pythonDescription)' is not a list")
@@ -116,7 +116,7 @@ struct AttributeReader {
             let shown = duplicates.map(\.pythonDescription).joined(separator: ", ")
             throw Self.invalid(name, "Duplicate items in the list: '\(shown)'")
         }
-        return try stringList(name, maxLength: maxLength)
+        return try stringList(name, maxLength: maxLength, uuids: uuids)
     }
 
     func values(_ name: String, _ valid: [String]) throws(NeutronError) -> String? {

@@ -42,66 +42,83 @@ enum PortAttributes {
     /// Parses one object of a create request.
     static func create(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> PortInput {
         let project = try postChecks.check(object, verb: "POST", access)
-        let reader = AttributeReader(object: object)
-        var input = try common(reader)
-        input.networkID = try reader.uuid("network_id")
-        if input.networkID == nil {
+        // neutron-lib fills defaults (and misses required attributes) before it converts any value.
+        if object["network_id"] == nil {
             throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
         }
-        input.projectID = try reader.string(object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
-        input.tags = try reader.uniqueStringList("tags")
+        var input = try parse(AttributeReader(object: object))
+        input.projectID =
+            try AttributeReader(object: object).string(
+                object["project_id"] != nil ? "project_id" : "tenant_id") ?? project
         return input
     }
 
     /// Parses the object of an update request.
     static func update(_ object: [String: JSONValue], _ access: AccessPolicy) throws(NeutronError) -> PortInput {
         _ = try putChecks.check(object, verb: "PUT", access)
-        let reader = AttributeReader(object: object)
-        var input = try common(reader)
-        if let value = object["data_plane_status"] {
-            switch value {
-            case .null: input.dataPlaneStatus = .some(nil)
-            case .string(let text) where DataPlaneStatus(rawValue: text) != nil:
-                input.dataPlaneStatus = .some(DataPlaneStatus(rawValue: text))
-            default:
-                throw AttributeReader.invalid("data_plane_status", "\(value.pythonDescription) is not in valid_values")
+        return try parse(AttributeReader(object: object))
+    }
+
+    /// The attributes in the order Neutron 29 converts and validates them (its attribute map, then
+    /// the extensions' attributes in their loading order): the first invalid one is the one named.
+    static let parseOrder = [
+        "name", "network_id", "admin_state_up", "mac_address", "fixed_ips", "device_id", "device_owner",
+        "allowed_address_pairs", "data_plane_status", "extra_dhcp_opts", "binding:vnic_type", "binding:profile",
+        "port_security_enabled", "tags", "description", "security_groups", "binding:host_id",
+    ]
+
+    private static func parse(_ reader: AttributeReader) throws(NeutronError) -> PortInput {
+        var input = PortInput()
+        for name in parseOrder {
+            guard let value = reader.object[name] else { continue }
+            switch name {
+            case "name": input.name = try reader.string(name)
+            case "network_id": input.networkID = try reader.uuid(name)
+            case "admin_state_up": input.adminStateUp = try reader.bool(name)
+            case "mac_address" where value.isNull: input.regeneratesMACAddress = true
+            case "mac_address": input.macAddress = try reader.mac(name)
+            case "fixed_ips": input.fixedIPs = try fixedIPs(value)
+            case "device_id": input.deviceID = try reader.string(name)
+            case "device_owner": input.deviceOwner = try reader.string(name)
+            case "allowed_address_pairs": input.allowedAddressPairs = try addressPairs(value)
+            case "data_plane_status": input.dataPlaneStatus = .some(try dataPlaneStatus(value))
+            case "extra_dhcp_opts": input.extraDHCPOpts = try dhcpOptions(value)
+            case "binding:vnic_type": input.bindingVnicType = try reader.values(name, vnicTypes)
+            case "binding:profile": input.bindingProfile = try reader.dictionary(name)
+            case "port_security_enabled": input.portSecurityEnabled = try reader.bool(name)
+            case "tags": input.tags = try reader.uniqueStringList(name)
+            case "description": input.description = try reader.string(name)
+            // `convert_none_to_empty_list`, then `type:uuid_list`: duplicates first, then each id.
+            case "security_groups" where value.isNull: input.securityGroups = []
+            case "security_groups": input.securityGroups = try reader.uniqueStringList(name, uuids: true)
+            case "binding:host_id": input.bindingHostID = try reader.string(name)
+            default: break
             }
         }
         return input
     }
 
-    private static func common(_ reader: AttributeReader) throws(NeutronError) -> PortInput {
-        var input = PortInput()
-        input.name = try reader.string("name")
-        input.description = try reader.string("description")
-        input.adminStateUp = try reader.bool("admin_state_up")
-        if reader.object["mac_address"]?.isNull == true {
-            input.regeneratesMACAddress = true
-        } else {
-            input.macAddress = try reader.mac("mac_address")
+    /// `null` clears the value; else one of the statuses.
+    private static func dataPlaneStatus(_ value: JSONValue) throws(NeutronError) -> DataPlaneStatus? {
+        switch value {
+        case .null: return nil
+        case .string(let text) where DataPlaneStatus(rawValue: text) != nil: return DataPlaneStatus(rawValue: text)
+        default: throw AttributeReader.invalid("data_plane_status", "\(value.pythonDescription) is not in valid_values")
         }
-        input.deviceID = try reader.string("device_id")
-        input.deviceOwner = try reader.string("device_owner")
-        input.securityGroups = try reader.stringList("security_groups", uuids: true)
-        input.bindingHostID = try reader.string("binding:host_id")
-        input.bindingProfile = try reader.dictionary("binding:profile")
-        input.bindingVnicType = try reader.values("binding:vnic_type", vnicTypes)
-        input.portSecurityEnabled = try reader.bool("port_security_enabled")
-        if let value = reader.object["fixed_ips"] { input.fixedIPs = try fixedIPs(value) }
-        if let value = reader.object["allowed_address_pairs"] { input.allowedAddressPairs = try addressPairs(value) }
-        if let value = reader.object["extra_dhcp_opts"] {
-            if value.isNull {
-                input.extraDHCPOpts = []
-            } else if let options = value.arrayValue,
-                options.allSatisfy({ $0.objectValue?["opt_name"]?.stringValue != nil })
-            {
-                input.extraDHCPOpts = options
-            } else {
-                throw AttributeReader.invalid(
-                    "extra_dhcp_opts", "'\(value.pythonDescription)' is not a valid list of DHCP options")
-            }
+    }
+
+    /// `extra_dhcp_opts`: null is none; else a list (neutron's converter says "is not a list") of
+    /// objects with an `opt_name`.
+    private static func dhcpOptions(_ value: JSONValue) throws(NeutronError) -> [JSONValue] {
+        if value.isNull { return [] }
+        guard let options = value.arrayValue else {
+            throw .invalidInput("'\(value.pythonDescription)' is not a list")
         }
-        return input
+        // Each option must match a key spec (`opt_name` and its value).
+        if let bad = options.first(where: { $0.objectValue?["opt_name"]?.stringValue == nil }) {
+            throw .invalidInput("No valid key specs matched for: \(bad.pythonDescription)")
+        }
+        return options
     }
 
     private static func fixedIPs(_ value: JSONValue) throws(NeutronError) -> [FixedIP] {
@@ -129,7 +146,7 @@ enum PortAttributes {
     private static func addressPairs(_ value: JSONValue) throws(NeutronError) -> [PortInput.AddressPairInput] {
         if value.isNull { return [] }
         guard let items = value.arrayValue else {
-            throw AttributeReader.invalid("allowed_address_pairs", "'\(value.pythonDescription)' is not a list")
+            throw NeutronError.badRequest("Allowed address pairs must be a list.")
         }
         var result: [PortInput.AddressPairInput] = []
         for item in items {

@@ -3,8 +3,10 @@ import PortwatchCore
 
 /// How one collection lists: its names, and the attributes that filter and sort.
 struct ResourceSpec<Resource: Sendable>: Sendable {
-    /// `ports`, `networks`.
+    /// `ports`, `networks`: the collection's JSON key.
     let plural: String
+    /// The collection's path under `/v2.0/` (`security-groups` for `security_groups`).
+    let path: String
     let id: @Sendable (Resource) -> String
     let tags: @Sendable (Resource) -> [String]
     let updatedAt: @Sendable (Resource) -> Date
@@ -41,7 +43,7 @@ extension ResourceSpec where Resource == PortwatchCore.Port {
         filterable["security_groups"] = { .list($0.securityGroups) }
         filterable["binding:host_id"] = { .string($0.bindingHostID) }
         return ResourceSpec(
-            plural: "ports", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
+            plural: "ports", path: "ports", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
             sortable: common, specialFilters: ["fixed_ips": matchFixedIPs],
             conversions: ["admin_state_up": .boolean, "fixed_ips": .keyValue])
     }()
@@ -88,7 +90,8 @@ extension ResourceSpec where Resource == Network {
         var sortable = common
         sortable["availability_zone_hints"] = { .list($0.availabilityZoneHints) }
         return ResourceSpec(
-            plural: "networks", id: \.id, tags: \.tags, updatedAt: \.updatedAt, filterable: filterable,
+            plural: "networks", path: "networks", id: \.id, tags: \.tags, updatedAt: \.updatedAt,
+            filterable: filterable,
             sortable: sortable, specialFilters: [:],
             conversions: [
                 "admin_state_up": .boolean, "shared": .boolean, "router:external": .boolean, "mtu": .integer,

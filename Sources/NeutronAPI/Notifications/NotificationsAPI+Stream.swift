@@ -11,6 +11,8 @@ extension NotificationsAPI {
     /// the event type, `data` the payload), only the caller's project unless admin, resuming after
     /// `Last-Event-ID` (or `?last_event_id=`); `?event_types=port.*` (repeatable) narrows it, and
     /// `?max_events=N` ends the stream after N events (for scripts waiting for a change).
+    /// `?fabric=true` (callers `get_data_plane_faults` allows) adds a `portwatch.fabric.update` event at
+    /// each change of faults, maintenance or topology.
     func registerStream(on router: Router<PortwatchRequestContext>) {
         router.get("/v2.0/portwatch/stream") { request, context in
             let parameters = QueryParameters(request.uri.query)
@@ -40,6 +42,18 @@ extension NotificationsAPI {
             try access.authorize(
                 "get_notification_stream",
                 target: project.map { ["project_id": .string($0), "tenant_id": .string($0)] } ?? [:])
+            var fabric: FabricChangeSignal?
+            if let text = parameters.first("fabric") {
+                guard let wanted = Bool(text.lowercased()) else {
+                    throw NeutronError.invalidInput("fabric must be true or false")
+                }
+                if wanted {
+                    try access.authorize("get_data_plane_faults")
+                    fabric = hub.fabric
+                }
+            }
+            let fabricStart = fabric?.current ?? 0
+            let followed = fabric
             let everything = access.isAdmin
             let privileged = access.seesEveryPolicedAttribute
             let liveStream = hub.liveStream
@@ -61,6 +75,7 @@ extension NotificationsAPI {
                             : { record in
                                 OutboxRecord(sequence: record.sequence, event: record.event.unprivileged())
                             },
+                        fabric: followed, fabricAfter: fabricStart,
                         write: { bytes in try await writer.write(ByteBuffer(bytes: bytes)) })
                     try await writer.finish(nil)
                 })

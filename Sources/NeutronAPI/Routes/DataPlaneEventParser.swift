@@ -43,7 +43,8 @@ enum DataPlaneEventParser {
         }
         guard let kind = kinds[kindName.lowercased()] ?? PhysicalResourceKind(rawValue: kindName) else {
             throw AttributeReader.invalid(
-                "resource_type", "\(kindName) is not in ['switch', 'switch_port', 'link', 'host_nic', 'bond', 'host', 'vswitch', 'vif']")
+                "resource_type",
+                "\(kindName) is not in ['switch', 'switch_port', 'link', 'host_nic', 'bond', 'host', 'vswitch', 'vif']")
         }
         guard let id = try reader.string("resource_id"), !id.isEmpty else {
             throw .badRequest("Failed to parse request. Required attribute 'resource_id' not specified")
@@ -73,5 +74,17 @@ enum DataPlaneEventParser {
             resource: PhysicalResourceRef(kind: kind, id: id), state: state, time: time,
             source: try reader.string("source") ?? defaultSource, severity: severity,
             correlationID: try reader.string("correlation_id"), reason: try reader.string("reason", maxLength: 1024))
+    }
+
+    /// One maintenance change, `{"resource_type": "switch", "resource_id": "lf3", "active": true}`, as
+    /// `PUT /v2.0/topology/maintenance` and the what-if take it (`source` is the caller's to read).
+    static func maintenance(_ fields: [String: JSONValue]) throws(NeutronError) -> WhatIfScenario.MaintenanceChange {
+        let reader = AttributeReader(object: fields)
+        guard let kindName = try reader.string("resource_type"), let kind = kinds[kindName.lowercased()],
+            let id = try reader.string("resource_id"), let active = try reader.bool("active")
+        else {
+            throw .badRequest("Maintenance needs resource_type (switch or host), resource_id and active")
+        }
+        return WhatIfScenario.MaintenanceChange(resource: PhysicalResourceRef(kind: kind, id: id), active: active)
     }
 }

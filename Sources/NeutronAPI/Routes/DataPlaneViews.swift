@@ -97,8 +97,13 @@ struct AssessmentView: Encodable {
     var root_cause: [Resource]
     var faults: [FaultView]
     var suppressed_faults: [FaultView]
+    /// The AND/OR tree of what the port depends on, each node with its state; nil when unknown.
+    var path: PathNodeView?
 
-    init(port: PortwatchCore.Port, assessment: PortAssessment?) {
+    init(
+        port: PortwatchCore.Port, assessment: PortAssessment?, faulty: Set<PhysicalResourceRef> = [],
+        suppressed: Set<PhysicalResourceRef> = []
+    ) {
         port_id = port.id
         data_plane_status = port.dataPlaneStatus?.rawValue
         manual_override = port.dataPlaneStatusOverride?.rawValue
@@ -108,6 +113,33 @@ struct AssessmentView: Encodable {
         root_cause = (assessment?.rootCause ?? []).map { Resource(resource_type: $0.kind.rawValue, resource_id: $0.id) }
         faults = (assessment?.faults ?? []).map(FaultView.init)
         suppressed_faults = (assessment?.suppressedFaults ?? []).map(FaultView.init)
+        path = assessment?.path.map { PathNodeView($0, faulty: faulty, suppressed: suppressed) }
+    }
+}
+
+/// One node of a port's path tree: `all_of` (every child needed), `any_of` (one child is enough:
+/// redundancy) or a `resource`, with the state the node evaluates to now.
+struct PathNodeView: Encodable {
+    var type: String
+    var state: String
+    var resource_type: String?
+    var resource_id: String?
+    /// A resource whose faults maintenance suppresses.
+    var in_maintenance: Bool?
+    var children: [PathNodeView]?
+
+    init(_ node: PathRequirement, faulty: Set<PhysicalResourceRef>, suppressed: Set<PhysicalResourceRef>) {
+        state = node.evaluate(isFaulty: { faulty.contains($0) }).state.rawValue
+        switch node {
+        case .resource(let resource):
+            type = "resource"
+            resource_type = resource.kind.rawValue
+            resource_id = resource.id
+            if suppressed.contains(resource) { in_maintenance = true }
+        case .allOf(let nodes), .anyOf(let nodes):
+            if case .anyOf = node { type = "any_of" } else { type = "all_of" }
+            children = nodes.map { PathNodeView($0, faulty: faulty, suppressed: suppressed) }
+        }
     }
 }
 

@@ -80,6 +80,25 @@ enum ExtensionCatalog {
             description: "Extension indicating that If-Match based on revision_number is supported.",
             updated: "2016-12-11T00:00:00-00:00"),
         Entry(
+            name: "security-group", alias: "security-group", description: "The security groups extension.",
+            updated: "2012-10-05T10:00:00-00:00"),
+        Entry(
+            name: "Normalized CIDR field for security group rules", alias: "security-groups-normalized-cidr",
+            description: "Add new field with normalized remote_ip_prefix cidr in SG rule",
+            updated: "2020-07-28T10:00:00-00:00"),
+        Entry(
+            name: "Remote address group id field for security group rules",
+            alias: "security-groups-remote-address-group",
+            description: "Add new field of remote address group id in SG rules", updated: "2020-08-25T10:00:00-00:00"),
+        Entry(
+            name: "Security group rule belongs to the project's default security group",
+            alias: "security-groups-rules-belongs-to-default-sg",
+            description: "Flag to determine if the security group rule belongs to the project's default security group",
+            updated: "2023-05-23T10:00:00-00:00"),
+        Entry(
+            name: "Security group filtering on the shared field", alias: "security-groups-shared-filtering",
+            description: "Support filtering security groups on the shared field", updated: "2021-10-05T09:00:00-00:00"),
+        Entry(
             name: "Sorting support", alias: "sorting", description: "Extension that indicates that sorting is enabled.",
             updated: "2016-06-12T00:00:00-00:00"),
         Entry(
@@ -100,9 +119,8 @@ enum ExtensionCatalog {
                 "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes.",
             updated: "2016-09-12T10:00:00-00:00"),
         Entry(
-            name: "Field selection", alias: "fields",
-            description: "Supports the fields query parameter to select the attributes returned.",
-            updated: "2026-11-25T00:00:00-00:00"),
+            name: "Stateful security group", alias: "stateful-security-group",
+            description: "Indicates if the security group is stateful or not", updated: "2019-11-26T09:00:00-00:00"),
         Entry(
             name: "Tag Ports During Bulk Creation", alias: "tag-ports-during-bulk-creation",
             description: "Allow to tag ports during bulk creation", updated: "2019-12-29T19:00:00-00:00"),

@@ -52,8 +52,12 @@ extension NeutronAPI {
             let port = try repository.read { state throws(NeutronError) in
                 try ChangeSet.visiblePort(id, in: state, reading)
             }
-            let assessment = correlation.assessment(portID: id)
-            return try Self.json(["data_plane": AssessmentView(port: port, assessment: assessment)])
+            let path = correlation.pathAssessment(portID: id)
+            return try Self.json([
+                "data_plane": AssessmentView(
+                    port: port, assessment: path?.assessment, faulty: path?.faulty ?? [],
+                    suppressed: path?.suppressed ?? [])
+            ])
         }
         router.get("/v2.0/ports/{id}/data-plane-history") { request, context in
             let id = try context.parameters.require("id")
@@ -73,6 +77,7 @@ extension NeutronAPI {
             return JSONResponse.make(bytes: writer.bytes)
         }
         registerTopology(on: router, correlation)
+        registerWhatIf(on: router, correlation)
         registerEventSources(on: router, correlation)
     }
 
@@ -109,20 +114,13 @@ extension NeutronAPI {
             try context.access.authorize("update_maintenance")
             let body = try await RequestBody.json(request, limit: RequestBody.smallLimit)
             let fields = try RequestBody.resource(body, singular: "maintenance")
-            let reader = AttributeReader(object: fields)
-            guard let kindName = try reader.string("resource_type"),
-                let kind = DataPlaneEventParser.kinds[kindName.lowercased()],
-                let id = try reader.string("resource_id"), let active = try reader.bool("active")
-            else {
-                throw NeutronError.badRequest(
-                    "Maintenance needs resource_type (switch or host), resource_id and active")
-            }
-            let resource = PhysicalResourceRef(kind: kind, id: id)
+            let change = try DataPlaneEventParser.maintenance(fields)
+            let resource = change.resource
             let result: CorrelationResult
             do {
                 result = try await correlation.setMaintenance(
-                    resource, active: active, source: try reader.string("source") ?? "api:\(identity.userID ?? "admin")"
-                )
+                    resource, active: change.active,
+                    source: try AttributeReader(object: fields).string("source") ?? "api:\(identity.userID ?? "admin")")
             } catch let error as CorrelationError {
                 if correlation.knows(resource) { throw NeutronError.badRequest("\(error)") }
                 throw Self.resourcesNotFound([resource])

@@ -49,6 +49,7 @@ public struct NeutronAPI: Sendable {
         registerDiscovery(on: router)
         registerNetworks(on: router)
         registerPorts(on: router)
+        registerSecurityGroups(on: router)
         registerTags(on: router)
         registerAvailabilityZones(on: router)
         if let correlation { registerDataPlane(on: router, correlation) }
@@ -88,7 +89,7 @@ public struct NeutronAPI: Sendable {
         for item in page { render(item, &writer) }
         writer.endArray()
         if let links = query.links(
-            page: page, query: parameters, baseURL: baseURL(request) + "/v2.0/" + query.spec.plural)
+            page: page, query: parameters, baseURL: baseURL(request) + "/v2.0/" + query.spec.path)
         {
             writer.key(query.spec.plural + "_links")
             writer.beginArray()

@@ -19,6 +19,13 @@ struct ResourceWrites<Resource: RenderableResource, Input: Sendable>: Sendable {
     /// The resource's NotFound (`PortNotFound`), which Neutron also answers to a PUT or DELETE on
     /// the collection, with the id `None`.
     let notFound: @Sendable (String) -> NeutronError
+    /// Whether an empty body is "Resource body required" (Neutron's extension resources, such as
+    /// security groups) rather than an empty object (its core networks and ports).
+    var bodyRequired = false
+
+    func body(_ request: Request) async throws -> JSONValue {
+        bodyRequired ? try await RequestBody.json(request) : try await RequestBody.resourceJSON(request)
+    }
 }
 
 extension NeutronAPI {
@@ -27,9 +34,9 @@ extension NeutronAPI {
     func registerWrites<Resource, Input>(
         on router: Router<PortwatchRequestContext>, _ writes: ResourceWrites<Resource, Input>
     ) {
-        let collection = "/v2.0/\(Resource.plural)"
+        let collection = "/v2.0/\(Resource.path)"
         router.post(RouterPath(collection)) { request, context in
-            let body = try await RequestBody.resourceJSON(request)
+            let body = try await writes.body(request)
             let access = context.access
             let (inputs, bulk) = try Self.parseCreate(body, writes, access)
             let created = try await repository.write { changes in
@@ -43,7 +50,7 @@ extension NeutronAPI {
         }
         router.put(RouterPath(collection + "/{id}")) { request, context in
             let id = try context.parameters.require("id")
-            let body = try await RequestBody.resourceJSON(request)
+            let body = try await writes.body(request)
             let access = context.access
             let input = try writes.parseUpdate(
                 try RequestBody.update(body, singular: Resource.singular, plural: Resource.plural), access)

@@ -37,9 +37,15 @@ public struct OutboxLiveStream: Sendable {
     /// Writes events for the records after `sequence` that `include` accepts (as `transform` makes
     /// them, e.g. the view of an unprivileged caller), until the client goes away (`write` throws),
     /// the server shuts down, or `limit` events were written.
+    ///
+    /// With `fabric`, each change of the fabric's state (faults, maintenance, topology) also writes a
+    /// `portwatch.fabric.update` event (`data: {"revision": N}`, no `id`, not counted in `limit`), so a
+    /// console reloads the fabric when it changes: every change after revision `fabricAfter` (read it
+    /// when the request arrives, as `sequence` is).
     public func run(
         after sequence: Int64, limit: Int? = nil, include: (OutboxRecord) -> Bool,
-        transform: ((OutboxRecord) -> OutboxRecord)? = nil, write: ([UInt8]) async throws -> Void
+        transform: ((OutboxRecord) -> OutboxRecord)? = nil, fabric: FabricChangeSignal? = nil,
+        fabricAfter: Int64 = 0, write: ([UInt8]) async throws -> Void
     ) async throws {
         var remaining = limit ?? Int.max
         guard remaining > 0 else { return }
@@ -47,7 +53,12 @@ public struct OutboxLiveStream: Sendable {
         try await withGracefulShutdownHandler {
             try await write(ServerSentEvent.comment("portwatch outbox stream"))
             var cursor = sequence
+            var fabricRevision = fabricAfter
             while !stop.isStopped && !Task.isCancelled {
+                if let fabric, fabric.current > fabricRevision {
+                    fabricRevision = fabric.current
+                    try await write(Self.fabricEvent(revision: fabricRevision))
+                }
                 let records = try await repository.backend.outboxRecords(after: cursor, limit: batchSize)
                 if let last = records.last {
                     cursor = last.sequence
@@ -62,8 +73,11 @@ public struct OutboxLiveStream: Sendable {
                 }
                 let after = cursor
                 let woken = WokenFlag()
+                let seenRevision = fabricRevision
                 await stop.idle { [signal, heartbeatInterval] in
-                    if await signal.wait(after: after, timeout: heartbeatInterval) { woken.set() }
+                    if await Self.wake(signal, after: after, fabric: fabric, seenRevision, timeout: heartbeatInterval) {
+                        woken.set()
+                    }
                 }
                 if !woken.value && !stop.isStopped {
                     try await write(ServerSentEvent.comment("heartbeat"))
@@ -72,5 +86,21 @@ public struct OutboxLiveStream: Sendable {
         } onGracefulShutdown: {
             stop.stop()
         }
+    }
+
+    /// Waits for a record after `sequence` or, with `fabric`, a fabric revision after `revision`, at
+    /// most `timeout`; `false` on timeout.
+    static func wake(
+        _ signal: OutboxSignal, after sequence: Int64, fabric: FabricChangeSignal?, _ revision: Int64,
+        timeout: Duration
+    ) async -> Bool {
+        guard let fabric else { return await signal.wait(after: sequence, timeout: timeout) }
+        return await OutboxSignal.first(
+            of: [{ await signal.wait(after: sequence) }, { await fabric.wait(after: revision) }], timeout: timeout)
+    }
+
+    /// `event: portwatch.fabric.update` with the revision as data.
+    static func fabricEvent(revision: Int64) -> [UInt8] {
+        Array("event: portwatch.fabric.update\ndata: {\"revision\": \(revision)}\n\n".utf8)
     }
 }

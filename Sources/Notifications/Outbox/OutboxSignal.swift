@@ -80,8 +80,14 @@ public final class OutboxSignal: Sendable {
 
     /// Waits like ``wait(after:)`` but at most `timeout`; returns `false` on timeout.
     public func wait(after sequence: Int64, timeout: Duration) async -> Bool {
+        await Self.first(of: [{ await self.wait(after: sequence) }], timeout: timeout)
+    }
+
+    /// Runs `waits` together and returns the first one's answer (`false` after `timeout`), cancelling
+    /// the others.
+    static func first(of waits: [@Sendable () async -> Bool], timeout: Duration) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.wait(after: sequence) }
+            for wait in waits { group.addTask { await wait() } }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return false

@@ -64,6 +64,10 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    public mutating func optionalInt(_ value: Int?) {
+        if let value { int(value) } else { null() }
+    }
+
     public mutating func null() {
         separate()
         bytes.append(contentsOf: Self.nullBytes)

@@ -17,6 +17,10 @@ public struct Network: Sendable, Hashable, Codable {
     public var segmentationID: Int?
     public var description: String = ""
     public var availabilityZoneHints: [String] = []
+    /// `vlan_transparent` as created (nil, as for networks stored before Portwatch kept it, is false).
+    public var vlanTransparent: Bool?
+    /// `qinq` as created (nil is false).
+    public var qinq: Bool?
     public var tags: [String] = []
     public var createdAt: Date
     public var updatedAt: Date

@@ -135,6 +135,8 @@ extension Network {
         if let value = input.physicalNetwork { physicalNetwork = value }
         if let value = input.segmentationID { segmentationID = value }
         if let value = input.availabilityZoneHints { availabilityZoneHints = value }
+        if let value = input.vlanTransparent { vlanTransparent = value }
+        if let value = input.qinq { qinq = value }
     }
 
     /// A flat or VLAN network rides a physical network: it must name one.

@@ -42,6 +42,8 @@ extension ChangeSet {
             // ML2's port_security driver trusts a port Neutron owns (`is_port_trusted`): no port
             // security, whatever the request or the network says; only on create.
             if port.deviceOwner.hasPrefix("network:") { port.portSecurityEnabled = false }
+            port.securityGroups = try securityGroups(
+                requested: input.securityGroups, portSecurity: port.portSecurityEnabled, project: project, by: access)
             port.tags = Self.neutronOrder(input.tags ?? [])
             port.status = derivation.status(of: port)
             put(port)
@@ -81,6 +83,7 @@ extension ChangeSet {
         port.status = derivation.status(of: port)
         try access.authorizeUpdate(before, to: port, input, network: network)
         try Self.check(ifMatch, before.revisionNumber)
+        port.securityGroups = try updatedSecurityGroups(of: before, to: port, input, by: access)
         if let mac = input.macAddress, mac != before.macAddress,
             isMACInUse(mac, inNetwork: port.networkID, excluding: id)
         {
@@ -101,6 +104,21 @@ extension ChangeSet {
             payload: port.envelope(view: access.portReading().view(of: port, network: network)),
             by: access.identity)
         return port
+    }
+
+    /// ML2's `update_security_group_on_port` and port security checks: a changed set of groups is
+    /// checked as on create (the same set keeps the port's order); a port without port security may
+    /// keep no group.
+    private func updatedSecurityGroups(
+        of before: Port, to port: Port, _ input: PortInput, by access: AccessPolicy
+    ) throws(NeutronError) -> [String] {
+        var groups = before.securityGroups
+        if let requested = input.securityGroups, Set(requested) != Set(before.securityGroups) {
+            if !port.portSecurityEnabled, !requested.isEmpty { throw .portSecurityAndIPRequiredForSecurityGroups }
+            groups = try usableSecurityGroups(requested, project: port.projectID, by: access)
+        }
+        if !port.portSecurityEnabled, !groups.isEmpty { throw .portSecurityPortHasSecurityGroup }
+        return groups
     }
 
     /// Deletes a port, emitting `port.delete.start` `{"port_id"}` and `.end` `{"port", "port_id"}`.

@@ -12,6 +12,8 @@ public struct NetworkInput: Sendable, Hashable {
     public var physicalNetwork: String?
     public var segmentationID: Int?
     public var availabilityZoneHints: [String]?
+    public var vlanTransparent: Bool?
+    public var qinq: Bool?
 
     public init() {}
 }

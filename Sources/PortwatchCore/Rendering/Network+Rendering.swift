@@ -21,8 +21,8 @@ extension Network {
             writer.key("provider:segmentation_id")
             if let segmentationID { writer.int(segmentationID) } else { writer.null() }
         }
-        if view.wants("vlan_transparent") { writer.key("vlan_transparent"); writer.bool(false) }
-        if view.wants("qinq") { writer.key("qinq"); writer.bool(false) }
+        if view.wants("vlan_transparent") { writer.key("vlan_transparent"); writer.bool(vlanTransparent ?? false) }
+        if view.wants("qinq") { writer.key("qinq"); writer.bool(qinq ?? false) }
         if view.wants("availability_zone_hints") {
             writer.key("availability_zone_hints"); writer.strings(availabilityZoneHints)
         }

@@ -5,11 +5,16 @@ public protocol RenderableResource: Sendable {
     static var singular: String { get }
     /// `ports`, `networks`.
     static var plural: String { get }
+    /// The collection's path under `/v2.0/`: the plural, hyphenated where Neutron's is
+    /// (`security-groups`).
+    static var path: String { get }
     /// Writes the resource's JSON object as `view` lets the caller see it.
     func render(into writer: inout JSONWriter, view: ResourceView)
 }
 
 extension RenderableResource {
+    public static var path: String { plural }
+
     /// `{"port": {...}}` as Neutron answers a show, create or update.
     public func envelope(view: ResourceView) -> [UInt8] {
         var writer = JSONWriter()
@@ -41,4 +46,16 @@ extension Port: RenderableResource {
 extension Network: RenderableResource {
     public static let singular = "network"
     public static let plural = "networks"
+}
+
+extension SecurityGroup: RenderableResource {
+    public static let singular = "security_group"
+    public static let plural = "security_groups"
+    public static let path = "security-groups"
+}
+
+extension SecurityGroupRule: RenderableResource {
+    public static let singular = "security_group_rule"
+    public static let plural = "security_group_rules"
+    public static let path = "security-group-rules"
 }

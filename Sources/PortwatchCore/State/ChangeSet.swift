@@ -36,15 +36,17 @@ public struct ChangeSet: Sendable {
     public struct Changes: Sendable {
         public var networks: [(String, Network?)] = []
         public var ports: [(String, Port?)] = []
+        public var securityGroups: [(String, SecurityGroup?)] = []
         /// Ports whose change touches only their state (status, data-plane status, revision,
         /// `updated_at`): the store can write those without rewriting the whole port.
         public var stateOnlyPorts: Set<String> = []
         var networkIndex: [String: Int] = [:]
         var portIndex: [String: Int] = [:]
+        var securityGroupIndex: [String: Int] = [:]
 
         public init() {}
 
-        public var isEmpty: Bool { networks.isEmpty && ports.isEmpty }
+        public var isEmpty: Bool { networks.isEmpty && ports.isEmpty && securityGroups.isEmpty }
     }
 
     /// The event type prefix of bridge mode (see ``eventTypePrefix``).
@@ -65,6 +67,19 @@ public struct ChangeSet: Sendable {
     public func port(_ id: String) -> Port? {
         if let index = changes.portIndex[id] { return changes.ports[index].1 }
         return base.ports[id]
+    }
+
+    public func securityGroup(_ id: String) -> SecurityGroup? {
+        if let index = changes.securityGroupIndex[id] { return changes.securityGroups[index].1 }
+        return base.securityGroups[id]
+    }
+
+    /// The default security group of `project`, counting this change set's own writes.
+    public func defaultSecurityGroup(ofProject project: String) -> SecurityGroup? {
+        for case (_, let group?) in changes.securityGroups where group.isDefault && group.projectID == project {
+            return group
+        }
+        return base.defaultSecurityGroupIDs[project].flatMap(securityGroup)
     }
 
     /// Ports currently on `networkID`, counting this change set's own writes.
@@ -96,6 +111,14 @@ public struct ChangeSet: Sendable {
 
     public mutating func deleteNetwork(_ id: String) {
         Self.record(id, nil, in: &changes.networks, index: &changes.networkIndex)
+    }
+
+    public mutating func put(_ group: SecurityGroup) {
+        Self.record(group.id, group, in: &changes.securityGroups, index: &changes.securityGroupIndex)
+    }
+
+    public mutating func deleteSecurityGroup(_ id: String) {
+        Self.record(id, nil, in: &changes.securityGroups, index: &changes.securityGroupIndex)
     }
 
     /// Records the latest value of `id` (nil: deleted), keeping the order of first writes.
