@@ -124,6 +124,26 @@ let package = Package(
             ]
         ),
         .target(
+            name: "NeutronClient",
+            dependencies: [
+                "PortwatchCore", "KeystoneAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "BridgeMode",
+            dependencies: [
+                "PortwatchCore", "PortwatchStore", "NeutronClient", "AMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "FaultCorrelation",
             dependencies: [
                 "PortwatchCore", "PortwatchStore",
@@ -177,6 +197,7 @@ let package = Package(
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
                 "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "EventSources", "Console",
+                "NeutronClient", "BridgeMode",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -238,6 +259,17 @@ let package = Package(
             ]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
+        .testTarget(
+            name: "BridgeModeTests",
+            dependencies: [
+                "BridgeMode", "NeutronClient", "PortwatchStore", "PortwatchCore", "KeystoneAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "OVSDBTests",
             dependencies: [

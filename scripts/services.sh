@@ -18,9 +18,11 @@
 set -euo pipefail
 
 RMQ_DIR=${PORTWATCH_RMQ_DIR:-/tmp/portwatch-rmq}
-RMQ_NODE=portwatch@localhost
-RMQ_PORT=5673
-RMQ_DIST_PORT=25673
+# The node name and ports may be changed for a second private broker (scripts/neutron.sh runs
+# the bridge tests' own, which they restart, with PORTWATCH_RMQ_{DIR,NODE,PORT,DIST_PORT}).
+RMQ_NODE=${PORTWATCH_RMQ_NODE:-portwatch@localhost}
+RMQ_PORT=${PORTWATCH_RMQ_PORT:-5673}
+RMQ_DIST_PORT=${PORTWATCH_RMQ_DIST_PORT:-25673}
 RMQ_BIN=/usr/lib/rabbitmq/bin
 RMQ_WAIT_TIMEOUT=${PORTWATCH_RMQ_WAIT_TIMEOUT:-180}
 

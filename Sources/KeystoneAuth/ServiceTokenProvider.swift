@@ -4,7 +4,10 @@ import Synchronization
 
 /// Portwatch's own service token: obtained on first use, renewed before it expires, re-obtained
 /// when Keystone rejects it. Concurrent callers share one request to Keystone.
-final class ServiceTokenProvider: Sendable {
+///
+/// The token validator uses it to ask Keystone about callers' tokens; bridge mode uses it to
+/// call Neutron (and to find Neutron in the token's catalog).
+public final class ServiceTokenProvider: Sendable {
     private struct State {
         var current: KeystoneClient.IssuedToken?
         var inFlight: Task<KeystoneClient.IssuedToken, any Error>?
@@ -14,16 +17,22 @@ final class ServiceTokenProvider: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
-    init(client: KeystoneClient, logger: Logger) {
+    /// A provider asking `client` for tokens of its settings' service user.
+    public init(client: KeystoneClient, logger: Logger) {
         self.client = client
         self.logger = logger
     }
 
     /// A service token valid for a while yet: renewed when less than a minute of its life remains.
-    func token(now: Date = Date()) async throws(KeystoneError) -> String {
-        let valid: String? = state.withLock { state in
+    public func token(now: Date = Date()) async throws(KeystoneError) -> String {
+        try await issuedToken(now: now).token
+    }
+
+    /// The service token with its catalog, valid for a while yet (see ``token(now:)``).
+    public func issuedToken(now: Date = Date()) async throws(KeystoneError) -> KeystoneClient.IssuedToken {
+        let valid: KeystoneClient.IssuedToken? = state.withLock { state in
             guard let current = state.current, !Self.needsRenewal(current.info, now: now) else { return nil }
-            return current.token
+            return current
         }
         if let valid { return valid }
         let task: Task<KeystoneClient.IssuedToken, any Error> = state.withLock { state in
@@ -41,7 +50,7 @@ final class ServiceTokenProvider: Sendable {
                     state.current = issued
                 }
             }
-            return issued.token
+            return issued
         } catch {
             state.withLock { state in
                 if state.inFlight == task { state.inFlight = nil }
@@ -52,8 +61,8 @@ final class ServiceTokenProvider: Sendable {
         }
     }
 
-    /// Forgets `token` (Keystone rejected it), so the next call obtains a new one.
-    func invalidate(_ token: String) {
+    /// Forgets `token` (Keystone, or a service, rejected it), so the next call obtains a new one.
+    public func invalidate(_ token: String) {
         state.withLock { state in
             if state.current?.token == token { state.current = nil }
         }

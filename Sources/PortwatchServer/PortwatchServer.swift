@@ -27,6 +27,8 @@ public struct PortwatchServer {
     public let policy: ActivePolicy
     /// The static event-source credentials in force, when a credentials file is configured.
     public let sources: SourceAuthenticator?
+    /// Bridge mode's parts, when the cloud's Neutron owns the ports (`--neutron-url`).
+    public let bridge: Bridge?
     /// What the store needs running (PostgreSQL's connection pool); started first, stopped last.
     let storeServices: [any Service]
     /// Opened once the ports agree with the stored faults; the HTTP server binds only then.
@@ -68,7 +70,10 @@ public struct PortwatchServer {
         let repository = try await withStartupDeadline(
             configuration.startupTimeout, what: configuration.redactedDatabase
         ) {
-            try await Repository(backend: backend, derivation: derivation, logger: logger)
+            try await Repository(
+                backend: backend, derivation: derivation,
+                eventTypePrefix: configuration.bridge == nil ? "" : ChangeSet.bridgeEventTypePrefix,
+                logger: logger)
         }
         let correlation = try await CorrelationService(
             repository: repository,
@@ -78,6 +83,12 @@ public struct PortwatchServer {
             logger: logger)
         let router = Router(context: PortwatchRequestContext.self)
         metrics?.register(on: router)
+        var bridge: Bridge?
+        if let settings = configuration.bridge {
+            bridge = try await Bridge.make(
+                settings: settings, repository: repository, correlation: correlation, logger: logger)
+        }
+        if let bridge { BridgeAPI(bridge: bridge).registerUnauthenticated(on: router) }
         let policy = ActivePolicy(configuration.policyRules)
         let sources = configuration.sourceCredentialsFile.map { _ in
             SourceAuthenticator(configuration.sourceCredentials)
@@ -89,6 +100,7 @@ public struct PortwatchServer {
             identities: try await identities(configuration, sources: sources, logger: logger), policy: policy,
             correlation: correlation, eventSources: configuration.eventSources
         ).register(on: router)
+        if let bridge { BridgeAPI(bridge: bridge).registerAdmin(on: router) }
         var notifications = try await NotificationHub.make(
             settings: configuration.notificationSettings, repository: repository, logger: logger)
         notifications.fabric = FabricChangeSignal(repository: repository, kinds: CorrelationService.fabricDocumentKinds)
@@ -96,7 +108,8 @@ public struct PortwatchServer {
         console.registerSession(on: router)
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
-            notifications: notifications, policy: policy, sources: sources, storeServices: pool.map { [$0] } ?? [], logger: logger)
+            notifications: notifications, policy: policy, sources: sources, bridge: bridge,
+            storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
 
     /// The identity resolver of the configured mode; in keystone mode, with its service token
@@ -161,16 +174,21 @@ public struct PortwatchServer {
                 do {
                     _ = try await correlation.submitKnown(events)
                 } catch {
-                    logger.error("OVSDB events not applied", metadata: ["error": "\(error)", "events": "\(events.count)"])
+                    logger.error(
+                        "OVSDB events not applied", metadata: ["error": "\(error)", "events": "\(events.count)"])
                 }
             }
             // Events flow once the ports agree with the stored faults.
             hostSide.append(GatedService(gate: ready, service: source))
         }
+        // Bridge mode mirrors and writes once the ports agree with the stored faults.
+        let bridgeSide: [any Service] = bridge?.services.map { GatedService(gate: ready, service: $0) } ?? []
         return storeServices + [
             RepositoryWriterService(repository: repository), CorrelationBackgroundService(correlation, ready: ready),
         ]
-            + policyWatcher + credentialsWatcher + hostSide + notifications.services() + [GatedService(gate: ready, service: application)]
+            + bridgeSide + policyWatcher + credentialsWatcher + hostSide + notifications.services() + [
+                GatedService(gate: ready, service: application)
+            ]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

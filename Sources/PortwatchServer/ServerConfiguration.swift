@@ -55,6 +55,8 @@ public struct ServerConfiguration: Sendable {
     public var learnedLinkGrace: Double = 300
     /// The event sources' adapters with the `--config` file's options (the defaults without one).
     public var eventSources: [any EventSourceAdapter] = EventSourceEndpoints.adapters
+    /// Bridge mode: the cloud's Neutron owns ports and networks (nil: Portwatch is the port API).
+    public var bridge: BridgeSettings?
 
     public init() {}
 

@@ -54,20 +54,23 @@ public final class Repository: Sendable {
     private let observers = Mutex<[@Sendable (CommittedBatch) -> Void]>([])
     private let correlationLoader = Mutex<(@Sendable (ModelState) async throws -> CorrelationState)?>(nil)
     private let derivation: PortStatusDerivation
+    private let eventTypePrefix: String
     private let logger: Logger
     /// The most operations one transaction carries.
     public let maxBatchSize: Int
 
-    /// Loads the state from `backend` (migrating its schema first).
+    /// Loads the state from `backend` (migrating its schema first). `eventTypePrefix` goes before the
+    /// type of every event (see ``ChangeSet/eventTypePrefix``).
     public init(
         backend: any StoreBackend, derivation: PortStatusDerivation = PortStatusDerivation(), maxBatchSize: Int = 512,
-        logger: Logger
+        eventTypePrefix: String = "", logger: Logger
     ) async throws {
         try await backend.migrate()
         let snapshot = try await backend.loadSnapshot()
         let securityGroups = try await Self.securityGroups(in: backend)
         self.backend = backend
         self.derivation = derivation
+        self.eventTypePrefix = eventTypePrefix
         self.maxBatchSize = maxBatchSize
         self.logger = logger
         state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports, securityGroups: securityGroups))
@@ -344,6 +347,7 @@ public final class Repository: Sendable {
         [Result<any Sendable, any Error>], StoreCommit, CommittedBatch, CorrelationState?
     ) {
         var changeSet = ChangeSet(base: state.withLock { $0 }, now: Date(), derivation: derivation)
+        changeSet.eventTypePrefix = eventTypePrefix
         var results: [Result<any Sendable, any Error>] = []
         results.reserveCapacity(batch.count)
         for pending in batch {

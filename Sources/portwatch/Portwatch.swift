@@ -154,7 +154,10 @@ struct Serve: AsyncParsableCommand {
     )
     var ovsdb: [String] = Self.list(environment["PORTWATCH_OVSDB"])
 
-    @Option(help: "How often ovs-vswitchd's liveness is probed on each --ovsdb, e.g. 15, 5s (PORTWATCH_OVSDB_PROBE_INTERVAL).")
+    @Option(
+        help:
+            "How often ovs-vswitchd's liveness is probed on each --ovsdb, e.g. 15, 5s (PORTWATCH_OVSDB_PROBE_INTERVAL)."
+    )
     var ovsdbProbeInterval: String = environment["PORTWATCH_OVSDB_PROBE_INTERVAL"] ?? "15"
 
     @Option(
@@ -168,6 +171,39 @@ struct Serve: AsyncParsableCommand {
             "A YAML file for what flags express badly: event sources' options (Alertmanager labels, ONOS/OpenDaylight device maps, Doctor event types) and OVSDB endpoints; see docs/configuration.md (PORTWATCH_CONFIG)."
     )
     var config: String? = environment["PORTWATCH_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+
+    @Option(
+        help:
+            "Bridge mode: the cloud's Neutron at this URL owns ports and networks; Portwatch mirrors them and writes data_plane_status back (PORTWATCH_NEUTRON_URL)."
+    )
+    var neutronURL: String? = environment["PORTWATCH_NEUTRON_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    @Option(
+        help:
+            "Bridge mode with Neutron found in the Keystone catalog of --os-cloud: the endpoint interface, public, internal or admin (PORTWATCH_NEUTRON_INTERFACE)."
+    )
+    var neutronInterface: String? = environment["PORTWATCH_NEUTRON_INTERFACE"].flatMap { $0.isEmpty ? nil : $0 }
+
+    @Option(help: "Bridge mode: the catalog region of Neutron's endpoint (PORTWATCH_NEUTRON_REGION, OS_REGION_NAME).")
+    var neutronRegion: String? = environment["PORTWATCH_NEUTRON_REGION"] ?? environment["OS_REGION_NAME"]
+
+    @Option(help: "Bridge mode: the most concurrent PUTs to Neutron, 1-256 (PORTWATCH_NEUTRON_WRITE_CONCURRENCY).")
+    var neutronWriteConcurrency: String = environment["PORTWATCH_NEUTRON_WRITE_CONCURRENCY"] ?? "8"
+
+    @Option(
+        help:
+            "Bridge mode: how often the whole Neutron inventory is read again, e.g. 300, 5m (PORTWATCH_NEUTRON_RESYNC_INTERVAL)."
+    )
+    var neutronResyncInterval: String = environment["PORTWATCH_NEUTRON_RESYNC_INTERVAL"] ?? "300"
+
+    @Option(
+        help:
+            "Bridge mode: the cloud's RabbitMQ, amqp://user:pass@host:port/vhost, for Neutron's notifications (PORTWATCH_NEUTRON_AMQP)."
+    )
+    var neutronAMQP: String? = environment["PORTWATCH_NEUTRON_AMQP"].flatMap { $0.isEmpty ? nil : $0 }
+
+    @Option(help: "Bridge mode: Portwatch's durable queue on that RabbitMQ (PORTWATCH_NEUTRON_AMQP_QUEUE).")
+    var neutronAMQPQueue: String = environment["PORTWATCH_NEUTRON_AMQP_QUEUE"] ?? "portwatch-bridge"
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (PORTWATCH_LOG_LEVEL).")
     var logLevel: String = environment["PORTWATCH_LOG_LEVEL"] ?? "info"
@@ -274,7 +310,49 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.sourceCredentialsFile = sourceCredentials
         }
+        configuration.bridge = try bridgeSettings()
         return configuration
+    }
+
+    /// Bridge mode's settings, when `--neutron-url` or `--neutron-interface` asks for it.
+    func bridgeSettings() throws -> BridgeSettings? {
+        guard neutronURL != nil || neutronInterface != nil else {
+            if neutronAMQP != nil { throw ValidationError("--neutron-amqp needs --neutron-url or --neutron-interface") }
+            return nil
+        }
+        var settings = BridgeSettings()
+        if let neutronURL {
+            guard let url = URL(string: neutronURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil
+            else {
+                throw ValidationError(
+                    "--neutron-url must be an http(s) URL such as http://neutron:9696, not '\(neutronURL)'")
+            }
+            settings.neutronURL = neutronURL
+        }
+        if let neutronInterface {
+            guard ["public", "internal", "admin"].contains(neutronInterface.lowercased()) else {
+                throw ValidationError("--neutron-interface must be public, internal or admin")
+            }
+            settings.interface = neutronInterface.lowercased()
+        }
+        settings.region = neutronRegion.flatMap { $0.isEmpty ? nil : $0 }
+        settings.writeConcurrency = try Self.number(
+            neutronWriteConcurrency, "--neutron-write-concurrency", in: 1...256)
+        guard let interval = ServerConfiguration.parseDuration(neutronResyncInterval), interval >= .seconds(1),
+            interval <= .seconds(86_400)
+        else {
+            throw ValidationError("--neutron-resync-interval must be a duration from 1 s to a day, such as 300 or 5m")
+        }
+        settings.resyncInterval = interval
+        settings.amqpURL = neutronAMQP
+        settings.amqpQueue = neutronAMQPQueue
+        // Keystone credentials from --os-cloud or OS_PASSWORD; without any, Neutron is asked without a token.
+        if osCloud != nil || osPassword != nil {
+            settings.keystone = try keystoneSettings()
+        } else if settings.neutronURL == nil {
+            throw ValidationError("--neutron-interface needs Keystone credentials (--os-cloud or OS_PASSWORD)")
+        }
+        return settings
     }
 
     /// Keystone's URL and the service credentials: from `--os-cloud`, else from the flags and `OS_*`.

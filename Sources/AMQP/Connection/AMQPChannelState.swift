@@ -12,6 +12,11 @@ final class AMQPChannelState {
     var confirms: AMQPConfirmTracker?
     /// Bytes of returned content (after `basic.return`) still to be skipped.
     var returnedContent: ReturnedContent?
+    /// Consumers by tag, and those whose `basic.consume-ok` has not come yet (in order).
+    var consumers: [String: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation] = [:]
+    var pendingConsumers = CircularBuffer<AsyncThrowingStream<AMQPDelivery, any Error>.Continuation>()
+    /// The delivery whose content is arriving.
+    var delivery: PartialDelivery?
 
     enum ReturnedContent {
         case awaitingHeader
@@ -24,5 +29,8 @@ final class AMQPChannelState {
     func failAll(_ error: AMQPError) {
         while let call = pendingCalls.popFirst() { call.fail(error) }
         confirms?.failAll(error)
+        for consumer in consumers.values { consumer.finish(throwing: error) }
+        consumers.removeAll()
+        while let consumer = pendingConsumers.popFirst() { consumer.finish(throwing: error) }
     }
 }

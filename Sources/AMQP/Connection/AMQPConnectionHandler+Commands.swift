@@ -18,6 +18,16 @@ extension AMQPConnectionHandler {
             if case .confirmSelect = method, channel.confirms == nil { channel.confirms = AMQPConfirmTracker() }
             channel.pendingCalls.append(promise)
             send([.method(channel: id, method)], context: context)
+        case .consume(let id, let method, let deliveries, let promise):
+            guard let channel = openChannel(id, failing: promise) else {
+                return deliveries.finish(throwing: AMQPError(code: .notConnected, message: "channel \(id) is not open"))
+            }
+            channel.pendingConsumers.append(deliveries)
+            channel.pendingCalls.append(promise)
+            send([.method(channel: id, method)], context: context)
+        case .send(let id, let method, let promise):
+            guard openChannel(id, failing: promise) != nil else { return }
+            send([.method(channel: id, method)], context: context, promise: promise)
         case .publish(let id, let messages, let promise):
             publish(messages, channel: id, promise: promise, context: context)
         case .closeChannel(let id, let promise):
@@ -85,6 +95,10 @@ extension AMQPCommand {
         switch self {
         case .openChannel(let promise): promise.fail(error)
         case .call(_, _, let promise): promise.fail(error)
+        case .consume(_, _, let deliveries, let promise):
+            deliveries.finish(throwing: error)
+            promise.fail(error)
+        case .send(_, _, let promise): promise.fail(error)
         case .publish(_, _, let promise): promise.fail(error)
         case .closeChannel(_, let promise): promise.fail(error)
         case .close(let promise): promise.fail(error)

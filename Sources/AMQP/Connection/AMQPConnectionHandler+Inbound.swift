@@ -12,9 +12,17 @@ extension AMQPConnectionHandler {
         case .method(let channel, let method):
             channelMethod(method, channel: channel, context: context)
         case .header(let channel, let header):
-            content(channel: channel, bodySize: header.bodySize, isHeader: true)
+            if channels[channel]?.delivery != nil {
+                deliveryContent(channel: channel, header: header, body: nil)
+            } else {
+                content(channel: channel, bodySize: header.bodySize, isHeader: true)
+            }
         case .body(let channel, let body):
-            content(channel: channel, bodySize: UInt64(body.readableBytes), isHeader: false)
+            if channels[channel]?.delivery != nil {
+                deliveryContent(channel: channel, header: nil, body: body)
+            } else {
+                content(channel: channel, bodySize: UInt64(body.readableBytes), isHeader: false)
+            }
         }
     }
 
@@ -150,8 +158,25 @@ extension AMQPConnectionHandler {
             send([.method(channel: id, .channelCloseOk)], context: context)
             channel.failAll(error)
 
+        case .basicConsumeOk(let tag):
+            if let consumer = channel.pendingConsumers.popFirst() { channel.consumers[tag] = consumer }
+            channel.pendingCalls.popFirst()?.succeed(method)
+
+        case .basicCancelOk(let tag):
+            channel.consumers.removeValue(forKey: tag)?.finish()
+            channel.pendingCalls.popFirst()?.succeed(method)
+
+        case .basicCancel(let tag, _):
+            // The broker cancelled the consumer (its queue was deleted, or the node went down).
+            channel.consumers.removeValue(forKey: tag)?.finish()
+
+        case .basicDeliver(let tag, let deliveryTag, let redelivered, let exchange, let routingKey):
+            channel.delivery = PartialDelivery(
+                method: (tag, deliveryTag, redelivered, exchange, routingKey),
+                body: context.channel.allocator.buffer(capacity: 0))
+
         case .channelOpenOk, .channelCloseOk, .exchangeDeclareOk, .exchangeDeleteOk, .queueDeclareOk, .queueBindOk,
-            .queueDeleteOk, .confirmSelectOk:
+            .queueDeleteOk, .confirmSelectOk, .basicQosOk:
             if case .channelOpenOk = method { channel.phase = .open }
             if case .channelCloseOk = method { channels[id] = nil }
             guard let call = channel.pendingCalls.popFirst() else {
@@ -175,6 +200,33 @@ extension AMQPConnectionHandler {
 
         default:
             logger.debug("AMQP ignoring method", metadata: ["amqp.channel": "\(id)", "amqp.method": "\(method.id)"])
+        }
+    }
+
+    /// Assembles a delivery's content and hands the message to its consumer once complete.
+    private func deliveryContent(channel id: UInt16, header: AMQPContentHeader?, body: ByteBuffer?) {
+        guard let channel = channels[id], var delivery = channel.delivery else { return }
+        if let header {
+            delivery.properties = header.properties
+            delivery.remaining = header.bodySize
+            delivery.body.reserveCapacity(Int(clamping: header.bodySize))
+        } else if var body {
+            guard delivery.properties != nil else {
+                return fail(AMQPError(code: .unexpectedFrame, message: "body frame before a content header"))
+            }
+            delivery.remaining -= min(delivery.remaining, UInt64(body.readableBytes))
+            delivery.body.writeBuffer(&body)
+        }
+        guard delivery.properties != nil, delivery.remaining == 0 else {
+            channel.delivery = delivery
+            return
+        }
+        channel.delivery = nil
+        if let consumer = channel.consumers[delivery.method.consumerTag] {
+            consumer.yield(delivery.delivery)
+        } else {
+            logger.debug(
+                "AMQP delivery for an unknown consumer", metadata: ["amqp.consumer": "\(delivery.method.consumerTag)"])
         }
     }
 

@@ -96,6 +96,34 @@ extension AMQPMethod {
                 arguments: try buffer.readAMQPTable())
         case (50, 21):
             return .queueBindOk
+        case (60, 10):
+            return .basicQos(
+                prefetchSize: try buffer.readAMQPInteger(), prefetchCount: try buffer.readAMQPInteger(),
+                global: try buffer.readAMQPBits()[0])
+        case (60, 11):
+            return .basicQosOk
+        case (60, 20):
+            _ = try buffer.readAMQPInteger(as: UInt16.self)
+            let queue = try buffer.readAMQPShortString()
+            let consumerTag = try buffer.readAMQPShortString()
+            let bits = try buffer.readAMQPBits()
+            return .basicConsume(
+                queue: queue, consumerTag: consumerTag, noLocal: bits[0], noAck: bits[1], exclusive: bits[2],
+                noWait: bits[3], arguments: try buffer.readAMQPTable())
+        case (60, 21):
+            return .basicConsumeOk(consumerTag: try buffer.readAMQPShortString())
+        case (60, 30):
+            let consumerTag = try buffer.readAMQPShortString()
+            return .basicCancel(consumerTag: consumerTag, noWait: try buffer.readAMQPBits()[0])
+        case (60, 31):
+            return .basicCancelOk(consumerTag: try buffer.readAMQPShortString())
+        case (60, 60):
+            let consumerTag = try buffer.readAMQPShortString()
+            let deliveryTag = try buffer.readAMQPInteger(as: UInt64.self)
+            let redelivered = try buffer.readAMQPBits()[0]
+            return .basicDeliver(
+                consumerTag: consumerTag, deliveryTag: deliveryTag, redelivered: redelivered,
+                exchange: try buffer.readAMQPShortString(), routingKey: try buffer.readAMQPShortString())
         case (60, 40):
             _ = try buffer.readAMQPInteger(as: UInt16.self)
             let exchange = try buffer.readAMQPShortString()

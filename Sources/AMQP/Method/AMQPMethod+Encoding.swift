@@ -76,6 +76,28 @@ extension AMQPMethod {
             try buffer.writeAMQPShortString(routingKey)
             buffer.writeAMQPBits(noWait)
             try buffer.writeAMQPTable(arguments)
+        case .basicQos(let prefetchSize, let prefetchCount, let global):
+            buffer.writeInteger(prefetchSize)
+            buffer.writeInteger(prefetchCount)
+            buffer.writeAMQPBits(global)
+        case .basicConsume(
+            let queue, let consumerTag, let noLocal, let noAck, let exclusive, let noWait, let arguments):
+            buffer.writeInteger(UInt16(0))
+            try buffer.writeAMQPShortString(queue)
+            try buffer.writeAMQPShortString(consumerTag)
+            buffer.writeAMQPBits(noLocal, noAck, exclusive, noWait)
+            try buffer.writeAMQPTable(arguments)
+        case .basicConsumeOk(let consumerTag), .basicCancelOk(let consumerTag):
+            try buffer.writeAMQPShortString(consumerTag)
+        case .basicCancel(let consumerTag, let noWait):
+            try buffer.writeAMQPShortString(consumerTag)
+            buffer.writeAMQPBits(noWait)
+        case .basicDeliver(let consumerTag, let deliveryTag, let redelivered, let exchange, let routingKey):
+            try buffer.writeAMQPShortString(consumerTag)
+            buffer.writeInteger(deliveryTag)
+            buffer.writeAMQPBits(redelivered)
+            try buffer.writeAMQPShortString(exchange)
+            try buffer.writeAMQPShortString(routingKey)
         case .basicPublish(let exchange, let routingKey, let mandatory, let immediate):
             buffer.writeInteger(UInt16(0))
             try buffer.writeAMQPShortString(exchange)
@@ -97,7 +119,7 @@ extension AMQPMethod {
         case .unknown(_, _, var arguments):
             buffer.writeBuffer(&arguments)
         case .connectionCloseOk, .connectionUnblocked, .channelCloseOk, .exchangeDeclareOk, .exchangeDeleteOk,
-            .queueBindOk,
+            .queueBindOk, .basicQosOk,
             .confirmSelectOk:
             break
         }

@@ -1,7 +1,8 @@
 import NIOCore
 
 /// An AMQP 0-9-1 method: the payload of a method frame, identified on the wire by class and
-/// method id. Covers what a confirming publisher needs; anything else decodes to ``unknown``.
+/// method id. Covers what a confirming publisher and an acknowledging consumer need; anything
+/// else decodes to ``unknown``.
 ///
 /// Reserved (deprecated) fields such as `ticket`, `insist` or `known-hosts` are not modelled: they
 /// are written as zero/empty and skipped when reading.
@@ -59,11 +60,28 @@ public enum AMQPMethod: Hashable, Sendable {
     case queueDelete(queue: String, ifUnused: Bool, ifEmpty: Bool, noWait: Bool)
     /// `queue.delete-ok` (50,41).
     case queueDeleteOk(messageCount: UInt32)
+    /// `basic.qos` (60,10): how many unacknowledged deliveries the broker may send.
+    case basicQos(prefetchSize: UInt32, prefetchCount: UInt16, global: Bool)
+    /// `basic.qos-ok` (60,11).
+    case basicQosOk
+    /// `basic.consume` (60,20): start a consumer on a queue.
+    case basicConsume(
+        queue: String, consumerTag: String, noLocal: Bool, noAck: Bool, exclusive: Bool, noWait: Bool,
+        arguments: AMQPTable)
+    /// `basic.consume-ok` (60,21): the consumer's tag.
+    case basicConsumeOk(consumerTag: String)
+    /// `basic.cancel` (60,30): end a consumer; RabbitMQ sends it too when the queue goes away.
+    case basicCancel(consumerTag: String, noWait: Bool)
+    /// `basic.cancel-ok` (60,31).
+    case basicCancelOk(consumerTag: String)
     /// `basic.publish` (60,40); followed by a content header and body frames.
     case basicPublish(exchange: String, routingKey: String, mandatory: Bool, immediate: Bool)
     /// `basic.return` (60,50); followed by the returned content.
     case basicReturn(replyCode: UInt16, replyText: String, exchange: String, routingKey: String)
-    /// `basic.ack` (60,80): in confirm mode, the broker took responsibility for the message(s).
+    /// `basic.deliver` (60,60): a message for a consumer; followed by a content header and body frames.
+    case basicDeliver(consumerTag: String, deliveryTag: UInt64, redelivered: Bool, exchange: String, routingKey: String)
+    /// `basic.ack` (60,80): in confirm mode, the broker took responsibility for the message(s); from
+    /// a consumer, it processed the delivery (or all up to it, with `multiple`).
     case basicAck(deliveryTag: UInt64, multiple: Bool)
     /// `basic.nack` (60,120): in confirm mode, the broker could not take the message(s).
     case basicNack(deliveryTag: UInt64, multiple: Bool, requeue: Bool)
@@ -103,8 +121,15 @@ extension AMQPMethod {
         case .queueBindOk: (50, 21)
         case .queueDelete: (50, 40)
         case .queueDeleteOk: (50, 41)
+        case .basicQos: (60, 10)
+        case .basicQosOk: (60, 11)
+        case .basicConsume: (60, 20)
+        case .basicConsumeOk: (60, 21)
+        case .basicCancel: (60, 30)
+        case .basicCancelOk: (60, 31)
         case .basicPublish: (60, 40)
         case .basicReturn: (60, 50)
+        case .basicDeliver: (60, 60)
         case .basicAck: (60, 80)
         case .basicNack: (60, 120)
         case .confirmSelect: (85, 10)

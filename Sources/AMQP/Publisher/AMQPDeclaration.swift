@@ -1,3 +1,5 @@
+import Logging
+
 /// An exchange, queue or binding that ``AMQPPublisher`` declares on every (re)connect, in order.
 ///
 /// ```swift
@@ -45,6 +47,31 @@ public struct AMQPDeclaration: Hashable, Sendable {
         case .binding(let queue, let exchange, let routingKey):
             try await channel.queueBind(queue: queue, exchange: exchange, routingKey: routingKey)
         }
+    }
+
+    /// Opens a channel and runs `declarations` in order on it. An `exchange.declare` answered with
+    /// 406 (the exchange exists with other properties) is logged and skipped, as oslo.messaging
+    /// does; the broker closed the channel, so the rest run on a new one, which is returned.
+    static func declareAll(
+        _ declarations: [AMQPDeclaration], on connection: AMQPConnection, logger: Logger
+    ) async throws -> AMQPChannel {
+        var channel = try await connection.openChannel()
+        for declaration in declarations {
+            do {
+                try await declaration.declare(on: channel)
+            } catch let error as AMQPError
+                where declaration.isExchange && error.code == .channelClosed
+                && error.reply?.replyCode == AMQPCloseReply.preconditionFailed
+            {
+                logger.warning(
+                    "AMQP exchange exists with other properties, using it as it is",
+                    metadata: [
+                        "amqp.declaration": "\(declaration)", "amqp.reply_text": "\(error.reply?.replyText ?? "")",
+                    ])
+                channel = try await connection.openChannel()
+            }
+        }
+        return channel
     }
 
     /// Whether this declares an exchange (whose 406 the publisher tolerates).

@@ -195,22 +195,7 @@ public actor AMQPPublisher {
     private static func openChannel(
         on connection: AMQPConnection, declarations: [AMQPDeclaration], logger: Logger
     ) async throws -> AMQPChannel {
-        var channel = try await connection.openChannel()
-        for declaration in declarations {
-            do {
-                try await declaration.declare(on: channel)
-            } catch let error as AMQPError
-                where declaration.isExchange && error.code == .channelClosed
-                && error.reply?.replyCode == AMQPCloseReply.preconditionFailed
-            {
-                logger.warning(
-                    "AMQP exchange exists with other properties, using it as it is",
-                    metadata: [
-                        "amqp.declaration": "\(declaration)", "amqp.reply_text": "\(error.reply?.replyText ?? "")",
-                    ])
-                channel = try await connection.openChannel()
-            }
-        }
+        let channel = try await AMQPDeclaration.declareAll(declarations, on: connection, logger: logger)
         try await channel.confirmSelect()
         return channel
     }

@@ -147,7 +147,7 @@ extension ChangeSet {
     /// ``DataPlaneStatusPrecedence`` decides the visible value: an admin's override wins while set;
     /// otherwise a correlated DOWN is DOWN, and a port that was ever down returns to ACTIVE when
     /// its path recovers (degraded counts as up). A change bumps the revision and emits
-    /// `port.update.end` with the full port; returns the port when it changed. `inRequest`: an API
+    /// `port.update.end` (after ``eventTypePrefix``) with the full port; returns the port when it changed. `inRequest`: an API
     /// request wrote the port in this change set, bumped its revision and notifies it itself.
     @discardableResult
     public mutating func applyCorrelatedState(

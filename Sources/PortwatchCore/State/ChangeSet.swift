@@ -26,6 +26,10 @@ public struct ChangeSet: Sendable {
     /// correlation). Operations change it like any other part of the state: it becomes the
     /// committed state only when the transaction is durable, and a failed operation leaves no trace.
     public var correlation: CorrelationState?
+    /// Put before the type of every event this change set emits: empty when Portwatch is the port
+    /// API; in bridge mode ``bridgeEventTypePrefix``, so that Portwatch's `portwatch.port.update.end`
+    /// cannot be taken for the `port.update.end` the cloud's Neutron emits once a verdict lands there.
+    public var eventTypePrefix = ""
     private var lastContext: NotificationContext?
 
     /// Resources written by the batch: a value of nil means deleted. Ordered by first write.
@@ -44,6 +48,9 @@ public struct ChangeSet: Sendable {
 
         public var isEmpty: Bool { networks.isEmpty && ports.isEmpty && securityGroups.isEmpty }
     }
+
+    /// The event type prefix of bridge mode (see ``eventTypePrefix``).
+    public static let bridgeEventTypePrefix = "portwatch."
 
     public init(base: ModelState, now: Date, derivation: PortStatusDerivation) {
         self.base = base
@@ -159,7 +166,8 @@ public struct ChangeSet: Sendable {
         }
         events.append(
             OutboxEvent(
-                eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
+                eventType: eventTypePrefix + eventType, resourceType: resourceType, resourceID: resourceID,
+                projectID: projectID,
                 payload: payload, context: context, occurredAt: Date()))
     }
 

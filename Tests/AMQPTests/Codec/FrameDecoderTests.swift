@@ -102,7 +102,16 @@ struct FrameDecoderTests {
             .channelCloseOk, .exchangeDeclareOk, .queueDeclareOk(queue: "q", messageCount: 5, consumerCount: 1),
             .queueBindOk, .confirmSelectOk, .confirmSelect(noWait: true),
             .basicReturn(replyCode: 312, replyText: "NO_ROUTE", exchange: "neutron", routingKey: "x"),
-            .unknown(classID: 60, methodID: 60, arguments: ByteBuffer(bytes: [1, 2, 3])),
+            // 60,60 (basic.deliver) is decoded since the consumer came: a method no client here knows
+            .unknown(classID: 99, methodID: 1, arguments: ByteBuffer(bytes: [1, 2, 3])),
+            .basicQos(prefetchSize: 0, prefetchCount: 64, global: true), .basicQosOk,
+            .basicConsume(
+                queue: "q", consumerTag: "t", noLocal: false, noAck: true, exclusive: true, noWait: false,
+                arguments: ["x-priority": .int32(1)]),
+            .basicConsumeOk(consumerTag: "t"), .basicCancel(consumerTag: "t", noWait: true),
+            .basicCancelOk(consumerTag: "t"),
+            .basicDeliver(
+                consumerTag: "t", deliveryTag: 1 << 40, redelivered: true, exchange: "neutron", routingKey: "k"),
         ]
         for method in methods {
             var buffer = ByteBuffer()
