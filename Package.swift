@@ -196,7 +196,7 @@ let package = Package(
             dependencies: [
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
-                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "EventSources", "Console",
+                "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "Console",
                 "NeutronClient", "BridgeMode",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
