@@ -72,7 +72,7 @@ public struct IdentityResolver: Sendable {
 
     /// Resolves the caller of `request`.
     public func resolve(_ request: Request) async -> Resolution {
-        let requestID = "req-" + UUID().uuidString.lowercased()
+        let requestID = "req-" + RandomID.uuid()
         if let sources, let header = request.headers[.authorization],
             let presented = PresentedCredential(authorization: header),
             let resolution = await fromSourceCredential(presented, sources, request: request, requestID: requestID)

@@ -18,7 +18,7 @@ extension NeutronAPI {
                 }
             }
             let view = reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
-            return JSONResponse.make(bytes: port.envelope(view: view))
+            return JSONResponse.make(bytes: renderedPorts.envelope(of: port, view: view))
         }
         registerWrites(
             on: router,
@@ -74,7 +74,7 @@ extension NeutronAPI {
             let view =
                 uniform
                 ?? reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
-            port.render(into: &writer, view: view)
+            renderedPorts.render(port, view: view, into: &writer)
         }
     }
 }

@@ -35,7 +35,7 @@ extension ChangeSet {
                 mac = try MACAddressGenerator.unused(in: self, networkID: networkID)
             }
             var port = Port(
-                id: UUID().uuidString.lowercased(), networkID: networkID, projectID: project, macAddress: mac,
+                id: RandomID.uuid(), networkID: networkID, projectID: project, macAddress: mac,
                 createdAt: now)
             port.portSecurityEnabled = network.portSecurityEnabled
             port.apply(input)
