@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import Console
 import FaultCorrelation
@@ -29,6 +30,10 @@ public struct PortwatchServer {
     public let sources: SourceAuthenticator?
     /// Bridge mode's parts, when the cloud's Neutron owns the ports (`--neutron-url`).
     public let bridge: Bridge?
+    /// `GET /v2.0/ports/{id}` answered on the event loop when it can be (``PortReadFastPath``).
+    let immediatePortShow: PortReadFastPath.Answer
+    /// The request metrics, when `/metrics` is served.
+    let requestMetrics: RequestMetrics?
     /// What the store needs running (PostgreSQL's connection pool); started first, stopped last.
     let storeServices: [any Service]
     /// Opened once the ports agree with the stored faults; the HTTP server binds only then.
@@ -95,11 +100,11 @@ public struct PortwatchServer {
         }
         let console = Console(authMode: configuration.identityMode, keystone: configuration.keystone)
         console.registerPages(on: router)
-        NeutronAPI(
+        let api = NeutronAPI(
             repository: repository,
             identities: try await identities(configuration, sources: sources, logger: logger), policy: policy,
-            correlation: correlation, eventSources: configuration.eventSources
-        ).register(on: router)
+            correlation: correlation, eventSources: configuration.eventSources)
+        api.register(on: router)
         if let bridge { BridgeAPI(bridge: bridge).registerAdmin(on: router) }
         var notifications = try await NotificationHub.make(
             settings: configuration.notificationSettings, repository: repository, logger: logger)
@@ -109,6 +114,7 @@ public struct PortwatchServer {
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
             notifications: notifications, policy: policy, sources: sources, bridge: bridge,
+            immediatePortShow: { api.immediatePortShow(id: $0, headers: $1) }, requestMetrics: metrics?.requests,
             storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
 
@@ -143,8 +149,13 @@ public struct PortwatchServer {
     /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the
     /// watchers of the policy and credentials files, the writer, the store's connection pool last).
     public func services() -> [any Service] {
+        // PORTWATCH_FAST_READS=0 routes every port read through Hummingbird (for comparison).
+        let fastReads = ProcessInfo.processInfo.environment["PORTWATCH_FAST_READS"] != "0"
+        let (answer, requestMetrics) = (immediatePortShow, requestMetrics)
         let application = Application(
             router: NeutronRouter(router),
+            server: .http1(
+                additionalChannelHandlers: fastReads ? [PortReadFastPath(answer: answer, metrics: requestMetrics)] : []),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
         let policyWatcher: [any Service] =

@@ -91,6 +91,30 @@ public struct IdentityResolver: Sendable {
         }
     }
 
+    /// The caller of a request with `headers`, when it is known without waiting: in `noauth` and
+    /// `headers` modes, and in `keystone` mode when the token's validation is cached. Nil when only
+    /// ``resolve(_:)`` can tell (a token to validate, a source credential to check) or the answer is
+    /// not an identity (401, 403, 503).
+    public func resolveImmediately(_ headers: HTTPFields) -> Identity? {
+        if sources != nil, headers[.authorization] != nil { return nil }
+        switch mode {
+        case .noauth:
+            return .noauth(requestID: "req-" + RandomID.uuid())
+        case .headers:
+            return Self.fromHeaders(headers, requestID: "req-" + RandomID.uuid())
+        case .keystone:
+            guard let validator,
+                let token = (headers[Self.authToken] ?? headers[Self.storageToken]).map(Self.stripped), !token.isEmpty
+            else { return nil }
+            let service = headers[Self.serviceToken].map(Self.stripped)
+            guard
+                case .valid(let user, let service) = validator.cachedValidation(
+                    userToken: token, serviceToken: service?.isEmpty == true ? nil : service)
+            else { return nil }
+            return Self.identity(user: user, service: service, requestID: "req-" + RandomID.uuid())
+        }
+    }
+
     /// The identity a fronting proxy's headers describe; nil without `X-User-Id`.
     static func fromHeaders(_ headers: HTTPFields, requestID: String) -> Identity? {
         guard let user = headers[userID], !user.isEmpty else { return nil }
@@ -114,22 +138,28 @@ public struct IdentityResolver: Sendable {
         let service = headers[Self.serviceToken].map(Self.stripped)
         switch await validator.validate(userToken: token, serviceToken: service?.isEmpty == true ? nil : service) {
         case .valid(let user, let service):
-            var identity = Identity(
-                userID: user.userID, projectID: user.projectID, roles: user.roles, requestID: requestID,
-                userName: user.userName, projectName: user.projectName)
-            identity.userDomainID = user.userDomainID
-            identity.projectDomainID = user.projectDomainID
-            identity.domainID = user.domainID
-            identity.isAdminProject = user.isAdminProject
-            // keystonemiddleware sets OpenStack-System-Scope from the service token when there is one.
-            identity.systemScope = service?.systemScope ?? user.systemScope
-            identity.serviceRoles = service?.roles ?? []
-            return .identity(identity)
+            return .identity(Self.identity(user: user, service: service, requestID: requestID))
         case .invalid:
             return unauthorized
         case .unavailable:
             return .unavailable
         }
+    }
+
+    /// The identity of a valid user token (and service token, when sent), as keystonemiddleware
+    /// passes it on.
+    static func identity(user: TokenInfo, service: TokenInfo?, requestID: String) -> Identity {
+        var identity = Identity(
+            userID: user.userID, projectID: user.projectID, roles: user.roles, requestID: requestID,
+            userName: user.userName, projectName: user.projectName)
+        identity.userDomainID = user.userDomainID
+        identity.projectDomainID = user.projectDomainID
+        identity.domainID = user.domainID
+        identity.isAdminProject = user.isAdminProject
+        // keystonemiddleware sets OpenStack-System-Scope from the service token when there is one.
+        identity.systemScope = service?.systemScope ?? user.systemScope
+        identity.serviceRoles = service?.roles ?? []
+        return identity
     }
 
     /// The resolution of a request that presents a `Bearer` or `Basic` credential: a source's machine
