@@ -77,7 +77,10 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         else { return nil }
         let id = path.utf8.dropFirst(prefix.utf8.count)
         guard !id.isEmpty,
-            !id.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "#") })
+            !id.contains(where: {
+                $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: ".")
+                    || $0 == UInt8(ascii: "#")
+            })
         else { return nil }
         return String(Substring(id))
     }

@@ -168,7 +168,8 @@ public struct IdentityResolver: Sendable {
     func fromSourceCredential(
         _ presented: PresentedCredential, _ sources: SourceAuthenticator, request: Request, requestID: String
     ) async -> Resolution? {
-        let endpoint = EventSourceEndpoints.source(ofPath: request.uri.path[...], userAgent: request.headers[.userAgent])
+        let endpoint = EventSourceEndpoints.source(
+            ofPath: request.uri.path[...], userAgent: request.headers[.userAgent])
         let credential = await sources.authenticate(presented, for: endpoint)
         switch (credential, endpoint) {
         case (let credential?, let endpoint?) where credential.source == endpoint:
@@ -192,7 +193,8 @@ public struct IdentityResolver: Sendable {
 
     /// `token` without surrounding blanks (keystonemiddleware strips them); no copy when there are none.
     static func stripped(_ token: String) -> String {
-        guard let first = token.utf8.first, let last = token.utf8.last, first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+        guard let first = token.utf8.first, let last = token.utf8.last,
+            first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
         else { return token }
         return token.trimmingCharacters(in: .whitespaces)
     }

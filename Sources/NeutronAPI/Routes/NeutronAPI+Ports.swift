@@ -47,7 +47,10 @@ extension NeutronAPI {
             })
         else { return nil }
         let (port, network) = found
-        return (renderedPorts.envelope(of: port, view: reading.view(of: port, network: network, fields: nil)), identity.requestID)
+        return (
+            renderedPorts.envelope(of: port, view: reading.view(of: port, network: network, fields: nil)),
+            identity.requestID
+        )
     }
 
     func listPorts(_ request: Request, _ access: AccessPolicy) throws -> Response {
