@@ -86,6 +86,10 @@ public struct PortwatchServer {
                 holdDown: configuration.flapHoldDown, maxClockSkew: configuration.maxEventClockSkew,
                 learnedLinkGrace: configuration.learnedLinkGrace),
             logger: logger)
+        // Loading decoded every stored row into short-lived buffers: give their pages back.
+        #if canImport(Glibc)
+            _ = releaseFreeHeap(0)
+        #endif
         let router = Router(context: PortwatchRequestContext.self)
         metrics?.register(on: router)
         var bridge: Bridge?
@@ -212,6 +216,13 @@ public struct PortwatchServer {
         try await group.run()
     }
 }
+
+#if canImport(Glibc)
+    /// glibc's `malloc_trim` (`malloc.h` is not in the Glibc module): returns free heap pages to the
+    /// system.
+    @_silgen_name("malloc_trim")
+    private func releaseFreeHeap(_ pad: Int) -> Int32
+#endif
 
 /// A configuration that cannot run.
 public struct ServerConfigurationError: Error, CustomStringConvertible {

@@ -229,10 +229,13 @@ extension Port {
             return
         }
         bindingVifType = "ovs"
-        bindingVifDetails = [
-            "port_filter": .bool(true), "connectivity": .string("l2"), "ovs_hybrid_plug": .bool(false),
-            "datapath_type": .string("system"), "bridge_name": .string("br-int"),
-        ]
-        if bindingVnicType != "direct" { bindingVifDetails["ovs_create_tap"] = .bool(true) }
+        // Shared constants: every bound port refers to one of two dictionaries instead of its own.
+        bindingVifDetails = bindingVnicType != "direct" ? Self.ovsTapVIFDetails : Self.ovsVIFDetails
     }
+
+    private static let ovsVIFDetails: [String: JSONValue] = [
+        "port_filter": .bool(true), "connectivity": .string("l2"), "ovs_hybrid_plug": .bool(false),
+        "datapath_type": .string("system"), "bridge_name": .string("br-int"),
+    ]
+    private static let ovsTapVIFDetails = ovsVIFDetails.merging(["ovs_create_tap": .bool(true)]) { $1 }
 }
