@@ -182,6 +182,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Cluster",
+            dependencies: [
+                "PortwatchStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "Console",
             dependencies: [
                 "NeutronAPI", "KeystoneAuth", "PortwatchCore",
@@ -197,7 +212,7 @@ let package = Package(
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
                 "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "Console",
-                "NeutronClient", "BridgeMode",
+                "NeutronClient", "BridgeMode", "Cluster",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,14 +8,36 @@ extension PostgresStore {
     /// Rows go in multi-row statements (a fault can rewrite tens of thousands of ports in one commit).
     /// A statement cannot upsert one key twice, so each key keeps only its last write of the commit,
     /// which leaves the same rows as applying every write in turn.
+    ///
+    /// With a fence (``fence(epoch:onLost:)``, a replica that won the election) the transaction first
+    /// takes a share lock on the cluster row and checks that its epoch is still the fence's: a replica
+    /// that lost the election since (a new writer bumped the epoch) cannot land a write. Every commit
+    /// appends its entry to the change log (``changes(after:limit:)``) in the same transaction.
     public func commit(_ commit: StoreCommit) async throws {
         guard !commit.isEmpty else { return }
+        let fence = fenceState.withLock { $0.fence }
+        if case .refused = fence { throw PostgresStoreError.notTheWriter }
         let statements = try Self.statements(for: commit)
-        try await client.withTransaction(logger: logger) { connection in
-            for statement in statements {
-                try await connection.query(statement, logger: logger)
+        let entry = Self.changeLogEntry(for: commit)
+        let logger = logger
+        let sequence: Int64
+        do {
+            sequence = try await client.withTransaction(logger: logger) { connection in
+                var epoch: Int64 = 0
+                if case .epoch(let fenced) = fence {
+                    epoch = fenced
+                    try await Self.checkFence(epoch: fenced, on: connection, logger: logger)
+                }
+                for statement in statements {
+                    try await connection.query(statement, logger: logger)
+                }
+                return try await Self.appendChangeLog(entry, epoch: epoch, on: connection, logger: logger)
             }
+        } catch {
+            commitFailed(error)
+            throw error
         }
+        lastCommittedChange.withLock { $0 = max($0, sequence) }
     }
 
     static func statements(for commit: StoreCommit) throws -> [PostgresQuery] {

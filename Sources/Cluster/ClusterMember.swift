@@ -1,0 +1,302 @@
+import Foundation
+import Logging
+import Metrics
+import PortwatchStore
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// One replica of a Portwatch cluster on one PostgreSQL database: it follows the elected writer
+/// and competes to become it.
+///
+/// A follower reads the change log from the last sequence it applied (every
+/// ``ClusterSettings/followInterval``) and reloads the rows it names, so its memory follows the store;
+/// every ``ClusterSettings/electionInterval`` it tries `pg_try_advisory_lock` on a session of its own.
+/// The replica that gets the lock takes over: it bumps the epoch that fences every commit, reloads
+/// everything from the store, and runs the writer's duties (``init(settings:store:repository:fabricDocumentKinds:followedDocumentKinds:logger:onFollowed:duties:)``:
+/// group commit, correlation, notification delivery, retention) in a service group of their own.
+/// When its lock session fails (or a commit finds another epoch), it stops being the writer at once:
+/// the repository refuses writes, the store refuses commits, the duties are cancelled, and it becomes
+/// a follower again, reloading from the store.
+public final class ClusterMember: Service, Sendable {
+    /// What this replica is.
+    public enum Role: String, Sendable {
+        case follower, writer
+    }
+
+    private struct State {
+        var role = Role.follower
+        var applied: Int64
+        var needsReload = false
+        var writerName: String?
+        var writerURL: String?
+        var epoch: Int64 = 0
+        var lastContact: ContinuousClock.Instant?
+        var fenceLost = false
+    }
+
+    public let settings: ClusterSettings
+    public let store: PostgresStore
+    public let repository: Repository
+    let fabricDocumentKinds: Set<String>
+    let followedDocumentKinds: Set<String>
+    let onFollowed: @Sendable (ChangeLogBatch) async -> Void
+    let duties: @Sendable () -> [any Service]
+    let logger: Logger
+    private let state: Mutex<State>
+
+    /// - Parameters:
+    ///   - fabricDocumentKinds: documents whose change rebuilds fault correlation on a follower.
+    ///   - followedDocumentKinds: documents whose bodies a follower reloads (security groups).
+    ///   - onFollowed: runs after a follower applied a batch (e.g. reload the webhook registry).
+    ///   - duties: makes the writer's services, afresh at each election won.
+    public init(
+        settings: ClusterSettings, store: PostgresStore, repository: Repository, fabricDocumentKinds: Set<String>,
+        followedDocumentKinds: Set<String>, logger: Logger,
+        onFollowed: @escaping @Sendable (ChangeLogBatch) async -> Void = { _ in },
+        duties: @escaping @Sendable () -> [any Service]
+    ) {
+        self.settings = settings
+        self.store = store
+        self.repository = repository
+        self.fabricDocumentKinds = fabricDocumentKinds
+        self.followedDocumentKinds = followedDocumentKinds
+        self.onFollowed = onFollowed
+        self.duties = duties
+        self.logger = logger
+        state = Mutex(State(applied: repository.loadedChangeSequence))
+        store.refuseCommits()
+    }
+
+    // MARK: What it knows
+
+    /// Whether this replica is the writer or a follower.
+    public var role: Role { state.withLock { $0.role } }
+
+    /// The newest change-log sequence whose commit this replica's memory reflects.
+    public var appliedSequence: Int64 {
+        let (role, applied) = state.withLock { ($0.role, $0.applied) }
+        return role == .writer ? max(applied, store.newestCommittedChange) : applied
+    }
+
+    /// The writer's advertised URL, as last read from the database (nil when none is known).
+    public var writerURL: String? { state.withLock { $0.role == .writer ? settings.advertiseURL : $0.writerURL } }
+
+    /// The writer's replica name, as last read from the database.
+    public var writerName: String? { state.withLock { $0.role == .writer ? settings.replicaName : $0.writerName } }
+
+    /// How long ago this replica last read the database successfully (nil: never).
+    public var sinceLastContact: Duration? { state.withLock { $0.lastContact.map { ContinuousClock.now - $0 } } }
+
+    /// Whether a load balancer should send requests here: the database was read within
+    /// ``ClusterSettings/readyStaleness`` (so this replica is caught up within about that bound).
+    public var isReady: Bool { sinceLastContact.map { $0 <= settings.readyStaleness } ?? false }
+
+    /// Waits until this replica has applied the change log through `sequence`; false after `timeout`.
+    public func waitUntilApplied(_ sequence: Int64, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while appliedSequence < sequence {
+            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+
+    private func contact() {
+        state.withLock { $0.lastContact = .now }
+    }
+
+    // MARK: Running
+
+    /// Follows, competes, and serves as writer when elected, until graceful shutdown (a writer drains
+    /// its duties first, then releases the lock).
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.runHeartbeats() }
+            await self.runElectionAndFollow()
+            group.cancelAll()
+        }
+    }
+
+    private func runHeartbeats() async {
+        while !Task.isCancelled {
+            do {
+                try await store.heartbeat(
+                    replica: settings.replicaName, url: settings.advertiseURL, applied: appliedSequence)
+                if role == .writer { contact() }
+            } catch {
+                logger.debug("heartbeat failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: settings.heartbeatInterval)
+        }
+    }
+
+    private func runElectionAndFollow() async {
+        var session: PostgresConnection?
+        var lastElection = ContinuousClock.now - settings.electionInterval
+        var failures = 0
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            await followOnce()
+            if ContinuousClock.now - lastElection >= settings.electionInterval {
+                lastElection = .now
+                do {
+                    if session == nil || session?.isClosed == true {
+                        session = try await store.openSession(id: 1)
+                    }
+                    if let held = session, try await store.tryWriterLock(on: held) {
+                        await serveAsWriter(on: held)
+                        try? await held.close()
+                        session = nil
+                        continue
+                    }
+                    failures = 0
+                } catch {
+                    failures += 1
+                    if failures == 1 || failures % 20 == 0 {
+                        logger.warning("cannot compete for the writer lock", metadata: ["error": "\(error)"])
+                    }
+                    try? await session?.close()
+                    session = nil
+                }
+            }
+            try? await Task.sleep(for: settings.followInterval)
+        }
+        try? await session?.close()
+    }
+
+    /// One pass of a follower: reload when needed, apply the change log, read who the writer is.
+    private func followOnce() async {
+        guard role == .follower else { return }
+        do {
+            if state.withLock({ $0.needsReload }) {
+                try await repository.reloadState()
+                await onFollowed(ChangeLogBatch(through: 0, truncated: true))
+                state.withLock { state in
+                    state.applied = repository.loadedChangeSequence
+                    state.needsReload = false
+                }
+            }
+            let applied = state.withLock { $0.applied }
+            let batch = try await store.changes(after: applied, documentKinds: followedDocumentKinds)
+            if batch.truncated || batch.through > applied {
+                try await repository.applyFollowed(
+                    batch, rebuildingCorrelation: !batch.documentKinds.isDisjoint(with: fabricDocumentKinds))
+                await onFollowed(batch)
+                let through = batch.truncated ? repository.loadedChangeSequence : batch.through
+                state.withLock { $0.applied = through }
+                Self.appliedGauge.record(through)
+            }
+            let writer = try await store.writer()
+            state.withLock { state in
+                (state.epoch, state.writerName, state.writerURL) = (writer.epoch, writer.name, writer.url)
+                state.lastContact = .now
+            }
+        } catch {
+            logger.debug("following the change log failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Takes over and runs the writer's duties until the lock session fails, a commit is fenced, or
+    /// graceful shutdown; then stops being the writer.
+    private func serveAsWriter(on session: PostgresConnection) async {
+        do {
+            let epoch = try await store.takeOver(as: settings.replicaName, on: session)
+            store.fence(epoch: epoch) { [weak self] in self?.fenceWasLost() }
+            try await store.heartbeat(
+                replica: settings.replicaName, url: settings.advertiseURL, applied: appliedSequence)
+            try await repository.promote()
+            await onFollowed(ChangeLogBatch(through: 0, truncated: true))
+            state.withLock { state in
+                state.role = .writer
+                state.epoch = epoch
+                state.applied = repository.loadedChangeSequence
+                state.fenceLost = false
+                state.lastContact = .now
+            }
+            Self.writerGauge.record(1)
+            Self.epochGauge.record(epoch)
+            logger.notice("elected writer", metadata: ["epoch": "\(epoch)", "replica": "\(settings.replicaName)"])
+        } catch {
+            logger.error("takeover failed", metadata: ["error": "\(error)"])
+            stepDown()
+            return
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: duties().map { .init(service: $0) }, logger: logger))
+        let logger = logger
+        await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                await withGracefulShutdownHandler {
+                    do {
+                        try await group.run()
+                    } catch {
+                        logger.error("the writer's duties failed", metadata: ["error": "\(error)"])
+                    }
+                } onGracefulShutdown: {
+                    Task { await group.triggerGracefulShutdown() }
+                }
+            }
+            tasks.addTask { await self.watchLock(session) }
+            await tasks.next()
+            // Lost (or the duties ended): refuse writes before anything else stops.
+            stepDown()
+            tasks.cancelAll()
+        }
+        logger.notice("no longer the writer", metadata: ["replica": "\(settings.replicaName)"])
+    }
+
+    private func stepDown() {
+        store.refuseCommits()
+        repository.demote()
+        state.withLock { state in
+            state.role = .follower
+            state.needsReload = true
+        }
+        Self.writerGauge.record(0)
+    }
+
+    private func fenceWasLost() {
+        logger.critical("a commit found another writer's epoch: stepping down")
+        state.withLock { $0.fenceLost = true }
+        repository.demote()
+    }
+
+    /// Returns when the lock session stops answering (or a commit was fenced), or when cancelled.
+    private func watchLock(_ session: PostgresConnection) async {
+        while !Task.isCancelled {
+            if state.withLock({ $0.fenceLost }) { return }
+            try? await Task.sleep(for: settings.lockCheckInterval)
+            guard !Task.isCancelled else { return }
+            let alive = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    do {
+                        try await session.query("SELECT 1", logger: self.logger)
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: self.settings.lockCheckTimeout)
+                    // A session that does not answer is as good as lost: closing it ends the query.
+                    if !Task.isCancelled { try? await session.close() }
+                    return false
+                }
+                defer { group.cancelAll() }
+                return await group.next() ?? false
+            }
+            if Task.isCancelled { return }
+            guard alive else {
+                logger.critical("the writer lock's session failed: stepping down")
+                return
+            }
+            contact()
+        }
+    }
+
+    // MARK: Metrics
+
+    static let writerGauge = Gauge(label: "portwatch_cluster_is_writer")
+    static let epochGauge = Gauge(label: "portwatch_cluster_epoch")
+    static let appliedGauge = Gauge(label: "portwatch_cluster_applied_change")
+}
