@@ -251,6 +251,9 @@ public final class ClusterMember: Service, Sendable {
         state.withLock { state in
             state.role = .follower
             state.needsReload = true
+            // Who writes next is read from the database again.
+            state.writerName = nil
+            state.writerURL = nil
         }
         Self.writerGauge.record(0)
     }

@@ -17,6 +17,8 @@ import NIOHTTP1
 /// follower vouches for nothing. The writer's answer carries ``commitHeader``, the change-log sequence
 /// of its newest commit when it answered (at or after the write's own); the follower waits until it
 /// has applied that sequence (at most ``ClusterSettings/readYourWritesTimeout``) before it answers.
+/// A follower that has not read the database within ``ClusterSettings/readyStaleness`` refuses writes
+/// (503) instead of forwarding them.
 public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Marks a request forwarded by a replica (its value: the forwarding replica's name).
     public static var forwardedHeader: HTTPField.Name { HTTPField.Name("X-Portwatch-Forwarded-By")! }
@@ -49,6 +51,10 @@ public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddlewa
         }
         guard let secret = member.settings.secret else {
             return Self.error(503, "This replica is not the writer and cannot forward writes (no cluster secret).")
+        }
+        // Cut off from the database, this replica could not show the caller its own write: refuse it.
+        guard member.isReady else {
+            return Self.error(503, "This replica cannot reach the database; try another replica or again shortly.")
         }
         return try await forward(request, to: writer, secret: secret)
     }

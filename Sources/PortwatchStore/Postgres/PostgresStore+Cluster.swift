@@ -167,6 +167,7 @@ extension PostgresStore {
             host: client.host ?? "127.0.0.1", port: client.port ?? 5432, username: client.username,
             password: client.password, database: client.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = client.options.additionalStartupParameters
         return try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
     }
 }
