@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
+import PortwatchStore
 
 /// Sends the writes a follower receives to the elected writer, and answers them once this replica
 /// has applied the writer's commit (read-your-writes on the replica that took the write).
@@ -17,6 +18,7 @@ import NIOHTTP1
 /// follower vouches for nothing. The writer's answer carries ``commitHeader``, the change-log sequence
 /// of its newest commit when it answered (at or after the write's own); the follower waits until it
 /// has applied that sequence (at most ``ClusterSettings/readYourWritesTimeout``) before it answers.
+/// A read a follower refuses with 503 because it needed a write goes to the writer too.
 /// A follower that has not read the database within ``ClusterSettings/readyStaleness`` refuses writes
 /// (503) instead of forwarding them.
 public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -44,10 +46,19 @@ public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddlewa
         if let from = request.headers[Self.forwardedHeader] {
             return try await answerForwarded(request, from: from, context: context, next: next)
         }
-        guard ![.get, .head, .options].contains(request.method), member.repository.isFollowing,
-            let writer = member.writerURL, writer != member.settings.advertiseURL
+        let reading = [.get, .head, .options].contains(request.method)
+        guard member.repository.isFollowing, let writer = member.writerURL, writer != member.settings.advertiseURL
         else {
             return try await next(request, context)
+        }
+        if reading {
+            // A read that needs a write (a project's first list of security groups creates its default
+            // group) is refused by a follower's repository: the writer answers it instead.
+            let response = try await next(request, context)
+            guard response.status == .serviceUnavailable, member.repository.isFollowing, member.isReady,
+                let secret = member.settings.secret
+            else { return response }
+            return try await forward(request, to: writer, secret: secret)
         }
         guard let secret = member.settings.secret else {
             return Self.error(503, "This replica is not the writer and cannot forward writes (no cluster secret).")
@@ -112,10 +123,16 @@ public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddlewa
             body: ResponseBody(byteBuffer: bytes))
     }
 
-    static let hopByHop: Set<String> = [
+    static var hopByHop: Set<String> { hopByHopHeaders }
+}
+
+/// Headers that describe one connection or the forwarding itself, never copied across a hop.
+private let hopByHopHeaders: Set<String> = [
         "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host",
         "content-length", "x-portwatch-forwarded-by", "x-portwatch-cluster-secret",
-    ]
+]
+
+extension WriteForwardingMiddleware {
 
     static func error(_ status: Int, _ message: String, type: String = "ServiceUnavailable") -> Response {
         let body: [String: [String: String]] = ["NeutronError": ["type": type, "message": message, "detail": ""]]

@@ -1,6 +1,7 @@
 import Foundation
 import PortwatchCore
 import PostgresNIO
+import Synchronization
 
 extension PostgresStore {
     /// Writes `commit` in one transaction, in the order ``SQLiteStore`` applies it.
