@@ -34,8 +34,12 @@ extension PostgresStore {
                 }
                 return try await Self.appendChangeLog(entry, epoch: epoch, on: connection, logger: logger)
             }
-        } catch {
-            commitFailed(error)
+        } catch let error as PostgresTransactionError {
+            // A refusal of the fence rolled the transaction back: it is known to have changed nothing.
+            if let refusal = error.closureError as? PostgresStoreError, error.commitError == nil {
+                commitFailed(refusal)
+                throw refusal
+            }
             throw error
         }
         lastCommittedChange.withLock { $0 = max($0, sequence) }
