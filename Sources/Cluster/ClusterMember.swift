@@ -270,30 +270,44 @@ public final class ClusterMember: Service, Sendable {
             if state.withLock({ $0.fenceLost }) { return }
             try? await Task.sleep(for: settings.lockCheckInterval)
             guard !Task.isCancelled else { return }
-            let alive = await withTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    do {
-                        try await session.query("SELECT 1", logger: self.logger)
-                        return true
-                    } catch {
-                        return false
-                    }
-                }
-                group.addTask {
-                    try? await Task.sleep(for: self.settings.lockCheckTimeout)
-                    // A session that does not answer is as good as lost: closing it ends the query.
-                    if !Task.isCancelled { try? await session.close() }
-                    return false
-                }
-                defer { group.cancelAll() }
-                return await group.next() ?? false
-            }
-            if Task.isCancelled { return }
-            guard alive else {
-                logger.critical("the writer lock's session failed: stepping down")
+            guard await answers(session) else {
+                if !Task.isCancelled { logger.critical("the writer lock's session failed: stepping down") }
                 return
             }
             contact()
+        }
+    }
+
+    /// Whether `session` answers a query within ``ClusterSettings/lockCheckTimeout``.
+    ///
+    /// The query runs in a task of its own that is not awaited: a query on a session whose peer went
+    /// away may never complete, and the verdict must not wait for it.
+    private func answers(_ session: PostgresConnection) async -> Bool {
+        guard !session.isClosed else { return false }
+        let verdict = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+        let decide: @Sendable (Bool) -> Void = { answer in
+            verdict.withLock { continuation in
+                continuation?.resume(returning: answer)
+                continuation = nil
+            }
+        }
+        let logger = logger
+        let timeout = settings.lockCheckTimeout
+        return await withCheckedContinuation { continuation in
+            verdict.withLock { $0 = continuation }
+            Task {
+                do {
+                    // The rows, not the call, say whether the session answered.
+                    for try await _ in try await session.query("SELECT 1", logger: logger) {}
+                    decide(true)
+                } catch {
+                    decide(false)
+                }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                decide(false)
+            }
         }
     }
 

@@ -221,6 +221,11 @@ class CuttableProxy:
     def cut(self):
         """Refuses new connections and breaks every open one."""
         if self.listener is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone would not stop it.
+            try:
+                self.listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self.listener.close()
             self.listener = None
         with self.lock:

@@ -52,8 +52,11 @@ extension PostgresStore {
     public func takeOver(as replica: String, on connection: PostgresConnection) async throws -> Int64 {
         let rows = try await connection.query(
             "UPDATE cluster SET epoch = epoch + 1, writer = \(replica) WHERE id = 1 RETURNING epoch", logger: logger)
-        for try await epoch in rows.decode(Int64.self) { return epoch }
-        throw PostgresStoreError("the cluster row is missing (schema not migrated?)")
+        // Rows are read to the end (leaving a stream half read would stall the session).
+        var epoch: Int64?
+        for try await value in rows.decode(Int64.self) { epoch = value }
+        guard let epoch else { throw PostgresStoreError("the cluster row is missing (schema not migrated?)") }
+        return epoch
     }
 
     static func checkFence(epoch: Int64, on connection: PostgresConnection, logger: Logger) async throws {
@@ -102,16 +105,17 @@ extension PostgresStore {
     /// `applied`; forgets replicas silent for more than `forgetAfter` seconds.
     public func heartbeat(replica: String, url: String, applied: Int64, forgetAfter: Double = 3600) async throws {
         try await client.withConnection { connection in
-            try await connection.query(
+            // Each statement's rows are read to the end: that is where a failure shows.
+            for try await _ in try await connection.query(
                 """
                 INSERT INTO replicas (name, url, started_at, heartbeat_at, applied)
                 VALUES (\(replica), \(url), extract(epoch FROM clock_timestamp()), extract(epoch FROM clock_timestamp()), \(applied))
                 ON CONFLICT (name) DO UPDATE SET url = excluded.url, heartbeat_at = excluded.heartbeat_at,
                     applied = excluded.applied
-                """, logger: logger)
-            try await connection.query(
+                """, logger: logger) {}
+            for try await _ in try await connection.query(
                 "DELETE FROM replicas WHERE heartbeat_at < extract(epoch FROM clock_timestamp()) - \(forgetAfter)",
-                logger: logger)
+                logger: logger) {}
         }
     }
 
@@ -147,8 +151,9 @@ extension PostgresStore {
             """
             SELECT c.epoch, c.writer, r.url FROM cluster c LEFT JOIN replicas r ON r.name = c.writer WHERE c.id = 1
             """, logger: logger)
-        for try await (epoch, name, url) in rows.decode((Int64, String?, String?).self) { return (epoch, name, url) }
-        return (0, nil, nil)
+        var writer: (epoch: Int64, name: String?, url: String?) = (0, nil, nil)
+        for try await (epoch, name, url) in rows.decode((Int64, String?, String?).self) { writer = (epoch, name, url) }
+        return writer
     }
 
     /// Tries to take the writer's advisory lock on `connection` (a session of its own: the lock lives
@@ -156,8 +161,9 @@ extension PostgresStore {
     public func tryWriterLock(on connection: PostgresConnection) async throws -> Bool {
         let rows = try await connection.query(
             "SELECT pg_try_advisory_lock(\(Self.writerLockKey))", logger: logger)
-        for try await locked in rows.decode(Bool.self) { return locked }
-        return false
+        var locked = false
+        for try await value in rows.decode(Bool.self) { locked = value }
+        return locked
     }
 
     /// Opens a connection of its own (outside the pool), e.g. for the writer lock's session.
