@@ -77,7 +77,8 @@ public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddlewa
         guard let expected = member.settings.secret, let given = request.headers[Self.secretHeader],
             Self.constantTimeEqual(Array(expected.utf8), Array(given.utf8))
         else {
-            return Self.error(403, "A forwarded request without the cluster's secret is refused.", type: "HTTPForbidden")
+            return Self.error(
+                403, "A forwarded request without the cluster's secret is refused.", type: "HTTPForbidden")
         }
         // A forwarded write is never forwarded again: a replica that is no longer the writer refuses it.
         var response = try await next(request, context)
@@ -128,8 +129,8 @@ public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddlewa
 
 /// Headers that describe one connection or the forwarding itself, never copied across a hop.
 private let hopByHopHeaders: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host",
-        "content-length", "x-portwatch-forwarded-by", "x-portwatch-cluster-secret",
+    "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "host",
+    "content-length", "x-portwatch-forwarded-by", "x-portwatch-cluster-secret",
 ]
 
 extension WriteForwardingMiddleware {

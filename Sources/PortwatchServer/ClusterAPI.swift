@@ -27,7 +27,9 @@ struct ClusterAPI {
                 "writer": member.writerName.map(JSONValue.string) ?? .null,
             ]
             object["since_database_contact"] =
-                member.sinceLastContact.map { .double(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
+                member.sinceLastContact.map {
+                    .double(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)
+                }
                 ?? .null
             return BridgeAPI.json(.object(object), status: ready ? .ok : .serviceUnavailable)
         }
@@ -56,7 +58,8 @@ struct ClusterAPI {
                 .object([
                     "cluster": .object([
                         "epoch": .int(status.epoch), "writer": status.writer.map(JSONValue.string) ?? .null,
-                        "newest_change": .int(status.newestChange), "this_replica": .string(member.settings.replicaName),
+                        "newest_change": .int(status.newestChange),
+                        "this_replica": .string(member.settings.replicaName),
                         "replicas": .array(replicas),
                     ])
                 ]))

@@ -386,7 +386,8 @@ public final class Repository: Sendable {
         let decoder = JSONDecoder()
         var groups: [(String, SecurityGroup?)] = []
         for document in batch.documents where document.kind == SecurityGroup.documentKind {
-            groups.append((document.id, try document.body.map { try decoder.decode(SecurityGroup.self, from: Data($0)) }))
+            groups.append(
+                (document.id, try document.body.map { try decoder.decode(SecurityGroup.self, from: Data($0)) }))
         }
         let now = Date()
         let model = state.withLock { model in

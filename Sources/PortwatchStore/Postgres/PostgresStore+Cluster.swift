@@ -112,10 +112,12 @@ extension PostgresStore {
                 VALUES (\(replica), \(url), extract(epoch FROM clock_timestamp()), extract(epoch FROM clock_timestamp()), \(applied))
                 ON CONFLICT (name) DO UPDATE SET url = excluded.url, heartbeat_at = excluded.heartbeat_at,
                     applied = excluded.applied
-                """, logger: logger) {}
+                """, logger: logger)
+            {}
             for try await _ in try await connection.query(
                 "DELETE FROM replicas WHERE heartbeat_at < extract(epoch FROM clock_timestamp()) - \(forgetAfter)",
-                logger: logger) {}
+                logger: logger)
+            {}
         }
     }
 
