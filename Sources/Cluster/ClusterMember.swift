@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import NIOCore
 import PortwatchStore
 import PostgresNIO
 import ServiceLifecycle
@@ -44,6 +45,8 @@ public final class ClusterMember: Service, Sendable {
     let duties: @Sendable () -> [any Service]
     let logger: Logger
     private let state: Mutex<State>
+    /// Wakes the follower's loop early: a NOTIFY of a commit, or a forwarded write waiting for it.
+    private let doorbell = Doorbell()
 
     /// - Parameters:
     ///   - fabricDocumentKinds: documents whose change rebuilds fault correlation on a follower.
@@ -95,6 +98,7 @@ public final class ClusterMember: Service, Sendable {
     /// Waits until this replica has applied the change log through `sequence`; false after `timeout`.
     public func waitUntilApplied(_ sequence: Int64, timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
+        if appliedSequence < sequence { doorbell.ring() }
         while appliedSequence < sequence {
             guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
             try? await Task.sleep(for: .milliseconds(5))
@@ -113,6 +117,7 @@ public final class ClusterMember: Service, Sendable {
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.runHeartbeats() }
+            group.addTask { await self.runListener() }
             await self.runElectionAndFollow()
             group.cancelAll()
         }
@@ -159,9 +164,37 @@ public final class ClusterMember: Service, Sendable {
                     session = nil
                 }
             }
-            try? await Task.sleep(for: settings.followInterval)
+            await doorbell.nap(upTo: settings.followInterval)
         }
         try? await session?.close()
+    }
+
+    /// LISTENs to the commits' NOTIFY on a session of its own and rings the follower's doorbell at
+    /// each; the log is read anyway every ``ClusterSettings/followInterval``, so a lost session or a
+    /// missed notification costs latency only.
+    private func runListener() async {
+        while !Task.isCancelled {
+            do {
+                let session = try await store.openSession(id: 2)
+                do {
+                    // Closing the session is what ends the notifications' sequence.
+                    try await withTaskCancellationHandler {
+                        try await session.listen(on: PostgresStore.changeChannel) { notifications in
+                            for try await _ in notifications { doorbell.ring() }
+                        }
+                    } onCancel: {
+                        let closing: EventLoopFuture<Void> = session.close()
+                        _ = closing
+                    }
+                } catch {
+                    logger.debug("listening for commits failed", metadata: ["error": "\(error)"])
+                }
+                try? await session.close()
+            } catch {
+                logger.debug("cannot listen for commits", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
     }
 
     /// One pass of a follower: reload when needed, apply the change log, read who the writer is.

@@ -21,7 +21,7 @@ import requests
 
 from conftest import Api, eventually, needs_own_server, unique
 from ha_support import Cluster, CuttableProxy, FreshDatabase, PrivatePostgres, database_url
-from test_notifications import AMQP_URL, OsloListener, broker_up
+from test_notifications import AMQP_URL, OsloListener, broker_up, read_sse
 
 HOSTS = [f"ha-host-{i}" for i in range(4)]
 SOURCES = ["onos", "alertmanager", "doctor"]
@@ -266,6 +266,21 @@ def test_cluster_endpoint_readiness_and_forwarded_identity(database, cluster_fac
     assert "sneaky" not in names and "x" not in names
     metrics = requests.get(writer.url + "/metrics", timeout=5).text
     assert "portwatch_cluster_is_writer 1" in metrics
+
+    # The live stream on a follower: the writer's commits, read from the outbox table; a member sees
+    # its own project's events only.
+    port = api.post("/v2.0/ports", {"port": {"network_id": network.json()["network"]["id"]}}, headers=member)
+    assert port.status_code == 201, port.text
+    with requests.get(follower.url + "/v2.0/portwatch/stream", stream=True, timeout=30, headers=member,
+                      params={"event_types": "port.update.end"}) as live:
+        assert live.status_code == 200, live.text
+        other_net = api.post("/v2.0/networks", {"network": {"name": "b"}}, headers=other).json()["network"]
+        other_port = api.post("/v2.0/ports", {"port": {"network_id": other_net["id"]}}, headers=other).json()["port"]
+        api.put(f"/v2.0/ports/{other_port['id']}", {"port": {"name": "not yours"}}, headers=other)
+        r = api.put(f"/v2.0/ports/{port.json()['port']['id']}", {"port": {"name": "streamed"}}, headers=member)
+        assert r.status_code == 200, r.text
+        (_, event, data), = read_sse(live, 1)
+    assert event == "port.update.end" and data["port"]["name"] == "streamed"
 
 
 def test_a_replica_cut_off_from_the_database_refuses_writes_and_rejoins(database, cluster_factory):
