@@ -148,13 +148,24 @@ public final class ClusterMember: Service, Sendable {
                     if session == nil || session?.isClosed == true {
                         session = try await store.openSession(id: 1)
                     }
-                    if let held = session, try await store.tryWriterLock(on: held) {
+                    guard let held = session else { continue }
+                    // A query on a session whose peer went away may never complete: bound it.
+                    let store = store
+                    switch await Self.withDeadline(
+                        settings.lockCheckTimeout, { try await store.tryWriterLock(on: held) })
+                    {
+                    case .success(true):
                         await serveAsWriter(on: held)
                         try? await held.close()
                         session = nil
                         continue
+                    case .success(false):
+                        failures = 0
+                    case .failure(let error):
+                        throw error
+                    case nil:
+                        throw PostgresStoreError("the election's session did not answer")
                     }
-                    failures = 0
                 } catch {
                     failures += 1
                     if failures == 1 || failures % 20 == 0 {
@@ -312,34 +323,43 @@ public final class ClusterMember: Service, Sendable {
     }
 
     /// Whether `session` answers a query within ``ClusterSettings/lockCheckTimeout``.
-    ///
-    /// The query runs in a task of its own that is not awaited: a query on a session whose peer went
-    /// away may never complete, and the verdict must not wait for it.
     private func answers(_ session: PostgresConnection) async -> Bool {
         guard !session.isClosed else { return false }
-        let verdict = Mutex<CheckedContinuation<Bool, Never>?>(nil)
-        let decide: @Sendable (Bool) -> Void = { answer in
-            verdict.withLock { continuation in
-                continuation?.resume(returning: answer)
+        let logger = logger
+        let answer = await Self.withDeadline(settings.lockCheckTimeout) {
+            // The rows, not the call, say whether the session answered.
+            for try await _ in try await session.query("SELECT 1", logger: logger) {}
+        }
+        if case .success = answer { return true }
+        return false
+    }
+
+    /// Runs `body` in a task of its own and returns its outcome, or nil after `timeout`.
+    ///
+    /// The task is not awaited past the deadline: a query on a session whose peer went away may never
+    /// complete, and a verdict must not wait for it.
+    static func withDeadline<T: Sendable>(
+        _ timeout: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async -> Result<T, any Error>? {
+        let outcome = Mutex<CheckedContinuation<Result<T, any Error>?, Never>?>(nil)
+        let decide: @Sendable (Result<T, any Error>?) -> Void = { result in
+            outcome.withLock { continuation in
+                continuation?.resume(returning: result)
                 continuation = nil
             }
         }
-        let logger = logger
-        let timeout = settings.lockCheckTimeout
         return await withCheckedContinuation { continuation in
-            verdict.withLock { $0 = continuation }
+            outcome.withLock { $0 = continuation }
             Task {
                 do {
-                    // The rows, not the call, say whether the session answered.
-                    for try await _ in try await session.query("SELECT 1", logger: logger) {}
-                    decide(true)
+                    decide(.success(try await body()))
                 } catch {
-                    decide(false)
+                    decide(.failure(error))
                 }
             }
             Task {
                 try? await Task.sleep(for: timeout)
-                decide(false)
+                decide(nil)
             }
         }
     }

@@ -16,14 +16,11 @@ import Synchronization
 /// ```
 ///
 /// A commit is one transaction; with PostgreSQL's default `synchronous_commit = on` it is durable
-/// when `COMMIT` returns. Large commits go in multi-row statements, a few thousand rows per round trip.
+/// when `COMMIT` returns. Each table's rows of a commit go in one statement of column arrays (`unnest`).
 public final class PostgresStore: StoreBackend {
     /// The connection pool; usable once ``run()`` runs.
     public let client: PostgresClient
     let logger: Logger
-
-    /// Parameters per statement stay under PostgreSQL's limit of 65,535.
-    static let maxBindsPerStatement = 30_000
 
     /// The client configuration, for connections of their own (the election's session).
     public let configuration: PostgresClient.Configuration
