@@ -141,14 +141,25 @@ public final class ClusterMember: Service, Sendable {
         var lastElection = ContinuousClock.now - settings.electionInterval
         var failures = 0
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            await followOnce()
+            // One session of its own reads the log and competes: the pool's connection attempts back
+            // off for up to a minute after an outage, this session reconnects at the next round.
+            if session == nil || session?.isClosed == true {
+                session.map(Self.discard)
+                do {
+                    session = try await store.openSession(id: 1)
+                } catch {
+                    session = nil
+                    logger.debug("no session to the database", metadata: ["error": "\(error)"])
+                }
+            }
+            if let held = session, await !followOnce(on: held) {
+                Self.discard(held)
+                session = nil
+            }
             if ContinuousClock.now - lastElection >= settings.electionInterval {
                 lastElection = .now
                 do {
-                    if session == nil || session?.isClosed == true {
-                        session = try await store.openSession(id: 1)
-                    }
-                    guard let held = session else { continue }
+                    guard let held = session else { throw PostgresStoreError("no session to the database") }
                     // A query on a session whose peer went away may never complete: bound it.
                     let store = store
                     switch await Self.withDeadline(
@@ -156,7 +167,7 @@ public final class ClusterMember: Service, Sendable {
                     {
                     case .success(true):
                         await serveAsWriter(on: held)
-                        try? await held.close()
+                        Self.discard(held)
                         session = nil
                         continue
                     case .success(false):
@@ -171,13 +182,20 @@ public final class ClusterMember: Service, Sendable {
                     if failures == 1 || failures % 20 == 0 {
                         logger.warning("cannot compete for the writer lock", metadata: ["error": "\(error)"])
                     }
-                    try? await session?.close()
+                    session.map(Self.discard)
                     session = nil
                 }
             }
             await doorbell.nap(upTo: settings.followInterval)
         }
-        try? await session?.close()
+        session.map(Self.discard)
+    }
+
+    /// Closes `session` without waiting, keeping it alive until it is closed (a connection must not
+    /// go away open), however long its peer takes.
+    static func discard(_ session: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = session.close()
+        closing.whenComplete { _ in withExtendedLifetime(session) {} }
     }
 
     /// LISTENs to the commits' NOTIFY on a session of its own and rings the follower's doorbell at
@@ -194,13 +212,12 @@ public final class ClusterMember: Service, Sendable {
                             for try await _ in notifications { doorbell.ring() }
                         }
                     } onCancel: {
-                        let closing: EventLoopFuture<Void> = session.close()
-                        _ = closing
+                        Self.discard(session)
                     }
                 } catch {
                     logger.debug("listening for commits failed", metadata: ["error": "\(error)"])
                 }
-                try? await session.close()
+                Self.discard(session)
             } catch {
                 logger.debug("cannot listen for commits", metadata: ["error": "\(error)"])
             }
@@ -208,9 +225,10 @@ public final class ClusterMember: Service, Sendable {
         }
     }
 
-    /// One pass of a follower: reload when needed, apply the change log, read who the writer is.
-    private func followOnce() async {
-        guard role == .follower else { return }
+    /// One pass of a follower on `session`: reload when needed, apply the change log, read who the
+    /// writer is. False when the session failed or did not answer in time.
+    private func followOnce(on session: PostgresConnection) async -> Bool {
+        guard role == .follower else { return true }
         do {
             if state.withLock({ $0.needsReload }) {
                 try await repository.reloadState()
@@ -221,7 +239,15 @@ public final class ClusterMember: Service, Sendable {
                 }
             }
             let applied = state.withLock { $0.applied }
-            let batch = try await store.changes(after: applied, documentKinds: followedDocumentKinds)
+            let (store, kinds) = (store, followedDocumentKinds)
+            let read = await Self.withDeadline(settings.lockCheckTimeout) {
+                (
+                    try await store.changes(after: applied, documentKinds: kinds, on: session),
+                    try await store.writer(on: session)
+                )
+            }
+            guard let read else { throw PostgresStoreError("the change log was not read in time") }
+            let (batch, writer) = try read.get()
             if batch.truncated || batch.through > applied {
                 try await repository.applyFollowed(
                     batch, rebuildingCorrelation: !batch.documentKinds.isDisjoint(with: fabricDocumentKinds))
@@ -230,13 +256,14 @@ public final class ClusterMember: Service, Sendable {
                 state.withLock { $0.applied = through }
                 Self.appliedGauge.record(through)
             }
-            let writer = try await store.writer()
             state.withLock { state in
                 (state.epoch, state.writerName, state.writerURL) = (writer.epoch, writer.name, writer.url)
                 state.lastContact = .now
             }
+            return true
         } catch {
             logger.debug("following the change log failed", metadata: ["error": "\(error)"])
+            return false
         }
     }
 

@@ -119,6 +119,10 @@ class Replica(PortwatchServer):
         except requests.RequestException:
             return None
 
+    def ready_status(self) -> int | None:
+        r = self.readyz()
+        return r.status_code if r is not None else None
+
     def role(self) -> str | None:
         r = self.readyz()
         return r.json().get("role") if r is not None else None

@@ -59,7 +59,17 @@ extension PostgresStore {
     public func changes(after sequence: Int64, limit: Int = 1000, documentKinds wanted: Set<String>) async throws
         -> ChangeLogBatch
     {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.withConnection { connection in
+            try await changes(after: sequence, limit: limit, documentKinds: wanted, on: connection)
+        }
+    }
+
+    /// ``changes(after:limit:documentKinds:)`` on `connection` (a session of the caller's own).
+    public func changes(
+        after sequence: Int64, limit: Int = 1000, documentKinds wanted: Set<String>, on connection: PostgresConnection
+    ) async throws -> ChangeLogBatch {
+        let logger = logger
+        return try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             var result = ChangeLogBatch(through: sequence, truncated: false)
             var oldest: Int64?

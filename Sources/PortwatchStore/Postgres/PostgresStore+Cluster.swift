@@ -149,7 +149,12 @@ extension PostgresStore {
 extension PostgresStore {
     /// The elected writer as the database records it: its epoch, name and advertised URL.
     public func writer() async throws -> (epoch: Int64, name: String?, url: String?) {
-        let rows = try await client.query(
+        try await client.withConnection { try await writer(on: $0) }
+    }
+
+    /// ``writer()`` on `connection` (a session of the caller's own).
+    public func writer(on connection: PostgresConnection) async throws -> (epoch: Int64, name: String?, url: String?) {
+        let rows = try await connection.query(
             """
             SELECT c.epoch, c.writer, r.url FROM cluster c LEFT JOIN replicas r ON r.name = c.writer WHERE c.id = 1
             """, logger: logger)
