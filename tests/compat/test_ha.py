@@ -330,6 +330,8 @@ def test_postgresql_restarted_mid_run(cluster_factory):
         apis = [Api(r.url) for r in cluster.replicas]
         network = apis[0].create_network()
         port = apis[1].create_port(network["id"], name="before")
+        # Another replica sees a write once it has applied it (read-your-writes is per replica).
+        assert eventually(cluster.caught_up, timeout=60), cluster.logs()
 
         postgres.stop("immediate")
         # Reads continue from memory; writes fail fast with a Neutron 503; readiness says stale.
