@@ -275,6 +275,14 @@ let package = Package(
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
         .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "Cluster", "PortwatchStore", "PortwatchCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(
             name: "BridgeModeTests",
             dependencies: [
                 "BridgeMode", "NeutronClient", "PortwatchStore", "PortwatchCore", "KeystoneAuth",
