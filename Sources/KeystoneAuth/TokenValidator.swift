@@ -60,6 +60,16 @@ public final class TokenValidator: Sendable {
         }
     }
 
+    /// The outcome of ``validate(userToken:serviceToken:now:)`` when every token it needs is in the
+    /// cache (no request to Keystone); nil when one is not.
+    public func cachedValidation(userToken: String, serviceToken: String?, now: Date = Date()) -> Outcome? {
+        guard let user = cache.lookup(userToken, now: now) else { return nil }
+        guard let serviceToken else { return .valid(user: user, service: nil) }
+        guard let service = cache.lookup(serviceToken, now: now) else { return nil }
+        guard !settings.serviceTokenRoles.isDisjoint(with: service.roles) else { return .invalid }
+        return .valid(user: user, service: service)
+    }
+
     /// The cached or freshly validated info of `token`; nil when invalid.
     func info(of token: String, now: Date) async throws(KeystoneError) -> TokenInfo? {
         if let cached = cache.lookup(token, now: now) { return cached }

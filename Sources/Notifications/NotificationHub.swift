@@ -67,7 +67,7 @@ public struct NotificationHub: Sendable {
             services.append(sink.publisherService)
             services.append(
                 OutboxDispatcher(
-                    sink: sink, repository: repository, signal: signal, batchSize: 512, backoff: settings.sinkBackoff,
+                    sink: sink, repository: repository, signal: signal, batchSize: 2048, backoff: settings.sinkBackoff,
                     logger: logger))
         }
         services.append(

@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import Cluster
 import Console
@@ -33,6 +34,10 @@ public struct PortwatchServer {
     /// The replica's part in a cluster on PostgreSQL (election, change-log replay, forwarding); nil
     /// with SQLite.
     public let cluster: ClusterMember?
+    /// `GET /v2.0/ports/{id}` answered on the event loop when it can be (``PortReadFastPath``).
+    let immediatePortShow: PortReadFastPath.Answer
+    /// The request metrics, when `/metrics` is served.
+    let requestMetrics: RequestMetrics?
     /// What the store needs running (PostgreSQL's connection pool); started first, stopped last.
     let storeServices: [any Service]
     /// Opened once the ports agree with the stored faults; the HTTP server binds only then.
@@ -88,6 +93,10 @@ public struct PortwatchServer {
                 holdDown: configuration.flapHoldDown, maxClockSkew: configuration.maxEventClockSkew,
                 learnedLinkGrace: configuration.learnedLinkGrace),
             logger: logger)
+        // Loading decoded every stored row into short-lived buffers: give their pages back.
+        #if canImport(Glibc)
+            _ = releaseFreeHeap(0)
+        #endif
         let router = Router(context: PortwatchRequestContext.self)
         var bridge: Bridge?
         if let settings = configuration.bridge {
@@ -114,11 +123,11 @@ public struct PortwatchServer {
         }
         let console = Console(authMode: configuration.identityMode, keystone: configuration.keystone)
         console.registerPages(on: router)
-        NeutronAPI(
+        let api = NeutronAPI(
             repository: repository,
             identities: try await identities(configuration, sources: sources, logger: logger), policy: policy,
-            correlation: correlation, eventSources: configuration.eventSources
-        ).register(on: router)
+            correlation: correlation, eventSources: configuration.eventSources)
+        api.register(on: router)
         if let bridge { BridgeAPI(bridge: bridge).registerAdmin(on: router) }
         if let cluster { ClusterAPI(member: cluster).registerAdmin(on: router) }
         NotificationsAPI(hub: notifications).register(on: router)
@@ -126,6 +135,7 @@ public struct PortwatchServer {
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
             notifications: notifications, policy: policy, sources: sources, bridge: bridge, cluster: cluster,
+            immediatePortShow: { api.immediatePortShow(id: $0, headers: $1) }, requestMetrics: metrics?.requests,
             storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
 
@@ -160,8 +170,13 @@ public struct PortwatchServer {
     /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the
     /// watchers of the policy and credentials files, the writer, the store's connection pool last).
     public func services() -> [any Service] {
+        // PORTWATCH_FAST_READS=0 routes every port read through Hummingbird (for comparison).
+        let fastReads = ProcessInfo.processInfo.environment["PORTWATCH_FAST_READS"] != "0"
+        let (answer, requestMetrics) = (immediatePortShow, requestMetrics)
         let application = Application(
             router: NeutronRouter(router),
+            server: .http1(
+                additionalChannelHandlers: fastReads ? [PortReadFastPath(answer: answer, metrics: requestMetrics)] : []),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
         let policyWatcher: [any Service] =
@@ -229,6 +244,13 @@ public struct PortwatchServer {
         try await group.run()
     }
 }
+
+#if canImport(Glibc)
+    /// glibc's `malloc_trim` (`malloc.h` is not in the Glibc module): returns free heap pages to the
+    /// system.
+    @_silgen_name("malloc_trim")
+    private func releaseFreeHeap(_ pad: Int) -> Int32
+#endif
 
 /// A configuration that cannot run.
 public struct ServerConfigurationError: Error, CustomStringConvertible {

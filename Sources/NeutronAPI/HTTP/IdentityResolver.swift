@@ -72,7 +72,7 @@ public struct IdentityResolver: Sendable {
 
     /// Resolves the caller of `request`.
     public func resolve(_ request: Request) async -> Resolution {
-        let requestID = "req-" + UUID().uuidString.lowercased()
+        let requestID = "req-" + RandomID.uuid()
         if let sources, let header = request.headers[.authorization],
             let presented = PresentedCredential(authorization: header),
             let resolution = await fromSourceCredential(presented, sources, request: request, requestID: requestID)
@@ -88,6 +88,30 @@ public struct IdentityResolver: Sendable {
         case .keystone:
             guard let validator else { return .unavailable }
             return await fromToken(request.headers, validator: validator, requestID: requestID)
+        }
+    }
+
+    /// The caller of a request with `headers`, when it is known without waiting: in `noauth` and
+    /// `headers` modes, and in `keystone` mode when the token's validation is cached. Nil when only
+    /// ``resolve(_:)`` can tell (a token to validate, a source credential to check) or the answer is
+    /// not an identity (401, 403, 503).
+    public func resolveImmediately(_ headers: HTTPFields) -> Identity? {
+        if sources != nil, headers[.authorization] != nil { return nil }
+        switch mode {
+        case .noauth:
+            return .noauth(requestID: "req-" + RandomID.uuid())
+        case .headers:
+            return Self.fromHeaders(headers, requestID: "req-" + RandomID.uuid())
+        case .keystone:
+            guard let validator,
+                let token = (headers[Self.authToken] ?? headers[Self.storageToken]).map(Self.stripped), !token.isEmpty
+            else { return nil }
+            let service = headers[Self.serviceToken].map(Self.stripped)
+            guard
+                case .valid(let user, let service) = validator.cachedValidation(
+                    userToken: token, serviceToken: service?.isEmpty == true ? nil : service)
+            else { return nil }
+            return Self.identity(user: user, service: service, requestID: "req-" + RandomID.uuid())
         }
     }
 
@@ -114,22 +138,28 @@ public struct IdentityResolver: Sendable {
         let service = headers[Self.serviceToken].map(Self.stripped)
         switch await validator.validate(userToken: token, serviceToken: service?.isEmpty == true ? nil : service) {
         case .valid(let user, let service):
-            var identity = Identity(
-                userID: user.userID, projectID: user.projectID, roles: user.roles, requestID: requestID,
-                userName: user.userName, projectName: user.projectName)
-            identity.userDomainID = user.userDomainID
-            identity.projectDomainID = user.projectDomainID
-            identity.domainID = user.domainID
-            identity.isAdminProject = user.isAdminProject
-            // keystonemiddleware sets OpenStack-System-Scope from the service token when there is one.
-            identity.systemScope = service?.systemScope ?? user.systemScope
-            identity.serviceRoles = service?.roles ?? []
-            return .identity(identity)
+            return .identity(Self.identity(user: user, service: service, requestID: requestID))
         case .invalid:
             return unauthorized
         case .unavailable:
             return .unavailable
         }
+    }
+
+    /// The identity of a valid user token (and service token, when sent), as keystonemiddleware
+    /// passes it on.
+    static func identity(user: TokenInfo, service: TokenInfo?, requestID: String) -> Identity {
+        var identity = Identity(
+            userID: user.userID, projectID: user.projectID, roles: user.roles, requestID: requestID,
+            userName: user.userName, projectName: user.projectName)
+        identity.userDomainID = user.userDomainID
+        identity.projectDomainID = user.projectDomainID
+        identity.domainID = user.domainID
+        identity.isAdminProject = user.isAdminProject
+        // keystonemiddleware sets OpenStack-System-Scope from the service token when there is one.
+        identity.systemScope = service?.systemScope ?? user.systemScope
+        identity.serviceRoles = service?.roles ?? []
+        return identity
     }
 
     /// The resolution of a request that presents a `Bearer` or `Basic` credential: a source's machine
@@ -138,7 +168,8 @@ public struct IdentityResolver: Sendable {
     func fromSourceCredential(
         _ presented: PresentedCredential, _ sources: SourceAuthenticator, request: Request, requestID: String
     ) async -> Resolution? {
-        let endpoint = EventSourceEndpoints.source(ofPath: request.uri.path[...], userAgent: request.headers[.userAgent])
+        let endpoint = EventSourceEndpoints.source(
+            ofPath: request.uri.path[...], userAgent: request.headers[.userAgent])
         let credential = await sources.authenticate(presented, for: endpoint)
         switch (credential, endpoint) {
         case (let credential?, let endpoint?) where credential.source == endpoint:
@@ -162,7 +193,8 @@ public struct IdentityResolver: Sendable {
 
     /// `token` without surrounding blanks (keystonemiddleware strips them); no copy when there are none.
     static func stripped(_ token: String) -> String {
-        guard let first = token.utf8.first, let last = token.utf8.last, first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+        guard let first = token.utf8.first, let last = token.utf8.last,
+            first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
         else { return token }
         return token.trimmingCharacters(in: .whitespaces)
     }

@@ -21,14 +21,14 @@ struct NeutronMiddleware: RouterMiddleware {
         let resolution: IdentityResolver.Resolution =
             request.uri.path == "/"
             ? .identity(
-                Identity(userID: nil, projectID: nil, roles: [], requestID: "req-" + UUID().uuidString.lowercased()))
+                Identity(userID: nil, projectID: nil, roles: [], requestID: "req-" + RandomID.uuid()))
             : await identities.resolve(request)
         switch resolution {
         case .identity(let resolved):
             identity = resolved
         case .unauthorized(let body, let wwwAuthenticate):
             var response = JSONResponse.make(status: .unauthorized, bytes: body)
-            response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
+            response.headers[IdentityResolver.requestIDHeader] = "req-" + RandomID.uuid()
             if let wwwAuthenticate { response.headers[.wwwAuthenticate] = wwwAuthenticate }
             // A source whose machines use basic auth: challenge for it, as curl-based senders
             // (collectd's write_http) send their user and password only when asked.
@@ -42,11 +42,11 @@ struct NeutronMiddleware: RouterMiddleware {
         case .unavailable:
             var response = JSONResponse.make(
                 status: .serviceUnavailable, bytes: IdentityResolver.keystoneUnavailable.bodyBytes)
-            response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
+            response.headers[IdentityResolver.requestIDHeader] = "req-" + RandomID.uuid()
             return response
         case .forbidden(let error):
             var response = JSONResponse.make(status: .forbidden, bytes: error.bodyBytes)
-            response.headers[IdentityResolver.requestIDHeader] = "req-" + UUID().uuidString.lowercased()
+            response.headers[IdentityResolver.requestIDHeader] = "req-" + RandomID.uuid()
             return response
         }
         var context = context

@@ -162,6 +162,7 @@ struct ListQuery<Resource: Sendable> {
             index = direction > 0 ? 0 : count - 1
         }
         var items: [Resource] = []
+        items.reserveCapacity(min(limit ?? count, count))
         while index >= 0, index < count {
             if let limit, items.count >= limit { break }
             if let item = resource(sortedIDs[index]), try include(item) { items.append(item) }

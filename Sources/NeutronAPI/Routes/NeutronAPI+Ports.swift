@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import PortwatchCore
 import PortwatchStore
@@ -18,7 +19,7 @@ extension NeutronAPI {
                 }
             }
             let view = reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
-            return JSONResponse.make(bytes: port.envelope(view: view))
+            return JSONResponse.make(bytes: renderedPorts.envelope(of: port, view: view))
         }
         registerWrites(
             on: router,
@@ -30,6 +31,26 @@ extension NeutronAPI {
                 view: { port, access in
                     access.portReading().view(of: port, network: repository.network(port.networkID))
                 }, notFound: NeutronError.portNotFound))
+    }
+
+    /// The answer to `GET /v2.0/ports/{id}` (no query, no format suffix) when it can be given at once,
+    /// as the route would give it: the caller known without waiting (``IdentityResolver/resolveImmediately(_:)``)
+    /// and the port visible to them. Nil for anything else (a token to validate, an error to answer):
+    /// the route answers those. For serving the hottest read from the event loop.
+    public func immediatePortShow(id: String, headers: HTTPFields) -> (body: [UInt8], requestID: String)? {
+        guard let identity = identities.resolveImmediately(headers) else { return nil }
+        let reading = policy.access(for: identity).portReading()
+        guard
+            let found = repository.read({ state -> (port: PortwatchCore.Port, network: Network?)? in
+                guard let port = try? ChangeSet.visiblePort(id, in: state, reading) else { return nil }
+                return (port, state.networks[port.networkID])
+            })
+        else { return nil }
+        let (port, network) = found
+        return (
+            renderedPorts.envelope(of: port, view: reading.view(of: port, network: network, fields: nil)),
+            identity.requestID
+        )
     }
 
     func listPorts(_ request: Request, _ access: AccessPolicy) throws -> Response {
@@ -74,7 +95,7 @@ extension NeutronAPI {
             let view =
                 uniform
                 ?? reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
-            port.render(into: &writer, view: view)
+            renderedPorts.render(port, view: view, into: &writer)
         }
     }
 }

@@ -21,6 +21,8 @@ public struct NeutronAPI: Sendable {
     public let extraExtensions: [(name: String, alias: String, description: String, updated: String)]
     /// The port ids in sorted order, rebuilt only when ports are added or removed.
     let sortedPortIDs = SortedIDCache()
+    /// Ports' JSON as last rendered, copied when the same port is read again unchanged.
+    let renderedPorts = RenderedPortCache()
     /// Fault correlation; without it the data-plane routes are not served.
     public let correlation: CorrelationService?
     /// The foreign formats' adapters, with the operator's options (``EventSourceEndpoints/adapters``

@@ -21,6 +21,15 @@ enum DeterministicUUID {
 
     /// `uuid.hex`: 32 lowercase hex digits, no dashes.
     static func hex(_ uuid: UUID) -> String {
-        uuid.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            let digits = Array("0123456789abcdef".utf8)
+            var hex: [UInt8] = []
+            hex.reserveCapacity(32)
+            for byte in bytes {
+                hex.append(digits[Int(byte >> 4)])
+                hex.append(digits[Int(byte & 0x0F)])
+            }
+            return String(decoding: hex, as: UTF8.self)
+        }
     }
 }

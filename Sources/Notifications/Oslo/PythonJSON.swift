@@ -5,45 +5,70 @@ enum PythonJSON {
     /// Rewrites compact, valid JSON text with Python's separators and ASCII-only strings.
     ///
     /// Escapes already in the input are kept as they are.
-    static func reformat(_ compact: some Collection<UInt8>, into output: inout [UInt8]) {
-        var inString = false
-        var escaped = false
-        var pendingScalar: [UInt8] = []
-        var pendingLength = 0
-        for byte in compact {
-            if inString {
-                if !pendingScalar.isEmpty || byte >= 0x80 {
-                    if pendingScalar.isEmpty { pendingLength = Self.sequenceLength(byte) }
-                    pendingScalar.append(byte)
-                    if pendingScalar.count == pendingLength {
-                        appendEscapedScalar(pendingScalar, into: &output)
-                        pendingScalar.removeAll(keepingCapacity: true)
+    static func reformat(_ compact: [UInt8], into output: inout [UInt8]) {
+        output.reserveCapacity(output.count + compact.count + compact.count / 8)
+        compact.withUnsafeBufferPointer { input in
+            var index = 0
+            var inString = false
+            // Runs of bytes that need no change are copied whole (ids, names, most of a payload).
+            while index < input.count {
+                let start = index
+                if inString {
+                    while index < input.count, input[index] != UInt8(ascii: "\\"), input[index] != UInt8(ascii: "\""),
+                        input[index] < 0x80
+                    {
+                        index += 1
+                    }
+                } else {
+                    while index < input.count, !Self.isStructural(input[index]) { index += 1 }
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<index]))
+                guard index < input.count else { break }
+                let byte = input[index]
+                if inString {
+                    switch byte {
+                    case UInt8(ascii: "\\"):
+                        // An escape and the byte it escapes, as they are.
+                        output.append(byte)
+                        if index + 1 < input.count { output.append(input[index + 1]) }
+                        index += 2
+                    case UInt8(ascii: "\""):
+                        output.append(byte)
+                        inString = false
+                        index += 1
+                    default:
+                        // Non-ASCII: Python's ensure_ascii writes each scalar as \uXXXX.
+                        let length = min(Self.sequenceLength(byte), input.count - index)
+                        appendEscapedScalar(Array(input[index..<index + length]), into: &output)
+                        index += length
                     }
                     continue
                 }
-                output.append(byte)
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
+                switch byte {
+                case UInt8(ascii: "\""):
+                    inString = true
+                    output.append(byte)
+                case UInt8(ascii: ","):
+                    output.append(UInt8(ascii: ","))
+                    output.append(UInt8(ascii: " "))
+                case UInt8(ascii: ":"):
+                    output.append(UInt8(ascii: ":"))
+                    output.append(UInt8(ascii: " "))
+                default:  // whitespace outside strings: dropped
+                    break
                 }
-                continue
+                index += 1
             }
-            switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-                output.append(byte)
-            case UInt8(ascii: ","):
-                output.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " ")])
-            case UInt8(ascii: ":"):
-                output.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
-            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
-                continue
-            default:
-                output.append(byte)
-            }
+        }
+    }
+
+    @inline(__always)
+    private static func isStructural(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "\n"),
+            UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+            true
+        default: false
         }
     }
 
@@ -70,12 +95,15 @@ enum PythonJSON {
     static func appendASCIIString(_ ascii: [UInt8], into output: inout [UInt8]) {
         output.reserveCapacity(output.count + ascii.count + ascii.count / 8 + 2)
         output.append(UInt8(ascii: "\""))
-        for byte in ascii {
-            switch byte {
-            case 0x22: output.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
-            default: output.append(byte)
+        ascii.withUnsafeBufferPointer { input in
+            var start = 0
+            for index in input.indices where input[index] == 0x22 || input[index] == 0x5C {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<index]))
+                output.append(0x5C)
+                output.append(input[index])
+                start = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start...]))
         }
         output.append(UInt8(ascii: "\""))
     }

@@ -25,7 +25,7 @@ public struct WebhookSubscription: Sendable, Hashable {
     public var privileged: Bool
 
     public init(
-        id: String = UUID().uuidString.lowercased(), url: String, eventTypes: [String], projectID: String?,
+        id: String = RandomID.uuid(), url: String, eventTypes: [String], projectID: String?,
         ownerProjectID: String?, secret: String?, maxAttempts: Int? = nil, startSequence: Int64,
         createdAt: Date = Date(), privileged: Bool? = nil
     ) {

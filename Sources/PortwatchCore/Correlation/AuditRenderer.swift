@@ -12,7 +12,12 @@ public enum AuditRenderer {
         encoder.dateEncodingStrategy = .iso8601
         var index: [AuditCause: Int] = [:]
         var causes: [[UInt8]] = []
+        // The changes of one decision mostly share one cause: equal to the last one, it is not hashed
+        // (comparing a cause with a copy of itself is cheap, their arrays sharing storage).
+        var last: (cause: AuditCause, index: Int)?
         let indices = changes.map { change in
+            if let last, last.cause == change.cause { return last.index }
+            defer { last = (change.cause, index[change.cause]!) }
             if let known = index[change.cause] { return known }
             causes.append((try? encoder.encode(change.cause)).map { [UInt8]($0) } ?? Array("null".utf8))
             index[change.cause] = causes.count - 1
@@ -28,12 +33,12 @@ public enum AuditRenderer {
     ) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
-        writer.key("port_id"); writer.string(change.portID)
-        writer.key("decided_at"); writer.string(decidedAt)
-        writer.key("previous"); writer.optionalString(change.previous?.rawValue)
-        writer.key("current"); writer.optionalString(change.current?.rawValue)
-        writer.key("data_plane_status"); writer.optionalString(dataPlaneStatus?.rawValue)
-        writer.key("port_changed"); writer.bool(portChanged)
+        writer.knownKey("port_id"); writer.string(change.portID)
+        writer.knownKey("decided_at"); writer.string(decidedAt)
+        writer.knownKey("previous"); writer.optionalString(change.previous?.rawValue)
+        writer.knownKey("current"); writer.optionalString(change.current?.rawValue)
+        writer.knownKey("data_plane_status"); writer.optionalString(dataPlaneStatus?.rawValue)
+        writer.knownKey("port_changed"); writer.bool(portChanged)
         writer.endObject()
         return writer.bytes
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Appends compact JSON text to a byte buffer, without building intermediate values.
 ///
 /// The hot read path renders ports with it: it is several times faster than `JSONEncoder`
@@ -42,6 +44,17 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Writes an object key known when compiling: plain ASCII that needs no escaping, copied
+    /// without being scanned (the hot renderers' attribute names).
+    public mutating func knownKey(_ key: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     public mutating func string(_ value: String) {
         separate()
         appendQuoted(value)
@@ -60,8 +73,37 @@ public struct JSONWriter: Sendable {
 
     public mutating func int<T: BinaryInteger>(_ value: T) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        Self.appendDecimal(UInt64(value.magnitude), digits: nil, to: &bytes)
         needsComma = true
+    }
+
+    /// Writes a Neutron timestamp string (`"2026-11-25T19:28:52Z"`, see ``NeutronTimestamp``).
+    public mutating func timestamp(_ date: Date) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        NeutronTimestamp.append(date, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    /// Appends `value` in decimal, left-padded with zeros to `digits` when given.
+    static func appendDecimal(_ value: UInt64, digits: Int?, to bytes: inout [UInt8]) {
+        var count = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            count += 1
+        }
+        count = max(count, digits ?? 0)
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var index = bytes.count - 1
+        var rest = value
+        repeat {
+            bytes[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+            rest /= 10
+            index -= 1
+        } while rest > 0
     }
 
     public mutating func optionalInt(_ value: Int?) {
@@ -71,6 +113,13 @@ public struct JSONWriter: Sendable {
     public mutating func null() {
         separate()
         bytes.append(contentsOf: Self.nullBytes)
+        needsComma = true
+    }
+
+    /// Writes bytes that already are one complete JSON value (a contiguous copy).
+    public mutating func raw(_ json: [UInt8]) {
+        separate()
+        json.withUnsafeBufferPointer { bytes.append(contentsOf: $0) }
         needsComma = true
     }
 
@@ -101,9 +150,9 @@ public struct JSONWriter: Sendable {
             endArray()
         case .object(let object):
             beginObject()
-            for name in object.keys.sorted() {
+            for (name, element) in object.sorted(by: { $0.key < $1.key }) {
                 key(name)
-                self.value(object[name]!)
+                self.value(element)
             }
             endObject()
         }

@@ -9,31 +9,47 @@ public enum NeutronTimestamp {
 
     /// Formats as `2026-11-25T19:28:52Z`.
     public static func format(_ date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        // Hand-rolled: `String(format:)` costs more than the rest of a port's rendering.
-        var bytes = [UInt8](repeating: 0, count: 20)
-        func put(_ value: Int32, at offset: Int, digits: Int) {
-            var value = value
-            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(48 + value % 10)
-                value /= 10
-            }
-        }
-        put(parts.tm_year + 1900, at: 0, digits: 4)
-        bytes[4] = UInt8(ascii: "-")
-        put(parts.tm_mon + 1, at: 5, digits: 2)
-        bytes[7] = UInt8(ascii: "-")
-        put(parts.tm_mday, at: 8, digits: 2)
-        bytes[10] = UInt8(ascii: "T")
-        put(parts.tm_hour, at: 11, digits: 2)
-        bytes[13] = UInt8(ascii: ":")
-        put(parts.tm_min, at: 14, digits: 2)
-        bytes[16] = UInt8(ascii: ":")
-        put(parts.tm_sec, at: 17, digits: 2)
-        bytes[19] = UInt8(ascii: "Z")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        append(date, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `2026-11-25T19:28:52Z` to `bytes`: the civil date of the proleptic Gregorian calendar
+    /// from days since the epoch (H. Hinnant's `civil_from_days`), in integer arithmetic: no `tm`,
+    /// no time zone lookup, no intermediate string (ports render two of these each).
+    public static func append(_ date: Date, to bytes: inout [UInt8]) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func put(_ value: Int64, _ digits: Int) {
+            JSONWriter.appendDecimal(UInt64(clamping: value), digits: digits, to: &bytes)
+        }
+        put(year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        put(month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        put(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        put(secondOfDay / 3_600, 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(secondOfDay % 60, 2)
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Formats as oslo.utils' `str(utcnow())`: `2026-11-25 19:28:52.850358` (no fraction at 0 µs).

@@ -5,43 +5,192 @@ import Foundation
 /// Field names follow Swift conventions; the wire names (`binding:host_id`, ...) live in
 /// ``PortAttribute`` and the renderer.
 public struct Port: Sendable, Hashable, Codable {
-    public var id: String
-    public var name: String = ""
-    public var networkID: String
-    public var projectID: String
-    public var macAddress: String
-    public var adminStateUp: Bool = true
-    public var status: PortStatus = .down
-    public var deviceID: String = ""
-    public var deviceOwner: String = ""
-    public var fixedIPs: [FixedIP] = []
-    public var allowedAddressPairs: [AllowedAddressPair] = []
-    public var extraDHCPOpts: [JSONValue] = []
-    public var securityGroups: [String] = []
-    public var description: String = ""
-    public var bindingVnicType: String = "normal"
-    public var bindingProfile: [String: JSONValue] = [:]
-    public var bindingHostID: String = ""
-    public var bindingVifType: String = "unbound"
-    public var bindingVifDetails: [String: JSONValue] = [:]
-    public var portSecurityEnabled: Bool = true
-    public var dataPlaneStatus: DataPlaneStatus?
+    /// The attributes, stored once and shared between copies until one is changed (copy on write):
+    /// a port is read, listed, compared and passed around far more often than it is changed, and a
+    /// copy of the attributes themselves retains every one of their strings, arrays and dictionaries.
+    struct Fields: Hashable, Codable {
+        var id: String
+        var name: String = ""
+        var networkID: String
+        var projectID: String
+        var macAddress: String
+        var adminStateUp: Bool = true
+        var status: PortStatus = .down
+        var deviceID: String = ""
+        var deviceOwner: String = ""
+        var fixedIPs: [FixedIP] = []
+        var allowedAddressPairs: [AllowedAddressPair] = []
+        var extraDHCPOpts: [JSONValue] = []
+        var securityGroups: [String] = []
+        var description: String = ""
+        var bindingVnicType: String = "normal"
+        var bindingProfile: [String: JSONValue] = [:]
+        var bindingHostID: String = ""
+        var bindingVifType: String = "unbound"
+        var bindingVifDetails: [String: JSONValue] = [:]
+        var portSecurityEnabled: Bool = true
+        var dataPlaneStatus: DataPlaneStatus?
+        var dataPlaneStatusOverride: DataPlaneStatus?
+        var correlatedDataPlaneStatus: DataPlaneStatus?
+        var tags: [String] = []
+        var createdAt: Date
+        var updatedAt: Date
+        var revisionNumber: Int = 1
+    }
+
+    /// The shared attributes; replaced by a copy before a change when another port shares them.
+    final class Box: @unchecked Sendable {
+        // Mutated only through `mutableFields`, when this box is uniquely referenced.
+        var fields: Fields
+
+        init(_ fields: Fields) {
+            self.fields = fields
+        }
+    }
+
+    private var box: Box
+
+    private var mutableFields: Fields {
+        get { box.fields }
+        _modify {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+            yield &box.fields
+        }
+    }
+
+    public var id: String {
+        get { box.fields.id }
+        set { mutableFields.id = newValue }
+    }
+    public var name: String {
+        get { box.fields.name }
+        set { mutableFields.name = newValue }
+    }
+    public var networkID: String {
+        get { box.fields.networkID }
+        set { mutableFields.networkID = newValue }
+    }
+    public var projectID: String {
+        get { box.fields.projectID }
+        set { mutableFields.projectID = newValue }
+    }
+    public var macAddress: String {
+        get { box.fields.macAddress }
+        set { mutableFields.macAddress = newValue }
+    }
+    public var adminStateUp: Bool {
+        get { box.fields.adminStateUp }
+        set { mutableFields.adminStateUp = newValue }
+    }
+    public var status: PortStatus {
+        get { box.fields.status }
+        set { mutableFields.status = newValue }
+    }
+    public var deviceID: String {
+        get { box.fields.deviceID }
+        set { mutableFields.deviceID = newValue }
+    }
+    public var deviceOwner: String {
+        get { box.fields.deviceOwner }
+        set { mutableFields.deviceOwner = newValue }
+    }
+    public var fixedIPs: [FixedIP] {
+        get { box.fields.fixedIPs }
+        set { mutableFields.fixedIPs = newValue }
+    }
+    public var allowedAddressPairs: [AllowedAddressPair] {
+        get { box.fields.allowedAddressPairs }
+        set { mutableFields.allowedAddressPairs = newValue }
+    }
+    public var extraDHCPOpts: [JSONValue] {
+        get { box.fields.extraDHCPOpts }
+        set { mutableFields.extraDHCPOpts = newValue }
+    }
+    public var securityGroups: [String] {
+        get { box.fields.securityGroups }
+        set { mutableFields.securityGroups = newValue }
+    }
+    public var description: String {
+        get { box.fields.description }
+        set { mutableFields.description = newValue }
+    }
+    public var bindingVnicType: String {
+        get { box.fields.bindingVnicType }
+        set { mutableFields.bindingVnicType = newValue }
+    }
+    public var bindingProfile: [String: JSONValue] {
+        get { box.fields.bindingProfile }
+        set { mutableFields.bindingProfile = newValue }
+    }
+    public var bindingHostID: String {
+        get { box.fields.bindingHostID }
+        set { mutableFields.bindingHostID = newValue }
+    }
+    public var bindingVifType: String {
+        get { box.fields.bindingVifType }
+        set { mutableFields.bindingVifType = newValue }
+    }
+    public var bindingVifDetails: [String: JSONValue] {
+        get { box.fields.bindingVifDetails }
+        set { mutableFields.bindingVifDetails = newValue }
+    }
+    public var portSecurityEnabled: Bool {
+        get { box.fields.portSecurityEnabled }
+        set { mutableFields.portSecurityEnabled = newValue }
+    }
+    public var dataPlaneStatus: DataPlaneStatus? {
+        get { box.fields.dataPlaneStatus }
+        set { mutableFields.dataPlaneStatus = newValue }
+    }
     /// The value an admin or integrator wrote through the API, which wins over correlation until cleared.
-    public var dataPlaneStatusOverride: DataPlaneStatus?
+    public var dataPlaneStatusOverride: DataPlaneStatus? {
+        get { box.fields.dataPlaneStatusOverride }
+        set { mutableFields.dataPlaneStatusOverride = newValue }
+    }
     /// What fault correlation decided (nil until the port was first affected by a fault); the
     /// visible value is `dataPlaneStatusOverride ?? correlatedDataPlaneStatus`.
-    public var correlatedDataPlaneStatus: DataPlaneStatus?
-    public var tags: [String] = []
-    public var createdAt: Date
-    public var updatedAt: Date
-    public var revisionNumber: Int = 1
+    public var correlatedDataPlaneStatus: DataPlaneStatus? {
+        get { box.fields.correlatedDataPlaneStatus }
+        set { mutableFields.correlatedDataPlaneStatus = newValue }
+    }
+    public var tags: [String] {
+        get { box.fields.tags }
+        set { mutableFields.tags = newValue }
+    }
+    public var createdAt: Date {
+        get { box.fields.createdAt }
+        set { mutableFields.createdAt = newValue }
+    }
+    public var updatedAt: Date {
+        get { box.fields.updatedAt }
+        set { mutableFields.updatedAt = newValue }
+    }
+    public var revisionNumber: Int {
+        get { box.fields.revisionNumber }
+        set { mutableFields.revisionNumber = newValue }
+    }
 
     public init(id: String, networkID: String, projectID: String, macAddress: String, createdAt: Date) {
-        self.id = id
-        self.networkID = networkID
-        self.projectID = projectID
-        self.macAddress = macAddress
-        self.createdAt = createdAt
-        self.updatedAt = createdAt
+        box = Box(
+            Fields(
+                id: id, networkID: networkID, projectID: projectID, macAddress: macAddress, createdAt: createdAt,
+                updatedAt: createdAt))
+    }
+
+    public static func == (lhs: Port, rhs: Port) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        box.fields.hash(into: &hasher)
+    }
+
+    /// Decodes the storage document (the attributes' Swift names as keys).
+    public init(from decoder: any Decoder) throws {
+        box = Box(try Fields(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try box.fields.encode(to: encoder)
     }
 }

@@ -79,7 +79,7 @@ public struct SecurityGroupRule: Sendable, Hashable, Codable {
         for direction in directions {
             for ethertype in ["IPv4", "IPv6"] {
                 var rule = SecurityGroupRule(
-                    id: UUID().uuidString.lowercased(), securityGroupID: group.id, projectID: group.projectID,
+                    id: RandomID.uuid(), securityGroupID: group.id, projectID: group.projectID,
                     direction: direction, ethertype: ethertype, createdAt: now)
                 if direction == "ingress" { rule.remoteGroupID = group.id }
                 rule.belongsToDefaultGroup = group.isDefault

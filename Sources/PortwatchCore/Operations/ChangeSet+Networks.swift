@@ -8,7 +8,7 @@ extension ChangeSet {
         var created: [Network] = []
         for input in inputs {
             let project = try access.owningProject(input.projectID)
-            var network = Network(id: UUID().uuidString.lowercased(), projectID: project, createdAt: now)
+            var network = Network(id: RandomID.uuid(), projectID: project, createdAt: now)
             network.assign(input)
             try access.authorizeCreate(network, input)
             try network.validateProvider()

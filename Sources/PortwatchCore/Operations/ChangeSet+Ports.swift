@@ -35,7 +35,7 @@ extension ChangeSet {
                 mac = try MACAddressGenerator.unused(in: self, networkID: networkID)
             }
             var port = Port(
-                id: UUID().uuidString.lowercased(), networkID: networkID, projectID: project, macAddress: mac,
+                id: RandomID.uuid(), networkID: networkID, projectID: project, macAddress: mac,
                 createdAt: now)
             port.portSecurityEnabled = network.portSecurityEnabled
             port.apply(input)
@@ -229,10 +229,13 @@ extension Port {
             return
         }
         bindingVifType = "ovs"
-        bindingVifDetails = [
-            "port_filter": .bool(true), "connectivity": .string("l2"), "ovs_hybrid_plug": .bool(false),
-            "datapath_type": .string("system"), "bridge_name": .string("br-int"),
-        ]
-        if bindingVnicType != "direct" { bindingVifDetails["ovs_create_tap"] = .bool(true) }
+        // Shared constants: every bound port refers to one of two dictionaries instead of its own.
+        bindingVifDetails = bindingVnicType != "direct" ? Self.ovsTapVIFDetails : Self.ovsVIFDetails
     }
+
+    private static let ovsVIFDetails: [String: JSONValue] = [
+        "port_filter": .bool(true), "connectivity": .string("l2"), "ovs_hybrid_plug": .bool(false),
+        "datapath_type": .string("system"), "bridge_name": .string("br-int"),
+    ]
+    private static let ovsTapVIFDetails = ovsVIFDetails.merging(["ovs_create_tap": .bool(true)]) { $1 }
 }

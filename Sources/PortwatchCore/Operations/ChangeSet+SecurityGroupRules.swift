@@ -14,7 +14,7 @@ extension ChangeSet {
             throw .securityGroupNotFound(input.securityGroupID)
         }
         var rule = SecurityGroupRule(
-            id: UUID().uuidString.lowercased(), securityGroupID: group.id, projectID: project,
+            id: RandomID.uuid(), securityGroupID: group.id, projectID: project,
             direction: input.direction, ethertype: input.ethertype, createdAt: now)
         try access.authorize("create_security_group_rule", target: rule.policyTarget(group: group))
         try input.canonicalizeAndValidate()

@@ -8,7 +8,7 @@ extension ChangeSet {
     public mutating func ensureDefaultSecurityGroup(ofProject project: String) -> SecurityGroup {
         if let group = defaultSecurityGroup(ofProject: project) { return group }
         var group = SecurityGroup(
-            id: UUID().uuidString.lowercased(), name: SecurityGroup.defaultName, projectID: project, createdAt: now)
+            id: RandomID.uuid(), name: SecurityGroup.defaultName, projectID: project, createdAt: now)
         group.isDefault = true
         group.description = "Default security group"
         group.rules = SecurityGroupRule.defaults(for: group, now: now, numberedFrom: nextRuleNumber())
@@ -25,7 +25,7 @@ extension ChangeSet {
         for input in inputs {
             let project = try access.owningProject(input.projectID)
             var group = SecurityGroup(
-                id: UUID().uuidString.lowercased(), name: input.name ?? "", projectID: project, createdAt: now)
+                id: RandomID.uuid(), name: input.name ?? "", projectID: project, createdAt: now)
             group.assign(input)
             try access.authorize("create", group)
             ensureDefaultSecurityGroup(ofProject: project)

@@ -17,12 +17,13 @@ public struct ResourceView: Sendable, Hashable {
 
     @inline(__always)
     func wants(_ attribute: String) -> Bool {
-        fields.map { $0.contains(attribute) } ?? true
+        guard let fields else { return true }
+        return fields.contains(attribute)
     }
 
     /// Whether a policy-controlled attribute is rendered: asked for, and not hidden.
     @inline(__always)
     func shows(_ attribute: String) -> Bool {
-        !hidden.contains(attribute) && wants(attribute)
+        (hidden.isEmpty || !hidden.contains(attribute)) && wants(attribute)
     }
 }

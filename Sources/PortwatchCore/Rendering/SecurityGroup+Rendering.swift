@@ -9,23 +9,23 @@ extension SecurityGroup {
     /// `belongs_to_default_sg` (null).
     public func render(into writer: inout JSONWriter, view: ResourceView, listed: Bool) {
         writer.beginObject()
-        if view.wants("id") { writer.key("id"); writer.string(id) }
-        if view.wants("name") { writer.key("name"); writer.string(name) }
-        if view.wants("stateful") { writer.key("stateful"); writer.bool(stateful) }
-        if view.wants("tenant_id") { writer.key("tenant_id"); writer.string(projectID) }
-        if view.wants("project_id") { writer.key("project_id"); writer.string(projectID) }
-        if view.wants("description") { writer.key("description"); writer.string(description) }
-        if view.wants("shared") { writer.key("shared"); writer.bool(false) }
+        if view.wants("id") { writer.knownKey("id"); writer.string(id) }
+        if view.wants("name") { writer.knownKey("name"); writer.string(name) }
+        if view.wants("stateful") { writer.knownKey("stateful"); writer.bool(stateful) }
+        if view.wants("tenant_id") { writer.knownKey("tenant_id"); writer.string(projectID) }
+        if view.wants("project_id") { writer.knownKey("project_id"); writer.string(projectID) }
+        if view.wants("description") { writer.knownKey("description"); writer.string(description) }
+        if view.wants("shared") { writer.knownKey("shared"); writer.bool(false) }
         if view.wants("security_group_rules") {
-            writer.key("security_group_rules")
+            writer.knownKey("security_group_rules")
             writer.beginArray()
             for rule in rules { rule.render(into: &writer, view: .full, embedded: true, listed: listed) }
             writer.endArray()
         }
-        if view.wants("tags") { writer.key("tags"); writer.strings(tags) }
-        if view.wants("created_at") { writer.key("created_at"); writer.string(NeutronTimestamp.format(createdAt)) }
-        if view.wants("updated_at") { writer.key("updated_at"); writer.string(NeutronTimestamp.format(updatedAt)) }
-        if view.wants("revision_number") { writer.key("revision_number"); writer.int(revisionNumber) }
+        if view.wants("tags") { writer.knownKey("tags"); writer.strings(tags) }
+        if view.wants("created_at") { writer.knownKey("created_at"); writer.timestamp(createdAt) }
+        if view.wants("updated_at") { writer.knownKey("updated_at"); writer.timestamp(updatedAt) }
+        if view.wants("revision_number") { writer.knownKey("revision_number"); writer.int(revisionNumber) }
         writer.endObject()
     }
 }
@@ -40,31 +40,33 @@ extension SecurityGroupRule {
     /// `standard_attr_id` and `tags`.
     func render(into writer: inout JSONWriter, view: ResourceView, embedded: Bool, listed: Bool) {
         writer.beginObject()
-        if view.wants("id") { writer.key("id"); writer.string(id) }
-        if view.wants("project_id") { writer.key("project_id"); writer.string(projectID) }
-        if view.wants("security_group_id") { writer.key("security_group_id"); writer.string(securityGroupID) }
-        if view.wants("ethertype") { writer.key("ethertype"); writer.string(ethertype) }
-        if view.wants("direction") { writer.key("direction"); writer.string(direction) }
-        if view.wants("protocol") { writer.key("protocol"); writer.optionalString(protocolName) }
-        if view.wants("port_range_min") { writer.key("port_range_min"); writer.optionalInt(portRangeMin) }
-        if view.wants("port_range_max") { writer.key("port_range_max"); writer.optionalInt(portRangeMax) }
-        if view.wants("remote_ip_prefix") { writer.key("remote_ip_prefix"); writer.optionalString(remoteIPPrefix) }
-        if view.wants("remote_address_group_id") { writer.key("remote_address_group_id"); writer.null() }
+        if view.wants("id") { writer.knownKey("id"); writer.string(id) }
+        if view.wants("project_id") { writer.knownKey("project_id"); writer.string(projectID) }
+        if view.wants("security_group_id") { writer.knownKey("security_group_id"); writer.string(securityGroupID) }
+        if view.wants("ethertype") { writer.knownKey("ethertype"); writer.string(ethertype) }
+        if view.wants("direction") { writer.knownKey("direction"); writer.string(direction) }
+        if view.wants("protocol") { writer.knownKey("protocol"); writer.optionalString(protocolName) }
+        if view.wants("port_range_min") { writer.knownKey("port_range_min"); writer.optionalInt(portRangeMin) }
+        if view.wants("port_range_max") { writer.knownKey("port_range_max"); writer.optionalInt(portRangeMax) }
+        if view.wants("remote_ip_prefix") { writer.knownKey("remote_ip_prefix"); writer.optionalString(remoteIPPrefix) }
+        if view.wants("remote_address_group_id") { writer.knownKey("remote_address_group_id"); writer.null() }
         if view.wants("normalized_cidr") {
-            writer.key("normalized_cidr"); writer.optionalString(remoteIPPrefix.flatMap { IPPrefix($0)?.network })
+            writer.knownKey("normalized_cidr"); writer.optionalString(remoteIPPrefix.flatMap { IPPrefix($0)?.network })
         }
-        if view.wants("remote_group_id") { writer.key("remote_group_id"); writer.optionalString(remoteGroupID) }
-        if embedded, view.wants("standard_attr_id") { writer.key("standard_attr_id"); writer.int(standardAttributeID) }
+        if view.wants("remote_group_id") { writer.knownKey("remote_group_id"); writer.optionalString(remoteGroupID) }
+        if embedded, view.wants("standard_attr_id") {
+            writer.knownKey("standard_attr_id"); writer.int(standardAttributeID)
+        }
         if view.wants("belongs_to_default_sg") {
-            writer.key("belongs_to_default_sg")
+            writer.knownKey("belongs_to_default_sg")
             if listed { writer.null() } else { writer.bool(belongsToDefaultGroup) }
         }
-        if view.wants("description") { writer.key("description"); writer.optionalString(description) }
-        if embedded, view.wants("tags") { writer.key("tags"); writer.strings([]) }
-        if view.wants("created_at") { writer.key("created_at"); writer.string(NeutronTimestamp.format(createdAt)) }
-        if view.wants("updated_at") { writer.key("updated_at"); writer.string(NeutronTimestamp.format(updatedAt)) }
-        if view.wants("revision_number") { writer.key("revision_number"); writer.int(revisionNumber) }
-        if view.wants("tenant_id") { writer.key("tenant_id"); writer.string(projectID) }
+        if view.wants("description") { writer.knownKey("description"); writer.optionalString(description) }
+        if embedded, view.wants("tags") { writer.knownKey("tags"); writer.strings([]) }
+        if view.wants("created_at") { writer.knownKey("created_at"); writer.timestamp(createdAt) }
+        if view.wants("updated_at") { writer.knownKey("updated_at"); writer.timestamp(updatedAt) }
+        if view.wants("revision_number") { writer.knownKey("revision_number"); writer.int(revisionNumber) }
+        if view.wants("tenant_id") { writer.knownKey("tenant_id"); writer.string(projectID) }
         writer.endObject()
     }
 }

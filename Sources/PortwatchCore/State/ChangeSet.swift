@@ -136,9 +136,14 @@ public struct ChangeSet: Sendable {
     /// Records a change of a port's state only (see ``Changes/stateOnlyPorts``); a port already
     /// changed in full by this change set stays a full change.
     public mutating func putState(_ port: Port) {
-        let changedInFull = changes.portIndex[port.id] != nil && !changes.stateOnlyPorts.contains(port.id)
-        put(port)
-        if !changedInFull { changes.stateOnlyPorts.insert(port.id) }
+        // One lookup for the common case, a port not yet changed by this change set (a storm).
+        if let position = changes.portIndex[port.id] {
+            changes.ports[position].1 = port
+            return  // already a state-only change, or a full one that stays full
+        }
+        changes.portIndex[port.id] = changes.ports.count
+        changes.ports.append((port.id, port))
+        changes.stateOnlyPorts.insert(port.id)
     }
 
     public mutating func put(_ port: Port) {

@@ -118,10 +118,10 @@ public final class SQLiteStore: StoreBackend {
         }
         let ports = commit.ports.map { ($0.id, $0.port.map { Data($0.storageJSON()) }, $0.port) }
         // A batch's events mostly share one context: encode each distinct context once.
-        var encodedContexts: [NotificationContext: Data] = [:]
+        var encodedContexts: [NotificationContext: [UInt8]] = [:]
         let contexts = try commit.outbox.map { record in
             if let data = encodedContexts[record.event.context] { return data }
-            let data = try encoder.encode(record.event.context)
+            let data = [UInt8](try encoder.encode(record.event.context))
             encodedContexts[record.event.context] = data
             return data
         }
@@ -150,18 +150,23 @@ public final class SQLiteStore: StoreBackend {
                 try deleteState.execute(arguments: [id])
             }
             // State-only changes (fault correlation) write a small row instead of the whole port.
-            let putState = try db.cachedStatement(
+            let putState = try BoundStatement(
+                db,
                 sql: """
                     INSERT OR REPLACE INTO port_state
                     (port_id, revision_number, updated_at, status, data_plane_status, override, correlated)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
             for port in commit.portStates {
-                try putState.execute(arguments: [
-                    port.id, port.revisionNumber, port.updatedAt.timeIntervalSinceReferenceDate, port.status.rawValue,
-                    port.dataPlaneStatus?.rawValue, port.dataPlaneStatusOverride?.rawValue,
-                    port.correlatedDataPlaneStatus?.rawValue,
-                ])
+                try putState.run { values in
+                    values.text(port.id)
+                    values.int(Int64(port.revisionNumber))
+                    values.double(port.updatedAt.timeIntervalSinceReferenceDate)
+                    values.text(port.status.rawValue)
+                    values.text(port.dataPlaneStatus?.rawValue)
+                    values.text(port.dataPlaneStatusOverride?.rawValue)
+                    values.text(port.correlatedDataPlaneStatus?.rawValue)
+                }
             }
             if let through = commit.pruneOutboxThrough {
                 try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [through])
@@ -174,17 +179,24 @@ public final class SQLiteStore: StoreBackend {
             for cursor in commit.cursors {
                 try putCursor.execute(arguments: [cursor.sink, cursor.sequence])
             }
-            let insertOutbox = try db.cachedStatement(
+            let insertOutbox = try BoundStatement(
+                db,
                 sql: """
                     INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             for (record, context) in zip(commit.outbox, contexts) {
                 let event = record.event
-                try insertOutbox.execute(arguments: [
-                    record.sequence, event.eventType, event.resourceType, event.resourceID, event.projectID,
-                    event.occurredAt.timeIntervalSince1970, Data(event.payload), context,
-                ])
+                try insertOutbox.run { values in
+                    values.int(record.sequence)
+                    values.text(event.eventType)
+                    values.text(event.resourceType)
+                    values.text(event.resourceID)
+                    values.text(event.projectID)
+                    values.double(event.occurredAt.timeIntervalSince1970)
+                    values.blob(event.payload)
+                    values.blob(context)
+                }
             }
             let putDocument = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?, ?, ?)")
@@ -200,12 +212,16 @@ public final class SQLiteStore: StoreBackend {
             for cause in commit.auditCauses {
                 try insertCause.execute(arguments: [cause.id, Data(cause.body)])
             }
-            let insertAudit = try db.cachedStatement(
-                sql: "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id) VALUES (?, ?, ?, ?, ?)")
+            let insertAudit = try BoundStatement(
+                db, sql: "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id) VALUES (?, ?, ?, ?, ?)")
             for entry in commit.audit {
-                try insertAudit.execute(arguments: [
-                    entry.sequence, entry.subject, entry.occurredAt, Data(entry.body), entry.causeID,
-                ])
+                try insertAudit.run { values in
+                    values.int(entry.sequence)
+                    values.text(entry.subject)
+                    values.double(entry.occurredAt)
+                    values.blob(entry.body)
+                    values.int(entry.causeID)
+                }
             }
         }
     }

@@ -1,0 +1,172 @@
+"""`GET /v2.0/ports/{id}` answered on the event loop (PortReadFastPath) is the route's answer.
+
+The event loop answers a port show with no query and no suffix when the caller is known at once;
+`GET /v2.0/ports/{id}.json` always goes through the router. These tests compare the two for callers
+of every kind, check that a read follows every write, that pipelined requests keep their order
+whichever path answers them, and that the request metrics count both paths.
+"""
+
+import re
+import socket
+
+import pytest
+import requests
+
+from conftest import Api, unique
+
+ADMIN = {"X-User-Id": "u-admin", "X-Project-Id": "proj-admin", "X-Roles": "admin"}
+MEMBER = {"X-User-Id": "u-member", "X-Project-Id": "proj-a", "X-Roles": "member,reader"}
+# binding:profile is written by services (Nova) only.
+SERVICE = {"X-User-Id": "u-nova", "X-Project-Id": "proj-admin", "X-Roles": "admin,service"}
+OTHER = {"X-User-Id": "u-other", "X-Project-Id": "proj-b", "X-Roles": "member,reader"}
+DATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                  r"\d{4} \d\d:\d\d:\d\d GMT$")
+
+
+@pytest.fixture
+def headers_server(server_factory):
+    srv = server_factory(["--auth", "headers"]).start()
+    api = Api(srv.url)
+    net = api.post("/v2.0/networks", {"network": {"name": unique("net"), "shared": True}}, headers=ADMIN)
+    assert net.status_code == 201, net.text
+    net_id = net.json()["network"]["id"]
+    ports = {}
+    for who, headers, attrs in [
+        ("member", MEMBER, {"description": 'quote " and \\ and \u00e9'}),
+        ("admin", SERVICE, {"binding:host_id": "compute-1", "binding:profile": {"b": 1, "a": [True, None, "x"]}}),
+    ]:
+        r = api.post("/v2.0/ports", {"port": {"network_id": net_id, "name": unique(who), **attrs}},
+                     headers=headers)
+        assert r.status_code == 201, r.text
+        ports[who] = r.json()["port"]["id"]
+    # The member's port bound to a host by the admin: its binding attributes are hidden from the member.
+    r = api.put(f"/v2.0/ports/{ports['member']}", {"port": {"binding:host_id": "compute-2"}}, headers=ADMIN)
+    assert r.status_code == 200, r.text
+    return srv, api, ports
+
+
+def _compare(api, port_id, headers):
+    fast = api.get(f"/v2.0/ports/{port_id}", headers=headers)
+    routed = api.get(f"/v2.0/ports/{port_id}.json", headers=headers)
+    assert fast.status_code == routed.status_code, (fast.text, routed.text)
+    assert fast.content == routed.content
+    assert fast.headers.get("Content-Type") == routed.headers.get("Content-Type")
+    for r in (fast, routed):
+        assert re.fullmatch(r"req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+                            r.headers["x-openstack-request-id"]), r.headers
+        assert DATE.match(r.headers["Date"]), r.headers
+        assert int(r.headers["Content-Length"]) == len(r.content)
+    assert fast.headers["x-openstack-request-id"] != routed.headers["x-openstack-request-id"]
+    return fast
+
+
+def test_every_caller_gets_the_routes_answer(headers_server):
+    _, api, ports = headers_server
+    for port_id in ports.values():
+        assert _compare(api, port_id, ADMIN).status_code == 200
+    # The member sees their own port without the admin-only binding attributes, and not the admin's.
+    mine = _compare(api, ports["member"], MEMBER)
+    assert mine.status_code == 200 and "binding:host_id" not in mine.json()["port"]
+    assert _compare(api, ports["admin"], MEMBER).status_code == 404
+    assert _compare(api, ports["member"], OTHER).status_code == 404
+    assert _compare(api, "no-such-port", ADMIN).status_code == 404
+    # No identity at all: 401 from the router's edge, either way.
+    assert _compare(api, ports["member"], {}).status_code == 401
+
+
+def test_a_read_follows_every_write(headers_server):
+    _, api, ports = headers_server
+    port_id = ports["member"]
+    for n in range(20):
+        # Alternate a write that changes a rendered attribute and one that only bumps state.
+        body = {"port": {"name": f"n{n}"}} if n % 2 else {"port": {"data_plane_status": "DOWN" if n % 4 else "ACTIVE"}}
+        r = api.put(f"/v2.0/ports/{port_id}", body, headers=ADMIN)
+        assert r.status_code == 200, r.text
+        written = r.json()["port"]
+        seen = _compare(api, port_id, ADMIN).json()["port"]
+        assert seen == written
+        assert seen["revision_number"] == written["revision_number"]
+
+
+def _raw_exchange(url: str, payload: bytes, answers: int, then_closed=False) -> list[tuple[int, dict, bytes]]:
+    """Sends `payload` in one write and reads `answers` HTTP/1.1 responses off the connection
+    (and, with `then_closed`, checks that the server then closes it)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(payload)
+        buffer = b""
+        out = []
+        while len(out) < answers:
+            while b"\r\n\r\n" not in buffer:
+                chunk = sock.recv(65536)
+                assert chunk, f"connection closed after {len(out)} answers"
+                buffer += chunk
+            head, buffer = buffer.split(b"\r\n\r\n", 1)
+            lines = head.decode().split("\r\n")
+            status = int(lines[0].split()[1])
+            fields = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+            length = int(fields.get("content-length", "0"))
+            while len(buffer) < length:
+                chunk = sock.recv(65536)
+                assert chunk
+                buffer += chunk
+            out.append((status, fields, buffer[:length]))
+            buffer = buffer[length:]
+        if then_closed:
+            assert buffer == b"" and sock.recv(65536) == b"", "the connection stayed open"
+        return out
+
+
+def _request(method: str, path: str, headers: dict, body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    if body:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def test_pipelined_requests_keep_their_order(headers_server):
+    srv, _, ports = headers_server
+    port_id = ports["member"]
+    name = unique("piped")
+    payload = (
+        _request("GET", f"/v2.0/ports/{port_id}?fields=id", ADMIN)  # routed
+        + _request("GET", f"/v2.0/ports/{port_id}", ADMIN)  # event loop, behind a routed one
+        + _request("PUT", f"/v2.0/ports/{port_id}", ADMIN, f'{{"port": {{"name": "{name}"}}}}'.encode())
+        + _request("GET", f"/v2.0/ports/{port_id}", ADMIN)  # must see the PUT
+        + _request("GET", f"/v2.0/ports/{port_id}", ADMIN)
+    )
+    answers = _raw_exchange(srv.url, payload, 5)
+    assert [status for status, _, _ in answers] == [200] * 5
+    import json
+    bodies = [json.loads(body)["port"] for _, _, body in answers]
+    assert bodies[0] == {"id": port_id}
+    assert bodies[1]["name"] != name and len(bodies[1]) > 10
+    assert bodies[2]["name"] == name
+    assert bodies[3] == bodies[2] == bodies[4]
+
+
+def test_connection_close_is_honoured(headers_server):
+    srv, _, ports = headers_server
+    headers = {**ADMIN, "Connection": "close"}
+    answers = _raw_exchange(srv.url, _request("GET", f"/v2.0/ports/{ports['admin']}", headers), 1, then_closed=True)
+    assert answers[0][0] == 200
+
+
+def _requests_counted(url: str) -> float:
+    text = requests.get(url + "/metrics", timeout=30).text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("portwatch_http_requests_total") and 'method="GET"' in line and 'status="200"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_metrics_count_reads_answered_on_the_event_loop(headers_server):
+    srv, api, ports = headers_server
+    before = _requests_counted(srv.url)
+    for _ in range(25):
+        assert api.get(f"/v2.0/ports/{ports['admin']}", headers=ADMIN).status_code == 200
+    # The /metrics read itself is a routed GET 200 counted after it renders: at least 25 more.
+    after = _requests_counted(srv.url)
+    assert 25 <= after - before <= 26
