@@ -37,24 +37,10 @@ extension PortwatchServer {
                 let open = StartupGate()
                 open.open()
                 return [
-                    ClusterWriterService(repository: repository), CorrelationBackgroundService(correlation),
+                    ElectedWriterService(repository: repository), CorrelationBackgroundService(correlation),
                 ] + (bridge?.services ?? [])
                     + hostSideServices(configuration, correlation: correlation, ready: open, logger: logger)
                     + notifications.services()
             })
-    }
-}
-
-/// The group-commit writer of an elected replica: it runs until graceful shutdown (queued writes
-/// drain) or until the replica stops being the writer (``Repository/demote()`` ends it at once).
-struct ClusterWriterService: Service {
-    let repository: Repository
-
-    func run() async throws {
-        await withGracefulShutdownHandler {
-            await repository.runWriter()
-        } onGracefulShutdown: {
-            repository.stopAccepting()
-        }
     }
 }

@@ -38,7 +38,7 @@ import Testing
         let member = ClusterMember(
             settings: settings, store: store, repository: repository, fabricDocumentKinds: [],
             followedDocumentKinds: [], logger: logger
-        ) { [WriterLoop(repository: repository)] }
+        ) { [ElectedWriterService(repository: repository)] }
         let running = Task { _ = try? await member.run() }
         return Replica(store: store, repository: repository, member: member, tasks: [pool, running])
     }
@@ -106,19 +106,6 @@ import Testing
             await #expect(throws: PostgresStoreError.self) { try await first.store.commit(late) }
             #expect(try await second.store.writer().name == "b")
             await second.stop()
-        }
-    }
-}
-
-/// The writer's group commit, as the server runs it among the duties.
-struct WriterLoop: Service {
-    let repository: Repository
-
-    func run() async throws {
-        await withGracefulShutdownHandler {
-            await repository.runWriter()
-        } onGracefulShutdown: {
-            repository.stopAccepting()
         }
     }
 }
