@@ -184,6 +184,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Cluster",
+            dependencies: [
+                "PortwatchStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "Console",
             dependencies: [
                 "NeutronAPI", "KeystoneAuth", "PortwatchCore",
@@ -199,7 +214,7 @@ let package = Package(
                 "PortwatchCore", "PortwatchStore", "NeutronAPI", "Notifications", "EventSources", "AMQP",
                 "FaultCorrelation", "KeystoneAuth", "PolicyFile", "OsloPolicy",
                 "SourceCredentials", "FileWatching", "VSwitchSource", "OVSDB", "Console",
-                "NeutronClient", "BridgeMode",
+                "NeutronClient", "BridgeMode", "Cluster",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -263,6 +278,14 @@ let package = Package(
             ]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: [
+                "Cluster", "PortwatchStore", "PortwatchCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(
             name: "BridgeModeTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import Foundation
 import AsyncHTTPClient
+import Cluster
 import Console
 import FaultCorrelation
 import FileWatching
@@ -30,6 +31,9 @@ public struct PortwatchServer {
     public let sources: SourceAuthenticator?
     /// Bridge mode's parts, when the cloud's Neutron owns the ports (`--neutron-url`).
     public let bridge: Bridge?
+    /// The replica's part in a cluster on PostgreSQL (election, change-log replay, forwarding); nil
+    /// with SQLite.
+    public let cluster: ClusterMember?
     /// `GET /v2.0/ports/{id}` answered on the event loop when it can be (``PortReadFastPath``).
     let immediatePortShow: PortReadFastPath.Answer
     /// The request metrics, when `/metrics` is served.
@@ -47,11 +51,13 @@ public struct PortwatchServer {
         if let problem = configuration.insecureListenProblem { throw ServerConfigurationError(problem) }
         let backend: any StoreBackend
         var pool: PostgresClientService?
+        var postgres: PostgresStore?
         if let path = configuration.sqlitePath {
             backend = try SQLiteStore(path: path, synchronous: configuration.sqliteSynchronous)
         } else if configuration.database.hasPrefix("postgres://") || configuration.database.hasPrefix("postgresql://") {
             let store = try PostgresStore(url: configuration.database, logger: logger)
             pool = PostgresClientService(store: store)
+            postgres = store
             backend = store
         } else {
             throw ServerConfigurationError(
@@ -59,7 +65,8 @@ public struct PortwatchServer {
         }
         do {
             return try await make(
-                configuration: configuration, backend: backend, pool: pool, metrics: metrics, logger: logger)
+                configuration: configuration, backend: backend, pool: pool, postgres: postgres, metrics: metrics,
+                logger: logger)
         } catch {
             pool?.stop()
             throw error
@@ -68,7 +75,7 @@ public struct PortwatchServer {
 
     private static func make(
         configuration: ServerConfiguration, backend: any StoreBackend, pool: PostgresClientService?,
-        metrics: MetricsEndpoint?, logger: Logger
+        postgres: PostgresStore?, metrics: MetricsEndpoint?, logger: Logger
     ) async throws -> PortwatchServer {
         let derivation = PortStatusDerivation(statusFollowsDataPlane: configuration.statusFollowsDataPlane)
         // A database that cannot be reached must fail the start, not retry in silence.
@@ -78,7 +85,7 @@ public struct PortwatchServer {
             try await Repository(
                 backend: backend, derivation: derivation,
                 eventTypePrefix: configuration.bridge == nil ? "" : ChangeSet.bridgeEventTypePrefix,
-                logger: logger)
+                following: postgres != nil, logger: logger)
         }
         let correlation = try await CorrelationService(
             repository: repository,
@@ -91,12 +98,24 @@ public struct PortwatchServer {
             _ = releaseFreeHeap(0)
         #endif
         let router = Router(context: PortwatchRequestContext.self)
-        metrics?.register(on: router)
         var bridge: Bridge?
         if let settings = configuration.bridge {
             bridge = try await Bridge.make(
                 settings: settings, repository: repository, correlation: correlation, logger: logger)
         }
+        var notifications = try await NotificationHub.make(
+            settings: configuration.notificationSettings, repository: repository, logger: logger)
+        notifications.fabric = FabricChangeSignal(repository: repository, kinds: CorrelationService.fabricDocumentKinds)
+        let cluster = postgres.map { store in
+            clusterMember(
+                configuration, store: store, repository: repository, correlation: correlation,
+                notifications: notifications, bridge: bridge, logger: logger)
+        }
+        if let cluster {
+            router.add(middleware: WriteForwardingMiddleware(member: cluster, httpClient: HTTPClient.shared))
+            ClusterAPI(member: cluster).registerUnauthenticated(on: router, withReadiness: bridge == nil)
+        }
+        metrics?.register(on: router)
         if let bridge { BridgeAPI(bridge: bridge).registerUnauthenticated(on: router) }
         let policy = ActivePolicy(configuration.policyRules)
         let sources = configuration.sourceCredentialsFile.map { _ in
@@ -110,14 +129,12 @@ public struct PortwatchServer {
             correlation: correlation, eventSources: configuration.eventSources)
         api.register(on: router)
         if let bridge { BridgeAPI(bridge: bridge).registerAdmin(on: router) }
-        var notifications = try await NotificationHub.make(
-            settings: configuration.notificationSettings, repository: repository, logger: logger)
-        notifications.fabric = FabricChangeSignal(repository: repository, kinds: CorrelationService.fabricDocumentKinds)
+        if let cluster { ClusterAPI(member: cluster).registerAdmin(on: router) }
         NotificationsAPI(hub: notifications).register(on: router)
         console.registerSession(on: router)
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
-            notifications: notifications, policy: policy, sources: sources, bridge: bridge,
+            notifications: notifications, policy: policy, sources: sources, bridge: bridge, cluster: cluster,
             immediatePortShow: { api.immediatePortShow(id: $0, headers: $1) }, requestMetrics: metrics?.requests,
             storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
@@ -179,23 +196,15 @@ public struct PortwatchServer {
                     return ["credentials": "\(credentials.count)"]
                 })
         }
-        var hostSide: [any Service] = []
-        if !configuration.ovsdbTargets.isEmpty {
-            let correlation = correlation
-            let logger = logger
-            let source = OVSDBSource(
-                targets: configuration.ovsdbTargets, probeInterval: configuration.ovsdbProbeInterval, logger: logger
-            ) { events in
-                do {
-                    _ = try await correlation.submitKnown(events)
-                } catch {
-                    logger.error(
-                        "OVSDB events not applied", metadata: ["error": "\(error)", "events": "\(events.count)"])
-                }
-            }
-            // Events flow once the ports agree with the stored faults.
-            hostSide.append(GatedService(gate: ready, service: source))
+        if let cluster {
+            // The writer's duties run inside the cluster member while this replica is the writer; a
+            // follower serves the store's state at once (the writer reconciles it).
+            ready.open()
+            return storeServices + [cluster] + policyWatcher + credentialsWatcher + [
+                GatedService(gate: ready, service: application)
+            ]
         }
+        let hostSide = Self.hostSideServices(configuration, correlation: correlation, ready: ready, logger: logger)
         // Bridge mode mirrors and writes once the ports agree with the stored faults.
         let bridgeSide: [any Service] = bridge?.services.map { GatedService(gate: ready, service: $0) } ?? []
         return storeServices + [
@@ -204,6 +213,25 @@ public struct PortwatchServer {
             + bridgeSide + policyWatcher + credentialsWatcher + hostSide + notifications.services() + [
                 GatedService(gate: ready, service: application)
             ]
+    }
+
+    /// The Open vSwitch watchers of `--ovsdb`, started once the ports agree with the stored faults.
+    static func hostSideServices(
+        _ configuration: ServerConfiguration, correlation: CorrelationService, ready: StartupGate, logger: Logger
+    ) -> [any Service] {
+        guard !configuration.ovsdbTargets.isEmpty else { return [] }
+        let source = OVSDBSource(
+            targets: configuration.ovsdbTargets, probeInterval: configuration.ovsdbProbeInterval, logger: logger
+        ) { events in
+            do {
+                _ = try await correlation.submitKnown(events)
+            } catch {
+                logger.error(
+                    "OVSDB events not applied", metadata: ["error": "\(error)", "events": "\(events.count)"])
+            }
+        }
+        // Events flow once the ports agree with the stored faults.
+        return [GatedService(gate: ready, service: source)]
     }
 
     /// Runs until SIGTERM or SIGINT, then drains and stops.

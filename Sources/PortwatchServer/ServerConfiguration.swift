@@ -58,6 +58,14 @@ public struct ServerConfiguration: Sendable {
     /// Bridge mode: the cloud's Neutron owns ports and networks (nil: Portwatch is the port API).
     public var bridge: BridgeSettings?
 
+    /// With PostgreSQL: the URL the other replicas reach this one at (default `http://host:port`).
+    public var advertiseURL: String?
+    /// With PostgreSQL: this replica's stable name (default `hostname:port`).
+    public var replicaName: String?
+    /// With PostgreSQL: the secret shared by the replicas that authenticates forwarded writes (nil:
+    /// a follower cannot forward, and answers writes 503).
+    public var clusterSecret: String?
+
     public init() {}
 
     /// How long opening the store (connect, migrate, load) may take before the start fails.

@@ -39,12 +39,17 @@ public final class Repository: Sendable {
         var stopped = false
         /// The store failed a commit and could not be read back yet: writes fail fast until it can.
         var unavailable = false
+        /// Another replica is the writer: writes are refused (the HTTP layer forwards them) and the
+        /// writer loop returns; memory follows the store through ``applyFollowed(_:rebuildingCorrelation:)``.
+        var following = false
     }
 
     private struct Sequences {
         var outbox: Int64
         var audit: Int64
         var auditCause: Int64 = 0
+        /// The change-log sequence of the last full load.
+        var change: Int64 = 0
     }
 
     public let backend: any StoreBackend
@@ -60,10 +65,11 @@ public final class Repository: Sendable {
     public let maxBatchSize: Int
 
     /// Loads the state from `backend` (migrating its schema first). `eventTypePrefix` goes before the
-    /// type of every event (see ``ChangeSet/eventTypePrefix``).
+    /// type of every event (see ``ChangeSet/eventTypePrefix``). A repository `following` another
+    /// replica's writer refuses writes until ``promote()``.
     public init(
         backend: any StoreBackend, derivation: PortStatusDerivation = PortStatusDerivation(), maxBatchSize: Int = 512,
-        eventTypePrefix: String = "", logger: Logger
+        eventTypePrefix: String = "", following: Bool = false, logger: Logger
     ) async throws {
         try await backend.migrate()
         let snapshot = try await backend.loadSnapshot()
@@ -75,6 +81,7 @@ public final class Repository: Sendable {
         self.logger = logger
         state = Mutex(ModelState(networks: snapshot.networks, ports: snapshot.ports, securityGroups: securityGroups))
         sequences = Mutex(Self.sequences(of: snapshot))
+        writer.withLock { $0.following = following }
         logger.info(
             "state loaded",
             metadata: ["networks": "\(snapshot.networks.count)", "ports": "\(snapshot.ports.count)"])
@@ -90,7 +97,8 @@ public final class Repository: Sendable {
 
     private static func sequences(of snapshot: StoreSnapshot) -> Sequences {
         Sequences(
-            outbox: snapshot.lastOutboxSequence, audit: snapshot.lastAuditSequence, auditCause: snapshot.lastAuditCause)
+            outbox: snapshot.lastOutboxSequence, audit: snapshot.lastAuditSequence, auditCause: snapshot.lastAuditCause,
+            change: snapshot.lastChange)
     }
 
     // MARK: Metrics
@@ -117,6 +125,13 @@ public final class Repository: Sendable {
 
     /// The sequence of the newest outbox record, committed or being committed.
     public var lastOutboxSequence: Int64 { sequences.withLock { $0.outbox } }
+
+    /// The change-log sequence of the state last loaded in full from the store (at start or by a
+    /// reload); a follower replays the log from there.
+    public var loadedChangeSequence: Int64 { sequences.withLock { $0.change } }
+
+    /// Whether another replica is the writer (writes are refused here).
+    public var isFollowing: Bool { writer.withLock { $0.following } }
 
     /// Writes waiting for the writer (for tests and metrics).
     public var queuedWrites: Int { writer.withLock { $0.queue.count } }
@@ -172,6 +187,7 @@ public final class Repository: Sendable {
         let (waiter, refusal): (CheckedContinuation<Void, Never>?, NeutronError?) = writer.withLock { state in
             if state.stopped { return (nil, Self.shuttingDown) }
             if state.unavailable { return (nil, Self.unavailable) }
+            if state.following { return (nil, Self.notWriter) }
             state.queue.append(pending)
             defer { state.waiter = nil }
             return (state.waiter, nil)
@@ -184,6 +200,8 @@ public final class Repository: Sendable {
         status: 503, type: "ServiceUnavailable", message: "Portwatch is shutting down.")
     static let unavailable = NeutronError(
         status: 503, type: "ServiceUnavailable", message: "The store is unavailable; try again shortly.")
+    static let notWriter = NeutronError(
+        status: 503, type: "ServiceUnavailable", message: "This replica is not the writer; try again shortly.")
     static let storeFailure = NeutronError(
         status: 500, type: "StoreError", message: "The change could not be stored; it may or may not have been applied."
     )
@@ -214,7 +232,7 @@ public final class Repository: Sendable {
     }
 
     /// The writer loop: run it as a service. It returns after ``stopAccepting()`` (or cancellation)
-    /// once every queued write is committed.
+    /// once every queued write is committed, and at once after ``demote()``.
     ///
     /// A commit that fails is fail-stop for its batch: its outcome may be unknown (a PostgreSQL
     /// COMMIT whose reply was lost), so before the next write the writer reloads the state and the
@@ -229,7 +247,8 @@ public final class Repository: Sendable {
                 }
             }
         } onCancel: {
-            stopAccepting()
+            // A replica demoted before its writer is cancelled may be promoted again later.
+            if !isFollowing { stopAccepting() }
         }
     }
 
@@ -242,12 +261,12 @@ public final class Repository: Sendable {
                     state.queue.removeFirst(count)
                     return batch
                 }
-                return state.stopped ? [] : nil
+                return state.stopped || state.following ? [] : nil
             }
             if let taken { return taken }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = writer.withLock { state in
-                    if !state.queue.isEmpty || state.stopped { return true }
+                    if !state.queue.isEmpty || state.stopped || state.following { return true }
                     state.waiter = continuation
                     return false
                 }
@@ -302,24 +321,10 @@ public final class Repository: Sendable {
         while true {
             attempt += 1
             do {
-                let snapshot = try await backend.loadSnapshot()
-                let version = state.withLock { $0.portMembershipVersion }
-                var model = ModelState(
-                    networks: snapshot.networks, ports: snapshot.ports,
-                    securityGroups: try await Self.securityGroups(in: backend), membershipVersionAfter: version)
-                if let rebuild = correlationLoader.withLock({ $0 }) { model.correlation = try await rebuild(model) }
-                state.withLock { $0 = model }
-                sequences.withLock { $0 = Self.sequences(of: snapshot) }
+                let model = try await reloadState()
                 writer.withLock { $0.unavailable = false }
-                logger.notice(
-                    "state reloaded from the store",
-                    metadata: ["ports": "\(snapshot.ports.count)", "outbox": "\(snapshot.lastOutboxSequence)"])
-                notify(
-                    CommittedBatch(
-                        changes: ChangeSet.Changes(), outbox: [], newestOutboxSequence: snapshot.lastOutboxSequence,
-                        reloaded: true))
                 // Held changes of the flap damper were lost with the old state: converge now.
-                if model.correlation != nil {
+                if model.correlation != nil, !isFollowing {
                     _ = await commit([
                         Pending(
                             operation: { $0.reconcileCorrelatedStates(now: Date()) }, atomic: false,
@@ -336,10 +341,108 @@ public final class Repository: Sendable {
                 return (state.queue, state.stopped)
             }
             for pending in queued { pending.complete(.failure(Self.unavailable)) }
-            if stopped { return false }
+            if stopped || isFollowing { return false }
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(5))
         }
+    }
+
+    // MARK: Replicas
+
+    /// Becomes the writer (this replica won the election): reloads everything from the store, then
+    /// accepts writes. Run ``runWriter()`` after it.
+    public func promote() async throws {
+        try await reloadState()
+        writer.withLock { state in
+            state.following = false
+            state.unavailable = false
+        }
+    }
+
+    /// Stops being the writer at once: queued writes fail with 503, new ones are refused, and
+    /// ``runWriter()`` returns after the batch in flight (whose commit the store's fence refuses).
+    public func demote() {
+        let (queued, waiter) = writer.withLock { state in
+            state.following = true
+            defer {
+                state.queue.removeAll()
+                state.waiter = nil
+            }
+            return (state.queue, state.waiter)
+        }
+        for pending in queued { pending.complete(.failure(Self.notWriter)) }
+        waiter?.resume()
+    }
+
+    /// Applies what the writer committed, as the store's change log names it (a follower's replay):
+    /// memory follows the store. A truncated batch reloads everything; `rebuildingCorrelation` (the
+    /// batch touched the fabric's documents) rebuilds fault correlation from the store, otherwise
+    /// the ports' attachments follow the ports.
+    public func applyFollowed(_ batch: ChangeLogBatch, rebuildingCorrelation: Bool) async throws {
+        if batch.truncated {
+            try await reloadState()
+            return
+        }
+        let decoder = JSONDecoder()
+        var groups: [(String, SecurityGroup?)] = []
+        for document in batch.documents where document.kind == SecurityGroup.documentKind {
+            groups.append(
+                (document.id, try document.body.map { try decoder.decode(SecurityGroup.self, from: Data($0)) }))
+        }
+        let now = Date()
+        let model = state.withLock { model in
+            for (id, group) in groups {
+                if let group { model.put(group) } else { model.removeSecurityGroup(id) }
+            }
+            for (id, network) in batch.networks {
+                if let network { model.put(network) } else { model.removeNetwork(id) }
+            }
+            for (id, port) in batch.ports {
+                if let port { model.put(port) } else { model.removePort(id) }
+            }
+            if !rebuildingCorrelation, var correlation = model.correlation {
+                for (id, port) in batch.ports {
+                    if let port {
+                        _ = correlation.engine.upsertAttachment(
+                            PortAttachment(port: port, network: model.networks[port.networkID]), now: now)
+                    } else {
+                        _ = correlation.engine.removeAttachment(portID: id)
+                    }
+                }
+                model.correlation = correlation
+            }
+            return model
+        }
+        if rebuildingCorrelation, let rebuild = correlationLoader.withLock({ $0 }) {
+            let correlation = try await rebuild(model)
+            state.withLock { $0.correlation = correlation }
+        }
+        notify(
+            CommittedBatch(
+                changes: ChangeSet.Changes(), outbox: [], newestOutboxSequence: batch.newestOutbox,
+                documentKinds: batch.documentKinds))
+    }
+
+    /// Replaces the in-memory state, the sequences and fault correlation with what the store holds now,
+    /// and tells the observers (a batch with `reloaded` set). Returns the new state.
+    @discardableResult
+    public func reloadState() async throws -> ModelState {
+        let snapshot = try await backend.loadSnapshot()
+        let version = state.withLock { $0.portMembershipVersion }
+        var model = ModelState(
+            networks: snapshot.networks, ports: snapshot.ports,
+            securityGroups: try await Self.securityGroups(in: backend), membershipVersionAfter: version)
+        if let rebuild = correlationLoader.withLock({ $0 }) { model.correlation = try await rebuild(model) }
+        state.withLock { $0 = model }
+        sequences.withLock { $0 = Self.sequences(of: snapshot) }
+        logger.notice(
+            "state reloaded from the store",
+            metadata: ["ports": "\(snapshot.ports.count)", "outbox": "\(snapshot.lastOutboxSequence)"])
+        notify(
+            CommittedBatch(
+                changes: ChangeSet.Changes(), outbox: [], newestOutboxSequence: snapshot.lastOutboxSequence,
+                reloaded: true))
+        return model
     }
 
     /// Runs the batch's operations against one change set and turns it into a store commit.

@@ -38,6 +38,9 @@ public struct StoreSnapshot: Sendable {
     public var lastOutboxSequence: Int64
     public var lastAuditSequence: Int64
     public var lastAuditCause: Int64
+    /// The newest change-log sequence the snapshot includes (PostgreSQL's replicas follow the log
+    /// from there; 0 for a store without one).
+    public var lastChange: Int64 = 0
 
     public init(
         networks: [Network], ports: [PortwatchCore.Port], lastOutboxSequence: Int64, lastAuditSequence: Int64,

@@ -106,6 +106,21 @@ struct Serve: AsyncParsableCommand {
     )
     var notify: [String] = Self.list(environment["PORTWATCH_NOTIFY"])
 
+    @Option(
+        help:
+            "With PostgreSQL: this replica's URL for the other replicas, which forward their writes to the writer (PORTWATCH_ADVERTISE_URL; default http://HOST:PORT)."
+    )
+    var advertiseURL: String? = environment["PORTWATCH_ADVERTISE_URL"]
+
+    @Option(help: "With PostgreSQL: this replica's stable name (PORTWATCH_REPLICA_NAME; default host name:port).")
+    var replicaName: String? = environment["PORTWATCH_REPLICA_NAME"]
+
+    @Option(
+        help:
+            "With PostgreSQL: a file holding the secret shared by the replicas, which authenticates forwarded writes (PORTWATCH_CLUSTER_SECRET_FILE)."
+    )
+    var clusterSecretFile: String? = environment["PORTWATCH_CLUSTER_SECRET_FILE"]
+
     @Option(help: "Host name in notifications' publisher_id network.<host> (PORTWATCH_PUBLISHER_HOST).")
     var publisherHost: String = environment["PORTWATCH_PUBLISHER_HOST"] ?? ProcessInfo.processInfo.hostName
 
@@ -242,6 +257,16 @@ struct Serve: AsyncParsableCommand {
         if mode == .keystone { configuration.keystone = try keystoneSettings() }
         configuration.notify = notify
         configuration.publisherHost = publisherHost
+        configuration.advertiseURL = advertiseURL
+        configuration.replicaName = replicaName
+        if let clusterSecretFile {
+            guard let text = try? String(contentsOfFile: clusterSecretFile, encoding: .utf8),
+                case let secret = text.trimmingCharacters(in: .whitespacesAndNewlines), secret.count >= 16
+            else {
+                throw ValidationError("--cluster-secret-file must name a readable file of at least 16 characters")
+            }
+            configuration.clusterSecret = secret
+        }
         configuration.flapHoldDown = try Self.number(flapHoldDown, "--flap-hold-down", in: 0...3600)
         configuration.maxEventClockSkew = try Self.number(eventClockSkew, "--event-clock-skew", in: 0...86_400)
         configuration.webhookMaxAttempts = try Self.number(webhookMaxAttempts, "--webhook-max-attempts", in: 1...100)

@@ -37,6 +37,18 @@ public final class WebhookRegistry: Sendable {
             repository: repository, subscriptions: documents.compactMap { WebhookSubscription(document: $0.body) })
     }
 
+    /// The kind of the documents that store subscriptions: a replica that follows another's writes
+    /// calls ``reload()`` when a commit touched one.
+    public static var subscriptionDocumentKind: String { documentKind }
+
+    /// Reads the subscriptions again from the store (a follower replica's memory follows the store;
+    /// the writer's own changes go through ``create(_:maxPerProject:)`` and ``delete(_:)``).
+    public func reload() async throws {
+        let documents = try await repository.backend.documents(ofKind: Self.documentKind)
+        let subscriptions = documents.compactMap { WebhookSubscription(document: $0.body) }
+        state.withLock { $0.subscriptions = Dictionary(uniqueKeysWithValues: subscriptions.map { ($0.id, $0) }) }
+    }
+
     /// Every subscription, oldest first.
     public var all: [WebhookSubscription] {
         state.withLock { Array($0.subscriptions.values) }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }

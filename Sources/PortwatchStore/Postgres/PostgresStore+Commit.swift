@@ -1,21 +1,49 @@
 import Foundation
 import PortwatchCore
 import PostgresNIO
+import Synchronization
 
 extension PostgresStore {
     /// Writes `commit` in one transaction, in the order ``SQLiteStore`` applies it.
     ///
-    /// Rows go in multi-row statements (a fault can rewrite tens of thousands of ports in one commit).
+    /// Each table's rows go in one statement of column arrays (a fault can rewrite tens of thousands of
+    /// ports in one commit).
     /// A statement cannot upsert one key twice, so each key keeps only its last write of the commit,
     /// which leaves the same rows as applying every write in turn.
+    ///
+    /// With a fence (``fence(epoch:onLost:)``, a replica that won the election) the transaction first
+    /// takes a share lock on the cluster row and checks that its epoch is still the fence's: a replica
+    /// that lost the election since (a new writer bumped the epoch) cannot land a write. Every commit
+    /// appends its entry to the change log (``changes(after:limit:)``) in the same transaction.
     public func commit(_ commit: StoreCommit) async throws {
         guard !commit.isEmpty else { return }
+        let fence = fenceState.withLock { $0.fence }
+        if case .refused = fence { throw PostgresStoreError.notTheWriter }
         let statements = try Self.statements(for: commit)
-        try await client.withTransaction(logger: logger) { connection in
-            for statement in statements {
-                try await connection.query(statement, logger: logger)
+        let entry = Self.changeLogEntry(for: commit)
+        let logger = logger
+        let sequence: Int64
+        do {
+            sequence = try await client.withTransaction(logger: logger) { connection in
+                var epoch: Int64 = 0
+                if case .epoch(let fenced) = fence {
+                    epoch = fenced
+                    try await Self.checkFence(epoch: fenced, on: connection, logger: logger)
+                }
+                for statement in statements {
+                    try await connection.query(statement, logger: logger)
+                }
+                return try await Self.appendChangeLog(entry, epoch: epoch, on: connection, logger: logger)
             }
+        } catch let error as PostgresTransactionError {
+            // A refusal of the fence rolled the transaction back: it is known to have changed nothing.
+            if let refusal = error.closureError as? PostgresStoreError, error.commitError == nil {
+                commitFailed(refusal)
+                throw refusal
+            }
+            throw error
         }
+        lastCommittedChange.withLock { $0 = max($0, sequence) }
     }
 
     static func statements(for commit: StoreCommit) throws -> [PostgresQuery] {
@@ -24,49 +52,45 @@ extension PostgresStore {
 
         let networks = lastWrite(of: commit.networks, by: \.id)
         builder.deleteAll("DELETE FROM networks WHERE id = ANY", networks.filter { $0.network == nil }.map(\.id))
+        let storedNetworks = networks.compactMap(\.network)
         try builder.insert(
-            "INSERT INTO networks (id, project_id, body)", columns: 3,
-            onConflict: "(id) DO UPDATE SET project_id = excluded.project_id, body = excluded.body",
-            rows: networks.compactMap { $0.network }
-        ) { network, bindings in
-            bindings.append(network.id)
-            bindings.append(network.projectID)
-            try bindings.append(try encoder.encode(network))
-        }
+            "INSERT INTO networks (id, project_id, body)",
+            columns: [
+                .text(storedNetworks.map(\.id)), .text(storedNetworks.map(\.projectID)),
+                .bytea(try storedNetworks.map { try encoder.encode($0) }),
+            ],
+            onConflict: "(id) DO UPDATE SET project_id = excluded.project_id, body = excluded.body")
 
         let ports = lastWrite(of: commit.ports, by: \.id)
         builder.deleteAll("DELETE FROM ports WHERE id = ANY", ports.filter { $0.port == nil }.map(\.id))
+        let storedPorts = ports.compactMap(\.port)
         try builder.insert(
-            "INSERT INTO ports (id, network_id, project_id, body)", columns: 4,
+            "INSERT INTO ports (id, network_id, project_id, body)",
+            columns: [
+                .text(storedPorts.map(\.id)), .text(storedPorts.map(\.networkID)), .text(storedPorts.map(\.projectID)),
+                .bytea(storedPorts.map { Data($0.storageJSON()) }),
+            ],
             onConflict:
-                "(id) DO UPDATE SET network_id = excluded.network_id, project_id = excluded.project_id, body = excluded.body",
-            rows: ports.compactMap { $0.port }
-        ) { port, bindings in
-            bindings.append(port.id)
-            bindings.append(port.networkID)
-            bindings.append(port.projectID)
-            try bindings.append(Data(port.storageJSON()))
-        }
+                "(id) DO UPDATE SET network_id = excluded.network_id, project_id = excluded.project_id, body = excluded.body"
+        )
         // A full port write supersedes its state-only row.
         builder.deleteAll("DELETE FROM port_state WHERE port_id = ANY", ports.map(\.id))
+        let states = lastWrite(of: commit.portStates, by: \.id)
         try builder.insert(
             "INSERT INTO port_state (port_id, revision_number, updated_at, status, data_plane_status, override, correlated)",
-            columns: 7,
+            columns: [
+                .text(states.map(\.id)), .bigint(states.map { Int64($0.revisionNumber) }),
+                .double(states.map { $0.updatedAt.timeIntervalSinceReferenceDate }),
+                .text(states.map(\.status.rawValue)),
+                .optionalText(states.map { $0.dataPlaneStatus?.rawValue }),
+                .optionalText(states.map { $0.dataPlaneStatusOverride?.rawValue }),
+                .optionalText(states.map { $0.correlatedDataPlaneStatus?.rawValue }),
+            ],
             onConflict: """
                 (port_id) DO UPDATE SET revision_number = excluded.revision_number, updated_at = excluded.updated_at,
                 status = excluded.status, data_plane_status = excluded.data_plane_status,
                 override = excluded.override, correlated = excluded.correlated
-                """,
-            rows: lastWrite(of: commit.portStates, by: \.id)
-        ) { port, bindings in
-            bindings.append(port.id)
-            bindings.append(Int64(port.revisionNumber))
-            bindings.append(port.updatedAt.timeIntervalSinceReferenceDate)
-            bindings.append(port.status.rawValue)
-            bindings.append(port.dataPlaneStatus?.rawValue)
-            bindings.append(port.dataPlaneStatusOverride?.rawValue)
-            bindings.append(port.correlatedDataPlaneStatus?.rawValue)
-        }
+                """)
 
         if let through = commit.pruneOutboxThrough {
             var bindings = PostgresBindings(capacity: 1)
@@ -74,38 +98,30 @@ extension PostgresStore {
             builder.statements.append(
                 PostgresQuery(unsafeSQL: "DELETE FROM outbox WHERE sequence <= $1", binds: bindings))
         }
+        let cursors = lastWrite(of: commit.cursors, by: \.sink)
         try builder.insert(
-            "INSERT INTO sink_cursors (sink, sequence)", columns: 2,
-            onConflict: "(sink) DO UPDATE SET sequence = GREATEST(sink_cursors.sequence, excluded.sequence)",
-            rows: lastWrite(of: commit.cursors, by: \.sink)
-        ) { cursor, bindings in
-            bindings.append(cursor.sink)
-            bindings.append(cursor.sequence)
-        }
+            "INSERT INTO sink_cursors (sink, sequence)",
+            columns: [.text(cursors.map(\.sink)), .bigint(cursors.map(\.sequence))],
+            onConflict: "(sink) DO UPDATE SET sequence = GREATEST(sink_cursors.sequence, excluded.sequence)")
 
         // A batch's events mostly share one context: encode each distinct context once.
         var encodedContexts: [NotificationContext: Data] = [:]
+        let contexts = try commit.outbox.map { record in
+            if let known = encodedContexts[record.event.context] { return known }
+            let context = try encoder.encode(record.event.context)
+            encodedContexts[record.event.context] = context
+            return context
+        }
+        let events = commit.outbox.map(\.event)
         try builder.insert(
             "INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)",
-            columns: 8, rows: commit.outbox
-        ) { record, bindings in
-            let event = record.event
-            let context: Data
-            if let known = encodedContexts[event.context] {
-                context = known
-            } else {
-                context = try encoder.encode(event.context)
-                encodedContexts[event.context] = context
-            }
-            bindings.append(record.sequence)
-            bindings.append(event.eventType)
-            bindings.append(event.resourceType)
-            bindings.append(event.resourceID)
-            bindings.append(event.projectID)
-            bindings.append(event.occurredAt.timeIntervalSince1970)
-            try bindings.append(Data(event.payload))
-            try bindings.append(context)
-        }
+            columns: [
+                .bigint(commit.outbox.map(\.sequence)), .text(events.map(\.eventType)),
+                .text(events.map(\.resourceType)),
+                .text(events.map(\.resourceID)), .optionalText(events.map(\.projectID)),
+                .double(events.map { $0.occurredAt.timeIntervalSince1970 }), .bytea(events.map { Data($0.payload) }),
+                .bytea(contexts),
+            ])
 
         let documents = lastWrite(of: commit.documents) { DocumentKey(kind: $0.kind, id: $0.id) }
         let deletedDocuments = documents.filter { $0.body == nil }
@@ -116,30 +132,25 @@ extension PostgresStore {
                 (SELECT * FROM unnest(\(deletedDocuments.map(\.kind))::text[], \(deletedDocuments.map(\.id))::text[]))
                 """)
         }
+        let storedDocuments = documents.filter { $0.body != nil }
         try builder.insert(
-            "INSERT INTO documents (kind, id, body)", columns: 3,
-            onConflict: "(kind, id) DO UPDATE SET body = excluded.body",
-            rows: documents.compactMap { document in document.body.map { (document.kind, document.id, $0) } }
-        ) { document, bindings in
-            bindings.append(document.0)
-            bindings.append(document.1)
-            try bindings.append(Data(document.2))
-        }
+            "INSERT INTO documents (kind, id, body)",
+            columns: [
+                .text(storedDocuments.map(\.kind)), .text(storedDocuments.map(\.id)),
+                .bytea(storedDocuments.map { Data($0.body ?? []) }),
+            ],
+            onConflict: "(kind, id) DO UPDATE SET body = excluded.body")
 
-        try builder.insert("INSERT INTO audit_causes (id, body)", columns: 2, rows: commit.auditCauses) {
-            cause, bindings in
-            bindings.append(cause.id)
-            try bindings.append(Data(cause.body))
-        }
         try builder.insert(
-            "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id)", columns: 5, rows: commit.audit
-        ) { entry, bindings in
-            bindings.append(entry.sequence)
-            bindings.append(entry.subject)
-            bindings.append(entry.occurredAt)
-            try bindings.append(Data(entry.body))
-            bindings.append(entry.causeID)
-        }
+            "INSERT INTO audit_causes (id, body)",
+            columns: [.bigint(commit.auditCauses.map(\.id)), .bytea(commit.auditCauses.map { Data($0.body) })])
+        try builder.insert(
+            "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id)",
+            columns: [
+                .bigint(commit.audit.map(\.sequence)), .text(commit.audit.map(\.subject)),
+                .double(commit.audit.map(\.occurredAt)), .bytea(commit.audit.map { Data($0.body) }),
+                .optionalBigint(commit.audit.map(\.causeID)),
+            ])
         return builder.statements
     }
 
@@ -164,9 +175,69 @@ private struct DocumentKey: Hashable {
     var id: String
 }
 
-/// Builds multi-row statements, each under ``PostgresStore/maxBindsPerStatement`` parameters.
+/// Builds the statements of one commit: each table's rows in one statement of column arrays
+/// (`INSERT … SELECT … FROM unnest($1::text[], $2::bytea[], …)`), so a commit of thousands of rows is a
+/// handful of statements with a few parameters each, whatever its size.
 struct StatementBuilder {
     var statements: [PostgresQuery] = []
+
+    /// One column's values, in row order. `NULL`s travel as a second array of presence flags
+    /// (postgres-nio's arrays have no null elements).
+    enum Column {
+        case text([String])
+        case optionalText([String?])
+        case bigint([Int64])
+        case optionalBigint([Int64?])
+        case double([Double])
+        case bytea([Data])
+
+        var count: Int {
+            switch self {
+            case .text(let values): values.count
+            case .optionalText(let values): values.count
+            case .bigint(let values): values.count
+            case .optionalBigint(let values): values.count
+            case .double(let values): values.count
+            case .bytea(let values): values.count
+            }
+        }
+
+        /// Appends the column's parameters and returns its `unnest` arguments and its select expression.
+        func bind(_ bindings: inout PostgresBindings, name: String) -> (arguments: [String], select: String) {
+            func next(_ type: String) -> String { "$\(bindings.count)::\(type)[]" }
+            switch self {
+            case .text(let values):
+                bindings.append(values)
+                return ([next("text")], name)
+            case .bigint(let values):
+                bindings.append(values)
+                return ([next("bigint")], name)
+            case .double(let values):
+                bindings.append(values)
+                return ([next("double precision")], name)
+            case .bytea(let values):
+                bindings.append(values.map { ByteBuffer(bytes: $0) })
+                return ([next("bytea")], name)
+            case .optionalText(let values):
+                bindings.append(values.map { $0 ?? "" })
+                let value = next("text")
+                bindings.append(values.map { $0 != nil })
+                return ([value, next("boolean")], "CASE WHEN \(name)_present THEN \(name) END")
+            case .optionalBigint(let values):
+                bindings.append(values.map { $0 ?? 0 })
+                let value = next("bigint")
+                bindings.append(values.map { $0 != nil })
+                return ([value, next("boolean")], "CASE WHEN \(name)_present THEN \(name) END")
+            }
+        }
+
+        var isOptional: Bool {
+            switch self {
+            case .optionalText, .optionalBigint: true
+            default: false
+            }
+        }
+    }
 
     /// `DELETE … WHERE key = ANY($1)` for `ids`, when there are any.
     mutating func deleteAll(_ sql: String, _ ids: [String]) {
@@ -176,31 +247,28 @@ struct StatementBuilder {
         statements.append(PostgresQuery(unsafeSQL: sql + "($1)", binds: bindings))
     }
 
-    /// `head VALUES (…), (…) [ON CONFLICT onConflict]`, split into as many statements as the rows need.
-    mutating func insert<Row>(
-        _ head: String, columns: Int, onConflict: String? = nil, rows: [Row],
-        bind: (Row, inout PostgresBindings) throws -> Void
-    ) throws {
-        let rowsPerStatement = max(1, PostgresStore.maxBindsPerStatement / columns)
-        var start = rows.startIndex
-        while start < rows.endIndex {
-            let chunk = rows[start..<min(start + rowsPerStatement, rows.endIndex)]
-            var bindings = PostgresBindings(capacity: chunk.count * columns)
-            var sql = head + " VALUES "
-            sql.reserveCapacity(head.count + chunk.count * columns * 7)
-            var parameter = 0
-            for row in chunk {
-                sql += parameter == 0 ? "(" : ",("
-                for column in 0..<columns {
-                    parameter += 1
-                    sql += column == 0 ? "$\(parameter)" : ",$\(parameter)"
-                }
-                sql += ")"
-                try bind(row, &bindings)
-            }
-            if let onConflict { sql += " ON CONFLICT " + onConflict }
-            statements.append(PostgresQuery(unsafeSQL: sql, binds: bindings))
-            start = chunk.endIndex
+    /// `head SELECT … FROM unnest(…) [ON CONFLICT onConflict]` for the rows of `columns` (all of one
+    /// length), when there are any.
+    mutating func insert(_ head: String, columns: [Column], onConflict: String? = nil) throws {
+        guard let rows = columns.first?.count, rows > 0 else { return }
+        guard columns.allSatisfy({ $0.count == rows }) else {
+            throw PostgresStoreError("columns of unequal lengths for \(head)")
         }
+        var bindings = PostgresBindings(capacity: columns.count * 2)
+        var arguments: [String] = []
+        var names: [String] = []
+        var selects: [String] = []
+        for (index, column) in columns.enumerated() {
+            let name = "c\(index)"
+            let (unnested, select) = column.bind(&bindings, name: name)
+            arguments += unnested
+            names.append(name)
+            if column.isOptional { names.append(name + "_present") }
+            selects.append(select)
+        }
+        var sql = head + " SELECT " + selects.joined(separator: ", ") + " FROM unnest("
+        sql += arguments.joined(separator: ", ") + ") AS rows(" + names.joined(separator: ", ") + ")"
+        if let onConflict { sql += " ON CONFLICT " + onConflict }
+        statements.append(PostgresQuery(unsafeSQL: sql, binds: bindings))
     }
 }

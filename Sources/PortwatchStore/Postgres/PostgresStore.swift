@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PortwatchCore
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL store: the schema and behaviour of ``SQLiteStore`` over postgres-nio's connection pool.
 ///
@@ -15,18 +16,23 @@ import PostgresNIO
 /// ```
 ///
 /// A commit is one transaction; with PostgreSQL's default `synchronous_commit = on` it is durable
-/// when `COMMIT` returns. Large commits go in multi-row statements, a few thousand rows per round trip.
+/// when `COMMIT` returns. Each table's rows of a commit go in one statement of column arrays (`unnest`).
 public final class PostgresStore: StoreBackend {
     /// The connection pool; usable once ``run()`` runs.
     public let client: PostgresClient
     let logger: Logger
 
-    /// Parameters per statement stay under PostgreSQL's limit of 65,535.
-    static let maxBindsPerStatement = 30_000
+    /// The client configuration, for connections of their own (the election's session).
+    public let configuration: PostgresClient.Configuration
+    /// Whether commits are fenced, and what to do when the fence fails (see ``fence(epoch:onLost:)``).
+    let fenceState = Mutex(FenceState())
+    /// The change-log sequence of the newest commit this process made (0 before its first).
+    let lastCommittedChange = Mutex<Int64>(0)
 
     /// A store for `configuration`; nothing connects until ``run()``.
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.configuration = configuration
         self.logger = logger
     }
 
@@ -58,7 +64,7 @@ public final class PostgresStore: StoreBackend {
 
     // MARK: Schema
 
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     static let schema: [String] = [
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at DOUBLE PRECISION NOT NULL)",
@@ -91,6 +97,23 @@ public final class PostgresStore: StoreBackend {
             body BYTEA NOT NULL, cause_id BIGINT)
         """,
         "CREATE INDEX IF NOT EXISTS audit_subject ON audit(subject, sequence)",
+        // Version 2: replicas (see PostgresStore+Cluster.swift). The writer's epoch fences commits;
+        // `changes` is the per-commit log followers replay; `replicas` their heartbeats.
+        """
+        CREATE TABLE IF NOT EXISTS cluster (
+            id INTEGER PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL, writer TEXT)
+        """,
+        "INSERT INTO cluster (id, epoch) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+        """
+        CREATE TABLE IF NOT EXISTS changes (
+            sequence BIGINT PRIMARY KEY, epoch BIGINT NOT NULL, networks TEXT[] NOT NULL, ports TEXT[] NOT NULL,
+            document_kinds TEXT[] NOT NULL, document_ids TEXT[] NOT NULL, outbox BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS replicas (
+            name TEXT PRIMARY KEY, url TEXT NOT NULL, started_at DOUBLE PRECISION NOT NULL,
+            heartbeat_at DOUBLE PRECISION NOT NULL, applied BIGINT NOT NULL)
+        """,
     ]
 
     public func migrate() async throws {
@@ -123,39 +146,30 @@ public final class PostgresStore: StoreBackend {
             }
             var ports: [PortwatchCore.Port] = []
             let rows = try await connection.query(
-                """
-                SELECT p.body, s.revision_number, s.updated_at, s.status, s.data_plane_status, s.override, s.correlated
-                FROM ports p LEFT JOIN port_state s ON s.port_id = p.id
-                """, logger: logger)
-            for try await (body, revision, updatedAt, status, dataPlane, override, correlated) in rows.decode(
-                (Data, Int64?, Double?, String?, String?, String?, String?).self)
-            {
-                var port = try decoder.decode(Port.self, from: body)
-                if let revision, revision >= port.revisionNumber, let updatedAt, let status {
-                    port.revisionNumber = Int(revision)
-                    port.updatedAt = Date(timeIntervalSinceReferenceDate: updatedAt)
-                    port.status = PortStatus(rawValue: status) ?? port.status
-                    port.dataPlaneStatus = dataPlane.flatMap(DataPlaneStatus.init(rawValue:))
-                    port.dataPlaneStatusOverride = override.flatMap(DataPlaneStatus.init(rawValue:))
-                    port.correlatedDataPlaneStatus = correlated.flatMap(DataPlaneStatus.init(rawValue:))
-                }
-                ports.append(port)
+                "SELECT \(unescaped: Self.portColumns) FROM ports p LEFT JOIN port_state s ON s.port_id = p.id",
+                logger: logger)
+            for try await row in rows.decode(PortRow.self) {
+                ports.append(try Self.decodePort(row, decoder: decoder))
             }
             let maxima = try await connection.query(
                 """
                 SELECT (SELECT max(sequence) FROM outbox), (SELECT max(sequence) FROM sink_cursors),
-                       (SELECT max(sequence) FROM audit), (SELECT max(id) FROM audit_causes)
+                       (SELECT max(sequence) FROM audit), (SELECT max(id) FROM audit_causes),
+                       (SELECT max(sequence) FROM changes)
                 """, logger: logger)
             var outbox: Int64 = 0
             var cursors: Int64 = 0
             var audit: Int64 = 0
             var causes: Int64 = 0
-            for try await (o, c, a, k) in maxima.decode((Int64?, Int64?, Int64?, Int64?).self) {
-                (outbox, cursors, audit, causes) = (o ?? 0, c ?? 0, a ?? 0, k ?? 0)
+            var change: Int64 = 0
+            for try await (o, c, a, k, h) in maxima.decode((Int64?, Int64?, Int64?, Int64?, Int64?).self) {
+                (outbox, cursors, audit, causes, change) = (o ?? 0, c ?? 0, a ?? 0, k ?? 0, h ?? 0)
             }
-            return StoreSnapshot(
+            var snapshot = StoreSnapshot(
                 networks: networks, ports: ports, lastOutboxSequence: max(outbox, cursors), lastAuditSequence: audit,
                 lastAuditCause: causes)
+            snapshot.lastChange = change
+            return snapshot
         }
     }
 
@@ -235,4 +249,9 @@ public struct PostgresStoreError: Error, CustomStringConvertible {
     public init(_ description: String) {
         self.description = description
     }
+
+    /// A commit refused because this process is not (or no longer) the elected writer.
+    public static let notTheWriter = PostgresStoreError("this replica is not the elected writer")
+    /// A commit refused by the fence: another replica took over since this one was elected.
+    public static let fenced = PostgresStoreError("fenced: another replica was elected writer")
 }

@@ -1,0 +1,180 @@
+import Foundation
+import Logging
+import PortwatchCore
+import PostgresNIO
+
+/// The change log: one row per commit, written in the commit's transaction, naming what it touched.
+/// Followers replay it from the last sequence they applied: they reload the rows it names, so their
+/// memory follows the store and a missed wake-up costs only latency.
+extension PostgresStore {
+    /// How many of the newest entries the log keeps; a follower further behind reloads everything.
+    static let changeLogRetention: Int64 = 10_000
+
+    /// What one commit touched, as its change-log row records it.
+    struct ChangeLogEntry {
+        var networks: [String]
+        var ports: [String]
+        var documentKinds: [String]
+        var documentIDs: [String]
+        /// The newest outbox sequence the commit wrote (0 when it wrote none).
+        var outbox: Int64
+    }
+
+    static func changeLogEntry(for commit: StoreCommit) -> ChangeLogEntry {
+        var ports = commit.ports.map(\.id)
+        ports.append(contentsOf: commit.portStates.map(\.id))
+        return ChangeLogEntry(
+            networks: commit.networks.map(\.id), ports: ports, documentKinds: commit.documents.map(\.kind),
+            documentIDs: commit.documents.map(\.id), outbox: commit.outbox.last?.sequence ?? 0)
+    }
+
+    /// Appends `entry` with the next sequence, wakes listeners at commit, and returns the sequence.
+    static func appendChangeLog(
+        _ entry: ChangeLogEntry, epoch: Int64, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Int64 {
+        let rows = try await connection.query(
+            """
+            INSERT INTO changes (sequence, epoch, networks, ports, document_kinds, document_ids, outbox)
+            SELECT COALESCE(max(sequence), 0) + 1, \(epoch), \(entry.networks)::text[], \(entry.ports)::text[],
+                \(entry.documentKinds)::text[], \(entry.documentIDs)::text[],
+                GREATEST(\(entry.outbox), COALESCE((SELECT outbox FROM changes ORDER BY sequence DESC LIMIT 1), 0))
+            FROM changes RETURNING sequence
+            """, logger: logger)
+        var sequence: Int64 = 0
+        for try await value in rows.decode(Int64.self) { sequence = value }
+        try await connection.query("SELECT pg_notify(\(changeChannel), \(String(sequence)))", logger: logger)
+        if sequence % 1000 == 0 {
+            try await connection.query(
+                "DELETE FROM changes WHERE sequence <= \(sequence - changeLogRetention)", logger: logger)
+        }
+        return sequence
+    }
+
+    /// The `NOTIFY` channel a commit wakes (its payload is the commit's change-log sequence).
+    public static let changeChannel = "portwatch_changes"
+
+    /// The commits after `sequence` (at most `limit`) and the rows they touched, read in one snapshot,
+    /// so that the rows are exactly as the newest of those commits left them. Document bodies are read
+    /// only for `documentKinds`.
+    public func changes(after sequence: Int64, limit: Int = 1000, documentKinds wanted: Set<String>) async throws
+        -> ChangeLogBatch
+    {
+        try await client.withConnection { connection in
+            try await changes(after: sequence, limit: limit, documentKinds: wanted, on: connection)
+        }
+    }
+
+    /// ``changes(after:limit:documentKinds:)`` on `connection` (a session of the caller's own).
+    public func changes(
+        after sequence: Int64, limit: Int = 1000, documentKinds wanted: Set<String>, on connection: PostgresConnection
+    ) async throws -> ChangeLogBatch {
+        let logger = logger
+        return try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            var result = ChangeLogBatch(through: sequence, truncated: false)
+            var oldest: Int64?
+            let bounds = try await connection.query("SELECT min(sequence) FROM changes", logger: logger)
+            for try await value in bounds.decode(Int64?.self) { oldest = value }
+            var networkIDs: Set<String> = []
+            var portIDs: Set<String> = []
+            var documentKeys: Set<[String]> = []
+            let rows = try await connection.query(
+                """
+                SELECT sequence, networks, ports, document_kinds, document_ids, outbox FROM changes
+                WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))
+                """, logger: logger)
+            var first: Int64?
+            for try await (next, networks, ports, kinds, ids, outbox) in rows.decode(
+                (Int64, [String], [String], [String], [String], Int64).self)
+            {
+                if first == nil { first = next }
+                result.through = next
+                result.newestOutbox = max(result.newestOutbox, outbox)
+                networkIDs.formUnion(networks)
+                portIDs.formUnion(ports)
+                for (kind, id) in zip(kinds, ids) {
+                    result.documentKinds.insert(kind)
+                    if wanted.contains(kind) { documentKeys.insert([kind, id]) }
+                }
+            }
+            if let first, first > sequence + 1 || (oldest ?? first) > sequence + 1 {
+                result.truncated = true
+                return result
+            }
+            result.networks = try await Self.networks(networkIDs, on: connection, logger: logger)
+            result.ports = try await Self.ports(portIDs, on: connection, logger: logger)
+            result.documents = try await Self.documents(documentKeys, on: connection, logger: logger)
+            return result
+        }
+    }
+
+    private static func networks(
+        _ ids: Set<String>, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(id: String, network: Network?)] {
+        guard !ids.isEmpty else { return [] }
+        let decoder = JSONDecoder()
+        var found: [String: Network] = [:]
+        let rows = try await connection.query(
+            "SELECT id, body FROM networks WHERE id = ANY(\(Array(ids))::text[])", logger: logger)
+        for try await (id, body) in rows.decode((String, Data).self) {
+            found[id] = try decoder.decode(Network.self, from: body)
+        }
+        return ids.sorted().map { ($0, found[$0]) }
+    }
+
+    private static func ports(
+        _ ids: Set<String>, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(id: String, port: PortwatchCore.Port?)] {
+        guard !ids.isEmpty else { return [] }
+        var found: [String: PortwatchCore.Port] = [:]
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: portColumns) FROM ports p LEFT JOIN port_state s ON s.port_id = p.id
+            WHERE p.id = ANY(\(Array(ids))::text[])
+            """, logger: logger)
+        let decoder = JSONDecoder()
+        for try await row in rows.decode(PortRow.self) {
+            let port = try decodePort(row, decoder: decoder)
+            found[port.id] = port
+        }
+        return ids.sorted().map { ($0, found[$0]) }
+    }
+
+    private static func documents(
+        _ keys: Set<[String]>, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(kind: String, id: String, body: [UInt8]?)] {
+        guard !keys.isEmpty else { return [] }
+        let sorted = keys.sorted { $0.lexicographicallyPrecedes($1) }
+        var found: [[String]: [UInt8]] = [:]
+        let rows = try await connection.query(
+            """
+            SELECT kind, id, body FROM documents WHERE (kind, id) IN
+            (SELECT * FROM unnest(\(sorted.map { $0[0] })::text[], \(sorted.map { $0[1] })::text[]))
+            """, logger: logger)
+        for try await (kind, id, body) in rows.decode((String, String, Data).self) {
+            found[[kind, id]] = [UInt8](body)
+        }
+        return sorted.map { ($0[0], $0[1], found[$0]) }
+    }
+
+    /// The columns of a port row with its state (``PortRow``), for `ports p LEFT JOIN port_state s`.
+    static let portColumns =
+        "p.body, s.revision_number, s.updated_at, s.status, s.data_plane_status, s.override, s.correlated"
+
+    typealias PortRow = (Data, Int64?, Double?, String?, String?, String?, String?)
+
+    /// A stored port with its state-only row applied (a newer revision than the body's).
+    static func decodePort(_ row: PortRow, decoder: JSONDecoder) throws -> PortwatchCore.Port {
+        let (body, revision, updatedAt, status, dataPlane, override, correlated) = row
+        var port = try decoder.decode(PortwatchCore.Port.self, from: body)
+        if let revision, revision >= port.revisionNumber, let updatedAt, let status {
+            port.revisionNumber = Int(revision)
+            port.updatedAt = Date(timeIntervalSinceReferenceDate: updatedAt)
+            port.status = PortStatus(rawValue: status) ?? port.status
+            port.dataPlaneStatus = dataPlane.flatMap(DataPlaneStatus.init(rawValue:))
+            port.dataPlaneStatusOverride = override.flatMap(DataPlaneStatus.init(rawValue:))
+            port.correlatedDataPlaneStatus = correlated.flatMap(DataPlaneStatus.init(rawValue:))
+        }
+        return port
+    }
+}

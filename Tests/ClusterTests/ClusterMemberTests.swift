@@ -1,0 +1,111 @@
+import Cluster
+import Foundation
+import Logging
+import PortwatchCore
+import PortwatchStore
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// Two replicas in one process on a database of their own on the real PostgreSQL
+/// (`PORTWATCH_TEST_POSTGRES_URL`, set by the test command; the tests fail without it): one is
+/// elected, the other follows its commits, and takes over when the first stops.
+@Suite struct ClusterMemberTests {
+    static let logger = Logger(label: "cluster-test")
+
+    /// One replica: its store's pool, repository and cluster member, running.
+    struct Replica {
+        let store: PostgresStore
+        let repository: Repository
+        let member: ClusterMember
+        let tasks: [Task<Void, Never>]
+
+        func stop() async {
+            for task in tasks.reversed() {
+                task.cancel()
+                await task.value
+            }
+        }
+    }
+
+    static func replica(_ name: String, database url: String) async throws -> Replica {
+        let store = try PostgresStore(url: url, logger: logger)
+        let pool = Task { await store.run() }
+        let repository = try await Repository(backend: store, following: true, logger: logger)
+        var settings = ClusterSettings(replicaName: name, advertiseURL: "http://127.0.0.1:1/\(name)", secret: nil)
+        settings.electionInterval = .milliseconds(100)
+        let member = ClusterMember(
+            settings: settings, store: store, repository: repository, fabricDocumentKinds: [],
+            followedDocumentKinds: [], logger: logger
+        ) { [ElectedWriterService(repository: repository)] }
+        let running = Task { _ = try? await member.run() }
+        return Replica(store: store, repository: repository, member: member, tasks: [pool, running])
+    }
+
+    /// Waits for `condition` with a generous bound (never a fixed sleep): true when it held.
+    static func eventually(_ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+
+    /// Runs `body` with the URL of a fresh database (advisory locks are per database), dropped after.
+    static func withDatabase(_ body: (String) async throws -> Void) async throws {
+        guard let base = ProcessInfo.processInfo.environment["PORTWATCH_TEST_POSTGRES_URL"],
+            var components = URLComponents(string: base)
+        else {
+            Issue.record("PORTWATCH_TEST_POSTGRES_URL is not set: these tests need PostgreSQL")
+            return
+        }
+        let name = "cluster_\(UUID().uuidString.lowercased().prefix(8))"
+        let admin = try PostgresStore(url: base, logger: logger)
+        let pool = Task { await admin.run() }
+        defer { pool.cancel() }
+        try await admin.client.query("CREATE DATABASE \(unescaped: name)")
+        components.path = "/" + name
+        do {
+            try await body(components.string!)
+        } catch {
+            _ = try? await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)")
+            throw error
+        }
+        try await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)")
+    }
+
+    static func network(_ id: String) -> Network {
+        Network(id: id, projectID: "project-a", createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
+    @Test func oneWriterIsElectedTheOtherFollowsAndTakesOverWhenItStops() async throws {
+        try await Self.withDatabase { url in
+            let first = try await Self.replica("a", database: url)
+            #expect(await Self.eventually { first.member.role == .writer })
+            let second = try await Self.replica("b", database: url)
+            #expect(await Self.eventually { second.member.isReady })
+            #expect(second.member.role == .follower)
+            #expect(second.member.writerName == "a")
+
+            try await first.repository.write { $0.put(Self.network("n1")) }
+            #expect(first.member.appliedSequence > 0)
+            // The follower applies the writer's commit, through the sequence the writer reports.
+            #expect(await second.member.waitUntilApplied(first.member.appliedSequence, timeout: .seconds(60)))
+            #expect(second.repository.network("n1") != nil)
+            await #expect(throws: NeutronError.self) { try await second.repository.write { $0.put(Self.network("x")) } }
+
+            await first.stop()
+            #expect(await Self.eventually { second.member.role == .writer })
+            try await second.repository.write { $0.put(Self.network("n2")) }
+            #expect(second.repository.network("n1") != nil)
+            // The stopped writer's store is fenced: nothing it commits can land.
+            var late = StoreCommit()
+            late.networks = [("late", Self.network("late"))]
+            await #expect(throws: PostgresStoreError.self) { try await first.store.commit(late) }
+            #expect(try await second.store.writer().name == "b")
+            await second.stop()
+        }
+    }
+}

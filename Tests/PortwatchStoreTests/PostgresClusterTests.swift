@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+import PortwatchCore
+import PortwatchStore
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// Replicas on one PostgreSQL database, against the real server: the epoch fence of the writer's
+/// commits and the change log followers replay. They need `PORTWATCH_TEST_POSTGRES_URL` (the test
+/// command sets it) and fail without it.
+@Suite struct PostgresClusterTests {
+    static let logger = Logger(label: "test")
+
+    /// Runs `body` with two stores (two replicas) on one fresh schema.
+    static func withReplicas(_ body: (PostgresStore, PostgresStore) async throws -> Void) async throws {
+        guard TestBackend.postgresURL != nil else {
+            Issue.record("PORTWATCH_TEST_POSTGRES_URL is not set: these tests need PostgreSQL")
+            return
+        }
+        try await TestDatabase.with(.postgres) { database in
+            try await database.open { first in
+                try await database.open { second in
+                    try await body(first as! PostgresStore, second as! PostgresStore)
+                }
+            }
+        }
+    }
+
+    static func takeOver(_ store: PostgresStore, as name: String) async throws -> Int64 {
+        try await store.client.withConnection { try await store.takeOver(as: name, on: $0) }
+    }
+
+    static func network(_ id: String) -> StoreCommit {
+        var commit = StoreCommit()
+        commit.networks = [(id, StoreConformanceTests.network(id))]
+        return commit
+    }
+
+    @Test func aDeposedWritersCommitIsRefusedAndNothingLands() async throws {
+        try await Self.withReplicas { first, second in
+            let lost = LostFlag()
+            let firstEpoch = try await Self.takeOver(first, as: "a")
+            first.fence(epoch: firstEpoch) { lost.set() }
+            try await first.commit(Self.network("n1"))
+
+            let secondEpoch = try await Self.takeOver(second, as: "b")
+            #expect(secondEpoch == firstEpoch + 1)
+            second.fence(epoch: secondEpoch) {}
+
+            await #expect(throws: PostgresStoreError.self) { try await first.commit(Self.network("n2")) }
+            #expect(lost.isSet)
+            #expect(first.fence == .refused)
+            // Refused before it starts from now on.
+            await #expect(throws: PostgresStoreError.self) { try await first.commit(Self.network("n3")) }
+
+            try await second.commit(Self.network("n4"))
+            let snapshot = try await second.loadSnapshot()
+            #expect(Set(snapshot.networks.map(\.id)) == ["n1", "n4"])
+            #expect(try await second.writer().name == "b")
+        }
+    }
+
+    @Test func aFollowerStoreRefusesEveryCommit() async throws {
+        try await Self.withReplicas { first, _ in
+            first.refuseCommits()
+            await #expect(throws: PostgresStoreError.self) { try await first.commit(Self.network("n1")) }
+            let snapshot = try await first.loadSnapshot()
+            #expect(snapshot.networks.isEmpty)
+        }
+    }
+
+    @Test func theChangeLogNamesWhatEachCommitTouchedWithTheRowsAsStored() async throws {
+        try await Self.withReplicas { writer, reader in
+            var commit = Self.network("n1")
+            commit.ports = [("p1", StoreConformanceTests.port("p1", name: "one"))]
+            commit.documents = [("security-group", "g1", Array(#"{"x":1}"#.utf8)), ("topology", "t", Array("{}".utf8))]
+            commit.outbox = [StoreConformanceTests.record(1)]
+            try await writer.commit(commit)
+            let first = writer.newestCommittedChange
+
+            var update = StoreCommit()
+            update.portStates = [StoreConformanceTests.port("p1", revision: 5, name: "one")]
+            try await writer.commit(update)
+            #expect(writer.newestCommittedChange == first + 1)
+
+            let batch = try await reader.changes(after: 0, documentKinds: ["security-group"])
+            #expect(batch.through == first + 1)
+            #expect(!batch.truncated)
+            #expect(batch.networks.map(\.id) == ["n1"])
+            #expect(batch.ports.map(\.id) == ["p1"])
+            #expect(batch.ports.first?.port?.revisionNumber == 5)
+            #expect(batch.documentKinds == ["security-group", "topology"])
+            #expect(batch.documents.map(\.id) == ["g1"])
+            #expect(batch.newestOutbox == 1)
+            #expect(try await reader.loadSnapshot().lastChange == first + 1)
+
+            var delete = StoreCommit()
+            delete.ports = [("p1", nil)]
+            try await writer.commit(delete)
+            let next = try await reader.changes(after: batch.through, documentKinds: [])
+            #expect(next.through == batch.through + 1)
+            #expect(next.ports.count == 1)
+            #expect(next.ports.first?.port == nil)
+            // The outbox sequence carries over commits that wrote none.
+            #expect(next.newestOutbox == 1)
+            #expect(try await reader.changes(after: next.through, documentKinds: []).through == next.through)
+        }
+    }
+
+    @Test func aFollowerBehindTheLogsRetentionReloadsEverything() async throws {
+        try await Self.withReplicas { writer, reader in
+            for id in ["n1", "n2", "n3"] { try await writer.commit(Self.network(id)) }
+            let newest = writer.newestCommittedChange
+            try await writer.client.query("DELETE FROM changes WHERE sequence < \(newest)")
+            #expect(try await reader.changes(after: newest - 3, documentKinds: []).truncated)
+            #expect(try await !reader.changes(after: newest - 1, documentKinds: []).truncated)
+        }
+    }
+
+    @Test func aFollowingRepositoryReplaysTheWritersCommitsAndRefusesWrites() async throws {
+        try await Self.withReplicas { first, second in
+            let writer = try await Repository(backend: first, logger: Self.logger)
+            let writing = Task { await writer.runWriter() }
+            defer {
+                writer.stopAccepting()
+                writing.cancel()
+            }
+            let follower = try await Repository(backend: second, following: true, logger: Self.logger)
+            #expect(follower.isFollowing)
+            await #expect(throws: NeutronError.self) {
+                try await follower.write { $0.put(StoreConformanceTests.network("refused")) }
+            }
+
+            try await writer.write { changeSet in
+                changeSet.put(StoreConformanceTests.network("n1"))
+                changeSet.put(StoreConformanceTests.port("p1", name: "first"))
+            }
+            try await writer.write { changeSet in
+                var port = StoreConformanceTests.port("p1", name: "second")
+                port.revisionNumber = 2
+                changeSet.put(port)
+            }
+            let batch = try await second.changes(after: follower.loadedChangeSequence, documentKinds: [])
+            try await follower.applyFollowed(batch, rebuildingCorrelation: false)
+            #expect(follower.port("p1")?.name == "second")
+            #expect(follower.network("n1") != nil)
+            #expect(follower.network("refused") == nil)
+
+            // Promoted, it reloads and writes.
+            try await follower.promote()
+            #expect(!follower.isFollowing)
+            let promoted = Task { await follower.runWriter() }
+            try await follower.write { $0.put(StoreConformanceTests.network("n2")) }
+            follower.demote()
+            await promoted.value
+            await #expect(throws: NeutronError.self) {
+                try await follower.write { $0.put(StoreConformanceTests.network("n3")) }
+            }
+            #expect(Set(try await first.loadSnapshot().networks.map(\.id)) == ["n1", "n2"])
+        }
+    }
+}
+
+/// A flag set from a `@Sendable` callback.
+final class LostFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
+}
