@@ -58,13 +58,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/process.sh"
 
 keystone() {
     PORTWATCH_KEYSTONE_PORT=$KS_PORT PORTWATCH_KEYSTONE_DIR=/tmp/portwatch-neutron-keystone \
-        "$ROOT/scripts/keystone.sh" "$@"
+        "$ROOT/scripts/keystone.sh" "$@" 9>&- # the daemons it starts must not hold this script's lock
 }
 
 rabbitmq() {
     PORTWATCH_RMQ_DIR=/tmp/portwatch-neutron-rmq PORTWATCH_RMQ_NODE=pwneutron@localhost \
         PORTWATCH_RMQ_PORT=$AMQP_PORT PORTWATCH_RMQ_DIST_PORT=$((AMQP_PORT + 20000)) \
-        "$ROOT/scripts/services.sh" "$@"
+        "$ROOT/scripts/services.sh" "$@" 9>&- # the broker must not hold this script's lock
 }
 
 # SIGTERM to pid $2 (if its command line has $3), SIGKILL to its process group after $4 seconds.
