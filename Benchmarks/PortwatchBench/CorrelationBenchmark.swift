@@ -24,8 +24,18 @@ enum CorrelationBenchmark {
         let synchronous =
             SQLiteStore.Synchronous(
                 rawValue: ProcessInfo.processInfo.environment["PORTWATCH_SQLITE_SYNCHRONOUS"] ?? "FULL") ?? .full
-        let repository = try await Repository(
-            backend: try SQLiteStore(path: path, synchronous: synchronous), logger: logger)
+        // `path` may also be a postgres:// URL: the same storm through PostgresStore (no --export there).
+        let backend: any StoreBackend
+        var pool: Task<Void, Never>?
+        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+            let store = try PostgresStore(url: path, logger: logger)
+            pool = Task { await store.run() }
+            backend = store
+        } else {
+            backend = try SQLiteStore(path: path, synchronous: synchronous)
+        }
+        defer { pool?.cancel() }
+        let repository = try await Repository(backend: backend, logger: logger)
         let writer = Task { await repository.runWriter() }
         let document = fabric(hosts: max(1, ports / portsPerHost))
         let portCount = document.hosts.count * portsPerHost
@@ -72,10 +82,10 @@ enum CorrelationBenchmark {
             ("spine-2 up (\(portCount) ports ACTIVE)", [("spine-2", .up)]),
             ("spine-1 up (\(portCount) ports back from degraded)", [("spine-1", .up)]),
         ]
-        let inspector = try DatabaseQueue(path: path)
+        let inspector = backend is SQLiteStore ? try DatabaseQueue(path: path) : nil
         for (name, events) in scenarios {
             let before = repository.lastOutboxSequence
-            let rowsBefore = try await inspector.read(StormRows.maxima)
+            let rowsBefore = try await inspector?.read(StormRows.maxima)
             let clock = ContinuousClock.now
             let submission = try await correlation.submit(
                 events.map {
@@ -86,7 +96,7 @@ enum CorrelationBenchmark {
             print(
                 "\(name): \(submission.result.changes.count) port states, \(records) outbox records, committed in \(elapsed.formatted(.units(allowed: [.milliseconds], fractionalPart: .show(length: 1))))"
             )
-            if let export, name.hasPrefix("spine-2 down") {
+            if let export, let inspector, let rowsBefore, name.hasPrefix("spine-2 down") {
                 let rowsAfter = try await inspector.read(StormRows.maxima)
                 let rows = StormRows(
                     outbox: [rowsBefore.outbox, rowsAfter.outbox], audit: [rowsBefore.audit, rowsAfter.audit],

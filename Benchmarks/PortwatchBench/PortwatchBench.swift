@@ -3,8 +3,8 @@ import Foundation
 /// Release-build benchmarks that need no server, and the yardsticks `scripts/bench` sets beside Portwatch.
 ///
 /// - `portwatch-bench correlation [DATABASE] [--ports N] [--export FILE]`: fault → committed ports through
-///   the real store (``CorrelationBenchmark``); `--export` writes the storm's row ranges for the bare-insert
-///   yardstick (`Benchmarks/bare-insert`).
+///   the real store (``CorrelationBenchmark``; DATABASE a SQLite path or a `postgres://` URL); `--export`
+///   (SQLite) writes the storm's row ranges for the bare-insert yardstick (`Benchmarks/bare-insert`).
 /// - `portwatch-bench static-http --port P --file F`: a bare Hummingbird route answering F's bytes
 ///   (``StaticHTTPBenchmark``), to set beside nginx and Portwatch's GET of one port.
 ///
@@ -41,7 +41,7 @@ struct PortwatchBench {
     static func usage() {
         print(
             """
-            usage: portwatch-bench correlation [DATABASE] [--ports N] [--export FILE]
+            usage: portwatch-bench correlation [SQLITE-PATH | postgres://URL] [--ports N] [--export FILE]
                    portwatch-bench static-http --port P --file F
             """)
     }
