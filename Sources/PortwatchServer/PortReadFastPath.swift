@@ -55,7 +55,7 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             var head = HTTPResponse(status: .ok)
             head.headerFields[.contentType] = "application/json"
             head.headerFields[.contentLength] = String(body.count)
-            head.headerFields[Self.requestIDHeader] = requestID
+            head.headerFields[IdentityResolver.requestIDHeader] = requestID
             head.headerFields[.date] = HTTPDate.now()
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
@@ -86,7 +86,6 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private static let prefix = "/v2.0/ports/"
-    private static let requestIDHeader = HTTPField.Name("x-openstack-request-id")!
 }
 
 /// The `Date` header's value (RFC 9110's IMF-fixdate), formatted once per second.

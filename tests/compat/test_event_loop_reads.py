@@ -6,6 +6,7 @@ of every kind, check that a read follows every write, that pipelined requests ke
 whichever path answers them, and that the request metrics count both paths.
 """
 
+import json
 import re
 import socket
 
@@ -138,7 +139,6 @@ def test_pipelined_requests_keep_their_order(headers_server):
     )
     answers = _raw_exchange(srv.url, payload, 5)
     assert [status for status, _, _ in answers] == [200] * 5
-    import json
     bodies = [json.loads(body)["port"] for _, _, body in answers]
     assert bodies[0] == {"id": port_id}
     assert bodies[1]["name"] != name and len(bodies[1]) > 10

@@ -68,7 +68,8 @@ public struct IdentityResolver: Sendable {
     static let authToken = HTTPField.Name("X-Auth-Token")!
     static let storageToken = HTTPField.Name("X-Storage-Token")!
     static let serviceToken = HTTPField.Name("X-Service-Token")!
-    static let requestIDHeader = HTTPField.Name("x-openstack-request-id")!
+    /// `x-openstack-request-id`, stamped on every answer.
+    public static let requestIDHeader = HTTPField.Name("x-openstack-request-id")!
 
     /// Resolves the caller of `request`.
     public func resolve(_ request: Request) async -> Resolution {
@@ -103,13 +104,9 @@ public struct IdentityResolver: Sendable {
         case .headers:
             return Self.fromHeaders(headers, requestID: "req-" + RandomID.uuid())
         case .keystone:
-            guard let validator,
-                let token = (headers[Self.authToken] ?? headers[Self.storageToken]).map(Self.stripped), !token.isEmpty
-            else { return nil }
-            let service = headers[Self.serviceToken].map(Self.stripped)
-            guard
+            guard let validator, let tokens = Self.tokens(headers),
                 case .valid(let user, let service) = validator.cachedValidation(
-                    userToken: token, serviceToken: service?.isEmpty == true ? nil : service)
+                    userToken: tokens.user, serviceToken: tokens.service)
             else { return nil }
             return Self.identity(user: user, service: service, requestID: "req-" + RandomID.uuid())
         }
@@ -129,14 +126,20 @@ public struct IdentityResolver: Sendable {
         return identity
     }
 
+    /// The user token (`X-Auth-Token`, else `X-Storage-Token`) and the service token, when sent, without
+    /// surrounding blanks; nil without a user token.
+    static func tokens(_ headers: HTTPFields) -> (user: String, service: String?)? {
+        guard let user = (headers[authToken] ?? headers[storageToken]).map(stripped), !user.isEmpty else { return nil }
+        let service = headers[serviceToken].map(stripped)
+        return (user, service?.isEmpty == true ? nil : service)
+    }
+
     func fromToken(_ headers: HTTPFields, validator: TokenValidator, requestID: String) async -> Resolution {
         let unauthorized = Resolution.unauthorized(
             body: Self.keystoneUnauthorizedBody,
             wwwAuthenticate: "Keystone uri=\"\(validator.settings.wwwAuthenticateURI)\"")
-        guard let token = (headers[Self.authToken] ?? headers[Self.storageToken]).map(Self.stripped), !token.isEmpty
-        else { return unauthorized }
-        let service = headers[Self.serviceToken].map(Self.stripped)
-        switch await validator.validate(userToken: token, serviceToken: service?.isEmpty == true ? nil : service) {
+        guard let tokens = Self.tokens(headers) else { return unauthorized }
+        switch await validator.validate(userToken: tokens.user, serviceToken: tokens.service) {
         case .valid(let user, let service):
             return .identity(Self.identity(user: user, service: service, requestID: requestID))
         case .invalid:

@@ -11,15 +11,7 @@ extension NeutronAPI {
             // Neutron validates a show's query as a list's (filters, sorting, limit), then uses `fields` only.
             let query = try ListQuery(QueryParameters(request.uri.query), spec: .ports)
             let reading = context.access.portReading()
-            let port = try repository.read { state throws(NeutronError) in
-                do throws(NeutronError) {
-                    return try ChangeSet.visiblePort(id, in: state, reading)
-                } catch {
-                    throw error == .resourceNotFound ? .hiddenPortOnShow : error
-                }
-            }
-            let view = reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
-            return JSONResponse.make(bytes: renderedPorts.envelope(of: port, view: view))
+            return JSONResponse.make(bytes: try showPort(id, reading, fields: query.fields))
         }
         registerWrites(
             on: router,
@@ -38,19 +30,25 @@ extension NeutronAPI {
     /// and the port visible to them. Nil for anything else (a token to validate, an error to answer):
     /// the route answers those. For serving the hottest read from the event loop.
     public func immediatePortShow(id: String, headers: HTTPFields) -> (body: [UInt8], requestID: String)? {
-        guard let identity = identities.resolveImmediately(headers) else { return nil }
-        let reading = policy.access(for: identity).portReading()
-        guard
-            let found = repository.read({ state -> (port: PortwatchCore.Port, network: Network?)? in
-                guard let port = try? ChangeSet.visiblePort(id, in: state, reading) else { return nil }
-                return (port, state.networks[port.networkID])
-            })
+        guard let identity = identities.resolveImmediately(headers),
+            let body = try? showPort(id, policy.access(for: identity).portReading(), fields: nil)
         else { return nil }
-        let (port, network) = found
-        return (
-            renderedPorts.envelope(of: port, view: reading.view(of: port, network: network, fields: nil)),
-            identity.requestID
-        )
+        return (body, identity.requestID)
+    }
+
+    /// `{"port": {...}}` as `reading` lets its caller see port `id` (`fields` of the request, or nil).
+    func showPort(_ id: String, _ reading: AccessPolicy.PortReading, fields: Set<String>?) throws
+        -> [UInt8]
+    {
+        let port = try repository.read { state throws(NeutronError) in
+            do throws(NeutronError) {
+                return try ChangeSet.visiblePort(id, in: state, reading)
+            } catch {
+                throw error == .resourceNotFound ? .hiddenPortOnShow : error
+            }
+        }
+        let view = reading.view(of: port, network: repository.network(port.networkID), fields: fields)
+        return renderedPorts.envelope(of: port, view: view)
     }
 
     func listPorts(_ request: Request, _ access: AccessPolicy) throws -> Response {
