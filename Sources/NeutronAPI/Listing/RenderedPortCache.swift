@@ -72,11 +72,11 @@ final class RenderedPortCache: Sendable {
     /// `{"port": {...}}`, as a show answers.
     func envelope(of port: Port, view: ResourceView) -> [UInt8] {
         let object = bytes(of: port, view: view)
-        var envelope: [UInt8] = []
-        envelope.reserveCapacity(object.count + 10)
-        envelope.append(contentsOf: #"{"port":"#.utf8)
-        envelope.append(contentsOf: object)
-        envelope.append(UInt8(ascii: "}"))
-        return envelope
+        var writer = JSONWriter(capacity: object.count + 16)
+        writer.beginObject()
+        writer.key(Port.singular)
+        writer.raw(object)
+        writer.endObject()
+        return writer.bytes
     }
 }
