@@ -149,7 +149,8 @@ start_db() {
         mariadb-install-db --user=root --datadir="$RT/mysql" --auth-root-authentication-method=normal \
             >"$RT/log/mysql-install.log" 2>&1 || { tail -20 "$RT/log/mysql-install.log" >&2; die "mariadb-install-db failed"; }
     fi
-    (exec 9>&-; exec setsid /usr/sbin/mariadbd --defaults-file="$RT/etc/my.cnf" </dev/null >"$RT/log/mysqld.out" 2>&1) &
+    # Daemons run in $RT, never in the caller's folder (a clone that may be deleted while they run).
+    (exec 9>&-; cd "$RT" && exec setsid /usr/sbin/mariadbd --defaults-file="$RT/etc/my.cnf" </dev/null >"$RT/log/mysqld.out" 2>&1) &
     local i
     for ((i = 0; i < 240; i++)); do
         sql -e 'select 1' >/dev/null 2>&1 && return 0
@@ -205,7 +206,7 @@ start_api() {
     touch "$RT/log/neutron-api.out"
     local from
     from=$(($(wc -l <"$RT/log/neutron-api.out") + 1))
-    (exec 9>&-; exec setsid "$VENV/bin/uwsgi" --ini "$RT/etc/neutron-api-uwsgi.ini" --virtualenv "$VENV" \
+    (exec 9>&-; cd "$RT" && exec setsid "$VENV/bin/uwsgi" --ini "$RT/etc/neutron-api-uwsgi.ini" --virtualenv "$VENV" \
         </dev/null >>"$RT/log/neutron-api.out" 2>&1) &
     for ((i = 0; i < START_TIMEOUT * 2; i++)); do
         # ready once every worker loaded the app (lazy-apps) and the API answers

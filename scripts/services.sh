@@ -100,7 +100,8 @@ start_rabbitmq() {
 
     rmq_env
     log "starting RabbitMQ $RMQ_NODE on 127.0.0.1:$RMQ_PORT (log $RMQ_DIR/stdout.log)"
-    setsid "$RMQ_BIN/rabbitmq-server" </dev/null >"$RMQ_DIR/stdout.log" 2>&1 &
+    # In its own folder, never the caller's (a clone that may be deleted while the broker runs).
+    (cd "$RMQ_DIR" && exec setsid "$RMQ_BIN/rabbitmq-server" </dev/null >"$RMQ_DIR/stdout.log" 2>&1) &
     local launcher=$!
     if ! "$RMQ_BIN/rabbitmqctl" -n "$RMQ_NODE" wait --timeout "$RMQ_WAIT_TIMEOUT" \
         "$RMQ_DIR/rabbit.pid" >"$RMQ_DIR/wait.log" 2>&1; then
