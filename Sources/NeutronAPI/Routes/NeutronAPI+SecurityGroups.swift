@@ -97,9 +97,9 @@ extension NeutronAPI {
     }
 
     /// Pages `candidates` and renders them with the query's fields (an unknown marker is `notFound`).
-    static func page<R>(
+    static func page<R: Sendable>(
         _ candidates: [R], _ query: ListQuery<R>, _ parameters: QueryParameters, _ request: Request,
-        notFound: (String) -> NeutronError, render: (R, ResourceView, inout JSONWriter) -> Void
+        notFound: (String) -> NeutronError, render: @escaping @Sendable (R, ResourceView, inout JSONWriter) -> Void
     ) throws -> Response {
         let (page, markerFound) = query.page(candidates)
         if !markerFound, let marker = query.marker { throw notFound(marker) }

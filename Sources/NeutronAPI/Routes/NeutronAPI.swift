@@ -79,31 +79,64 @@ public struct NeutronAPI: Sendable {
         return value
     }
 
+    /// Pages longer than this are sent in pieces of this many items as they are rendered (chunked),
+    /// so that a full list of 100,000 ports never holds its whole body (about 85 MB) in memory.
+    static let streamedListChunk = 1024
+
     /// Renders a list page with its `<collection>_links`.
-    static func listResponse<R>(
+    static func listResponse<R: Sendable>(
         _ page: [R], query: ListQuery<R>, parameters: QueryParameters, request: Request,
-        render: (R, inout JSONWriter) -> Void
+        render: @escaping @Sendable (R, inout JSONWriter) -> Void
     ) -> Response {
-        var writer = JSONWriter(capacity: 256 + page.count * 900)
-        writer.beginObject()
-        writer.key(query.spec.plural)
-        writer.beginArray()
-        for item in page { render(item, &writer) }
-        writer.endArray()
-        if let links = query.links(
-            page: page, query: parameters, baseURL: baseURL(request) + "/v2.0/" + query.spec.path)
-        {
-            writer.key(query.spec.plural + "_links")
-            writer.beginArray()
-            for link in links {
-                writer.beginObject()
-                writer.key("rel"); writer.string(link.rel)
-                writer.key("href"); writer.string(link.href)
-                writer.endObject()
-            }
-            writer.endArray()
+        let plural = query.spec.plural
+        let links = query.links(page: page, query: parameters, baseURL: baseURL(request) + "/v2.0/" + query.spec.path)
+        @Sendable func write(_ items: ArraySlice<R>, into writer: inout JSONWriter) {
+            for item in items { render(item, &writer) }
         }
-        writer.endObject()
-        return JSONResponse.make(bytes: writer.bytes)
+        func begin() -> JSONWriter {
+            var writer = JSONWriter(capacity: 256 + min(page.count, streamedListChunk) * 900)
+            writer.beginObject()
+            writer.key(plural)
+            writer.beginArray()
+            return writer
+        }
+        @Sendable func end(_ writer: inout JSONWriter) {
+            writer.endArray()
+            if let links {
+                writer.key(plural + "_links")
+                writer.beginArray()
+                for link in links {
+                    writer.beginObject()
+                    writer.key("rel"); writer.string(link.rel)
+                    writer.key("href"); writer.string(link.href)
+                    writer.endObject()
+                }
+                writer.endArray()
+            }
+            writer.endObject()
+        }
+        guard page.count > streamedListChunk else {
+            var writer = begin()
+            write(page[...], into: &writer)
+            end(&writer)
+            return JSONResponse.make(bytes: writer.bytes)
+        }
+        let first = begin()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { body in
+                var writer = first
+                var start = page.startIndex
+                while start < page.endIndex {
+                    let stop = min(start + streamedListChunk, page.endIndex)
+                    write(page[start..<stop], into: &writer)
+                    if stop == page.endIndex { end(&writer) }
+                    try await body.write(ByteBuffer(bytes: writer.takeBytes()))
+                    start = stop
+                }
+                try await body.finish(nil)
+            })
     }
 }

@@ -177,6 +177,11 @@ public struct Port: Sendable, Hashable, Codable {
                 updatedAt: createdAt))
     }
 
+    /// Changes the attributes in place (copying them first only when another port shares them).
+    mutating func withFields(_ body: (inout Fields) -> Void) {
+        body(&mutableFields)
+    }
+
     public static func == (lhs: Port, rhs: Port) -> Bool {
         lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
     }

@@ -144,12 +144,15 @@ public final class PostgresStore: StoreBackend {
             {
                 networks.append(try decoder.decode(Network.self, from: body))
             }
+            var sharing = PortStorageSharing()
             var ports: [PortwatchCore.Port] = []
             let rows = try await connection.query(
                 "SELECT \(unescaped: Self.portColumns) FROM ports p LEFT JOIN port_state s ON s.port_id = p.id",
                 logger: logger)
             for try await row in rows.decode(PortRow.self) {
-                ports.append(try Self.decodePort(row, decoder: decoder))
+                var port = try Self.decodePort(row, decoder: decoder)
+                sharing.share(&port)
+                ports.append(port)
             }
             let maxima = try await connection.query(
                 """
