@@ -57,11 +57,11 @@ extension CorrelationEngine {
         paths = [:]
         dependentPoints = [:]
         pointByPort = [:]
-        for attachment in attachments.values { place(attachment) }
+        for attachment in attachments.all { place(attachment) }
 
         var causes: [[AttachmentPoint?]: AuditCause] = [:]
         var changes: [PortDataPlaneChange] = []
-        for portID in attachments.keys {
+        for portID in attachments.portIDs {
             let oldPoint = previousPoints[portID]
             let newPoint = pointByPort[portID]
             let previous = oldPoint.flatMap { before[$0]?.evaluation } ?? .up
@@ -91,11 +91,13 @@ extension CorrelationEngine {
         guard var point = topology.attachmentPoint(for: attachment) else { return .up }
         // A port whose own interface is reported down leaves the shared point for one of its own.
         if downSources[.vif(attachment.portID)] != nil { point = .vif(portID: attachment.portID, point) }
-        pointByPort[attachment.portID] = point
-        if paths[point] != nil {
-            paths[point]?.ports.insert(attachment.portID)
-            return paths[point]?.evaluation ?? .up
+        if let index = paths.index(forKey: point) {
+            // The stored key, so that the ports of one point share its storage.
+            pointByPort[attachment.portID] = paths.keys[index]
+            paths.values[index].ports.insert(attachment.portID)
+            return paths.values[index].evaluation
         }
+        pointByPort[attachment.portID] = point
         let requirement = topology.pathRequirement(for: point)
         let resources = requirement.resources.sorted()
         let evaluation = requirement.evaluate(isFaulty: isFaulty)
@@ -128,7 +130,8 @@ extension CorrelationEngine {
             changes.append(
                 PortDataPlaneChange(
                     portID: portID, previous: previous.state, current: current.state, decidedAt: now,
-                    cause: auditCause(trigger: .faultEvents, current: current, previous: previous, resources: resources)))
+                    cause: auditCause(trigger: .faultEvents, current: current, previous: previous, resources: resources)
+                ))
         }
         return changes
     }

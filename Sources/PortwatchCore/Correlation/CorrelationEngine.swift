@@ -31,7 +31,7 @@ public struct CorrelationEngine: Sendable {
 
     /// The topology the engine correlates against.
     public internal(set) var topology: Topology
-    var attachments: [String: PortAttachment] = [:]
+    var attachments = AttachmentTable()
     var pointByPort: [String: AttachmentPoint] = [:]
     var paths: [AttachmentPoint: TrackedPath] = [:]
     var dependentPoints: [PhysicalResourceRef: Set<AttachmentPoint>] = [:]
@@ -75,7 +75,7 @@ public struct CorrelationEngine: Sendable {
         case .host, .vswitch:
             topology.contains(resource) || dependentPoints[.host(resource.id)] != nil
         case .vif:
-            attachments[resource.id] != nil
+            attachments.contains(resource.id)
         default:
             topology.contains(resource)
         }
@@ -95,7 +95,7 @@ public struct CorrelationEngine: Sendable {
     /// port's interface, its host.
     func maintenanceScopes(of resource: PhysicalResourceRef) -> [PhysicalResourceRef] {
         guard resource.kind == .vif else { return topology.maintenanceScopes(of: resource) }
-        guard let hostID = attachments[resource.id]?.hostID, !hostID.isEmpty else { return [] }
+        guard let hostID = attachments.hostID(ofPort: resource.id), !hostID.isEmpty else { return [] }
         return [.host(hostID)]
     }
 
