@@ -123,6 +123,40 @@ struct CorrelationAttachmentTests {
         #expect(engine.state(ofPort: "bm-3") == .degraded)
     }
 
+    @Test func portsAttachedAlikeReadBackTheirOwnAttachments() throws {
+        var engine = try TestFabric.engine()
+        let alike = (1...3).map { PortAttachment(portID: "vm-\($0)", hostID: "compute-a4", segment: .overlay) }
+        let other = PortAttachment(portID: "vm-9", hostID: "compute-a2", segment: .physnet("physnet2"), vnicType: "direct")
+        for attachment in alike + [other] { _ = engine.upsertAttachment(attachment, now: at(0)) }
+        for attachment in alike + [other] { #expect(engine.attachment(ofPort: attachment.portID) == attachment) }
+
+        // Moving one port moves that port only.
+        var moved = alike[0]
+        moved.hostID = "compute-a2"
+        moved.segment = .physnet("physnet2")
+        _ = engine.upsertAttachment(moved, now: at(1))
+        #expect(engine.attachment(ofPort: "vm-1") == moved)
+        #expect(engine.attachment(ofPort: "vm-2") == alike[1])
+        #expect(engine.assessment(portID: "vm-1")?.attachmentPoint != engine.assessment(portID: "vm-2")?.attachmentPoint)
+
+        engine.removeAttachment(portID: "vm-2")
+        #expect(engine.attachment(ofPort: "vm-2") == nil)
+        #expect(!engine.knows(.vif("vm-2")))
+        #expect(engine.attachment(ofPort: "vm-3") == alike[2])
+
+        // A new topology re-places every attachment the engine holds.
+        let changes = engine.replaceTopology(try TestFabric.topology(), now: at(2))
+        #expect(changes.isEmpty)
+        for attachment in [moved, alike[2], other] {
+            #expect(engine.attachment(ofPort: attachment.portID) == attachment)
+            #expect(engine.state(ofPort: attachment.portID) == .up)
+        }
+        _ = engine.apply(
+            [FaultEvent(resource: .host("compute-a4"), state: .down, time: at(3), source: "doctor")], now: at(3))
+        #expect(engine.state(ofPort: "vm-3") == .down)
+        #expect(engine.state(ofPort: "vm-1") == .up)
+    }
+
     @Test func aHostOnlyBindingsNameIsKnownWhileAPortIsBoundToIt() throws {
         var engine = CorrelationEngine(topology: try Topology(TopologyDocument()))
         #expect(!engine.knows(.host("compute-x")))

@@ -25,6 +25,40 @@ struct PortStorageTests {
     }
 }
 
+/// Ports loaded from a store share their repeated values without changing any of them.
+struct PortStorageSharingTests {
+    private func stored(_ id: String, mac: String) throws -> PortwatchCore.Port {
+        var port = PortwatchCore.Port(
+            id: id, networkID: "3f1c2e0a-9b7d-4c55-8a51-2c0c3b1f6d21", projectID: "0b6d3e9a5c7f4e21a8d4b7c2e1f09a3d",
+            macAddress: mac, createdAt: Date(timeIntervalSince1970: 1_764_000_000))
+        port.securityGroups = ["7d2a9c41-5e3b-4f6a-9c8d-1e2f3a4b5c6d"]
+        port.fixedIPs = [FixedIP(subnetID: "a8c3f0e2-1d4b-4e6f-8a9c-0b1d2e3f4a5b", ipAddress: "10.0.0.5")]
+        port.bindingHostID = "compute-rack-01-node-07"
+        port.bindingVifDetails = ["port_filter": .bool(true), "bridge_name": .string("br-int")]
+        port.bindingProfile = ["local_group_information": .object(["name": .string("bond0")])]
+        // Decoded from storage JSON, as a store loads it: every value its own copy.
+        return try JSONDecoder().decode(PortwatchCore.Port.self, from: Data(port.storageJSON()))
+    }
+
+    @Test func sharingKeepsEveryValueAndChangesStayWithTheirPort() throws {
+        let originals = [try stored("p1", mac: "fa:16:3e:00:00:01"), try stored("p2", mac: "fa:16:3e:00:00:02")]
+        var sharing = PortStorageSharing()
+        var ports = originals
+        for index in ports.indices { sharing.share(&ports[index]) }
+        #expect(ports == originals)
+        #expect(ports.map { $0.storageJSON() } == originals.map { $0.storageJSON() })
+
+        ports[0].securityGroups.append("other-group")
+        ports[0].bindingVifDetails["port_filter"] = .bool(false)
+        ports[0].networkID = "n2"
+        ports[0].fixedIPs[0].subnetID = "s2"
+        #expect(ports[1] == originals[1])
+        #expect(ports[0].securityGroups == ["7d2a9c41-5e3b-4f6a-9c8d-1e2f3a4b5c6d", "other-group"])
+        #expect(ports[0].bindingVifDetails["port_filter"] == .bool(false))
+        #expect(originals[0].bindingVifDetails["port_filter"] == .bool(true))
+    }
+}
+
 /// Neutron's and oslo's timestamp formats.
 struct NeutronTimestampTests {
     @Test func formatsWholeSecondsWithZ() {
