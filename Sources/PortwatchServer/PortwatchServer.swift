@@ -93,10 +93,11 @@ public struct PortwatchServer {
                 holdDown: configuration.flapHoldDown, maxClockSkew: configuration.maxEventClockSkew,
                 learnedLinkGrace: configuration.learnedLinkGrace),
             logger: logger)
-        // Loading decoded every stored row into short-lived buffers: give their pages back.
-        #if canImport(Glibc)
-            _ = releaseFreeHeap(0)
-        #endif
+        // Loading decoded every stored row into short-lived buffers: give their pages back, and
+        // after every large commit from now on.
+        HeapTrimmer.trim()
+        let trimmer = HeapTrimmer()
+        repository.observeCommits { trimmer.committed($0) }
         let router = Router(context: PortwatchRequestContext.self)
         var bridge: Bridge?
         if let settings = configuration.bridge {
@@ -244,13 +245,6 @@ public struct PortwatchServer {
         try await group.run()
     }
 }
-
-#if canImport(Glibc)
-    /// glibc's `malloc_trim` (`malloc.h` is not in the Glibc module): returns free heap pages to the
-    /// system.
-    @_silgen_name("malloc_trim")
-    private func releaseFreeHeap(_ pad: Int) -> Int32
-#endif
 
 /// A configuration that cannot run.
 public struct ServerConfigurationError: Error, CustomStringConvertible {

@@ -28,10 +28,28 @@ public struct FlapDamper: Sendable {
         case unchanged
     }
 
+    /// Kept for every port changed within a hold-down, so a storm of 100,000 ports leaves 100,000 of
+    /// them: the rare held change is boxed so that a history costs 24 bytes, not a change's ~150.
     struct PortHistory: Sendable {
         var committedState: DataPlaneState?
         var committedAt: Date
-        var held: PortDataPlaneChange?
+        private var heldBox: Held?
+
+        final class Held: Sendable {
+            let change: PortDataPlaneChange
+            init(_ change: PortDataPlaneChange) { self.change = change }
+        }
+
+        init(committedState: DataPlaneState?, committedAt: Date, held: PortDataPlaneChange? = nil) {
+            self.committedState = committedState
+            self.committedAt = committedAt
+            self.heldBox = held.map(Held.init)
+        }
+
+        var held: PortDataPlaneChange? {
+            get { heldBox?.change }
+            set { heldBox = newValue.map(Held.init) }
+        }
     }
 
     /// Minimum time between two committed changes of one port; 0 disables damping.
@@ -58,6 +76,8 @@ public struct FlapDamper: Sendable {
 
     /// Offers a change computed by the engine; see the type's documentation for the rules.
     public mutating func offer(_ change: PortDataPlaneChange, now: Date) -> Decision {
+        // Disabled: nothing is held, so there is nothing to remember either.
+        guard holdDown > 0 else { return .commit(change) }
         guard var history = histories[change.portID] else {
             histories[change.portID] = PortHistory(committedState: change.current, committedAt: now)
             return .commit(change)
