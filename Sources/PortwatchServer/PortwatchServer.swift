@@ -78,15 +78,16 @@ public struct PortwatchServer {
         postgres: PostgresStore?, metrics: MetricsEndpoint?, logger: Logger
     ) async throws -> PortwatchServer {
         let derivation = PortStatusDerivation(statusFollowsDataPlane: configuration.statusFollowsDataPlane)
-        // A database that cannot be reached must fail the start, not retry in silence.
-        let repository = try await withStartupDeadline(
-            configuration.startupTimeout, what: configuration.redactedDatabase
-        ) {
-            try await Repository(
-                backend: backend, derivation: derivation,
-                eventTypePrefix: configuration.bridge == nil ? "" : ChangeSet.bridgeEventTypePrefix,
-                following: postgres != nil, logger: logger)
+        // A database that cannot be reached must fail the start, not retry in silence. The deadline
+        // covers reaching it (the migrations' first statements), not loading a large store, which
+        // takes as long as it takes (200,000 ports on a busy machine can need over a minute).
+        try await withStartupDeadline(configuration.startupTimeout, what: configuration.redactedDatabase) {
+            try await backend.migrate()
         }
+        let repository = try await Repository(
+            backend: backend, derivation: derivation,
+            eventTypePrefix: configuration.bridge == nil ? "" : ChangeSet.bridgeEventTypePrefix,
+            following: postgres != nil, logger: logger)
         let correlation = try await CorrelationService(
             repository: repository,
             options: .init(
