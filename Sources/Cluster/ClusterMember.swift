@@ -47,6 +47,8 @@ public final class ClusterMember: Service, Sendable {
     private let state: Mutex<State>
     /// Wakes the follower's loop early: a NOTIFY of a commit, or a forwarded write waiting for it.
     private let doorbell = Doorbell()
+    /// Forwarded writes waiting for this replica to apply their commit.
+    private let appliedWaiters: AppliedSequenceWaiters
 
     /// - Parameters:
     ///   - fabricDocumentKinds: documents whose change rebuilds fault correlation on a follower.
@@ -68,7 +70,10 @@ public final class ClusterMember: Service, Sendable {
         self.duties = duties
         self.logger = logger
         state = Mutex(State(applied: repository.loadedChangeSequence))
+        appliedWaiters = AppliedSequenceWaiters(applied: repository.loadedChangeSequence)
         store.refuseCommits()
+        // The writer's own commits move its applied sequence too.
+        repository.observeCommits { [weak self] _ in self?.announceApplied() }
     }
 
     // MARK: What it knows
@@ -95,15 +100,21 @@ public final class ClusterMember: Service, Sendable {
     /// ``ClusterSettings/readyStaleness`` (so this replica is caught up within about that bound).
     public var isReady: Bool { sinceLastContact.map { $0 <= settings.readyStaleness } ?? false }
 
-    /// Waits until this replica has applied the change log through `sequence`; false after `timeout`.
+    /// Waits until this replica has applied the change log through `sequence`; false after `timeout`
+    /// (or when cancelled). The wait is woken by the apply itself, not by polling.
     public func waitUntilApplied(_ sequence: Int64, timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        if appliedSequence < sequence { doorbell.ring() }
-        while appliedSequence < sequence {
-            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return true
+        if appliedSequence >= sequence { return true }
+        // The follower reads the log now rather than at its next round.
+        doorbell.ring()
+        return await appliedWaiters.wait(for: sequence, timeout: timeout)
+    }
+
+    /// Forwarded writes waiting now (for tests and metrics).
+    public var waitingForApply: Int { appliedWaiters.count }
+
+    /// Wakes the forwarded writes that ``appliedSequence`` now covers.
+    private func announceApplied() {
+        appliedWaiters.advance(to: appliedSequence)
     }
 
     private func contact() {
@@ -146,7 +157,7 @@ public final class ClusterMember: Service, Sendable {
             if session == nil || session?.isClosed == true {
                 session.map(Self.discard)
                 do {
-                    session = try await store.openSession(id: 1)
+                    session = try await store.openSession(id: 1, idleTimeout: settings.sessionIdleTimeout)
                 } catch {
                     session = nil
                     logger.debug("no session to the database", metadata: ["error": "\(error)"])
@@ -191,11 +202,9 @@ public final class ClusterMember: Service, Sendable {
         session.map(Self.discard)
     }
 
-    /// Closes `session` without waiting, keeping it alive until it is closed (a connection must not
-    /// go away open), however long its peer takes.
+    /// Closes `session` without waiting (see ``PostgresStore/closeWithoutWaiting(_:)``).
     static func discard(_ session: PostgresConnection) {
-        let closing: EventLoopFuture<Void> = session.close()
-        closing.whenComplete { _ in withExtendedLifetime(session) {} }
+        PostgresStore.closeWithoutWaiting(session)
     }
 
     /// LISTENs to the commits' NOTIFY on a session of its own and rings the follower's doorbell at
@@ -231,12 +240,13 @@ public final class ClusterMember: Service, Sendable {
         guard role == .follower else { return true }
         do {
             if state.withLock({ $0.needsReload }) {
-                try await repository.reloadState()
+                try await repository.reloadState(rebuildingCorrelation: false)
                 await onFollowed(ChangeLogBatch(through: 0, truncated: true))
                 state.withLock { state in
                     state.applied = repository.loadedChangeSequence
                     state.needsReload = false
                 }
+                announceApplied()
             }
             let applied = state.withLock { $0.applied }
             let (store, kinds) = (store, followedDocumentKinds)
@@ -254,6 +264,7 @@ public final class ClusterMember: Service, Sendable {
                 await onFollowed(batch)
                 let through = batch.truncated ? repository.loadedChangeSequence : batch.through
                 state.withLock { $0.applied = through }
+                announceApplied()
                 Self.appliedGauge.record(through)
             }
             state.withLock { state in
@@ -284,6 +295,7 @@ public final class ClusterMember: Service, Sendable {
                 state.fenceLost = false
                 state.lastContact = .now
             }
+            announceApplied()
             Self.writerGauge.record(1)
             Self.epochGauge.record(epoch)
             logger.notice("elected writer", metadata: ["epoch": "\(epoch)", "replica": "\(settings.replicaName)"])
@@ -330,7 +342,7 @@ public final class ClusterMember: Service, Sendable {
     }
 
     private func fenceWasLost() {
-        logger.critical("a commit found another writer's epoch: stepping down")
+        logger.critical("a commit was fenced or its outcome is unknown: stepping down until a takeover settles it")
         state.withLock { $0.fenceLost = true }
         repository.demote()
     }
