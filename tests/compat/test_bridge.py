@@ -374,6 +374,19 @@ def test_rabbitmq_restarted_notifications_lost_meanwhile_are_caught_by_the_resyn
     assert eventually(lambda: f.neutron_value(lost) == "DOWN", CONVERGE), bridge.log_tail()
 
 
+class ReplicaAPI:
+    """Bridge's request helpers on one replica of a cluster."""
+
+    def __init__(self, replica):
+        self.replica = replica
+
+    @property
+    def url(self):
+        return self.replica.url
+
+    get, post, put, fault, backlog = Bridge.get, Bridge.post, Bridge.put, Bridge.fault, Bridge.backlog
+
+
 def bridge_writes(replica) -> float:
     """How many PUTs of data_plane_status this replica sent to Neutron (its /metrics)."""
     r = requests.get(replica.url + "/metrics", timeout=30)
@@ -401,8 +414,7 @@ def test_three_replicas_one_writes_back_and_a_new_writer_resumes_after_kill_9(ne
         cluster = Cluster(tmp_path / "cluster", database.url(), extra_args=args).start()
         writer = cluster.wait_for_writer()
         followers = [r for r in cluster.replicas if r is not writer]
-        via = Bridge.__new__(Bridge)  # the helpers of Bridge, on a follower's URL
-        via.port, via.proc = followers[0].port, None
+        via = ReplicaAPI(followers[0])
         r = via.put("/v2.0/topology", topology(f.prefix))
         assert r.status_code == 200, r.text
         # Every replica mirrors every port (the writer reads Neutron; the followers its commits).
@@ -430,8 +442,7 @@ def test_three_replicas_one_writes_back_and_a_new_writer_resumes_after_kill_9(ne
         want = {p: "DOWN" for p in on_leaf1 + on_leaf2}
         assert eventually(lambda: f.converged(want), CONVERGE), (written, f.neutron_values(), cluster.logs())
         # The verdicts the killed writer wrote are still Portwatch's own: recovery clears them all.
-        via = Bridge.__new__(Bridge)
-        via.port, via.proc = successor.port, None
+        via = ReplicaAPI(successor)
         via.fault(f.switch("leaf-1"), "up")
         via.fault(f.switch("leaf-2"), "up")
         want = {p: "ACTIVE" for p in on_leaf1 + on_leaf2}
