@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Metrics
-import NIOCore
 import PortwatchStore
 import PostgresNIO
 import ServiceLifecycle

@@ -61,10 +61,11 @@ extension PostgresStore {
             Task {
                 while true {
                     try? await Task.sleep(for: .milliseconds(100))
-                    guard let (phase, connection) = attempt.abandonIfStalled(deadlines) else {
+                    guard let stalled = attempt.abandonIfStalled(deadlines) else {
                         if attempt.isFinished { return }
                         continue
                     }
+                    let (phase, connection) = stalled
                     work.cancel()
                     if let connection { Self.closeWithoutWaiting(connection) }
                     let outcome: StoreCommitError.Outcome = phase == .committing ? .unknown : .notApplied
@@ -221,7 +222,6 @@ extension PostgresStore {
     /// Closes `connection` without waiting, keeping it alive until it is closed (a connection must
     /// not go away open), however long its peer takes.
     public static func closeWithoutWaiting(_ connection: PostgresConnection) {
-        let closing: EventLoopFuture<Void> = connection.close()
-        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+        Task { try? await connection.close() }
     }
 }
