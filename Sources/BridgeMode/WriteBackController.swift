@@ -57,9 +57,11 @@ public final class WriteBackController: Service {
     public func run() async throws {
         let queue = queue
         queue.reopen()
-        if observing.withLock({ registered in defer { registered = true }; return !registered }) {
-            observe()
+        let first = observing.withLock { registered in
+            defer { registered = true }
+            return !registered
         }
+        if first { observe() }
         markAll()
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {

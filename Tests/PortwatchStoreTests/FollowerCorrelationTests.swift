@@ -24,7 +24,8 @@ import Testing
             rebuilds.withLock { $0 += 1 }
             var engine = CorrelationEngine(topology: Topology())
             for port in model.ports.values {
-                _ = engine.upsertAttachment(PortAttachment(port: port, network: model.networks[port.networkID]), now: Date())
+                _ = engine.upsertAttachment(
+                    PortAttachment(port: port, network: model.networks[port.networkID]), now: Date())
             }
             return CorrelationState(engine: engine, holdDown: 0)
         }

@@ -141,8 +141,11 @@ public final class PostgresStore: StoreBackend {
     // MARK: Reads
 
     public func loadSnapshot() async throws -> StoreSnapshot {
-        let logger = logger
-        return try await withBoundedLease { try await $0.withTransaction(logger: logger) { connection in
+        try await withBoundedLease { try await self.loadSnapshot(on: $0) }
+    }
+
+    private func loadSnapshot(on leased: PostgresConnection) async throws -> StoreSnapshot {
+        try await leased.withTransaction(logger: logger) { connection in
             // One snapshot of the database for every query below, as SQLite's read transaction gives.
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             let decoder = JSONDecoder()
@@ -178,7 +181,7 @@ public final class PostgresStore: StoreBackend {
                 lastAuditCause: causes)
             snapshot.lastChange = change
             return snapshot
-        } }
+        }
     }
 
     public func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord] {
