@@ -149,22 +149,23 @@ final class SilentListener: @unchecked Sendable {
     let port: Int
 
     init() throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let size = length
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(descriptor, generic, length) == 0 && listen(descriptor, 16) == 0
-                    && getsockname(descriptor, generic, &length) == 0
+                bind(fd, generic, size) == 0 && listen(fd, 16) == 0 && getsockname(fd, generic, &length) == 0
             }
         }
         guard bound else {
-            close(descriptor)
+            close(fd)
             throw PostgresStoreError("cannot listen on loopback")
         }
+        descriptor = fd
         port = Int(UInt16(bigEndian: address.sin_port))
     }
 
