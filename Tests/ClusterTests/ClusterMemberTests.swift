@@ -78,16 +78,22 @@ import Testing
         try await admin.client.query("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)")
     }
 
+    /// Replica `a`, elected, then replica `b`, following it.
+    static func writerAndFollower(database url: String) async throws -> (Replica, Replica) {
+        let first = try await replica("a", database: url)
+        #expect(await eventually { first.member.role == .writer })
+        let second = try await replica("b", database: url)
+        #expect(await eventually { second.member.isReady })
+        return (first, second)
+    }
+
     static func network(_ id: String) -> Network {
         Network(id: id, projectID: "project-a", createdAt: Date(timeIntervalSince1970: 1_700_000_000))
     }
 
     @Test func oneWriterIsElectedTheOtherFollowsAndTakesOverWhenItStops() async throws {
         try await Self.withDatabase { url in
-            let first = try await Self.replica("a", database: url)
-            #expect(await Self.eventually { first.member.role == .writer })
-            let second = try await Self.replica("b", database: url)
-            #expect(await Self.eventually { second.member.isReady })
+            let (first, second) = try await Self.writerAndFollower(database: url)
             #expect(second.member.role == .follower)
             #expect(second.member.writerName == "a")
 
@@ -113,10 +119,7 @@ import Testing
 
     @Test func aForwardedWriteIsAnsweredWhenTheFollowerAppliesItsCommit() async throws {
         try await Self.withDatabase { url in
-            let first = try await Self.replica("a", database: url)
-            #expect(await Self.eventually { first.member.role == .writer })
-            let second = try await Self.replica("b", database: url)
-            #expect(await Self.eventually { second.member.isReady })
+            let (first, second) = try await Self.writerAndFollower(database: url)
             try await first.repository.write { $0.put(Self.network("n1")) }
             #expect(await second.member.waitUntilApplied(first.member.appliedSequence, timeout: .seconds(60)))
 

@@ -286,16 +286,22 @@ def test_cluster_endpoint_readiness_and_forwarded_identity(database, cluster_fac
     assert event == "port.update.end" and data["port"]["name"] == "streamed"
 
 
+def start_behind_proxy(cluster_factory, database, proxy):
+    """Three replicas, the first reaching the database through `proxy` and started first, so that it
+    is the writer when the proxy cuts it off; returns the cluster and that replica."""
+    cluster = cluster_factory(database.url(), databases={0: database_url(database.name, proxy.port)})
+    cut_off = cluster.replicas[0]
+    cut_off.start(port=cut_off.port)
+    assert eventually(lambda: cut_off.role() == "writer", timeout=60), cut_off.log_tail()
+    for replica in cluster.replicas[1:]:
+        replica.start(port=replica.port)
+    return cluster, cut_off
+
+
 def test_a_replica_cut_off_from_the_database_refuses_writes_and_rejoins(database, cluster_factory):
     proxy = CuttableProxy(database.port)
     try:
-        cluster = cluster_factory(database.url(), databases={0: database_url(database.name, proxy.port)})
-        cut_off = cluster.replicas[0]
-        # The replica behind the proxy starts first, so that it is the writer when it is cut off.
-        cut_off.start(port=cut_off.port)
-        assert eventually(lambda: cut_off.role() == "writer", timeout=60), cut_off.log_tail()
-        for replica in cluster.replicas[1:]:
-            replica.start(port=replica.port)
+        cluster, cut_off = start_behind_proxy(cluster_factory, database, proxy)
         apis = [Api(r.url) for r in cluster.replicas]
         network = apis[0].create_network(name="before")
 
@@ -375,12 +381,7 @@ def test_writes_through_a_partition_are_durable_when_acknowledged_and_refused_fa
     database; no request waits more than 30 s (the pool's minute-long wait is gone)."""
     proxy = CuttableProxy(database.port)
     try:
-        cluster = cluster_factory(database.url(), databases={0: database_url(database.name, proxy.port)})
-        cut_off = cluster.replicas[0]
-        cut_off.start(port=cut_off.port)
-        assert eventually(lambda: cut_off.role() == "writer", timeout=60), cut_off.log_tail()
-        for replica in cluster.replicas[1:]:
-            replica.start(port=replica.port)
+        cluster, cut_off = start_behind_proxy(cluster_factory, database, proxy)
         assert eventually(cluster.caught_up, timeout=60), cluster.logs()
 
         with WriteStream(cluster) as stream:
