@@ -22,7 +22,7 @@ extension PortwatchServer {
         return ClusterMember(
             settings: settings, store: store, repository: repository,
             fabricDocumentKinds: CorrelationService.fabricDocumentKinds,
-            followedDocumentKinds: [SecurityGroup.documentKind] + (bridge == nil ? [] : [NeutronPortRecord.kind]),
+            followedDocumentKinds: Set([SecurityGroup.documentKind] + (bridge == nil ? [] : [NeutronPortRecord.kind])),
             logger: logger,
             onFollowed: { batch in
                 // Bridge mode's records follow the store (a takeover reloads them: the new writer's

@@ -191,7 +191,7 @@ extension PostgresStore {
         configuration.options.additionalStartupParameters = client.options.additionalStartupParameters
         if let idleTimeout {
             configuration.options.additionalStartupParameters.append(
-                ("idle_session_timeout", "\(idleTimeout.milliseconds)"))
+                ("idle_session_timeout", "\(idleTimeout.wholeMilliseconds)"))
         }
         return try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
     }

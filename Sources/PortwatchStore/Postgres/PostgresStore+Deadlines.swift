@@ -140,13 +140,13 @@ extension PostgresStore.Deadlines {
 
     /// The startup parameter that makes the server end a transaction its client left waiting.
     var startupParameters: [(String, String)] {
-        [("idle_in_transaction_session_timeout", "\(idleInTransaction.milliseconds)")]
+        [("idle_in_transaction_session_timeout", "\(idleInTransaction.wholeMilliseconds)")]
     }
 }
 
 extension Duration {
     /// The duration in whole milliseconds (at least 1).
-    var milliseconds: Int64 {
+    var wholeMilliseconds: Int64 {
         let (seconds, attoseconds) = components
         return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
     }
