@@ -226,8 +226,10 @@ public final class Repository: Sendable {
         message: "The store did not confirm the change; it may or may not have been applied. Read it back and retry.")
 
     /// What the operations of a batch whose commit failed are answered: 503 when the store says what
-    /// is known of the outcome (``StoreCommitError``), 500 for any other failure.
+    /// is known of the outcome (``StoreCommitError``) or refused the commit before it began (a replica
+    /// that is no longer the writer, a fenced commit: ``PostgresStoreError``), 500 for any other failure.
     static func refusal(forFailedCommit error: any Error) -> NeutronError {
+        if error is PostgresStoreError { return notApplied }
         guard let failure = error as? StoreCommitError else { return storeFailure }
         return failure.outcome == .notApplied ? notApplied : outcomeUnknown
     }
@@ -386,6 +388,8 @@ public final class Repository: Sendable {
         writer.withLock { state in
             state.following = false
             state.unavailable = false
+            // A previous term's duties may have been shut down (one of them failed): accept again.
+            state.stopped = false
         }
     }
 
