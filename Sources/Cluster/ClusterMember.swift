@@ -285,8 +285,11 @@ public final class ClusterMember: Service, Sendable {
             store.fence(epoch: epoch) { [weak self] in self?.fenceWasLost() }
             try await store.heartbeat(
                 replica: settings.replicaName, url: settings.advertiseURL, applied: appliedSequence)
-            try await repository.promote()
-            await onFollowed(ChangeLogBatch(through: 0, truncated: true))
+            // The reload may outlast the server's patience with an idle election session.
+            try await keepingAlive(session) {
+                try await self.repository.promote()
+                await self.onFollowed(ChangeLogBatch(through: 0, truncated: true))
+            }
             state.withLock { state in
                 state.role = .writer
                 state.epoch = epoch
@@ -325,6 +328,26 @@ public final class ClusterMember: Service, Sendable {
             tasks.cancelAll()
         }
         logger.notice("no longer the writer", metadata: ["replica": "\(settings.replicaName)"])
+    }
+
+    /// Runs `body` while `session` is queried every ``ClusterSettings/lockCheckInterval``: the server
+    /// ends an election session idle for ``ClusterSettings/sessionIdleTimeout`` (and with it the lock),
+    /// and a takeover's reload of a large store may take a while.
+    private func keepingAlive(
+        _ session: PostgresConnection, _ body: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.settings.lockCheckInterval)
+                    guard !Task.isCancelled else { return }
+                    _ = await self.answers(session)
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 
     private func stepDown() {
