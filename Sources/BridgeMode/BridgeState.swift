@@ -36,6 +36,30 @@ public final class BridgeState: Sendable {
         memory.withLock { $0.records = records }
     }
 
+    /// Replaces the records with the stored ones and forgets the writes in flight and their
+    /// failures: a replica elected writer resumes from what the previous writer stored.
+    public func reload() async throws {
+        var records: [String: NeutronPortRecord] = [:]
+        for document in try await repository.backend.documents(ofKind: NeutronPortRecord.kind) {
+            if let record = NeutronPortRecord(body: document.body) { records[document.id] = record }
+        }
+        memory.withLock { memory in
+            memory.records = records
+            memory.inFlight = [:]
+            memory.failedWrites = [:]
+        }
+    }
+
+    /// Applies the records a follower read from the change log (a nil body: deleted), so that its
+    /// backlog and status show what the writer stored.
+    public func followed(_ documents: [(kind: String, id: String, body: [UInt8]?)]) {
+        memory.withLock { memory in
+            for document in documents where document.kind == NeutronPortRecord.kind {
+                memory.records[document.id] = document.body.flatMap(NeutronPortRecord.init(body:))
+            }
+        }
+    }
+
     /// The record of `portID`, if Neutron has the port.
     public func record(_ portID: String) -> NeutronPortRecord? { memory.withLock { $0.records[portID] } }
 

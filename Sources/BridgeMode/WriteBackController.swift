@@ -28,6 +28,8 @@ public final class WriteBackController: Service {
     let queue = WriteQueue()
     private let pause = Mutex(Pause())
     private let pending = Mutex(PendingRecords())
+    /// Whether ``run()`` registered its observers (once: a replica may run it at each election won).
+    private let observing = Mutex(false)
 
     struct Pause {
         var until: ContinuousClock.Instant?
@@ -50,20 +52,16 @@ public final class WriteBackController: Service {
         self.logger = logger
     }
 
-    /// Starts watching commits and runs the writers until graceful shutdown.
+    /// Starts watching commits and runs the writers until graceful shutdown or cancellation; it may
+    /// run again afterwards (a replica elected writer again), starting from every lagging port.
     public func run() async throws {
         let queue = queue
-        let state = state
-        state.repository.observeCommits { batch in
-            for (id, port) in batch.changes.ports {
-                guard let port, let record = state.record(id), record.lags(port.dataPlaneStatus) else { continue }
-                queue.mark(id, urgent: port.dataPlaneStatus == .down)
-            }
-            if batch.reloaded { self.markAll() }
+        queue.reopen()
+        let first = observing.withLock { registered in
+            defer { registered = true }
+            return !registered
         }
-        state.observeRecords { [weak self] ids in
-            for id in ids { self?.markIfNeeded(id) }
-        }
+        if first { observe() }
         markAll()
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
@@ -77,6 +75,21 @@ public final class WriteBackController: Service {
             }
         } onCancel: {
             queue.close()
+        }
+    }
+
+    private func observe() {
+        let queue = queue
+        let state = state
+        state.repository.observeCommits { batch in
+            for (id, port) in batch.changes.ports {
+                guard let port, let record = state.record(id), record.lags(port.dataPlaneStatus) else { continue }
+                queue.mark(id, urgent: port.dataPlaneStatus == .down)
+            }
+            if batch.reloaded { self.markAll() }
+        }
+        state.observeRecords { [weak self] ids in
+            for id in ids { self?.markIfNeeded(id) }
         }
     }
 

@@ -83,6 +83,11 @@ final class WriteQueue: Sendable {
         if again { mark(portID, urgent: urgent()) }
     }
 
+    /// Empties the queue and accepts marks again after ``close()`` (a replica elected writer again).
+    func reopen() {
+        lanes.withLock { $0 = Lanes() }
+    }
+
     /// Wakes every waiting worker with nil; later calls of ``next()`` return nil at once.
     func close() {
         let waiters = lanes.withLock { lanes in

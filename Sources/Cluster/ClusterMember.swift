@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import Metrics
-import NIOCore
 import PortwatchStore
 import PostgresNIO
 import ServiceLifecycle
@@ -47,6 +46,8 @@ public final class ClusterMember: Service, Sendable {
     private let state: Mutex<State>
     /// Wakes the follower's loop early: a NOTIFY of a commit, or a forwarded write waiting for it.
     private let doorbell = Doorbell()
+    /// Forwarded writes waiting for this replica to apply their commit.
+    private let appliedWaiters: AppliedSequenceWaiters
 
     /// - Parameters:
     ///   - fabricDocumentKinds: documents whose change rebuilds fault correlation on a follower.
@@ -68,7 +69,10 @@ public final class ClusterMember: Service, Sendable {
         self.duties = duties
         self.logger = logger
         state = Mutex(State(applied: repository.loadedChangeSequence))
+        appliedWaiters = AppliedSequenceWaiters(applied: repository.loadedChangeSequence)
         store.refuseCommits()
+        // The writer's own commits move its applied sequence too.
+        repository.observeCommits { [weak self] _ in self?.announceApplied() }
     }
 
     // MARK: What it knows
@@ -95,15 +99,21 @@ public final class ClusterMember: Service, Sendable {
     /// ``ClusterSettings/readyStaleness`` (so this replica is caught up within about that bound).
     public var isReady: Bool { sinceLastContact.map { $0 <= settings.readyStaleness } ?? false }
 
-    /// Waits until this replica has applied the change log through `sequence`; false after `timeout`.
+    /// Waits until this replica has applied the change log through `sequence`; false after `timeout`
+    /// (or when cancelled). The wait is woken by the apply itself, not by polling.
     public func waitUntilApplied(_ sequence: Int64, timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        if appliedSequence < sequence { doorbell.ring() }
-        while appliedSequence < sequence {
-            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return true
+        if appliedSequence >= sequence { return true }
+        // The follower reads the log now rather than at its next round.
+        doorbell.ring()
+        return await appliedWaiters.wait(for: sequence, timeout: timeout)
+    }
+
+    /// Forwarded writes waiting now (for tests and metrics).
+    public var waitingForApply: Int { appliedWaiters.count }
+
+    /// Wakes the forwarded writes that ``appliedSequence`` now covers.
+    private func announceApplied() {
+        appliedWaiters.advance(to: appliedSequence)
     }
 
     private func contact() {
@@ -146,7 +156,7 @@ public final class ClusterMember: Service, Sendable {
             if session == nil || session?.isClosed == true {
                 session.map(Self.discard)
                 do {
-                    session = try await store.openSession(id: 1)
+                    session = try await store.openSession(id: 1, idleTimeout: settings.sessionIdleTimeout)
                 } catch {
                     session = nil
                     logger.debug("no session to the database", metadata: ["error": "\(error)"])
@@ -191,11 +201,9 @@ public final class ClusterMember: Service, Sendable {
         session.map(Self.discard)
     }
 
-    /// Closes `session` without waiting, keeping it alive until it is closed (a connection must not
-    /// go away open), however long its peer takes.
+    /// Closes `session` without waiting (see ``PostgresStore/closeWithoutWaiting(_:)``).
     static func discard(_ session: PostgresConnection) {
-        let closing: EventLoopFuture<Void> = session.close()
-        closing.whenComplete { _ in withExtendedLifetime(session) {} }
+        PostgresStore.closeWithoutWaiting(session)
     }
 
     /// LISTENs to the commits' NOTIFY on a session of its own and rings the follower's doorbell at
@@ -231,12 +239,13 @@ public final class ClusterMember: Service, Sendable {
         guard role == .follower else { return true }
         do {
             if state.withLock({ $0.needsReload }) {
-                try await repository.reloadState()
+                try await repository.reloadState(rebuildingCorrelation: false)
                 await onFollowed(ChangeLogBatch(through: 0, truncated: true))
                 state.withLock { state in
                     state.applied = repository.loadedChangeSequence
                     state.needsReload = false
                 }
+                announceApplied()
             }
             let applied = state.withLock { $0.applied }
             let (store, kinds) = (store, followedDocumentKinds)
@@ -254,6 +263,7 @@ public final class ClusterMember: Service, Sendable {
                 await onFollowed(batch)
                 let through = batch.truncated ? repository.loadedChangeSequence : batch.through
                 state.withLock { $0.applied = through }
+                announceApplied()
                 Self.appliedGauge.record(through)
             }
             state.withLock { state in
@@ -275,8 +285,11 @@ public final class ClusterMember: Service, Sendable {
             store.fence(epoch: epoch) { [weak self] in self?.fenceWasLost() }
             try await store.heartbeat(
                 replica: settings.replicaName, url: settings.advertiseURL, applied: appliedSequence)
-            try await repository.promote()
-            await onFollowed(ChangeLogBatch(through: 0, truncated: true))
+            // The reload may outlast the server's patience with an idle election session.
+            try await keepingAlive(session) {
+                try await self.repository.promote()
+                await self.onFollowed(ChangeLogBatch(through: 0, truncated: true))
+            }
             state.withLock { state in
                 state.role = .writer
                 state.epoch = epoch
@@ -284,6 +297,7 @@ public final class ClusterMember: Service, Sendable {
                 state.fenceLost = false
                 state.lastContact = .now
             }
+            announceApplied()
             Self.writerGauge.record(1)
             Self.epochGauge.record(epoch)
             logger.notice("elected writer", metadata: ["epoch": "\(epoch)", "replica": "\(settings.replicaName)"])
@@ -316,6 +330,26 @@ public final class ClusterMember: Service, Sendable {
         logger.notice("no longer the writer", metadata: ["replica": "\(settings.replicaName)"])
     }
 
+    /// Runs `body` while `session` is queried every ``ClusterSettings/lockCheckInterval``: the server
+    /// ends an election session idle for ``ClusterSettings/sessionIdleTimeout`` (and with it the lock),
+    /// and a takeover's reload of a large store may take a while.
+    private func keepingAlive(
+        _ session: PostgresConnection, _ body: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.settings.lockCheckInterval)
+                    guard !Task.isCancelled else { return }
+                    _ = await self.answers(session)
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
     private func stepDown() {
         store.refuseCommits()
         repository.demote()
@@ -330,7 +364,7 @@ public final class ClusterMember: Service, Sendable {
     }
 
     private func fenceWasLost() {
-        logger.critical("a commit found another writer's epoch: stepping down")
+        logger.critical("a commit was fenced or its outcome is unknown: stepping down until a takeover settles it")
         state.withLock { $0.fenceLost = true }
         repository.demote()
     }

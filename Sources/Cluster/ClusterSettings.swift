@@ -16,6 +16,10 @@ public struct ClusterSettings: Sendable {
     /// How often the writer checks that its lock session is alive; how long the check may take.
     public var lockCheckInterval: Duration = .milliseconds(500)
     public var lockCheckTimeout: Duration = .seconds(5)
+    /// The server ends this replica's election session (releasing the writer lock) when it stays idle
+    /// this long: a writer cut off without a reset (a partition that drops packets) cannot hold the
+    /// lock longer. The session is used every ``followInterval`` or ``lockCheckInterval``.
+    public var sessionIdleTimeout: Duration = .seconds(20)
     /// How often a replica writes its heartbeat.
     public var heartbeatInterval: Duration = .seconds(1)
     /// How long a forwarded write's answer waits for this replica to apply its commit.

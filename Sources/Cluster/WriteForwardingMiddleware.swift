@@ -47,6 +47,7 @@ public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddlewa
             return try await answerForwarded(request, from: from, context: context, next: next)
         }
         let reading = [.get, .head, .options].contains(request.method)
+        if reading { await catchUpCorrelation(for: request.uri.path) }
         guard member.repository.isFollowing, let writer = member.writerURL, writer != member.settings.advertiseURL
         else {
             return try await next(request, context)
@@ -125,6 +126,20 @@ public struct WriteForwardingMiddleware<Context: RequestContext>: RouterMiddlewa
     }
 
     static var hopByHop: Set<String> { hopByHopHeaders }
+
+    /// Brings a follower's fault correlation up to date before a read that shows it (topology,
+    /// maintenance, faults, a port's assessment, what-if and blast radius): a follower applies the
+    /// stored rows only (see ``Repository/applyFollowed(_:rebuildingCorrelation:)``). When the store
+    /// cannot be read, the read is served from the engine as it is.
+    private func catchUpCorrelation(for path: String) async {
+        guard path.hasPrefix("/v2.0/topology") || path.contains("data-plane"), member.repository.correlationLags
+        else { return }
+        do {
+            try await member.repository.bringCorrelationUpToDate()
+        } catch {
+            member.logger.warning("fault correlation not brought up to date", metadata: ["error": "\(error)"])
+        }
+    }
 }
 
 /// Headers that describe one connection or the forwarding itself, never copied across a hop.

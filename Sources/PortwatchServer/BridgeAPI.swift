@@ -13,18 +13,26 @@ import PortwatchCore
 struct BridgeAPI {
     let bridge: Bridge
 
-    /// Routes that need no identity; register before ``NeutronAPI`` claims every other path.
-    func registerUnauthenticated(on router: Router<PortwatchRequestContext>) {
+    /// Routes that need no identity; register before ``NeutronAPI`` claims every other path. With
+    /// replicas, ``ClusterAPI`` serves `/readyz` (`withReadiness` false) and adds ``readiness`` to it.
+    func registerUnauthenticated(on router: Router<PortwatchRequestContext>, withReadiness: Bool = true) {
         router.add(middleware: BridgeReadOnlyMiddleware())
+        guard withReadiness else { return }
         router.get("/readyz") { _, _ in
-            let status = bridge.state.status
-            var object: [String: JSONValue] = [
-                "ready": .bool(status.isReady),
-                "neutron": .string(status.neutronReachable ? "reachable" : "unreachable"),
-            ]
-            if let broker = status.brokerConnected { object["broker"] = .string(broker ? "connected" : "disconnected") }
-            return Self.json(.object(object), status: status.isReady ? .ok : .serviceUnavailable)
+            let (ready, object) = readiness
+            return Self.json(.object(object), status: ready ? .ok : .serviceUnavailable)
         }
+    }
+
+    /// Whether Neutron answers and the broker is connected, with `/readyz`'s fields saying so.
+    var readiness: (ready: Bool, fields: [String: JSONValue]) {
+        let status = bridge.state.status
+        var object: [String: JSONValue] = [
+            "ready": .bool(status.isReady),
+            "neutron": .string(status.neutronReachable ? "reachable" : "unreachable"),
+        ]
+        if let broker = status.brokerConnected { object["broker"] = .string(broker ? "connected" : "disconnected") }
+        return (status.isReady, object)
     }
 
     /// The admin API; register after ``NeutronAPI`` (its middleware resolves the caller).

@@ -9,23 +9,30 @@ import PortwatchStore
 /// A replica's HTTP surface for operators and load balancers: `GET /healthz` (alive), `GET /readyz`
 /// (serving: the database was read recently, so this replica is caught up within that bound; 503 and
 /// `"stale": true` otherwise) and the admin API `GET /v2.0/portwatch/cluster` (replicas, the writer,
-/// each replica's lag in commits).
+/// each replica's lag in commits). In bridge mode, the writer (the one replica that talks to
+/// Neutron) is ready only when bridge mode is too, and adds its fields (`neutron`, `broker`).
 struct ClusterAPI {
     let member: ClusterMember
+    let bridge: Bridge?
 
     /// Routes that need no identity; register before ``NeutronAPI`` claims every other path.
-    func registerUnauthenticated(on router: Router<PortwatchRequestContext>, withReadiness: Bool) {
+    func registerUnauthenticated(on router: Router<PortwatchRequestContext>) {
         router.get("/healthz") { _, _ in
             BridgeAPI.json(.object(["alive": .bool(true), "role": .string(member.role.rawValue)]))
         }
-        guard withReadiness else { return }
         router.get("/readyz") { _, _ in
-            let ready = member.isReady
-            var object: [String: JSONValue] = [
-                "ready": .bool(ready), "stale": .bool(!ready), "role": .string(member.role.rawValue),
+            var ready = member.isReady
+            var object: [String: JSONValue] = [:]
+            if let bridge, member.role == .writer {
+                let (bridgeReady, fields) = BridgeAPI(bridge: bridge).readiness
+                object = fields
+                ready = ready && bridgeReady
+            }
+            object.merge([
+                "ready": .bool(ready), "stale": .bool(!member.isReady), "role": .string(member.role.rawValue),
                 "applied": .int(member.appliedSequence),
                 "writer": member.writerName.map(JSONValue.string) ?? .null,
-            ]
+            ]) { _, cluster in cluster }
             object["since_database_contact"] =
                 member.sinceLastContact.map {
                     .double(Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)

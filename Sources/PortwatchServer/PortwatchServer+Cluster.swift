@@ -1,3 +1,4 @@
+import BridgeMode
 import Cluster
 import FaultCorrelation
 import Foundation
@@ -21,8 +22,22 @@ extension PortwatchServer {
         return ClusterMember(
             settings: settings, store: store, repository: repository,
             fabricDocumentKinds: CorrelationService.fabricDocumentKinds,
-            followedDocumentKinds: [SecurityGroup.documentKind], logger: logger,
+            followedDocumentKinds: Set([SecurityGroup.documentKind] + (bridge == nil ? [] : [NeutronPortRecord.kind])),
+            logger: logger,
             onFollowed: { batch in
+                // Bridge mode's records follow the store (a takeover reloads them: the new writer's
+                // controller resumes from what the previous one stored).
+                if let bridge {
+                    if batch.truncated {
+                        do {
+                            try await bridge.state.reload()
+                        } catch {
+                            logger.warning("bridge records not reloaded", metadata: ["error": "\(error)"])
+                        }
+                    } else {
+                        bridge.state.followed(batch.documents)
+                    }
+                }
                 guard batch.truncated || batch.documentKinds.contains(WebhookRegistry.subscriptionDocumentKind)
                 else { return }
                 do {

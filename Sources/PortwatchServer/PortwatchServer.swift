@@ -115,10 +115,10 @@ public struct PortwatchServer {
         }
         if let cluster {
             router.add(middleware: WriteForwardingMiddleware(member: cluster, httpClient: HTTPClient.shared))
-            ClusterAPI(member: cluster).registerUnauthenticated(on: router, withReadiness: bridge == nil)
+            ClusterAPI(member: cluster, bridge: bridge).registerUnauthenticated(on: router)
         }
         metrics?.register(on: router)
-        if let bridge { BridgeAPI(bridge: bridge).registerUnauthenticated(on: router) }
+        if let bridge { BridgeAPI(bridge: bridge).registerUnauthenticated(on: router, withReadiness: cluster == nil) }
         let policy = ActivePolicy(configuration.policyRules)
         let sources = configuration.sourceCredentialsFile.map { _ in
             SourceAuthenticator(configuration.sourceCredentials)
@@ -131,7 +131,7 @@ public struct PortwatchServer {
             correlation: correlation, eventSources: configuration.eventSources)
         api.register(on: router)
         if let bridge { BridgeAPI(bridge: bridge).registerAdmin(on: router) }
-        if let cluster { ClusterAPI(member: cluster).registerAdmin(on: router) }
+        if let cluster { ClusterAPI(member: cluster, bridge: bridge).registerAdmin(on: router) }
         NotificationsAPI(hub: notifications).register(on: router)
         console.registerSession(on: router)
         return PortwatchServer(

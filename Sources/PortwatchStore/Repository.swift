@@ -58,6 +58,19 @@ public final class Repository: Sendable {
     private let sequences: Mutex<Sequences>
     private let observers = Mutex<[@Sendable (CommittedBatch) -> Void]>([])
     private let correlationLoader = Mutex<(@Sendable (ModelState) async throws -> CorrelationState)?>(nil)
+    /// On a follower, what fault correlation has not caught up with (see ``applyFollowed(_:rebuildingCorrelation:)``).
+    private let lagging = Mutex(CorrelationLag())
+
+    /// What a follower's fault correlation lags behind: it is brought up to date only when a read
+    /// needs it (``bringCorrelationUpToDate()``) or at takeover, not at each commit.
+    private struct CorrelationLag {
+        /// Every ``applyFollowed(_:rebuildingCorrelation:)`` counts one.
+        var generation = 0
+        /// The generation of the newest change to the fabric's documents not in the engine yet (0: none).
+        var fabric = 0
+        /// Ports applied since, whose attachments the engine has not seen, by generation.
+        var ports: [String: Int] = [:]
+    }
     private let derivation: PortStatusDerivation
     private let eventTypePrefix: String
     private let logger: Logger
@@ -205,6 +218,21 @@ public final class Repository: Sendable {
     static let storeFailure = NeutronError(
         status: 500, type: "StoreError", message: "The change could not be stored; it may or may not have been applied."
     )
+    static let notApplied = NeutronError(
+        status: 503, type: "ServiceUnavailable",
+        message: "The store is unavailable; the change was not applied. Try again shortly.")
+    static let outcomeUnknown = NeutronError(
+        status: 503, type: "ServiceUnavailable",
+        message: "The store did not confirm the change; it may or may not have been applied. Read it back and retry.")
+
+    /// What the operations of a batch whose commit failed are answered: 503 when the store says what
+    /// is known of the outcome (``StoreCommitError``) or refused the commit before it began (a replica
+    /// that is no longer the writer, a fenced commit: ``PostgresStoreError``), 500 for any other failure.
+    static func refusal(forFailedCommit error: any Error) -> NeutronError {
+        if error is PostgresStoreError { return notApplied }
+        guard let failure = error as? StoreCommitError else { return storeFailure }
+        return failure.outcome == .notApplied ? notApplied : outcomeUnknown
+    }
 
     /// Stops accepting writes (they answer 503); the writer finishes the queued ones and returns.
     public func stopAccepting() {
@@ -236,14 +264,17 @@ public final class Repository: Sendable {
     ///
     /// A commit that fails is fail-stop for its batch: its outcome may be unknown (a PostgreSQL
     /// COMMIT whose reply was lost), so before the next write the writer reloads the state and the
-    /// sequences from the store, rebuilds fault correlation from it, and reconciles the ports.
+    /// sequences from the store, rebuilds fault correlation from it, and reconciles the ports. A
+    /// replica's store demotes it instead when the outcome is unknown (the reload must wait until the
+    /// next takeover has settled the commit), and the loop returns.
     public func runWriter() async {
         await withTaskCancellationHandler {
             while true {
                 let batch = await nextBatch()
                 guard !batch.isEmpty else { return }
                 if await !commit(batch) {
-                    guard await reloadFromStore() else { return }
+                    // A replica demoted by the failure (an unknown outcome) reloads as a follower.
+                    guard !isFollowing, await reloadFromStore() else { return }
                 }
             }
         } onCancel: {
@@ -287,7 +318,8 @@ public final class Repository: Sendable {
             logger.error(
                 "commit failed; reloading the state from the store before the next write",
                 metadata: ["error": "\(error)", "operations": "\(batch.count)"])
-            for pending in batch { pending.complete(.failure(Self.storeFailure)) }
+            let refusal = Self.refusal(forFailedCommit: error)
+            for pending in batch { pending.complete(.failure(refusal)) }
             return false
         }
         let stored = ContinuousClock.now
@@ -349,13 +381,15 @@ public final class Repository: Sendable {
 
     // MARK: Replicas
 
-    /// Becomes the writer (this replica won the election): reloads everything from the store, then
-    /// accepts writes. Run ``runWriter()`` after it.
+    /// Becomes the writer (this replica won the election): reloads everything from the store (fault
+    /// correlation rebuilt from it), then accepts writes. Run ``runWriter()`` after it.
     public func promote() async throws {
         try await reloadState()
         writer.withLock { state in
             state.following = false
             state.unavailable = false
+            // A previous term's duties may have been shut down (one of them failed): accept again.
+            state.stopped = false
         }
     }
 
@@ -375,12 +409,14 @@ public final class Repository: Sendable {
     }
 
     /// Applies what the writer committed, as the store's change log names it (a follower's replay):
-    /// memory follows the store. A truncated batch reloads everything; `rebuildingCorrelation` (the
-    /// batch touched the fabric's documents) rebuilds fault correlation from the store, otherwise
-    /// the ports' attachments follow the ports.
+    /// memory follows the store. A truncated batch reloads everything. Fault correlation is not
+    /// touched: the stored rows carry its verdicts, and a follower needs the engine only for the reads
+    /// that show it (``bringCorrelationUpToDate()``) and at takeover (which rebuilds it anyway);
+    /// `rebuildingCorrelation` (the batch touched the fabric's documents) marks it for a rebuild from
+    /// the store, otherwise the ports' attachments are caught up when needed.
     public func applyFollowed(_ batch: ChangeLogBatch, rebuildingCorrelation: Bool) async throws {
         if batch.truncated {
-            try await reloadState()
+            try await reloadState(rebuildingCorrelation: false)
             return
         }
         let decoder = JSONDecoder()
@@ -389,8 +425,7 @@ public final class Repository: Sendable {
             groups.append(
                 (document.id, try document.body.map { try decoder.decode(SecurityGroup.self, from: Data($0)) }))
         }
-        let now = Date()
-        let model = state.withLock { model in
+        state.withLock { model in
             for (id, group) in groups {
                 if let group { model.put(group) } else { model.removeSecurityGroup(id) }
             }
@@ -400,22 +435,11 @@ public final class Repository: Sendable {
             for (id, port) in batch.ports {
                 if let port { model.put(port) } else { model.removePort(id) }
             }
-            if !rebuildingCorrelation, var correlation = model.correlation {
-                for (id, port) in batch.ports {
-                    if let port {
-                        _ = correlation.engine.upsertAttachment(
-                            PortAttachment(port: port, network: model.networks[port.networkID]), now: now)
-                    } else {
-                        _ = correlation.engine.removeAttachment(portID: id)
-                    }
-                }
-                model.correlation = correlation
+            lagging.withLock { lag in
+                lag.generation += 1
+                if rebuildingCorrelation { lag.fabric = lag.generation }
+                for (id, _) in batch.ports { lag.ports[id] = lag.generation }
             }
-            return model
-        }
-        if rebuildingCorrelation, let rebuild = correlationLoader.withLock({ $0 }) {
-            let correlation = try await rebuild(model)
-            state.withLock { $0.correlation = correlation }
         }
         notify(
             CommittedBatch(
@@ -423,17 +447,71 @@ public final class Repository: Sendable {
                 documentKinds: batch.documentKinds))
     }
 
+    /// Whether fault correlation lags behind the applied rows (a follower after a fabric change or a
+    /// port write; never on the writer).
+    public var correlationLags: Bool {
+        lagging.withLock { $0.fabric > 0 || !$0.ports.isEmpty }
+    }
+
+    /// Brings a follower's fault correlation up to date with what it applied: rebuilt from the store
+    /// after a change to the fabric's documents, else the written ports' attachments updated. Reads
+    /// that show the engine's state (topology, maintenance, faults, assessments) call it first; it
+    /// costs nothing when nothing lags, and a storm of commits costs one rebuild at the next such read.
+    public func bringCorrelationUpToDate() async throws {
+        let (generation, fabric) = lagging.withLock { ($0.generation, $0.fabric) }
+        if fabric > 0, let rebuild = correlationLoader.withLock({ $0 }) {
+            let correlation = try await rebuild(committedState)
+            state.withLock { model in
+                lagging.withLock { lag in
+                    // The rebuild read the ports and the store as of `generation` at least.
+                    if lag.fabric <= generation { lag.fabric = 0 }
+                    lag.ports = lag.ports.filter { $0.value > generation }
+                }
+                model.correlation = correlation
+            }
+        }
+        let now = Date()
+        state.withLock { model in
+            let ports = lagging.withLock { lag -> [String] in
+                guard lag.fabric == 0 else { return [] }
+                defer { lag.ports = [:] }
+                return Array(lag.ports.keys)
+            }
+            guard !ports.isEmpty, var correlation = model.correlation else { return }
+            for id in ports {
+                if let port = model.ports[id] {
+                    _ = correlation.engine.upsertAttachment(
+                        PortAttachment(port: port, network: model.networks[port.networkID]), now: now)
+                } else {
+                    _ = correlation.engine.removeAttachment(portID: id)
+                }
+            }
+            model.correlation = correlation
+        }
+    }
+
     /// Replaces the in-memory state, the sequences and fault correlation with what the store holds now,
-    /// and tells the observers (a batch with `reloaded` set). Returns the new state.
+    /// and tells the observers (a batch with `reloaded` set). Returns the new state. Without
+    /// `rebuildingCorrelation` (a follower), the engine is kept and marked for a rebuild when a read
+    /// needs it.
     @discardableResult
-    public func reloadState() async throws -> ModelState {
+    public func reloadState(rebuildingCorrelation: Bool = true) async throws -> ModelState {
         let snapshot = try await backend.loadSnapshot()
         let version = state.withLock { $0.portMembershipVersion }
         var model = ModelState(
             networks: snapshot.networks, ports: snapshot.ports,
             securityGroups: try await Self.securityGroups(in: backend), membershipVersionAfter: version)
-        if let rebuild = correlationLoader.withLock({ $0 }) { model.correlation = try await rebuild(model) }
-        state.withLock { $0 = model }
+        let rebuild = correlationLoader.withLock { $0 }
+        if rebuildingCorrelation, let rebuild { model.correlation = try await rebuild(model) }
+        state.withLock { current in
+            if !rebuildingCorrelation { model.correlation = current.correlation }
+            lagging.withLock { lag in
+                lag.generation += 1
+                lag.fabric = rebuildingCorrelation || rebuild == nil ? 0 : lag.generation
+                lag.ports = [:]
+            }
+            current = model
+        }
         sequences.withLock { $0 = Self.sequences(of: snapshot) }
         logger.notice(
             "state reloaded from the store",

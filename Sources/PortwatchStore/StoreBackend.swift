@@ -108,3 +108,47 @@ public struct AuditEntry: Sendable, Hashable {
         self.causeID = causeID
     }
 }
+
+/// A commit that failed, and what is known of its outcome: the writer answers both 503, but only a
+/// commit that certainly changed nothing lets it go on; after an unknown outcome it must fail-stop
+/// until the store says what happened.
+///
+/// ```swift
+/// do { try await backend.commit(commit) } catch let error as StoreCommitError where error.outcome == .unknown {
+///     // memory may lag the store: reload (or, as a replica, step down) before the next write
+/// }
+/// ```
+public struct StoreCommitError: Error, CustomStringConvertible {
+    /// What is known of a failed commit.
+    public struct Outcome: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: Hashable, Sendable {
+            case notApplied, unknown
+        }
+
+        private let value: Value
+
+        /// The commit changed nothing: it failed before `COMMIT` was sent (no connection in time, a
+        /// statement failed or stalled), or the database refused it.
+        public static let notApplied = Outcome(value: .notApplied)
+        /// `COMMIT` was sent and no answer came: the store may or may not hold the commit.
+        public static let unknown = Outcome(value: .unknown)
+
+        public var description: String { value == .notApplied ? "not applied" : "unknown" }
+    }
+
+    public var outcome: Outcome
+    /// What went wrong, for the log (never shown to API clients).
+    public var reason: String
+    /// The underlying error, if any.
+    public var cause: (any Error)?
+
+    public init(_ outcome: Outcome, reason: String, cause: (any Error)? = nil) {
+        self.outcome = outcome
+        self.reason = reason
+        self.cause = cause
+    }
+
+    public var description: String {
+        "commit \(outcome): \(reason)" + (cause.map { " (\($0))" } ?? "")
+    }
+}

@@ -32,8 +32,11 @@ struct TestDatabase: Sendable {
     let backend: TestBackend
     let name: String
 
-    /// Runs `body` with a store on this database (migrated), then closes the store.
-    func open<T>(_ body: (any StoreBackend) async throws -> T) async throws -> T {
+    /// Runs `body` with a store on this database (migrated), then closes the store. `deadlines`
+    /// bound a PostgreSQL store's waits.
+    func open<T>(
+        deadlines: PostgresStore.Deadlines = PostgresStore.Deadlines(), _ body: (any StoreBackend) async throws -> T
+    ) async throws -> T {
         switch backend {
         case .sqlite:
             let store = try SQLiteStore(path: name, synchronous: .normal)
@@ -42,7 +45,7 @@ struct TestDatabase: Sendable {
         case .postgres:
             var configuration = try PostgresStore.configuration(url: TestBackend.postgresURL!)
             configuration.options.additionalStartupParameters = [("search_path", name)]
-            let store = PostgresStore(configuration: configuration, logger: Logger(label: "test"))
+            let store = PostgresStore(configuration: configuration, deadlines: deadlines, logger: Logger(label: "test"))
             let client = Task { await store.run() }
             defer { client.cancel() }
             try await store.client.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: name)")

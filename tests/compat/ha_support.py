@@ -174,7 +174,8 @@ class Cluster:
 
 class CuttableProxy:
     """A TCP proxy on loopback to `upstream_port` whose connections can all be cut at once (a
-    partition between one replica and the database) and later allowed again."""
+    partition between one replica and the database that resets them), or frozen (a partition that
+    drops packets: nobody sees a reset, the bytes stop), and later allowed again."""
 
     def __init__(self, upstream_port: int, upstream_host: str = "127.0.0.1"):
         self.upstream = (upstream_host, upstream_port)
@@ -182,6 +183,7 @@ class CuttableProxy:
         self.lock = threading.Lock()
         self.sockets: list[socket.socket] = []
         self.listener: socket.socket | None = None
+        self.frozen = False
         self.open()
 
     def open(self):
@@ -209,10 +211,12 @@ class CuttableProxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(source, target):
+    def _pump(self, source, target):
         try:
             while data := source.recv(65536):
+                # Frozen: the bytes are held (and the next ones stay in the kernel's buffers).
+                while self.frozen and target.fileno() != -1:
+                    time.sleep(0.05)
                 target.sendall(data)
         except OSError:
             pass
@@ -241,8 +245,18 @@ class CuttableProxy:
                 pass
             s.close()
 
+    def freeze(self):
+        """Stops forwarding in both directions; connections stay open and new ones are accepted (and
+        stall), as behind a partition that drops packets."""
+        self.frozen = True
+
     def heal(self):
-        self.open()
+        """Allows connections again; frozen ones are reset first (their held bytes are dropped)."""
+        if self.frozen:
+            self.cut()
+            self.frozen = False
+        if self.listener is None:
+            self.open()
 
     def close(self):
         self.cut()

@@ -372,3 +372,87 @@ def test_rabbitmq_restarted_notifications_lost_meanwhile_are_caught_by_the_resyn
     assert eventually(lambda: bridge.get("/readyz").json().get("broker") == "connected", CONVERGE)
     bridge.fault(f.switch("leaf-1"), "down")
     assert eventually(lambda: f.neutron_value(lost) == "DOWN", CONVERGE), bridge.log_tail()
+
+
+class ReplicaAPI:
+    """Bridge's request helpers on one replica of a cluster."""
+
+    def __init__(self, replica):
+        self.replica = replica
+
+    @property
+    def url(self):
+        return self.replica.url
+
+    get, post, put, fault, backlog = Bridge.get, Bridge.post, Bridge.put, Bridge.fault, Bridge.backlog
+
+
+def bridge_writes(replica) -> float:
+    """How many PUTs of data_plane_status this replica sent to Neutron (its /metrics)."""
+    r = requests.get(replica.url + "/metrics", timeout=30)
+    assert r.status_code == 200, r.text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in r.text.splitlines()
+               if line.startswith("portwatch_bridge_write_duration_seconds_count"))
+
+
+def test_three_replicas_one_writes_back_and_a_new_writer_resumes_after_kill_9(neutron, tmp_path):
+    """Bridge mode on three replicas of one PostgreSQL: only the elected writer talks to Neutron
+    (mirror, notifications, write-back); after kill -9 of the writer mid write-back, the new writer
+    resumes from the stored records and Neutron ends with the verdicts of the faults."""
+    from ha_support import Cluster, FreshDatabase
+
+    database = FreshDatabase()
+    f = Fabric(neutron, tmp_path)  # its own single Portwatch is never started
+    cluster = None
+    try:
+        on_leaf1 = f.create_ports(["h1", "h2"] * 3)
+        on_leaf2 = f.create_ports(["h3"] * 12)
+        args = ["--neutron-amqp", AMQP_URL, "--neutron-amqp-queue", f"pw-bridge-{f.prefix}",
+                "--neutron-resync-interval", "600", "--neutron-write-concurrency", "1",
+                "--neutron-url", NEUTRON_URL, "--keystone-url", KEYSTONE_URL, "--os-username", "portwatch",
+                "--os-password", "portwatch-secret", "--os-project-name", "service"]
+        cluster = Cluster(tmp_path / "cluster", database.url(), extra_args=args).start()
+        writer = cluster.wait_for_writer()
+        followers = [r for r in cluster.replicas if r is not writer]
+        via = ReplicaAPI(followers[0])
+        r = via.put("/v2.0/topology", topology(f.prefix))
+        assert r.status_code == 200, r.text
+        # Every replica mirrors every port (the writer reads Neutron; the followers its commits).
+        for replica in cluster.replicas:
+            assert eventually(lambda: all(requests.get(f"{replica.url}/v2.0/ports/{p}", timeout=30).status_code == 200
+                                          for p in f.ports), CONVERGE), cluster.logs()
+        assert eventually(lambda: writer.ready_status() == 200, CONVERGE), writer.readyz().text
+
+        via.fault(f.switch("leaf-1"), "down")
+        want = {p: "DOWN" for p in on_leaf1} | {p: None for p in on_leaf2}
+        assert eventually(lambda: f.converged(want), CONVERGE), (f.neutron_values(), cluster.logs())
+        # (A write's duration is recorded once Neutron answered it.)
+        assert eventually(lambda: bridge_writes(writer) >= len(on_leaf1), CONVERGE), bridge_writes(writer)
+        assert [bridge_writes(r) for r in followers] == [0, 0]
+        # A follower's admin API shows the writer's records: nothing left to write.
+        assert eventually(lambda: via.backlog() == {}, CONVERGE), via.backlog()
+
+        # A fault whose write-back is under way when the writer is killed.
+        via.fault(f.switch("leaf-2"), "down")
+        assert eventually(lambda: any(v == "DOWN" for p, v in f.neutron_values().items() if p in on_leaf2),
+                          CONVERGE), cluster.logs()
+        writer.kill()
+        written = sum(v == "DOWN" for p, v in f.neutron_values().items() if p in on_leaf2)
+        successor = cluster.wait_for_writer(timeout=CONVERGE)
+        assert successor is not None and successor is not writer, cluster.logs()
+        want = {p: "DOWN" for p in on_leaf1 + on_leaf2}
+        assert eventually(lambda: f.converged(want), CONVERGE), (written, f.neutron_values(), cluster.logs())
+        # The verdicts the killed writer wrote are still Portwatch's own: recovery clears them all.
+        via = ReplicaAPI(successor)
+        via.fault(f.switch("leaf-1"), "up")
+        via.fault(f.switch("leaf-2"), "up")
+        want = {p: "ACTIVE" for p in on_leaf1 + on_leaf2}
+        assert eventually(lambda: f.converged(want), CONVERGE), (f.neutron_values(), cluster.logs())
+        remaining = [r for r in cluster.replicas if r.proc is not None and r is not successor]
+        assert bridge_writes(successor) > 0 and [bridge_writes(r) for r in remaining] == [0]
+        print(f"bridge on replicas: {written}/{len(on_leaf2)} leaf-2 verdicts written before kill -9")
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        f.close()
+        database.drop()

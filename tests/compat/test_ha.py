@@ -286,16 +286,22 @@ def test_cluster_endpoint_readiness_and_forwarded_identity(database, cluster_fac
     assert event == "port.update.end" and data["port"]["name"] == "streamed"
 
 
+def start_behind_proxy(cluster_factory, database, proxy):
+    """Three replicas, the first reaching the database through `proxy` and started first, so that it
+    is the writer when the proxy cuts it off; returns the cluster and that replica."""
+    cluster = cluster_factory(database.url(), databases={0: database_url(database.name, proxy.port)})
+    cut_off = cluster.replicas[0]
+    cut_off.start(port=cut_off.port)
+    assert eventually(lambda: cut_off.role() == "writer", timeout=60), cut_off.log_tail()
+    for replica in cluster.replicas[1:]:
+        replica.start(port=replica.port)
+    return cluster, cut_off
+
+
 def test_a_replica_cut_off_from_the_database_refuses_writes_and_rejoins(database, cluster_factory):
     proxy = CuttableProxy(database.port)
     try:
-        cluster = cluster_factory(database.url(), databases={0: database_url(database.name, proxy.port)})
-        cut_off = cluster.replicas[0]
-        # The replica behind the proxy starts first, so that it is the writer when it is cut off.
-        cut_off.start(port=cut_off.port)
-        assert eventually(lambda: cut_off.role() == "writer", timeout=60), cut_off.log_tail()
-        for replica in cluster.replicas[1:]:
-            replica.start(port=replica.port)
+        cluster, cut_off = start_behind_proxy(cluster_factory, database, proxy)
         apis = [Api(r.url) for r in cluster.replicas]
         network = apis[0].create_network(name="before")
 
@@ -318,6 +324,101 @@ def test_a_replica_cut_off_from_the_database_refuses_writes_and_rejoins(database
         # Writes through it work again (forwarded to the writer).
         assert eventually(lambda: apis[0].post("/v2.0/networks", {"network": {"name": "healed"}}).status_code == 201,
                           timeout=60)
+    finally:
+        proxy.close()
+
+
+class WriteStream:
+    """Creates networks of unique names through every replica until stopped, and notes each answer:
+    the name, the status, how long it took and its message."""
+
+    def __init__(self, cluster, threads_per_replica: int = 2):
+        self.cluster = cluster
+        self.lock = threading.Lock()
+        self.answers: list[tuple[str, int | None, float, str]] = []
+        self.stop = threading.Event()
+        self.counter = itertools.count()
+        self.threads = [threading.Thread(target=self._run, args=(r,), daemon=True)
+                        for r in cluster.replicas for _ in range(threads_per_replica)]
+
+    def _run(self, replica):
+        session = requests.Session()
+        while not self.stop.is_set():
+            name = f"stream-{replica.name}-{next(self.counter)}"
+            started = time.monotonic()
+            try:
+                r = session.post(replica.url + "/v2.0/networks", json={"network": {"name": name}}, timeout=120)
+                status, text = r.status_code, r.text
+            except requests.RequestException as e:
+                status, text = None, repr(e)
+            with self.lock:
+                self.answers.append((name, status, time.monotonic() - started, text))
+            if status != 201:
+                time.sleep(0.05)
+
+    def acknowledged(self) -> int:
+        with self.lock:
+            return sum(1 for a in self.answers if a[1] == 201)
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=180)
+
+
+@pytest.mark.parametrize("partition", ["reset", "dropping"])
+def test_writes_through_a_partition_are_durable_when_acknowledged_and_refused_fast(
+        database, cluster_factory, partition):
+    """The writer is cut off from PostgreSQL during a stream of writes through all three replicas:
+    by connections reset, or by a partition that drops packets (no reset: a COMMIT sent may never be
+    answered). Every write answered 201 is stored; every other answer is a Neutron 503 and its write
+    is either absent or, when its outcome was unknown, present, the same on every replica as in the
+    database; no request waits more than 30 s (the pool's minute-long wait is gone)."""
+    proxy = CuttableProxy(database.port)
+    try:
+        cluster, cut_off = start_behind_proxy(cluster_factory, database, proxy)
+        assert eventually(cluster.caught_up, timeout=60), cluster.logs()
+
+        with WriteStream(cluster) as stream:
+            assert eventually(lambda: stream.acknowledged() > 30, timeout=120), cluster.logs()
+            (proxy.cut if partition == "reset" else proxy.freeze)()
+            # Another replica takes over; writes go on through the two others.
+            assert eventually(lambda: cluster.writer() not in (None, cut_off), timeout=120), cluster.logs()
+            before = stream.acknowledged()
+            assert eventually(lambda: stream.acknowledged() > before + 30, timeout=120), cluster.logs()
+            proxy.heal()
+            assert eventually(lambda: cut_off.ready_status() == 200, timeout=120), cut_off.log_tail()
+            before = stream.acknowledged()
+            assert eventually(lambda: stream.acknowledged() > before + 10, timeout=120), cluster.logs()
+        assert eventually(cluster.caught_up, timeout=120), cluster.logs()
+
+        answers = list(stream.answers)
+        stored = set(database.query(
+            "SELECT convert_from(body, 'UTF8')::json->>'name' FROM networks").splitlines())
+        seen = {r.name: {n["name"] for n in Api(r.url).get("/v2.0/networks").json()["networks"]}
+                for r in cluster.replicas}
+        acknowledged = [a for a in answers if a[1] == 201]
+        refused = [a for a in answers if a[1] != 201]
+        unknown = [a for a in refused if "may or may not" in a[3]]
+        slowest = max(a[2] for a in answers)
+        print(f"ha partition ({partition}): {len(acknowledged)} acknowledged, {len(refused)} refused "
+              f"({len(unknown)} of unknown outcome, {sum(a[0] in stored for a in unknown)} of them stored), "
+              f"slowest answer {slowest:.1f} s")
+        # Every acknowledged write is durable, and on every replica.
+        assert not [a for a in acknowledged if a[0] not in stored]
+        for names in seen.values():
+            assert {a[0] for a in acknowledged} <= names
+        # Every refusal is a fast Neutron 503 (never a 500, never a hang).
+        assert not [a for a in refused if a[1] != 503 or "NeutronError" not in a[3]], refused[:5]
+        assert slowest < 30, sorted(answers, key=lambda a: -a[2])[:3]
+        # Whatever a refused write's outcome, every replica agrees with the database.
+        for name, _, _, _ in refused:
+            assert all((name in names) == (name in stored) for names in seen.values()), name
     finally:
         proxy.close()
 

@@ -33,7 +33,8 @@ extension PostgresStore {
     /// The fence in force.
     public var fence: CommitFence { fenceState.withLock { $0.fence } }
 
-    /// Fences commits with `epoch`; `onLost` runs once when a commit finds another epoch stored.
+    /// Fences commits with `epoch`; `onLost` runs once when a commit finds another epoch stored, or
+    /// when a commit's outcome is unknown.
     public func fence(epoch: Int64, onLost: @escaping @Sendable () -> Void) {
         fenceState.withLock { $0 = FenceState(fence: .epoch(epoch), onLost: onLost) }
     }
@@ -66,10 +67,12 @@ extension PostgresStore {
         guard stored == epoch else { throw PostgresStoreError.fenced }
     }
 
-    /// Records that a commit failed: when the fence refused it, the fence is lost for good.
+    /// Records that a commit failed: when the fence refused it, or its outcome is unknown, the fence
+    /// is lost for good (this process must not commit again before a takeover settles the outcome).
     func commitFailed(_ error: any Error) {
-        guard let error = error as? PostgresStoreError, error.description == PostgresStoreError.fenced.description
-        else { return }
+        let fenced = (error as? PostgresStoreError)?.description == PostgresStoreError.fenced.description
+        let unknown = (error as? StoreCommitError)?.outcome == .unknown
+        guard fenced || unknown else { return }
         let onLost = fenceState.withLock { state in
             defer { state = FenceState(fence: .refused) }
             return state.onLost
@@ -104,7 +107,8 @@ extension PostgresStore {
     /// Records that `replica` (reachable at `url`) is alive and has applied the change log through
     /// `applied`; forgets replicas silent for more than `forgetAfter` seconds.
     public func heartbeat(replica: String, url: String, applied: Int64, forgetAfter: Double = 3600) async throws {
-        try await client.withConnection { connection in
+        let logger = logger
+        try await withBoundedLease { connection in
             // Each statement's rows are read to the end: that is where a failure shows.
             for try await _ in try await connection.query(
                 """
@@ -123,7 +127,8 @@ extension PostgresStore {
 
     /// The epoch, the writer and every replica's heartbeat and progress.
     public func clusterStatus() async throws -> ClusterStatus {
-        try await client.withConnection { connection in
+        let logger = logger
+        return try await withBoundedLease { connection in
             var status = ClusterStatus(epoch: 0, newestChange: 0, replicas: [])
             let head = try await connection.query(
                 """
@@ -173,14 +178,21 @@ extension PostgresStore {
         return locked
     }
 
-    /// Opens a connection of its own (outside the pool), e.g. for the writer lock's session.
-    public func openSession(id: Int) async throws -> PostgresConnection {
+    /// Opens a connection of its own (outside the pool), e.g. for the writer lock's session. With
+    /// `idleTimeout`, the server ends the session when it stays idle that long
+    /// (`idle_session_timeout`): a session whose client vanished without a reset (a partition) does
+    /// not hold its advisory lock for longer.
+    public func openSession(id: Int, idleTimeout: Duration? = nil) async throws -> PostgresConnection {
         let client = configuration
         var configuration = PostgresConnection.Configuration(
             host: client.host ?? "127.0.0.1", port: client.port ?? 5432, username: client.username,
             password: client.password, database: client.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.additionalStartupParameters = client.options.additionalStartupParameters
+        if let idleTimeout {
+            configuration.options.additionalStartupParameters.append(
+                ("idle_session_timeout", "\(idleTimeout.wholeMilliseconds)"))
+        }
         return try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
     }
 }

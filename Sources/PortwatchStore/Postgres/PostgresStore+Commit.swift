@@ -15,6 +15,10 @@ extension PostgresStore {
     /// takes a share lock on the cluster row and checks that its epoch is still the fence's: a replica
     /// that lost the election since (a new writer bumped the epoch) cannot land a write. Every commit
     /// appends its entry to the change log (``changes(after:limit:)``) in the same transaction.
+    ///
+    /// A commit fails with ``StoreCommitError`` when PostgreSQL does not answer in time (see
+    /// ``withBoundedTransaction(_:)``); when its outcome is unknown, a fenced store stops committing
+    /// and tells its writer (as when the fence is lost): only a takeover settles the outcome.
     public func commit(_ commit: StoreCommit) async throws {
         guard !commit.isEmpty else { return }
         let fence = fenceState.withLock { $0.fence }
@@ -24,23 +28,22 @@ extension PostgresStore {
         let logger = logger
         let sequence: Int64
         do {
-            sequence = try await client.withTransaction(logger: logger) { connection in
+            sequence = try await withBoundedTransaction { connection, attempt in
                 var epoch: Int64 = 0
                 if case .epoch(let fenced) = fence {
                     epoch = fenced
                     try await Self.checkFence(epoch: fenced, on: connection, logger: logger)
+                    attempt.progressed()
                 }
                 for statement in statements {
                     try await connection.query(statement, logger: logger)
+                    attempt.progressed()
                 }
                 return try await Self.appendChangeLog(entry, epoch: epoch, on: connection, logger: logger)
             }
-        } catch let error as PostgresTransactionError {
+        } catch {
             // A refusal of the fence rolled the transaction back: it is known to have changed nothing.
-            if let refusal = error.closureError as? PostgresStoreError, error.commitError == nil {
-                commitFailed(refusal)
-                throw refusal
-            }
+            commitFailed(error)
             throw error
         }
         lastCommittedChange.withLock { $0 = max($0, sequence) }

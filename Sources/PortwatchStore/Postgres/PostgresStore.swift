@@ -29,16 +29,23 @@ public final class PostgresStore: StoreBackend {
     /// The change-log sequence of the newest commit this process made (0 before its first).
     let lastCommittedChange = Mutex<Int64>(0)
 
-    /// A store for `configuration`; nothing connects until ``run()``.
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+    /// How long the store waits for PostgreSQL (see ``withBoundedTransaction(_:)``).
+    public let deadlines: Deadlines
+
+    /// A store for `configuration`; nothing connects until ``run()``. The server is asked to end a
+    /// transaction its client left waiting after ``Deadlines/idleInTransaction``.
+    public init(configuration: PostgresClient.Configuration, deadlines: Deadlines = Deadlines(), logger: Logger) {
+        var configuration = configuration
+        configuration.options.additionalStartupParameters += deadlines.startupParameters
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.configuration = configuration
+        self.deadlines = deadlines
         self.logger = logger
     }
 
     /// A store for `postgres://user[:password]@host[:port]/database` (no TLS).
-    public convenience init(url: String, logger: Logger) throws {
-        self.init(configuration: try Self.configuration(url: url), logger: logger)
+    public convenience init(url: String, deadlines: Deadlines = Deadlines(), logger: Logger) throws {
+        self.init(configuration: try Self.configuration(url: url), deadlines: deadlines, logger: logger)
     }
 
     /// The client configuration for `postgres://user[:password]@host[:port]/database` (no TLS).
@@ -134,7 +141,11 @@ public final class PostgresStore: StoreBackend {
     // MARK: Reads
 
     public func loadSnapshot() async throws -> StoreSnapshot {
-        try await client.withTransaction(logger: logger) { connection in
+        try await withBoundedLease { try await self.loadSnapshot(on: $0) }
+    }
+
+    private func loadSnapshot(on leased: PostgresConnection) async throws -> StoreSnapshot {
+        try await leased.withTransaction(logger: logger) { connection in
             // One snapshot of the database for every query below, as SQLite's read transaction gives.
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             let decoder = JSONDecoder()
@@ -211,13 +222,16 @@ public final class PostgresStore: StoreBackend {
     }
 
     public func documents(ofKind kind: String) async throws -> [StoredDocument] {
-        let rows = try await client.query(
-            "SELECT id, body FROM documents WHERE kind = \(kind) ORDER BY id", logger: logger)
-        var documents: [StoredDocument] = []
-        for try await (id, body) in rows.decode((String, Data).self) {
-            documents.append(StoredDocument(kind: kind, id: id, body: [UInt8](body)))
+        let logger = logger
+        return try await withBoundedLease { connection in
+            let rows = try await connection.query(
+                "SELECT id, body FROM documents WHERE kind = \(kind) ORDER BY id", logger: logger)
+            var documents: [StoredDocument] = []
+            for try await (id, body) in rows.decode((String, Data).self) {
+                documents.append(StoredDocument(kind: kind, id: id, body: [UInt8](body)))
+            }
+            return documents
         }
-        return documents
     }
 
     public func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry] {

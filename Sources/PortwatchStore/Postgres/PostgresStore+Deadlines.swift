@@ -1,0 +1,227 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// Bounds on the store's waits when PostgreSQL goes away: a write must fail fast, and a commit whose
+/// `COMMIT` got no answer must be told apart from one that certainly changed nothing.
+///
+/// postgres-nio's pool keeps a lease waiting while it cannot connect (its circuit breaker opens only
+/// after a minute), and a query on a connection whose peer vanished without a reset waits for TCP.
+/// So every lease here is bounded by ``Deadlines/lease``, and a commit whose statement (or `COMMIT`)
+/// has not answered within ``Deadlines/statement`` is abandoned: its connection is closed and it
+/// fails with ``StoreCommitError`` — ``StoreCommitError/Outcome/notApplied`` when `COMMIT` was never
+/// sent (and never will be), ``StoreCommitError/Outcome/unknown`` when it was. The server ends a
+/// transaction left open by a vanished client after ``Deadlines/idleInTransaction``
+/// (`idle_in_transaction_session_timeout`), so an unknown outcome is settled there within that bound.
+extension PostgresStore {
+    /// How long the store waits for PostgreSQL.
+    public struct Deadlines: Sendable {
+        /// The longest wait for a connection from the pool.
+        public var lease: Duration = .seconds(5)
+        /// The longest wait for one statement of a commit (its `COMMIT` included) to answer.
+        public var statement: Duration = .seconds(10)
+        /// The server ends a session whose transaction waits for its client this long.
+        public var idleInTransaction: Duration = .seconds(10)
+
+        public init() {}
+    }
+
+    /// Runs `body` in a transaction on a pooled connection, within ``Deadlines``; see the extension's
+    /// summary. `body` calls ``CommitAttempt/progressed()`` after each statement.
+    func withBoundedTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, CommitAttempt) async throws -> T
+    ) async throws -> T {
+        let attempt = CommitAttempt()
+        let (client, logger, deadlines) = (client, logger, deadlines)
+        return try await withCheckedThrowingContinuation { continuation in
+            let answer = Mutex<CheckedContinuation<T, any Error>?>(continuation)
+            let resume: @Sendable (Result<T, any Error>) -> Void = { result in
+                answer.withLock { pending in
+                    pending?.resume(with: result)
+                    pending = nil
+                }
+            }
+            let work = Task {
+                do {
+                    let value = try await client.withConnection { connection in
+                        guard attempt.leased(connection) else { throw CancellationError() }
+                        return try await connection.withTransaction(logger: logger) { connection in
+                            let value = try await body(connection, attempt)
+                            // Once abandoned, COMMIT is never sent: the outcome given stays true.
+                            guard attempt.committing() else { throw CancellationError() }
+                            return value
+                        }
+                    }
+                    if attempt.finish() { resume(.success(value)) }
+                } catch {
+                    if attempt.finish() { resume(.failure(Self.classify(error))) }
+                }
+            }
+            Task {
+                while true {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    guard let stalled = attempt.abandonIfStalled(deadlines) else {
+                        if attempt.isFinished { return }
+                        continue
+                    }
+                    let (phase, connection) = stalled
+                    work.cancel()
+                    if let connection { Self.closeWithoutWaiting(connection) }
+                    let outcome: StoreCommitError.Outcome = phase == .committing ? .unknown : .notApplied
+                    let reason =
+                        switch phase {
+                        case .leasing: "no connection to the database within \(deadlines.lease)"
+                        case .committing: "COMMIT got no answer within \(deadlines.statement)"
+                        default: "a statement got no answer within \(deadlines.statement)"
+                        }
+                    resume(.failure(StoreCommitError(outcome, reason: reason)))
+                    return
+                }
+            }
+        }
+    }
+
+    /// What a failed transaction says of its outcome (a fence refusal stays itself: it changed nothing).
+    static func classify(_ error: any Error) -> any Error {
+        guard let failure = error as? PostgresTransactionError else {
+            return StoreCommitError(.notApplied, reason: "no connection to the database", cause: error)
+        }
+        if let refusal = failure.closureError as? PostgresStoreError, failure.commitError == nil { return refusal }
+        guard let commitError = failure.commitError else {
+            return StoreCommitError(
+                .notApplied, reason: "the transaction failed before COMMIT",
+                cause: failure.closureError ?? failure.beginError)
+        }
+        // The server answered COMMIT with an error: it rolled the transaction back.
+        if let answer = commitError as? PSQLError, answer.code == .server {
+            return StoreCommitError(.notApplied, reason: "the database refused COMMIT", cause: answer)
+        }
+        return StoreCommitError(.unknown, reason: "COMMIT got no answer", cause: commitError)
+    }
+
+    /// Runs `body` on a pooled connection, waiting at most ``Deadlines/lease`` for it (the body
+    /// itself is not bounded).
+    func withBoundedLease<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let attempt = CommitAttempt()
+        let (client, lease) = (client, deadlines.lease)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    guard attempt.leased(connection) else { throw CancellationError() }
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: lease)
+                if attempt.abandonIfStalled(.init(lease: lease)) != nil {
+                    throw PostgresStoreError("no connection to the database within \(lease)")
+                }
+                return nil
+            }
+            while let next = try await group.next() {
+                if let value = next {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw CancellationError()
+        }
+    }
+}
+
+extension PostgresStore.Deadlines {
+    init(lease: Duration) {
+        self.init()
+        self.lease = lease
+    }
+
+    /// The startup parameter that makes the server end a transaction its client left waiting.
+    var startupParameters: [(String, String)] {
+        [("idle_in_transaction_session_timeout", "\(idleInTransaction.wholeMilliseconds)")]
+    }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds (at least 1).
+    var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+/// One commit's progress, shared by the task running it and the watchdog that may abandon it; every
+/// decision is taken under one lock, so the outcome the watchdog reports is the one that happens.
+final class CommitAttempt: Sendable {
+    enum Phase: Sendable {
+        case leasing, running, committing, finished, abandoned
+    }
+
+    private struct State {
+        var phase = Phase.leasing
+        var connection: PostgresConnection?
+        var since = ContinuousClock.now
+    }
+
+    private let state = Mutex(State())
+
+    /// The pool gave `connection`; false when the attempt was abandoned meanwhile.
+    func leased(_ connection: PostgresConnection) -> Bool {
+        state.withLock { state in
+            guard state.phase == .leasing else { return false }
+            (state.phase, state.connection, state.since) = (.running, connection, .now)
+            return true
+        }
+    }
+
+    /// A statement answered.
+    func progressed() {
+        state.withLock { $0.since = .now }
+    }
+
+    /// `COMMIT` is about to be sent; false when the attempt was abandoned (then it must not be).
+    func committing() -> Bool {
+        state.withLock { state in
+            guard state.phase == .running else { return false }
+            (state.phase, state.since) = (.committing, .now)
+            return true
+        }
+    }
+
+    /// The transaction ended; false when the attempt had been abandoned (its answer was given).
+    func finish() -> Bool {
+        state.withLock { state in
+            guard state.phase != .abandoned else { return false }
+            state.phase = .finished
+            return true
+        }
+    }
+
+    var isFinished: Bool { state.withLock { $0.phase == .finished || $0.phase == .abandoned } }
+
+    /// Abandons the attempt when its current wait passed its deadline: returns the phase it was
+    /// abandoned in and its connection, or nil when it is within bounds (or over).
+    func abandonIfStalled(_ deadlines: PostgresStore.Deadlines) -> (Phase, PostgresConnection?)? {
+        state.withLock { state in
+            let limit: Duration
+            switch state.phase {
+            case .leasing: limit = deadlines.lease
+            case .running, .committing: limit = deadlines.statement
+            case .finished, .abandoned: return nil
+            }
+            guard ContinuousClock.now - state.since >= limit else { return nil }
+            defer { (state.phase, state.connection) = (.abandoned, nil) }
+            return (state.phase, state.connection)
+        }
+    }
+}
+
+extension PostgresStore {
+    /// Closes `connection` without waiting, keeping it alive until it is closed (a connection must
+    /// not go away open), however long its peer takes.
+    public static func closeWithoutWaiting(_ connection: PostgresConnection) {
+        Task { try? await connection.close() }
+    }
+}

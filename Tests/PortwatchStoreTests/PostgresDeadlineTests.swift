@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import PortwatchCore
+import PortwatchStore
+import PostgresNIO
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The PostgreSQL store's bounded waits, against the real server: a commit that gets no answer fails
+/// fast and says what is known of its outcome; `COMMIT` is never sent after the store gave up. A
+/// statement or a `COMMIT` is held up by an advisory lock the test holds (a trigger waits for it),
+/// so nothing depends on the machine's speed. They need `PORTWATCH_TEST_POSTGRES_URL`.
+@Suite struct PostgresDeadlineTests {
+    static let logger = Logger(label: "test")
+
+    static var shortDeadlines: PostgresStore.Deadlines {
+        var deadlines = PostgresStore.Deadlines()
+        deadlines.lease = .seconds(1)
+        deadlines.statement = .seconds(1)
+        return deadlines
+    }
+
+    /// Runs `body` with a store of short deadlines on a fresh schema, and a session of the test's own.
+    static func withStore(_ body: (PostgresStore, PostgresConnection) async throws -> Void) async throws {
+        guard TestBackend.postgresURL != nil else {
+            Issue.record("PORTWATCH_TEST_POSTGRES_URL is not set: these tests need PostgreSQL")
+            return
+        }
+        try await TestDatabase.with(.postgres) { database in
+            try await database.open(deadlines: shortDeadlines) { backend in
+                let store = backend as! PostgresStore
+                let session = try await store.openSession(id: 9)
+                defer { PostgresStore.closeWithoutWaiting(session) }
+                try await body(store, session)
+            }
+        }
+    }
+
+    /// Makes an insert of the network `held` wait for advisory lock `key` — at the statement, or at
+    /// `COMMIT` (`deferred`).
+    static func holdUp(networkInserts store: PostgresStore, until key: Int64, deferred: Bool) async throws {
+        try await store.client.query(
+            """
+            CREATE FUNCTION held_up() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.id = 'held' THEN PERFORM pg_advisory_xact_lock(TG_ARGV[0]::bigint); END IF;
+                RETURN NULL;
+            END $$
+            """)
+        let timing = deferred ? "DEFERRABLE INITIALLY DEFERRED" : ""
+        try await store.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    CREATE CONSTRAINT TRIGGER held_up AFTER INSERT ON networks \(timing)
+                    FOR EACH ROW EXECUTE FUNCTION held_up('\(key)')
+                    """))
+    }
+
+    /// Whether any session holds or waits for advisory lock `key`.
+    static func lockInUse(_ key: Int64, on session: PostgresConnection) async throws -> Bool {
+        let rows = try await session.query(
+            """
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+            AND ((classid::bigint << 32) | objid::bigint) = \(key)
+            """, logger: logger)
+        var count: Int64 = 0
+        for try await value in rows.decode(Int64.self) { count = value }
+        return count > 0
+    }
+
+    static func lock(_ key: Int64, on session: PostgresConnection, taking: Bool) async throws {
+        let sql = taking ? "SELECT pg_advisory_lock(\(key))" : "SELECT pg_advisory_unlock(\(key))"
+        for try await _ in try await session.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
+    }
+
+    static func network(_ id: String) -> StoreCommit {
+        var commit = StoreCommit()
+        commit.networks = [(id, StoreConformanceTests.network(id))]
+        return commit
+    }
+
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    @Test func aStalledStatementFailsAsNotAppliedAndNeverCommits() async throws {
+        try await Self.withStore { store, session in
+            let key = Int64.random(in: 1_000_000...Int64(Int32.max))
+            try await Self.holdUp(networkInserts: store, until: key, deferred: false)
+            try await Self.lock(key, on: session, taking: true)
+            let failure = await #expect(throws: StoreCommitError.self) { try await store.commit(Self.network("held")) }
+            #expect(failure?.outcome == .notApplied)
+            // Let the abandoned statement finish on the server: its transaction must roll back.
+            try await Self.lock(key, on: session, taking: false)
+            #expect(try await Self.eventually { try await !Self.lockInUse(key, on: session) })
+            #expect(try await store.loadSnapshot().networks.isEmpty)
+            // The store goes on committing.
+            try await store.commit(Self.network("after"))
+            #expect(try await store.loadSnapshot().networks.map(\.id) == ["after"])
+        }
+    }
+
+    @Test func aStalledCommitFailsAsUnknownAndStopsTheFencedWriter() async throws {
+        try await Self.withStore { store, session in
+            let key = Int64.random(in: 1_000_000...Int64(Int32.max))
+            try await Self.holdUp(networkInserts: store, until: key, deferred: true)
+            let epoch = try await store.takeOver(as: "a", on: session)
+            let lost = LostFlag()
+            store.fence(epoch: epoch) { lost.set() }
+            try await Self.lock(key, on: session, taking: true)
+            let failure = await #expect(throws: StoreCommitError.self) { try await store.commit(Self.network("held")) }
+            #expect(failure?.outcome == .unknown)
+            // The writer is told, and the store commits nothing more until a takeover.
+            #expect(lost.isSet)
+            #expect(store.fence == .refused)
+            await #expect(throws: PostgresStoreError.self) { try await store.commit(Self.network("next")) }
+            // Here COMMIT did reach the server: once it may finish, the commit is there.
+            try await Self.lock(key, on: session, taking: false)
+            #expect(try await Self.eventually { try await !Self.lockInUse(key, on: session) })
+            #expect(try await store.loadSnapshot().networks.map(\.id) == ["held"])
+        }
+    }
+
+    @Test func noConnectionWithinTheLeaseDeadlineFailsAsNotApplied() async throws {
+        // A server that accepts connections and never answers: the pool cannot open a session.
+        let silent = try SilentListener()
+        let store = try PostgresStore(
+            url: "postgres://postgres@127.0.0.1:\(silent.port)/none", deadlines: Self.shortDeadlines,
+            logger: Self.logger)
+        let pool = Task { await store.run() }
+        defer { pool.cancel() }
+        let failure = await #expect(throws: StoreCommitError.self) { try await store.commit(Self.network("n1")) }
+        #expect(failure?.outcome == .notApplied)
+        await #expect(throws: (any Error).self) { try await store.loadSnapshot() }
+    }
+}
+
+/// A TCP listener on loopback whose connections the kernel accepts and nobody answers.
+final class SilentListener: @unchecked Sendable {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let size = length
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(fd, generic, size) == 0 && listen(fd, 16) == 0 && getsockname(fd, generic, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw PostgresStoreError("cannot listen on loopback")
+        }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}
