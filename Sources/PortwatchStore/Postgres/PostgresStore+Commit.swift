@@ -282,7 +282,7 @@ struct StatementBuilder {
     }
 
     /// Appends `value` as the next parameter and returns its placeholder (`$n`).
-    mutating func bind(_ value: some PostgresThrowingDynamicTypeEncodable) -> String {
+    mutating func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
         bindings.append(value)
         return "$\(bindings.count)"
     }
