@@ -134,7 +134,8 @@ import Testing
                 rename.name = "p2-after-upgrade"
                 let renamed = try await repository.write { [rename] changes in
                     try changes.updatePort(
-                        id: ports["p2"]!.id, rename, request: .null, ifMatch: 2, by: AccessPolicy(RepositoryTests.admin))
+                        id: ports["p2"]!.id, rename, request: .null, ifMatch: 2, by: AccessPolicy(RepositoryTests.admin)
+                    )
                 }
                 #expect(renamed.revisionNumber == 3, "after the state row's revision 2")
                 #expect(renamed.name == "p2-after-upgrade")

@@ -386,7 +386,10 @@ struct TestDatabase: Sendable {
                 let snapshot = try await store.loadSnapshot()
                 #expect(snapshot.ports == [state])
                 #expect(try await store.outboxRecords(after: 0, limit: 10).map(\.sequence) == [3])
-                #expect(try await store.documents(ofKind: "topology") == [StoredDocument(kind: "topology", id: "t2", body: Array("[]".utf8))])
+                #expect(
+                    try await store.documents(ofKind: "topology") == [
+                        StoredDocument(kind: "topology", id: "t2", body: Array("[]".utf8))
+                    ])
             }
         }
     }

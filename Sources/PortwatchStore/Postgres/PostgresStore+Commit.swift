@@ -115,7 +115,8 @@ extension PostgresStore {
         // statement cannot both delete and upsert it).
         let states = lastWrite(of: commit.portStates, by: \.id)
         let stateIDs = Set(states.map(\.id))
-        builder.deleteAll("DELETE FROM port_state WHERE port_id = ANY", ports.map(\.id).filter { !stateIDs.contains($0) })
+        builder.deleteAll(
+            "DELETE FROM port_state WHERE port_id = ANY", ports.map(\.id).filter { !stateIDs.contains($0) })
         try builder.insert(
             "INSERT INTO port_state (port_id, revision_number, updated_at, status, data_plane_status, override, correlated)",
             columns: [
@@ -133,7 +134,8 @@ extension PostgresStore {
                 """)
 
         if let through = commit.pruneOutboxThrough {
-            builder.clauses.append("w\(builder.clauses.count) AS (DELETE FROM outbox WHERE sequence <= \(builder.bind(through)))")
+            builder.clauses.append(
+                "w\(builder.clauses.count) AS (DELETE FROM outbox WHERE sequence <= \(builder.bind(through)))")
         }
         let cursors = lastWrite(of: commit.cursors, by: \.sink)
         try builder.insert(

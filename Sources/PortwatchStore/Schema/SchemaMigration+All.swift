@@ -39,7 +39,8 @@ extension SchemaMigration {
                         """),
                 .each(
                     sqlite: "CREATE TABLE sink_cursors (sink TEXT PRIMARY KEY, sequence INTEGER NOT NULL)",
-                    postgres: "CREATE TABLE IF NOT EXISTS sink_cursors (sink TEXT PRIMARY KEY, sequence BIGINT NOT NULL)"),
+                    postgres:
+                        "CREATE TABLE IF NOT EXISTS sink_cursors (sink TEXT PRIMARY KEY, sequence BIGINT NOT NULL)"),
                 .each(
                     sqlite: """
                         CREATE TABLE documents (

@@ -20,7 +20,9 @@ public struct SchemaMigration: Sendable {
         /// The same SQL for both dialects.
         static func shared(_ sql: String) -> Statement { Statement(sqlite: sql, postgres: sql) }
         /// SQLite's statement and PostgreSQL's.
-        static func each(sqlite: String, postgres: String) -> Statement { Statement(sqlite: sqlite, postgres: postgres) }
+        static func each(sqlite: String, postgres: String) -> Statement {
+            Statement(sqlite: sqlite, postgres: postgres)
+        }
         /// A statement for SQLite only.
         static func sqlite(_ sql: String) -> Statement { Statement(sqlite: sql, postgres: nil) }
         /// A statement for PostgreSQL only.
@@ -45,9 +47,9 @@ public struct SchemaMigration: Sendable {
     ///
     /// Throws ``SchemaMigrationError`` when the database recorded a step this binary does not know:
     /// a newer Portwatch migrated it, and this one must not run on a schema it does not understand.
-    public static func pending(applied: some Sequence<String>, of list: [SchemaMigration] = all) throws(
-        SchemaMigrationError
-    ) -> [SchemaMigration] {
+    public static func pending(applied: some Sequence<String>, of list: [SchemaMigration] = all)
+        throws(SchemaMigrationError) -> [SchemaMigration]
+    {
         let known = Set(list.map(\.id))
         let applied = Set(applied)
         let unknown = applied.subtracting(known)
