@@ -260,7 +260,7 @@ struct StatementBuilder {
                 bindings.append(values)
                 return ([next("double precision")], name)
             case .bytea(let values):
-                bindings.append(values.map { ByteBuffer(bytes: $0) })
+                bindings.append(ByteaArray(elements: values))
                 return ([next("bytea")], name)
             case .optionalText(let values):
                 bindings.append(values.map { $0 ?? "" })
@@ -318,5 +318,33 @@ struct StatementBuilder {
         sql += arguments.joined(separator: ", ") + ") AS rows(" + names.joined(separator: ", ") + ")"
         if let onConflict { sql += " ON CONFLICT " + onConflict }
         clauses.append("w\(clauses.count) AS (\(sql))")
+    }
+}
+
+/// A `bytea[]` parameter written straight from its byte arrays, in the binary array format
+/// postgres-nio writes for `[ByteBuffer]` (which would first copy every element into a buffer of its
+/// own: tens of thousands of allocations for a storm's outbox and audit rows).
+struct ByteaArray: PostgresNonThrowingEncodable {
+    var elements: [[UInt8]]
+
+    static var psqlType: PostgresDataType { .byteaArray }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(
+        into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>
+    ) {
+        // Dimensions (0 for an empty array), no NULLs, the element type.
+        buffer.writeInteger(elements.isEmpty ? 0 : 1, as: UInt32.self)
+        buffer.writeInteger(0, as: Int32.self)
+        buffer.writeInteger(PostgresDataType.bytea.rawValue)
+        guard !elements.isEmpty else { return }
+        // One dimension: its length and lower bound, then each element's length and bytes.
+        buffer.writeInteger(Int32(elements.count))
+        buffer.writeInteger(1, as: Int32.self)
+        buffer.reserveCapacity(minimumWritableBytes: elements.reduce(4 * elements.count) { $0 + $1.count })
+        for element in elements {
+            buffer.writeInteger(Int32(element.count))
+            buffer.writeBytes(element)
+        }
     }
 }
