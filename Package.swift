@@ -274,8 +274,10 @@ let package = Package(
             name: "PortwatchStoreTests",
             dependencies: [
                 "PortwatchStore", "PortwatchCore", .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            // Dumps of the previous release's databases, read by path (SchemaMigrationTests).
+            exclude: ["Fixtures"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP", .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "EventSourcesTests", dependencies: ["EventSources"]),
         .testTarget(

@@ -362,6 +362,41 @@ struct TestDatabase: Sendable {
         }
     }
 
+    /// PostgreSQL writes a commit in one statement, which cannot touch a row twice: a commit that names
+    /// one row in two ways must still leave what applying its writes in turn leaves (SQLite's order).
+    @Test(arguments: TestBackend.all) func rowsNamedTwiceInOneCommitEndAsWrittenInTurn(backend: TestBackend)
+        async throws
+    {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                var first = StoreCommit()
+                first.ports = [("p1", Self.port("p1")), ("p2", Self.port("p2"))]
+                first.outbox = [Self.record(1), Self.record(2)]
+                first.documents = [("topology", "t1", Array("{}".utf8)), ("topology", "t2", Array("{}".utf8))]
+                try await store.commit(first)
+
+                var state = Self.port("p1", revision: 3, name: "whole")
+                state.dataPlaneStatus = .down
+                var second = StoreCommit()
+                // p1 written whole (which drops its state row) and as a state row after it.
+                second.ports = [("p1", Self.port("p1", revision: 2, name: "whole")), ("p2", nil)]
+                second.portStates = [state]
+                second.pruneOutboxThrough = 2
+                second.outbox = [Self.record(3)]
+                second.documents = [("topology", "t1", nil), ("topology", "t2", Array("[]".utf8))]
+                try await store.commit(second)
+
+                let snapshot = try await store.loadSnapshot()
+                #expect(snapshot.ports == [state])
+                #expect(try await store.outboxRecords(after: 0, limit: 10).map(\.sequence) == [3])
+                #expect(
+                    try await store.documents(ofKind: "topology") == [
+                        StoredDocument(kind: "topology", id: "t2", body: Array("[]".utf8))
+                    ])
+            }
+        }
+    }
+
     @Test(arguments: TestBackend.all) func repositoryStateSurvivesARestart(backend: TestBackend) async throws {
         try await TestDatabase.with(backend) { database in
             let admin = Identity.noauth(requestID: "req-conformance")

@@ -28,28 +28,6 @@ extension PostgresStore {
             documentIDs: commit.documents.map(\.id), outbox: commit.outbox.last?.sequence ?? 0)
     }
 
-    /// Appends `entry` with the next sequence, wakes listeners at commit, and returns the sequence.
-    static func appendChangeLog(
-        _ entry: ChangeLogEntry, epoch: Int64, on connection: PostgresConnection, logger: Logger
-    ) async throws -> Int64 {
-        let rows = try await connection.query(
-            """
-            INSERT INTO changes (sequence, epoch, networks, ports, document_kinds, document_ids, outbox)
-            SELECT COALESCE(max(sequence), 0) + 1, \(epoch), \(entry.networks)::text[], \(entry.ports)::text[],
-                \(entry.documentKinds)::text[], \(entry.documentIDs)::text[],
-                GREATEST(\(entry.outbox), COALESCE((SELECT outbox FROM changes ORDER BY sequence DESC LIMIT 1), 0))
-            FROM changes RETURNING sequence
-            """, logger: logger)
-        var sequence: Int64 = 0
-        for try await value in rows.decode(Int64.self) { sequence = value }
-        try await connection.query("SELECT pg_notify(\(changeChannel), \(String(sequence)))", logger: logger)
-        if sequence % 1000 == 0 {
-            try await connection.query(
-                "DELETE FROM changes WHERE sequence <= \(sequence - changeLogRetention)", logger: logger)
-        }
-        return sequence
-    }
-
     /// The `NOTIFY` channel a commit wakes (its payload is the commit's change-log sequence).
     public static let changeChannel = "portwatch_changes"
 

@@ -9,8 +9,8 @@ import Synchronization
 /// The writer is whoever holds the session-level advisory lock ``writerLockKey`` (the `Cluster`
 /// module's election). Holding the lock is not enough to write safely: a replica whose lock session
 /// died (a partition, a killed backend) may still have commits in flight. So a new writer bumps the
-/// epoch in the `cluster` row, and every commit of a fenced store first checks the epoch under a share
-/// lock (``commit(_:)``): the bump waits for commits in flight, and a commit after it aborts.
+/// epoch in the `cluster` row, and every commit of a fenced store checks the epoch under a share
+/// lock (`portwatch_fence`, ``commit(_:)``): the bump waits for commits in flight, and a commit after it aborts.
 extension PostgresStore {
     /// The advisory-lock key of the writer election.
     public static let writerLockKey: Int64 = 7_060_771
@@ -58,13 +58,6 @@ extension PostgresStore {
         for try await value in rows.decode(Int64.self) { epoch = value }
         guard let epoch else { throw PostgresStoreError("the cluster row is missing (schema not migrated?)") }
         return epoch
-    }
-
-    static func checkFence(epoch: Int64, on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("SELECT epoch FROM cluster WHERE id = 1 FOR SHARE", logger: logger)
-        var stored: Int64?
-        for try await value in rows.decode(Int64.self) { stored = value }
-        guard stored == epoch else { throw PostgresStoreError.fenced }
     }
 
     /// Records that a commit failed: when the fence refused it, or its outcome is unknown, the fence

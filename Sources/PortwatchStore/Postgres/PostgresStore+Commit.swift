@@ -6,15 +6,17 @@ import Synchronization
 extension PostgresStore {
     /// Writes `commit` in one transaction, in the order ``SQLiteStore`` applies it.
     ///
-    /// Each table's rows go in one statement of column arrays (a fault can rewrite tens of thousands of
-    /// ports in one commit).
-    /// A statement cannot upsert one key twice, so each key keeps only its last write of the commit,
-    /// which leaves the same rows as applying every write in turn.
+    /// The whole commit is one statement of data-modifying `WITH` clauses: each table's rows go in one
+    /// clause of column arrays (a fault can rewrite tens of thousands of ports in one commit), and the
+    /// last clause appends the commit's entry to the change log (``changes(after:limit:)``) and
+    /// `NOTIFY`s it. So a commit costs three round trips (`BEGIN`, the statement, `COMMIT`) whatever it
+    /// writes. A statement cannot upsert one key twice, so each key keeps only its last write of the
+    /// commit, which leaves the same rows as applying every write in turn.
     ///
-    /// With a fence (``fence(epoch:onLost:)``, a replica that won the election) the transaction first
-    /// takes a share lock on the cluster row and checks that its epoch is still the fence's: a replica
-    /// that lost the election since (a new writer bumped the epoch) cannot land a write. Every commit
-    /// appends its entry to the change log (``changes(after:limit:)``) in the same transaction.
+    /// With a fence (``fence(epoch:onLost:)``, a replica that won the election) the change-log clause
+    /// takes its epoch from `portwatch_fence`, which share-locks the cluster row and aborts the statement
+    /// when the epoch is no longer the fence's: a replica that lost the election since (a new writer
+    /// bumped the epoch) cannot land a write, and the bump waits for a commit in flight.
     ///
     /// A commit fails with ``StoreCommitError`` when PostgreSQL does not answer in time (see
     /// ``withBoundedTransaction(_:)``); when its outcome is unknown, a fenced store stops committing
@@ -23,23 +25,28 @@ extension PostgresStore {
         guard !commit.isEmpty else { return }
         let fence = fenceState.withLock { $0.fence }
         if case .refused = fence { throw PostgresStoreError.notTheWriter }
-        let statements = try Self.statements(for: commit)
-        let entry = Self.changeLogEntry(for: commit)
+        var fencedEpoch: Int64?
+        if case .epoch(let epoch) = fence { fencedEpoch = epoch }
+        let statement = try Self.statement(for: commit, fencedEpoch: fencedEpoch)
         let logger = logger
         let sequence: Int64
         do {
             sequence = try await withBoundedTransaction { connection, attempt in
-                var epoch: Int64 = 0
-                if case .epoch(let fenced) = fence {
-                    epoch = fenced
-                    try await Self.checkFence(epoch: fenced, on: connection, logger: logger)
+                var sequence: Int64 = 0
+                do {
+                    for try await value in try await connection.query(statement, logger: logger).decode(Int64.self) {
+                        sequence = value
+                    }
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.fencedSQLState {
+                    throw PostgresStoreError.fenced
+                }
+                attempt.progressed()
+                if sequence % 1000 == 0 {
+                    try await connection.query(
+                        "DELETE FROM changes WHERE sequence <= \(sequence - Self.changeLogRetention)", logger: logger)
                     attempt.progressed()
                 }
-                for statement in statements {
-                    try await connection.query(statement, logger: logger)
-                    attempt.progressed()
-                }
-                return try await Self.appendChangeLog(entry, epoch: epoch, on: connection, logger: logger)
+                return sequence
             }
         } catch {
             // A refusal of the fence rolled the transaction back: it is known to have changed nothing.
@@ -49,7 +56,38 @@ extension PostgresStore {
         lastCommittedChange.withLock { $0 = max($0, sequence) }
     }
 
-    static func statements(for commit: StoreCommit) throws -> [PostgresQuery] {
+    /// The SQLSTATE `portwatch_fence` raises (see ``SchemaMigration/all``).
+    static let fencedSQLState = "PWF01"
+
+    /// The one statement of `commit`: its writes, then its change-log entry and `NOTIFY`; it returns the
+    /// entry's sequence.
+    static func statement(for commit: StoreCommit, fencedEpoch: Int64?) throws -> PostgresQuery {
+        var builder = try writes(for: commit)
+        let entry = changeLogEntry(for: commit)
+        let networks = builder.bind(entry.networks)
+        let ports = builder.bind(entry.ports)
+        let kinds = builder.bind(entry.documentKinds)
+        let ids = builder.bind(entry.documentIDs)
+        let outbox = builder.bind(entry.outbox)
+        let epoch = fencedEpoch.map { "portwatch_fence(\(builder.bind($0)))" } ?? "0"
+        builder.clauses.append(
+            """
+            change AS (
+                INSERT INTO changes (sequence, epoch, networks, ports, document_kinds, document_ids, outbox)
+                SELECT COALESCE(max(sequence), 0) + 1, \(epoch), \(networks)::text[], \(ports)::text[],
+                    \(kinds)::text[], \(ids)::text[],
+                    GREATEST(\(outbox)::bigint,
+                        COALESCE((SELECT outbox FROM changes ORDER BY sequence DESC LIMIT 1), 0))
+                FROM changes RETURNING sequence)
+            """)
+        let sql =
+            "WITH " + builder.clauses.joined(separator: ",\n")
+            + "\nSELECT sequence, pg_notify('\(changeChannel)', sequence::text) FROM change"
+        return PostgresQuery(unsafeSQL: sql, binds: builder.bindings)
+    }
+
+    /// The clauses of `commit`'s writes, in ``SQLiteStore``'s order.
+    static func writes(for commit: StoreCommit) throws -> StatementBuilder {
         var builder = StatementBuilder()
         let encoder = JSONEncoder()
 
@@ -60,7 +98,7 @@ extension PostgresStore {
             "INSERT INTO networks (id, project_id, body)",
             columns: [
                 .text(storedNetworks.map(\.id)), .text(storedNetworks.map(\.projectID)),
-                .bytea(try storedNetworks.map { try encoder.encode($0) }),
+                .bytea(try storedNetworks.map { [UInt8](try encoder.encode($0)) }),
             ],
             onConflict: "(id) DO UPDATE SET project_id = excluded.project_id, body = excluded.body")
 
@@ -71,14 +109,17 @@ extension PostgresStore {
             "INSERT INTO ports (id, network_id, project_id, body)",
             columns: [
                 .text(storedPorts.map(\.id)), .text(storedPorts.map(\.networkID)), .text(storedPorts.map(\.projectID)),
-                .bytea(storedPorts.map { Data($0.storageJSON()) }),
+                .bytea(storedPorts.map { $0.storageJSON() }),
             ],
             onConflict:
                 "(id) DO UPDATE SET network_id = excluded.network_id, project_id = excluded.project_id, body = excluded.body"
         )
-        // A full port write supersedes its state-only row.
-        builder.deleteAll("DELETE FROM port_state WHERE port_id = ANY", ports.map(\.id))
+        // A full port write supersedes its state-only row (unless the commit writes that row too: one
+        // statement cannot both delete and upsert it).
         let states = lastWrite(of: commit.portStates, by: \.id)
+        let stateIDs = Set(states.map(\.id))
+        builder.deleteAll(
+            "DELETE FROM port_state WHERE port_id = ANY", ports.map(\.id).filter { !stateIDs.contains($0) })
         try builder.insert(
             "INSERT INTO port_state (port_id, revision_number, updated_at, status, data_plane_status, override, correlated)",
             columns: [
@@ -96,10 +137,8 @@ extension PostgresStore {
                 """)
 
         if let through = commit.pruneOutboxThrough {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(through)
-            builder.statements.append(
-                PostgresQuery(unsafeSQL: "DELETE FROM outbox WHERE sequence <= $1", binds: bindings))
+            builder.clauses.append(
+                "w\(builder.clauses.count) AS (DELETE FROM outbox WHERE sequence <= \(builder.bind(through)))")
         }
         let cursors = lastWrite(of: commit.cursors, by: \.sink)
         try builder.insert(
@@ -108,10 +147,10 @@ extension PostgresStore {
             onConflict: "(sink) DO UPDATE SET sequence = GREATEST(sink_cursors.sequence, excluded.sequence)")
 
         // A batch's events mostly share one context: encode each distinct context once.
-        var encodedContexts: [NotificationContext: Data] = [:]
+        var encodedContexts: [NotificationContext: [UInt8]] = [:]
         let contexts = try commit.outbox.map { record in
             if let known = encodedContexts[record.event.context] { return known }
-            let context = try encoder.encode(record.event.context)
+            let context = [UInt8](try encoder.encode(record.event.context))
             encodedContexts[record.event.context] = context
             return context
         }
@@ -122,17 +161,19 @@ extension PostgresStore {
                 .bigint(commit.outbox.map(\.sequence)), .text(events.map(\.eventType)),
                 .text(events.map(\.resourceType)),
                 .text(events.map(\.resourceID)), .optionalText(events.map(\.projectID)),
-                .double(events.map { $0.occurredAt.timeIntervalSince1970 }), .bytea(events.map { Data($0.payload) }),
+                .double(events.map { $0.occurredAt.timeIntervalSince1970 }), .bytea(events.map(\.payload)),
                 .bytea(contexts),
             ])
 
         let documents = lastWrite(of: commit.documents) { DocumentKey(kind: $0.kind, id: $0.id) }
         let deletedDocuments = documents.filter { $0.body == nil }
         if !deletedDocuments.isEmpty {
-            builder.statements.append(
+            let kinds = builder.bind(deletedDocuments.map(\.kind))
+            let ids = builder.bind(deletedDocuments.map(\.id))
+            builder.clauses.append(
                 """
-                DELETE FROM documents WHERE (kind, id) IN
-                (SELECT * FROM unnest(\(deletedDocuments.map(\.kind))::text[], \(deletedDocuments.map(\.id))::text[]))
+                w\(builder.clauses.count) AS (DELETE FROM documents WHERE (kind, id) IN
+                    (SELECT * FROM unnest(\(kinds)::text[], \(ids)::text[])))
                 """)
         }
         let storedDocuments = documents.filter { $0.body != nil }
@@ -140,21 +181,21 @@ extension PostgresStore {
             "INSERT INTO documents (kind, id, body)",
             columns: [
                 .text(storedDocuments.map(\.kind)), .text(storedDocuments.map(\.id)),
-                .bytea(storedDocuments.map { Data($0.body ?? []) }),
+                .bytea(storedDocuments.map { $0.body ?? [] }),
             ],
             onConflict: "(kind, id) DO UPDATE SET body = excluded.body")
 
         try builder.insert(
             "INSERT INTO audit_causes (id, body)",
-            columns: [.bigint(commit.auditCauses.map(\.id)), .bytea(commit.auditCauses.map { Data($0.body) })])
+            columns: [.bigint(commit.auditCauses.map(\.id)), .bytea(commit.auditCauses.map(\.body))])
         try builder.insert(
             "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id)",
             columns: [
                 .bigint(commit.audit.map(\.sequence)), .text(commit.audit.map(\.subject)),
-                .double(commit.audit.map(\.occurredAt)), .bytea(commit.audit.map { Data($0.body) }),
+                .double(commit.audit.map(\.occurredAt)), .bytea(commit.audit.map(\.body)),
                 .optionalBigint(commit.audit.map(\.causeID)),
             ])
-        return builder.statements
+        return builder
     }
 
     /// The last write of each key, in the order the keys first appear.
@@ -178,11 +219,14 @@ private struct DocumentKey: Hashable {
     var id: String
 }
 
-/// Builds the statements of one commit: each table's rows in one statement of column arrays
-/// (`INSERT … SELECT … FROM unnest($1::text[], $2::bytea[], …)`), so a commit of thousands of rows is a
-/// handful of statements with a few parameters each, whatever its size.
+/// Builds the statement of one commit: each table's rows in one data-modifying `WITH` clause of column
+/// arrays (`INSERT … SELECT … FROM unnest($1::text[], $2::bytea[], …)`), so a commit of thousands of
+/// rows is one statement with a few parameters per table, whatever its size.
 struct StatementBuilder {
-    var statements: [PostgresQuery] = []
+    /// The `name AS (…)` clauses, in order.
+    var clauses: [String] = []
+    /// The parameters of every clause.
+    var bindings = PostgresBindings(capacity: 32)
 
     /// One column's values, in row order. `NULL`s travel as a second array of presence flags
     /// (postgres-nio's arrays have no null elements).
@@ -192,7 +236,7 @@ struct StatementBuilder {
         case bigint([Int64])
         case optionalBigint([Int64?])
         case double([Double])
-        case bytea([Data])
+        case bytea([[UInt8]])
 
         var count: Int {
             switch self {
@@ -219,7 +263,7 @@ struct StatementBuilder {
                 bindings.append(values)
                 return ([next("double precision")], name)
             case .bytea(let values):
-                bindings.append(values.map { ByteBuffer(bytes: $0) })
+                bindings.append(ByteaArray(elements: values))
                 return ([next("bytea")], name)
             case .optionalText(let values):
                 bindings.append(values.map { $0 ?? "" })
@@ -242,12 +286,17 @@ struct StatementBuilder {
         }
     }
 
-    /// `DELETE … WHERE key = ANY($1)` for `ids`, when there are any.
+    /// Appends `value` as the next parameter and returns its placeholder (`$n`).
+    mutating func bind(_ value: some PostgresDynamicTypeEncodable) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    /// `DELETE … WHERE key = ANY($n)` for `ids`, when there are any.
     mutating func deleteAll(_ sql: String, _ ids: [String]) {
         guard !ids.isEmpty else { return }
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(ids)
-        statements.append(PostgresQuery(unsafeSQL: sql + "($1)", binds: bindings))
+        let placeholder = bind(ids)
+        clauses.append("w\(clauses.count) AS (\(sql)(\(placeholder)::text[]))")
     }
 
     /// `head SELECT … FROM unnest(…) [ON CONFLICT onConflict]` for the rows of `columns` (all of one
@@ -257,7 +306,6 @@ struct StatementBuilder {
         guard columns.allSatisfy({ $0.count == rows }) else {
             throw PostgresStoreError("columns of unequal lengths for \(head)")
         }
-        var bindings = PostgresBindings(capacity: columns.count * 2)
         var arguments: [String] = []
         var names: [String] = []
         var selects: [String] = []
@@ -272,6 +320,34 @@ struct StatementBuilder {
         var sql = head + " SELECT " + selects.joined(separator: ", ") + " FROM unnest("
         sql += arguments.joined(separator: ", ") + ") AS rows(" + names.joined(separator: ", ") + ")"
         if let onConflict { sql += " ON CONFLICT " + onConflict }
-        statements.append(PostgresQuery(unsafeSQL: sql, binds: bindings))
+        clauses.append("w\(clauses.count) AS (\(sql))")
+    }
+}
+
+/// A `bytea[]` parameter written straight from its byte arrays, in the binary array format
+/// postgres-nio writes for `[ByteBuffer]` (which would first copy every element into a buffer of its
+/// own: tens of thousands of allocations for a storm's outbox and audit rows).
+struct ByteaArray: PostgresNonThrowingEncodable {
+    var elements: [[UInt8]]
+
+    static var psqlType: PostgresDataType { .byteaArray }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(
+        into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>
+    ) {
+        // Dimensions (0 for an empty array), no NULLs, the element type.
+        buffer.writeInteger(elements.isEmpty ? 0 : 1, as: UInt32.self)
+        buffer.writeInteger(0, as: Int32.self)
+        buffer.writeInteger(PostgresDataType.bytea.rawValue)
+        guard !elements.isEmpty else { return }
+        // One dimension: its length and lower bound, then each element's length and bytes.
+        buffer.writeInteger(Int32(elements.count))
+        buffer.writeInteger(1, as: Int32.self)
+        buffer.reserveCapacity(minimumWritableBytes: elements.reduce(4 * elements.count) { $0 + $1.count })
+        for element in elements {
+            buffer.writeInteger(Int32(element.count))
+            buffer.writeBytes(element)
+        }
     }
 }

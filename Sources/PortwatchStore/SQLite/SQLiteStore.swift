@@ -41,37 +41,54 @@ public final class SQLiteStore: StoreBackend {
         }
     }
 
+    /// Applies the steps of ``SchemaMigration/all`` the database lacks, each in an immediate
+    /// transaction of its own (another process migrating the same file waits for it), recorded in
+    /// `schema_migrations`. Throws ``SchemaMigrationError`` on a database migrated by a newer Portwatch.
     public func migrate() async throws {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE networks (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, body BLOB NOT NULL);
-                    CREATE TABLE ports (
-                        id TEXT PRIMARY KEY, network_id TEXT NOT NULL, project_id TEXT NOT NULL, body BLOB NOT NULL);
-                    CREATE INDEX ports_network ON ports(network_id);
-                    CREATE TABLE outbox (
-                        sequence INTEGER PRIMARY KEY, event_type TEXT NOT NULL, resource_type TEXT NOT NULL,
-                        resource_id TEXT NOT NULL, project_id TEXT, occurred_at REAL NOT NULL,
-                        payload BLOB NOT NULL, context BLOB NOT NULL);
-                    CREATE TABLE sink_cursors (sink TEXT PRIMARY KEY, sequence INTEGER NOT NULL);
-                    CREATE TABLE documents (kind TEXT NOT NULL, id TEXT NOT NULL, body BLOB NOT NULL, PRIMARY KEY (kind, id));
-                    CREATE TABLE audit (
-                        sequence INTEGER PRIMARY KEY, subject TEXT NOT NULL, occurred_at REAL NOT NULL, body BLOB NOT NULL);
-                    CREATE INDEX audit_subject ON audit(subject, sequence);
-                    """)
+        try await pool.writeWithoutTransaction { db in
+            while true {
+                var applied = false
+                try db.inTransaction(.immediate) {
+                    applied = try Self.applyNextMigration(db)
+                    return .commit
+                }
+                if !applied { return }
+            }
         }
-        migrator.registerMigration("v2-port-state-and-audit-causes") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE port_state (
-                        port_id TEXT PRIMARY KEY, revision_number INTEGER NOT NULL, updated_at REAL NOT NULL,
-                        status TEXT NOT NULL, data_plane_status TEXT, override TEXT, correlated TEXT);
-                    CREATE TABLE audit_causes (id INTEGER PRIMARY KEY, body BLOB NOT NULL);
-                    ALTER TABLE audit ADD COLUMN cause_id INTEGER;
-                    """)
+    }
+
+    /// Applies the first step the database lacks, in the caller's transaction; false when none is left.
+    private static func applyNextMigration(_ db: Database) throws -> Bool {
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    id TEXT PRIMARY KEY, position INTEGER NOT NULL, applied_at REAL NOT NULL)
+                """)
+        try adoptGRDBMigrations(db)
+        let applied = try String.fetchAll(db, sql: "SELECT id FROM schema_migrations")
+        guard let next = try SchemaMigration.pending(applied: applied).first else { return false }
+        for statement in next.sql(for: .sqlite) {
+            try db.execute(sql: statement)
         }
-        try migrator.migrate(pool)
+        try record(next.id, db)
+        return true
+    }
+
+    /// Databases of the releases before ``SchemaMigration/all`` recorded their steps (the same ids) in
+    /// GRDB's `grdb_migrations`: they move to `schema_migrations`.
+    private static func adoptGRDBMigrations(_ db: Database) throws {
+        guard try db.tableExists("grdb_migrations") else { return }
+        for id in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") {
+            try record(id, db)
+        }
+        try db.execute(sql: "DROP TABLE grdb_migrations")
+    }
+
+    private static func record(_ id: String, _ db: Database) throws {
+        let position = SchemaMigration.all.firstIndex { $0.id == id }.map { $0 + 1 } ?? 0
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO schema_migrations (id, position, applied_at) VALUES (?, ?, ?)",
+            arguments: [id, position, Date().timeIntervalSince1970])
     }
 
     public func loadSnapshot() async throws -> StoreSnapshot {
