@@ -32,20 +32,20 @@ enum NotificationConsumer {
             try await channel.queueBind(queue: name, exchange: exchange, routingKey: routingKey)
         }
         let consumer = try await channel.consume(queue: name, noAck: true)
-        let arrived = Mutex<[(ByteBuffer, Double)]>([])
+        let arrived = Arrivals()
         let printer = Task { await printArrivals(arrived) }
         FileHandle.standardOutput.write(Data("ready\n".utf8))
         for try await delivery in consumer {
             let now = monotonicSeconds()
-            arrived.withLock { $0.append((delivery.body, now)) }
+            arrived.pending.withLock { $0.append((delivery.body, now)) }
         }
         printer.cancel()
     }
 
     /// Parses and prints what arrived, in arrival order, until cancelled.
-    private static func printArrivals(_ arrived: Mutex<[(ByteBuffer, Double)]>) async {
+    private static func printArrivals(_ arrived: Arrivals) async {
         while !Task.isCancelled {
-            let batch = arrived.withLock { pending in
+            let batch = arrived.pending.withLock { pending in
                 defer { pending.removeAll(keepingCapacity: true) }
                 return pending
             }
@@ -79,6 +79,11 @@ enum NotificationConsumer {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
+}
+
+/// Messages timestamped on arrival, waiting to be parsed and printed.
+private final class Arrivals: Sendable {
+    let pending = Mutex<[(ByteBuffer, Double)]>([])
 }
 
 /// A benchmark's usage error.

@@ -130,8 +130,8 @@ extension AMQPSinkIntegrationTests {
         let total = 1200
         for round in 0..<(total / 30) {
             try await store.emit((0..<30).map { ("port.update.end", "port-\($0)", "proj-\(round % 2)") })
-            if round % 10 == 5, let connection = await sink.publisher.activeConnection {
-                try? await connection.channel.close()  // whatever is in flight now is lost
+            if round % 10 == 5 {
+                await sink.publisher.activeConnection?.initiateClose()  // whatever is in flight now fails
             }
         }
         #expect(try await eventually { try await store.repository.backend.cursor(of: sink.name) == Int64(total) })
@@ -151,7 +151,8 @@ extension AMQPSinkIntegrationTests {
             let inner = try #require(
                 try JSONSerialization.jsonObject(with: Data((envelope["oslo.message"] as! String).utf8))
                     as? [String: Any])
-            let sequence = try #require(sequenceOf[try #require(inner["message_id"] as? String)])
+            let messageID = try #require(inner["message_id"] as? String)
+            let sequence = try #require(sequenceOf[messageID])
             if seen.insert(sequence).inserted { firsts.append(sequence) }
         }
         #expect(seen.count == total)

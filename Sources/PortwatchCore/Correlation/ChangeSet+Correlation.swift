@@ -160,13 +160,14 @@ extension ChangeSet {
                     change: change, decidedAt: decidedAt.1, visible: port?.dataPlaneStatus ?? current.dataPlaneStatus,
                     cause: causeIndices[cause], port: port, notify: notify))
         }
-        let rendered = ParallelRendering.map(written.count) { index in
-            let item = written[index]
+        let items = written
+        let rendered = ParallelRendering.map(items.count) { index in
+            let item = items[index]
             let line = AuditRenderer.line(
                 item.change, decidedAt: item.decidedAt, dataPlaneStatus: item.visible, portChanged: item.port != nil)
             return (line: line, payload: item.notify ? item.port?.envelope(view: .full) : nil)
         }
-        for (item, output) in zip(written, rendered) {
+        for (item, output) in zip(items, rendered) {
             if let port = item.port, let payload = output.payload {
                 emitPortUpdate(port, payload: payload, by: Self.correlationIdentity)
             }

@@ -19,17 +19,21 @@ public enum ParallelRendering {
 
     /// `(0..<count).map(transform)`, computed on every core when `count` is large; the result is in
     /// index order. `transform` must be safe to call from several threads at once.
-    public static func map<Value>(_ count: Int, _ transform: (Int) -> Value) -> [Value] {
+    public static func map<Value: Sendable>(_ count: Int, _ transform: @Sendable (Int) -> Value) -> [Value] {
         guard count >= minimumParallelCount else { return (0..<count).map(transform) }
         let chunks = (count + chunkSize - 1) / chunkSize
         return [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let base = buffer.baseAddress!
-            // Each chunk initialises its own disjoint range of the buffer.
+            let output = Output(base: buffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 let end = min(count, (chunk + 1) * chunkSize)
-                for index in chunk * chunkSize..<end { (base + index).initialize(to: transform(index)) }
+                for index in chunk * chunkSize..<end { (output.base + index).initialize(to: transform(index)) }
             }
             initialized = count
         }
+    }
+
+    /// The result's storage, shared by the chunks: each initialises its own disjoint range of it.
+    private struct Output<Value>: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Value>
     }
 }
