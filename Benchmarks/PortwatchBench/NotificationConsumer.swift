@@ -20,7 +20,8 @@ enum NotificationConsumer {
     static func run(url: String, exchange: String?, routingKey: String?, queue: String?) async throws {
         var logger = Logger(label: "bench-consumer")
         logger.logLevel = .warning
-        let connection = try await AMQPConnection.connect(configuration: try AMQPConfiguration(url: url), logger: logger)
+        let connection = try await AMQPConnection.connect(
+            configuration: try AMQPConfiguration(url: url), logger: logger)
         let channel = try await connection.openChannel()
         let name: String
         if let queue {

@@ -47,10 +47,11 @@ struct AMQPSinkIntegrationTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python!)
         let broker = options.configuration
-        process.arguments = [
-            script.path, "\(broker.host):\(broker.port)", broker.username, broker.password, broker.virtualHost,
-            options.routingKey, String(count),
-        ] + (draining ? ["drain"] : [])
+        process.arguments =
+            [
+                script.path, "\(broker.host):\(broker.port)", broker.username, broker.password, broker.virtualHost,
+                options.routingKey, String(count),
+            ] + (draining ? ["drain"] : [])
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -61,29 +62,49 @@ struct AMQPSinkIntegrationTests {
         }
     }
 
+    /// A sink on a fresh exchange and topic, with its publisher and a dispatcher running on `store`.
+    struct Running {
+        let sink: AMQPNotificationSink
+        let namespace: NotificationNamespace
+        let topic: String
+        let publisher: Task<Void, any Error>
+        let stop = StopSignal()
+        let dispatcher: Task<Void, Never>
+
+        init(store: TestStore, batchSize: Int, inFlight: Int = 1) throws {
+            topic = "pwtest-\(UUID().uuidString.prefix(8).lowercased())"
+            let url = AMQPSinkIntegrationTests.brokerURL! + "?exchange=\(topic)-exchange&topic=\(topic)"
+            namespace = NotificationNamespace(repository: store.repository)
+            let sink = try AMQPNotificationSink(
+                url: url, publisherHost: "itest", namespace: namespace, logger: testLogger)
+            self.sink = sink
+            publisher = Task { try await sink.publisherService.publisher.run() }
+            let dispatcher = OutboxDispatcher(
+                sink: sink, repository: store.repository, signal: OutboxSignal(repository: store.repository),
+                batchSize: batchSize, inFlight: inFlight,
+                backoff: RetryBackoff(initial: .milliseconds(1), maximum: .milliseconds(50)), logger: testLogger)
+            let stop = stop
+            self.dispatcher = Task { await dispatcher.run(until: stop) }
+        }
+
+        /// Stops the dispatcher (its cursor stored) and the publisher.
+        func finish() async {
+            stop.stop()
+            await dispatcher.value
+            await sink.publisher.shutdown()
+            _ = try? await publisher.value
+        }
+    }
+
     @Test func publishesConfirmedOsloMessagesInOrder() async throws {
         let store = try await TestStore.open()
-        let topic = "pwtest-\(UUID().uuidString.prefix(8).lowercased())"
-        let url = Self.brokerURL! + "?exchange=\(topic)-exchange&topic=\(topic)"
-        let namespace = NotificationNamespace(repository: store.repository)
-        let sink = try AMQPNotificationSink(url: url, publisherHost: "itest", namespace: namespace, logger: testLogger)
-        let publisher = Task { try await sink.publisherService.publisher.run() }
-        let stop = StopSignal()
-        let dispatcher = Task {
-            await OutboxDispatcher(
-                sink: sink, repository: store.repository, signal: OutboxSignal(repository: store.repository),
-                batchSize: 7,
-                logger: testLogger
-            ).run(until: stop)
-        }
+        let running = try Running(store: store, batchSize: 7)
+        let (sink, namespace, topic) = (running.sink, running.namespace, running.topic)
         for round in 0..<10 {
             try await store.emit((0..<5).map { ("port.update.end", "port-\($0)", "proj-\(round % 2)") })
         }
         #expect(try await eventually { try await store.repository.backend.cursor(of: sink.name) == 50 })
-        stop.stop()
-        await dispatcher.value
-        await sink.publisher.shutdown()
-        _ = try? await publisher.value
+        await running.finish()
 
         let messages = try Self.consume(options: sink.options, count: 50)
         #expect(messages.count == 50)
@@ -114,19 +135,8 @@ extension AMQPSinkIntegrationTests {
     /// record arrives, and the first delivery of each comes in sequence order (per port, and overall).
     @Test func pipelinedBatchesArriveAtLeastOnceAndInOrderAcrossLostConnections() async throws {
         let store = try await TestStore.open()
-        let topic = "pwtest-\(UUID().uuidString.prefix(8).lowercased())"
-        let url = Self.brokerURL! + "?exchange=\(topic)-exchange&topic=\(topic)"
-        let namespace = NotificationNamespace(repository: store.repository)
-        let sink = try AMQPNotificationSink(url: url, publisherHost: "itest", namespace: namespace, logger: testLogger)
-        let publisher = Task { try await sink.publisherService.publisher.run() }
-        let stop = StopSignal()
-        let dispatcher = Task {
-            await OutboxDispatcher(
-                sink: sink, repository: store.repository, signal: OutboxSignal(repository: store.repository),
-                batchSize: 20, inFlight: 8, backoff: RetryBackoff(initial: .milliseconds(1), maximum: .milliseconds(50)),
-                logger: testLogger
-            ).run(until: stop)
-        }
+        let running = try Running(store: store, batchSize: 20, inFlight: 8)
+        let (sink, namespace) = (running.sink, running.namespace)
         let total = 1200
         for round in 0..<(total / 30) {
             try await store.emit((0..<30).map { ("port.update.end", "port-\($0)", "proj-\(round % 2)") })
@@ -135,13 +145,11 @@ extension AMQPSinkIntegrationTests {
             }
         }
         #expect(try await eventually { try await store.repository.backend.cursor(of: sink.name) == Int64(total) })
-        stop.stop()
-        await dispatcher.value
-        await sink.publisher.shutdown()
-        _ = try? await publisher.value
+        await running.finish()
 
         let formatter = OsloNotificationFormatter(publisherHost: "itest", namespace: try await namespace.uuid())
-        let sequenceOf = Dictionary(uniqueKeysWithValues: (1...total).map { (formatter.messageID(sequence: Int64($0)), $0) })
+        let sequenceOf = Dictionary(
+            uniqueKeysWithValues: (1...total).map { (formatter.messageID(sequence: Int64($0)), $0) })
         var firsts: [Int] = []
         var seen: Set<Int> = []
         // Redelivered duplicates included: everything was confirmed, so the queue holds it all.

@@ -10,13 +10,7 @@ extension RabbitMQIntegrationTests {
     @Suite struct PipelinedPublishingTests {
         @Test func batchesInFlightTogetherArriveInOrder() async throws {
             let probe = RabbitMQ.uniqueName("portwatch.test.pipelined")
-            let publisher = AMQPPublisher(
-                configuration: try RabbitMQ.configuration(),
-                declarations: RabbitMQ.neutronDeclarations + [
-                    .queue(name: probe),
-                    .binding(queue: probe, exchange: "neutron", routingKey: "notifications.info"),
-                ],
-                logger: RabbitMQ.logger)
+            let publisher = try RabbitMQ.publisher(probe: probe)
             // 40 batches of 50, all started before the first confirmation is awaited.
             var confirmations: [AMQPConfirmation] = []
             for batch in 0..<40 {
@@ -31,13 +25,7 @@ extension RabbitMQIntegrationTests {
 
         @Test func aBatchBehindALostChannelIsRefusedNotRepublishedElsewhere() async throws {
             let probe = RabbitMQ.uniqueName("portwatch.test.pipelined")
-            let publisher = AMQPPublisher(
-                configuration: try RabbitMQ.configuration(),
-                declarations: RabbitMQ.neutronDeclarations + [
-                    .queue(name: probe),
-                    .binding(queue: probe, exchange: "neutron", routingKey: "notifications.info"),
-                ],
-                logger: RabbitMQ.logger)
+            let publisher = try RabbitMQ.publisher(probe: probe)
             let first = try await publisher.startPublishing([RabbitMQ.notification(0)], after: nil)
             try await first.confirmed()
             let connection = try #require(await publisher.activeConnection)
