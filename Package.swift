@@ -243,7 +243,7 @@ let package = Package(
         .executableTarget(
             name: "portwatch-bench",
             dependencies: [
-                "PortwatchCore", "PortwatchStore", "FaultCorrelation",
+                "PortwatchCore", "PortwatchStore", "FaultCorrelation", "AMQP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -7,6 +7,8 @@ import Foundation
 ///   (SQLite) writes the storm's row ranges for the bare-insert yardstick (`Benchmarks/bare-insert`).
 /// - `portwatch-bench static-http --port P --file F`: a bare Hummingbird route answering F's bytes
 ///   (``StaticHTTPBenchmark``), to set beside nginx and Portwatch's GET of one port.
+/// - `portwatch-bench consume --url AMQP-URL (--exchange E --routing-key K | --queue Q)`: the
+///   notification consumer of `scripts/bench-notify` (``NotificationConsumer``).
 ///
 /// The HTTP benchmarks themselves are `scripts/bench` (wrk against release servers).
 @main
@@ -30,6 +32,10 @@ struct PortwatchBench {
             let path = positional.first ?? NSTemporaryDirectory() + "portwatch-bench-\(UUID().uuidString).sqlite"
             let ports = Int(options["ports"] ?? "") ?? 50_000
             try await CorrelationBenchmark.run(path: path, ports: ports, export: options["export"])
+        case "consume":
+            guard let url = options["url"] else { return usage() }
+            try await NotificationConsumer.run(
+                url: url, exchange: options["exchange"], routingKey: options["routing-key"], queue: options["queue"])
         case "static-http":
             guard let file = options["file"], let port = Int(options["port"] ?? "") else { return usage() }
             try await StaticHTTPBenchmark.run(port: port, file: file)
@@ -43,6 +49,7 @@ struct PortwatchBench {
             """
             usage: portwatch-bench correlation [SQLITE-PATH | postgres://URL] [--ports N] [--export FILE]
                    portwatch-bench static-http --port P --file F
+                   portwatch-bench consume --url AMQP-URL (--exchange E --routing-key K | --queue Q)
             """)
     }
 }

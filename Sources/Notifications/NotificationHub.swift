@@ -67,8 +67,8 @@ public struct NotificationHub: Sendable {
             services.append(sink.publisherService)
             services.append(
                 OutboxDispatcher(
-                    sink: sink, repository: repository, signal: signal, batchSize: 2048, backoff: settings.sinkBackoff,
-                    logger: logger))
+                    sink: sink, repository: repository, signal: signal, batchSize: Self.amqpBatchSize,
+                    inFlight: Self.amqpBatchesInFlight, backoff: settings.sinkBackoff, logger: logger))
         }
         services.append(
             WebhookDelivery(
@@ -87,6 +87,12 @@ public struct NotificationHub: Sendable {
 }
 
 extension NotificationHub {
+    /// Records per AMQP publish batch, and batches published before the oldest is confirmed: a
+    /// storm's 50,000 notifications stream without a round trip per batch, with at most 8,192
+    /// unconfirmed messages (about 20 MB) in memory.
+    static let amqpBatchSize = 1024
+    static let amqpBatchesInFlight = 8
+
     /// The HTTP client of webhook deliveries: it never follows a redirect (a receiver could
     /// otherwise bounce a POST to an address the destination policy refuses).
     static let webhookClient = HTTPClient(

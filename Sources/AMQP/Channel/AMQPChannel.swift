@@ -94,8 +94,14 @@ public struct AMQPChannel: Sendable {
     /// Publishes a batch, pipelined in one write. In confirm mode returns once every message is
     /// acked and throws at the first nack or failure (some messages may then have been taken).
     public func publish(_ messages: [AMQPMessage]) async throws {
+        try await startPublishing(messages).get()
+    }
+
+    /// Writes a batch without waiting for the broker: a later call's messages follow this one's on
+    /// the wire. The future completes as ``publish(_:)-([AMQPMessage])`` returns.
+    func startPublishing(_ messages: [AMQPMessage]) throws -> EventLoopFuture<Void> {
         for message in messages { try Self.validate(message.exchange, message.routingKey) }
-        try await connection.send { AMQPCommand.publish(channel: id, messages, $0) } as Void
+        return connection.enqueue { AMQPCommand.publish(channel: id, messages, $0) }
     }
 
     /// Closes the channel (`channel.close` → `close-ok`).

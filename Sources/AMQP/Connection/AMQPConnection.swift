@@ -95,10 +95,16 @@ public final class AMQPConnection: Sendable {
 
     /// Writes a command into the pipeline and waits for its promise.
     func send<Value: Sendable>(_ makeCommand: (EventLoopPromise<Value>) -> AMQPCommand) async throws -> Value {
+        try await enqueue(makeCommand).get()
+    }
+
+    /// Writes a command into the pipeline without waiting: commands enqueued one after another
+    /// reach the wire in that order. Returns the command's promise.
+    func enqueue<Value: Sendable>(_ makeCommand: (EventLoopPromise<Value>) -> AMQPCommand) -> EventLoopFuture<Value> {
         let promise = channel.eventLoop.makePromise(of: Value.self)
         channel.writeAndFlush(makeCommand(promise)).whenFailure { error in
             promise.fail(AMQPError(code: .notConnected, message: "the AMQP connection is closed", cause: error))
         }
-        return try await promise.futureResult.get()
+        return promise.futureResult
     }
 }

@@ -30,6 +30,10 @@ public actor AMQPPublisher {
         let established: ContinuousClock.Instant
         /// Set when the broker closed the channel: the connection is reused with a new channel.
         var needsChannel = false
+
+        func isSame(as confirmation: AMQPConfirmation) -> Bool {
+            connection === confirmation.connection && channel.id == confirmation.channelID
+        }
     }
 
     private let configuration: AMQPConfiguration
@@ -61,13 +65,52 @@ public actor AMQPPublisher {
     ///   return, or when the channel or connection fails before all acks arrived.
     public func publish(_ messages: [AMQPMessage]) async throws {
         guard !messages.isEmpty else { return }
-        let session = try await currentSession()
+        try await startPublishing(messages, after: nil).confirmed()
+    }
+
+    /// Publishes `messages` with publisher confirms without waiting for the acks, so that several
+    /// batches can be in flight: await ``AMQPConfirmation/confirmed()`` for each. Batches started
+    /// one after another go out in that order on one channel, and the broker takes them in order.
+    ///
+    /// `previous` is the confirmation of the batch before this one, if it is still in flight: then
+    /// this batch goes out only on that batch's channel, and the call throws
+    /// ``AMQPError/Code/connectionLost`` rather than (re)connect once that channel is gone, so that
+    /// no batch overtakes one that may have to be published again.
+    ///
+    /// ```swift
+    /// var inFlight: [AMQPConfirmation] = []
+    /// for batch in batches { inFlight.append(try await publisher.startPublishing(batch, after: inFlight.last)) }
+    /// for confirmation in inFlight { try await confirmation.confirmed() }
+    /// ```
+    public func startPublishing(_ messages: [AMQPMessage], after previous: AMQPConfirmation?) async throws
+        -> AMQPConfirmation
+    {
+        let session: Session
+        if let previous {
+            guard let current = self.session, current.isSame(as: previous), current.connection.isOpen,
+                !current.needsChannel
+            else {
+                throw AMQPError(code: .connectionLost, message: "the channel of the batch before is gone")
+            }
+            session = current
+        } else {
+            session = try await currentSession()
+        }
+        let future: EventLoopFuture<Void>
         do {
-            try await session.channel.publish(messages)
+            future = try session.channel.startPublishing(messages)
         } catch let error as AMQPError {
             invalidate(session, after: error)
             throw error
         }
+        return AMQPConfirmation(
+            future: future, connection: session.connection, channelID: session.channel.id, publisher: self)
+    }
+
+    /// Forgets the session of a confirmation that failed with `error` (see ``invalidate(_:after:)``).
+    func confirmationFailed(connection: AMQPConnection, channelID: UInt16, error: AMQPError) {
+        guard let session, session.connection === connection, session.channel.id == channelID else { return }
+        invalidate(session, after: error)
     }
 
     /// Keeps a connection up until the task is cancelled or ``shutdown()`` is called: connects,

@@ -13,7 +13,7 @@ import PortwatchCore
 ///                                     namespace: namespace, logger: logger)
 /// // services: sink.publisherService, OutboxDispatcher(sink: sink, ...)
 /// ```
-public struct AMQPNotificationSink: NotificationSink {
+public struct AMQPNotificationSink: PipelinedNotificationSink {
     public let name: String
     /// Where the sink publishes.
     public let options: AMQPSinkOptions
@@ -38,15 +38,30 @@ public struct AMQPNotificationSink: NotificationSink {
     }
 
     public func deliver(_ records: [OutboxRecord]) async throws {
+        try await publisher.publish(try await messages(records))
+    }
+
+    /// Publishes `records` behind the batch of `previous` (on its channel) without waiting for the
+    /// broker's acks.
+    public func startDelivery(_ records: [OutboxRecord], after previous: AMQPConfirmation?) async throws
+        -> AMQPConfirmation
+    {
+        try await publisher.startPublishing(try await messages(records), after: previous)
+    }
+
+    private func messages(_ records: [OutboxRecord]) async throws -> [AMQPMessage] {
         let formatter = try await formatter.get()
-        let messages = records.map { record in
+        return records.map { record in
             AMQPMessage(
                 exchange: options.exchange, routingKey: options.routingKey, body: formatter.format(record).body,
                 properties: Self.properties)
         }
-        try await publisher.publish(messages)
     }
 
     /// A service keeping the publisher's connection up (reconnecting with backoff) until shutdown.
     public var publisherService: AMQPPublisherService { AMQPPublisherService(publisher: publisher) }
+}
+
+extension AMQPConfirmation: PendingDelivery {
+    public func delivered() async throws { try await confirmed() }
 }

@@ -127,25 +127,51 @@ extension ChangeSet {
     }
 
     /// Writes port states and their audit lines (the shared causes once each).
+    ///
+    /// The states are applied in order; the notification payloads and audit lines, each a pure
+    /// function of one port's new state, are then rendered on every core (``ParallelRendering``:
+    /// rendering was most of a storm's preparation) and appended in the same order.
     mutating func writeCorrelated(_ changes: [PortDataPlaneChange], inRequest: Bool = false) {
         guard !changes.isEmpty else { return }
         let (causes, causeOfChange) = AuditRenderer.encodeCauses(changes)
         let causeIndices = causes.map { addAuditCause($0) }
+        reserveCapacity(forPortStates: changes.count)
+        struct Written {
+            var change: PortDataPlaneChange
+            var decidedAt: String
+            var visible: DataPlaneStatus?
+            var cause: Int
+            /// The port when its change is visible; `notify` when its `port.update.end` is emitted here.
+            var port: Port?
+            var notify: Bool
+        }
+        var written: [Written] = []
+        written.reserveCapacity(changes.count)
         var decidedAt = (Date.distantPast, "")
         for (change, cause) in zip(changes, causeOfChange) {
             guard let current = port(change.portID) else { continue }
             if change.decidedAt != decidedAt.0 {
                 decidedAt = (change.decidedAt, NeutronTimestamp.formatOslo(change.decidedAt))
             }
-            let written = applyCorrelatedState(
-                portID: change.portID, change.current, hasBeenDown: false, by: Self.correlationIdentity,
-                inRequest: inRequest)
-            let visible = written?.dataPlaneStatus ?? current.dataPlaneStatus
-            appendAudit(
-                subject: change.portID,
-                body: AuditRenderer.line(
-                    change, decidedAt: decidedAt.1, dataPlaneStatus: visible, portChanged: written != nil),
-                cause: causeIndices[cause])
+            let (port, notify) = applyCorrelatedState(
+                to: current, change.current, hasBeenDown: false, inRequest: inRequest)
+            written.append(
+                Written(
+                    change: change, decidedAt: decidedAt.1, visible: port?.dataPlaneStatus ?? current.dataPlaneStatus,
+                    cause: causeIndices[cause], port: port, notify: notify))
+        }
+        let items = written
+        let rendered = ParallelRendering.map(items.count) { index in
+            let item = items[index]
+            let line = AuditRenderer.line(
+                item.change, decidedAt: item.decidedAt, dataPlaneStatus: item.visible, portChanged: item.port != nil)
+            return (line: line, payload: item.notify ? item.port?.envelope(view: .full) : nil)
+        }
+        for (item, output) in zip(items, rendered) {
+            if let port = item.port, let payload = output.payload {
+                emitPortUpdate(port, payload: payload, by: Self.correlationIdentity)
+            }
+            appendAudit(subject: item.change.portID, body: output.line, cause: item.cause)
         }
     }
 }

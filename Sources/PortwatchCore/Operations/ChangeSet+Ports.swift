@@ -153,7 +153,22 @@ extension ChangeSet {
     public mutating func applyCorrelatedState(
         portID: String, _ state: DataPlaneState?, hasBeenDown: Bool, by identity: Identity, inRequest: Bool = false
     ) -> Port? {
-        guard var port = port(portID) else { return nil }
+        guard let port = port(portID) else { return nil }
+        let (written, notify) = applyCorrelatedState(
+            to: port, state, hasBeenDown: hasBeenDown, inRequest: inRequest)
+        if notify, let written {
+            emitPortUpdate(written, payload: written.envelope(view: .full), by: identity)
+        }
+        return written
+    }
+
+    /// ``applyCorrelatedState(portID:_:hasBeenDown:by:inRequest:)`` on `port` (the port as this
+    /// change set has it) without its notification: returns the port when it changed visibly, and
+    /// whether the caller must emit its `port.update.end` (see ``emitPortUpdate(_:payload:by:)``).
+    mutating func applyCorrelatedState(
+        to current: Port, _ state: DataPlaneState?, hasBeenDown: Bool, inRequest: Bool
+    ) -> (port: Port?, notify: Bool) {
+        var port = current
         // Compare the three fields this can change, not whole ports: it runs for every port a
         // spine failure touches.
         let (oldVisible, oldCorrelated, oldStatus) = (port.dataPlaneStatus, port.correlatedDataPlaneStatus, port.status)
@@ -164,18 +179,21 @@ extension ChangeSet {
             manualOverride: port.dataPlaneStatusOverride, correlated: state, hasBeenDown: everDown)
         port.status = derivation.status(of: port)
         let visibleChange = port.dataPlaneStatus != oldVisible || port.status != oldStatus
-        guard visibleChange || port.correlatedDataPlaneStatus != oldCorrelated else { return nil }
+        guard visibleChange || port.correlatedDataPlaneStatus != oldCorrelated else { return (nil, false) }
         if visibleChange, !inRequest {
             port.revisionNumber += 1
             port.updatedAt = now
         }
         putState(port)
-        guard visibleChange else { return nil }
-        if inRequest { return port }
+        guard visibleChange else { return (nil, false) }
+        return (port, !inRequest)
+    }
+
+    /// Emits the `port.update.end` of a correlated change with its rendered `payload`.
+    mutating func emitPortUpdate(_ port: Port, payload: [UInt8], by identity: Identity) {
         emit(
-            "port.update.end", resourceType: "port", resourceID: portID, projectID: port.projectID,
-            payload: port.envelope(view: .full), by: identity)
-        return port
+            "port.update.end", resourceType: "port", resourceID: port.id, projectID: port.projectID,
+            payload: payload, by: identity)
     }
 
     /// The port, if the caller may see it (`get_port`): another project's port is PortNotFound, a port

@@ -146,6 +146,16 @@ public struct ChangeSet: Sendable {
         changes.stateOnlyPorts.insert(port.id)
     }
 
+    /// Makes room for `count` more port states with their events and audit lines, so that a storm
+    /// does not grow (and rehash) the batch's tables step by step.
+    mutating func reserveCapacity(forPortStates count: Int) {
+        changes.ports.reserveCapacity(changes.ports.count + count)
+        changes.portIndex.reserveCapacity(changes.portIndex.count + count)
+        changes.stateOnlyPorts.reserveCapacity(changes.stateOnlyPorts.count + count)
+        events.reserveCapacity(events.count + count)
+        audit.reserveCapacity(audit.count + count)
+    }
+
     public mutating func put(_ port: Port) {
         changes.stateOnlyPorts.remove(port.id)
         Self.record(port.id, port, in: &changes.ports, index: &changes.portIndex)

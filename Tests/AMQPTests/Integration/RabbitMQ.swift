@@ -45,6 +45,18 @@ enum RabbitMQ {
                 contentType: "application/json", contentEncoding: "utf-8", deliveryMode: 2))
     }
 
+    /// A publisher to the `neutron` exchange that also declares `probe`, a queue bound to it, to
+    /// read back what it published.
+    static func publisher(probe: String) throws -> AMQPPublisher {
+        AMQPPublisher(
+            configuration: try configuration(),
+            declarations: neutronDeclarations + [
+                .queue(name: probe),
+                .binding(queue: probe, exchange: "neutron", routingKey: "notifications.info"),
+            ],
+            logger: logger)
+    }
+
     static let neutronDeclarations: [AMQPDeclaration] = [
         .exchange(name: "neutron", type: .topic),
         .queue(name: "notifications.info"),
