@@ -11,7 +11,6 @@ a restart, and that changing one port's shared values leaves the others alone.
 """
 
 import json
-import os
 
 import pytest
 
@@ -89,23 +88,17 @@ def test_streamed_list_equals_its_pages(big_server):
     assert other.status_code == 200 and other.json() == {"ports": []}
 
 
-def test_openstacksdk_lists_every_port(server_factory, tmp_path):
+def test_openstacksdk_lists_every_port(server_factory, tmp_path, monkeypatch):
     import openstack
     srv, api, net, sg_id, ids = make_big_server(server_factory, [])
-    clouds = write_clouds_yaml(tmp_path / "clouds.yaml", srv.url)
-    old = os.environ.get("OS_CLIENT_CONFIG_FILE")
-    os.environ["OS_CLIENT_CONFIG_FILE"] = str(clouds)
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(write_clouds_yaml(tmp_path / "clouds.yaml", srv.url)))
+    conn = openstack.connect(cloud="portwatch")
     try:
-        conn = openstack.connect(cloud="portwatch")
         listed = list(conn.network.ports(network_id=net["id"]))
-        assert sorted(p.id for p in listed) == sorted(ids)
-        assert {p.binding_host_id for p in listed} == {f"compute-{i}" for i in range(7)}
-        conn.close()
     finally:
-        if old is None:
-            os.environ.pop("OS_CLIENT_CONFIG_FILE", None)
-        else:
-            os.environ["OS_CLIENT_CONFIG_FILE"] = old
+        conn.close()
+    assert sorted(p.id for p in listed) == sorted(ids)
+    assert {p.binding_host_id for p in listed} == {f"compute-{i}" for i in range(7)}
 
 
 def test_ports_read_back_unchanged_after_restart_and_stay_independent(big_server):
