@@ -326,6 +326,17 @@ public final class ClusterMember: Service, Sendable {
             // Lost (or the duties ended): refuse writes before anything else stops.
             stepDown()
             tasks.cancelAll()
+            // Following resumes once every duty has stopped; say so if one is slow to.
+            let watchdog = Task {
+                var waited = Duration.zero
+                while true {
+                    try await Task.sleep(for: .seconds(10))
+                    waited += .seconds(10)
+                    logger.warning("the writer's duties have not stopped yet", metadata: ["waited": "\(waited)"])
+                }
+            }
+            await tasks.waitForAll()
+            watchdog.cancel()
         }
         logger.notice("no longer the writer", metadata: ["replica": "\(settings.replicaName)"])
     }

@@ -169,7 +169,13 @@ class Cluster:
                 replica.stop()
 
     def logs(self, n: int = 40) -> str:
-        return "\n".join(f"--- {r.name}\n{r.log_tail(n)}" for r in self.replicas)
+        """Each replica's readiness as it answers now, then the tail of its log."""
+        def readiness(replica):
+            if replica.proc is None:
+                return "stopped"
+            answer = replica.readyz()
+            return "no answer" if answer is None else f"{answer.status_code} {answer.text.strip()}"
+        return "\n".join(f"--- {r.name}: /readyz {readiness(r)}\n{r.log_tail(n)}" for r in self.replicas)
 
 
 class CuttableProxy:

@@ -43,19 +43,31 @@ extension PostgresStore {
                 }
             }
             let work = Task {
-                do {
-                    let value = try await client.withConnection { connection in
-                        guard attempt.leased(connection) else { throw CancellationError() }
-                        return try await connection.withTransaction(logger: logger) { connection in
-                            let value = try await body(connection, attempt)
-                            // Once abandoned, COMMIT is never sent: the outcome given stays true.
-                            guard attempt.committing() else { throw CancellationError() }
-                            return value
+                var closedLeases = 0
+                while true {
+                    do {
+                        let value = try await client.withConnection { connection in
+                            guard attempt.leased(connection) else { throw CancellationError() }
+                            return try await connection.withTransaction(logger: logger) { connection in
+                                let value = try await body(connection, attempt)
+                                // Once abandoned, COMMIT is never sent: the outcome given stays true.
+                                guard attempt.committing() else { throw CancellationError() }
+                                return value
+                            }
                         }
+                        if attempt.finish() { resume(.success(value)) }
+                    } catch {
+                        // The pool can hand out a connection it has not yet seen closed (one closed
+                        // after an abandoned attempt): nothing reached the server, so lease another.
+                        if Self.closedBeforeBegin(error), closedLeases < Self.closedLeaseRetries,
+                            attempt.leaseAgain()
+                        {
+                            closedLeases += 1
+                            continue
+                        }
+                        if attempt.finish() { resume(.failure(Self.classify(error))) }
                     }
-                    if attempt.finish() { resume(.success(value)) }
-                } catch {
-                    if attempt.finish() { resume(.failure(Self.classify(error))) }
+                    return
                 }
             }
             Task {
@@ -100,8 +112,25 @@ extension PostgresStore {
         return StoreCommitError(.unknown, reason: "COMMIT got no answer", cause: commitError)
     }
 
+    /// How many connections found closed when first used one attempt leases before it fails.
+    static let closedLeaseRetries = 3
+
+    /// Whether `error` says the connection was closed before the transaction's `BEGIN` reached the
+    /// server (the pool had not yet seen it closed): nothing of the transaction ran.
+    static func closedBeforeBegin(_ error: any Error) -> Bool {
+        guard let failure = error as? PostgresTransactionError, failure.closureError == nil,
+            failure.commitError == nil, let begin = failure.beginError as? PSQLError
+        else { return false }
+        return isClosedConnection(begin)
+    }
+
+    static func isClosedConnection(_ error: PSQLError) -> Bool {
+        error.code == .clientClosedConnection || error.code == .serverClosedConnection
+    }
+
     /// Runs `body` on a pooled connection, waiting at most ``Deadlines/lease`` for it (the body
-    /// itself is not bounded).
+    /// itself is not bounded). `body` must be safe to run again (reads, idempotent upserts): when the
+    /// pool's connection turns out to be closed already, it runs on another.
     func withBoundedLease<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
@@ -109,15 +138,30 @@ extension PostgresStore {
         let (client, lease) = (client, deadlines.lease)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
-                try await client.withConnection { connection in
-                    guard attempt.leased(connection) else { throw CancellationError() }
-                    return try await body(connection)
+                defer { _ = attempt.finish() }
+                var closedLeases = 0
+                while true {
+                    do {
+                        return try await client.withConnection { connection in
+                            guard attempt.leased(connection) else { throw CancellationError() }
+                            return try await body(connection)
+                        }
+                    } catch {
+                        let closed =
+                            Self.closedBeforeBegin(error)
+                            || (error as? PSQLError).map(Self.isClosedConnection) == true
+                        guard closed, closedLeases < Self.closedLeaseRetries, attempt.leaseAgain() else { throw error }
+                        closedLeases += 1
+                    }
                 }
             }
             group.addTask {
-                try await Task.sleep(for: lease)
-                if attempt.abandonIfStalled(.init(lease: lease)) != nil {
-                    throw PostgresStoreError("no connection to the database within \(lease)")
+                // Only the waits for a lease are bounded here (a large read may take long).
+                while !attempt.isFinished {
+                    try await Task.sleep(for: .milliseconds(100))
+                    if attempt.abandonIfLeaseStalled(lease) {
+                        throw PostgresStoreError("no connection to the database within \(lease)")
+                    }
                 }
                 return nil
             }
@@ -133,11 +177,6 @@ extension PostgresStore {
 }
 
 extension PostgresStore.Deadlines {
-    init(lease: Duration) {
-        self.init()
-        self.lease = lease
-    }
-
     /// The startup parameter that makes the server end a transaction its client left waiting.
     var startupParameters: [(String, String)] {
         [("idle_in_transaction_session_timeout", "\(idleInTransaction.wholeMilliseconds)")]
@@ -176,6 +215,16 @@ final class CommitAttempt: Sendable {
         }
     }
 
+    /// The leased connection was found closed before use: the attempt waits for another lease (its
+    /// lease deadline starting again); false when it was abandoned meanwhile.
+    func leaseAgain() -> Bool {
+        state.withLock { state in
+            guard state.phase == .running else { return false }
+            (state.phase, state.connection, state.since) = (.leasing, nil, .now)
+            return true
+        }
+    }
+
     /// A statement answered.
     func progressed() {
         state.withLock { $0.since = .now }
@@ -200,6 +249,15 @@ final class CommitAttempt: Sendable {
     }
 
     var isFinished: Bool { state.withLock { $0.phase == .finished || $0.phase == .abandoned } }
+
+    /// Abandons the attempt when it has been waiting for a lease for `lease` or longer.
+    func abandonIfLeaseStalled(_ lease: Duration) -> Bool {
+        state.withLock { state in
+            guard state.phase == .leasing, ContinuousClock.now - state.since >= lease else { return false }
+            (state.phase, state.connection) = (.abandoned, nil)
+            return true
+        }
+    }
 
     /// Abandons the attempt when its current wait passed its deadline: returns the phase it was
     /// abandoned in and its connection, or nil when it is within bounds (or over).
