@@ -55,6 +55,9 @@ public final class Repository: Sendable {
     public let backend: any StoreBackend
     private let state: Mutex<ModelState>
     private let writer = Mutex(WriterState())
+    /// Counts demotions: a writer's reload begun before one must not install its (older) snapshot
+    /// over what the follower applied since.
+    private let demotions = Atomic<Int>(0)
     private let sequences: Mutex<Sequences>
     private let observers = Mutex<[@Sendable (CommittedBatch) -> Void]>([])
     private let correlationLoader = Mutex<(@Sendable (ModelState) async throws -> CorrelationState)?>(nil)
@@ -353,7 +356,7 @@ public final class Repository: Sendable {
         while true {
             attempt += 1
             do {
-                let model = try await reloadState()
+                guard let model = try await reloadUnlessDemoted() else { return false }
                 writer.withLock { $0.unavailable = false }
                 // Held changes of the flap damper were lost with the old state: converge now.
                 if model.correlation != nil, !isFollowing {
@@ -379,6 +382,28 @@ public final class Repository: Sendable {
         }
     }
 
+    /// The writer's reload after a failed commit: nil when the replica was demoted meanwhile. Waiting
+    /// stops at the demotion (the follower reloads anyway), even while the store has not answered; the
+    /// abandoned reload then installs nothing.
+    private func reloadUnlessDemoted() async throws -> ModelState? {
+        let term = demotions.load(ordering: .acquiring)
+        let outcome = Mutex<Result<ModelState, any Error>?>(nil)
+        Task {
+            let result: Result<ModelState, any Error>
+            do {
+                result = .success(try await self.reloadState(installingOnlyBefore: term + 1))
+            } catch {
+                result = .failure(error)
+            }
+            outcome.withLock { $0 = result }
+        }
+        while true {
+            if let result = outcome.withLock({ $0 }) { return try result.get() }
+            if isFollowing { return nil }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     // MARK: Replicas
 
     /// Becomes the writer (this replica won the election): reloads everything from the store (fault
@@ -396,6 +421,7 @@ public final class Repository: Sendable {
     /// Stops being the writer at once: queued writes fail with 503, new ones are refused, and
     /// ``runWriter()`` returns after the batch in flight (whose commit the store's fence refuses).
     public func demote() {
+        demotions.add(1, ordering: .releasing)
         let (queued, waiter) = writer.withLock { state in
             state.following = true
             defer {
@@ -496,6 +522,14 @@ public final class Repository: Sendable {
     /// needs it.
     @discardableResult
     public func reloadState(rebuildingCorrelation: Bool = true) async throws -> ModelState {
+        try await reloadState(rebuildingCorrelation: rebuildingCorrelation, installingOnlyBefore: nil)
+    }
+
+    /// ``reloadState(rebuildingCorrelation:)``; with `demotion`, the snapshot is installed only while
+    /// fewer demotions than that happened (otherwise it throws `CancellationError` and changes nothing).
+    private func reloadState(
+        rebuildingCorrelation: Bool = true, installingOnlyBefore demotion: Int?
+    ) async throws -> ModelState {
         let snapshot = try await backend.loadSnapshot()
         let version = state.withLock { $0.portMembershipVersion }
         var model = ModelState(
@@ -503,7 +537,9 @@ public final class Repository: Sendable {
             securityGroups: try await Self.securityGroups(in: backend), membershipVersionAfter: version)
         let rebuild = correlationLoader.withLock { $0 }
         if rebuildingCorrelation, let rebuild { model.correlation = try await rebuild(model) }
-        state.withLock { current in
+        let installed = state.withLock { current in
+            // Checked under the state's lock: a follower's reload, begun after the demotion, installs later.
+            if let demotion, demotions.load(ordering: .acquiring) >= demotion { return false }
             if !rebuildingCorrelation { model.correlation = current.correlation }
             lagging.withLock { lag in
                 lag.generation += 1
@@ -511,8 +547,10 @@ public final class Repository: Sendable {
                 lag.ports = [:]
             }
             current = model
+            sequences.withLock { $0 = Self.sequences(of: snapshot) }
+            return true
         }
-        sequences.withLock { $0 = Self.sequences(of: snapshot) }
+        guard installed else { throw CancellationError() }
         logger.notice(
             "state reloaded from the store",
             metadata: ["ports": "\(snapshot.ports.count)", "outbox": "\(snapshot.lastOutboxSequence)"])

@@ -12,10 +12,45 @@ final class FlakyStore: StoreBackend {
     /// The next commit lands, then reports a failure (a COMMIT whose reply was lost).
     let failAfterNext = Mutex(false)
 
+    /// While set, the next load reads its snapshot, then waits for ``releaseHeldLoad()`` before
+    /// answering (a store that stopped answering, then answers late with what it read then).
+    let holdNextLoad = Mutex(false)
+    private let heldLoad = Mutex<(arrived: Bool, release: CheckedContinuation<Void, Never>?, released: Bool)>(
+        (false, nil, false))
+
     init(path: String) throws { inner = try SQLiteStore(path: path, synchronous: .normal) }
 
     func migrate() async throws { try await inner.migrate() }
-    func loadSnapshot() async throws -> StoreSnapshot { try await inner.loadSnapshot() }
+    func loadSnapshot() async throws -> StoreSnapshot {
+        let hold = holdNextLoad.withLock { flag in
+            defer { flag = false }
+            return flag
+        }
+        let snapshot = try await inner.loadSnapshot()
+        guard hold else { return snapshot }
+        await withCheckedContinuation { continuation in
+            let now = heldLoad.withLock { held in
+                held.arrived = true
+                if held.released { return true }
+                held.release = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+        return snapshot
+    }
+
+    /// Whether a held load is waiting.
+    var aLoadIsHeld: Bool { heldLoad.withLock { $0.arrived && !$0.released } }
+
+    func releaseHeldLoad() {
+        let waiting = heldLoad.withLock { held in
+            held.released = true
+            defer { held.release = nil }
+            return held.release
+        }
+        waiting?.resume()
+    }
     func commit(_ commit: StoreCommit) async throws {
         let fail = failNext.withLock { flag in
             defer { flag = false }
@@ -33,7 +68,12 @@ final class FlakyStore: StoreBackend {
         try await inner.outboxRecords(after: sequence, limit: limit)
     }
     func cursor(of sink: String) async throws -> Int64 { try await inner.cursor(of: sink) }
-    func documents(ofKind kind: String) async throws -> [StoredDocument] { try await inner.documents(ofKind: kind) }
+    /// Documents read so far (a reload reads them after its snapshot).
+    let documentReads = Atomic<Int>(0)
+    func documents(ofKind kind: String) async throws -> [StoredDocument] {
+        defer { documentReads.add(1, ordering: .relaxed) }
+        return try await inner.documents(ofKind: kind)
+    }
     func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry] {
         try await inner.auditEntries(subject: subject, limit: limit)
     }
@@ -127,6 +167,52 @@ struct RepositoryTests {
             "memory follows what the store holds, whatever the commit answered")
         let records = try await store.outboxRecords(after: 0, limit: 100)
         #expect(records.map(\.sequence) == Array(1...8), "sequences continue after the store's, no key reused")
+    }
+
+    /// A writer whose reload after a failed commit gets no answer from the store stops waiting for it
+    /// once demoted (a replica that lost the election goes on to follow), and the reload's late answer
+    /// does not overwrite what the replica loaded since.
+    @Test func aDemotedWriterStopsWaitingForItsReloadWhichThenInstallsNothing() async throws {
+        let path = Self.path()
+        let store = try FlakyStore(path: path)
+        let repository = try await Repository(backend: store, logger: Logger(label: "test"))
+        let writerEnded = Atomic<Bool>(false)
+        let writer = Task {
+            await repository.runWriter()
+            writerEnded.store(true, ordering: .releasing)
+        }
+        defer { writer.cancel() }
+        _ = try await Self.createNetwork(repository, name: "first")
+        store.failNext.withLock { $0 = true }
+        store.holdNextLoad.withLock { $0 = true }
+        await #expect(throws: NeutronError.self) { _ = try await Self.createNetwork(repository, name: "refused") }
+        #expect(await Self.eventually { store.aLoadIsHeld }, "the writer reloads after the failed commit")
+
+        repository.demote()
+        #expect(await Self.eventually { writerEnded.load(ordering: .acquiring) }, "the demoted writer stopped waiting for its reload")
+        // Another writer commits; this replica, now following, reloads and sees it.
+        let other = try SQLiteStore(path: path, synchronous: .normal)
+        var commit = StoreCommit()
+        var later = Network(id: UUID().uuidString.lowercased(), projectID: "p", createdAt: Date())
+        later.name = "later"
+        commit.networks = [(later.id, later)]
+        try await other.commit(commit)
+        _ = try await repository.reloadState(rebuildingCorrelation: false)
+        #expect(Set(repository.read { $0.networks.values.map(\.name) }) == ["first", "later"])
+
+        // The abandoned reload answers at last, with its older snapshot: it must not be installed.
+        let reads = store.documentReads.load(ordering: .relaxed)
+        store.releaseHeldLoad()
+        #expect(await Self.eventually { store.documentReads.load(ordering: .relaxed) > reads })
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(Set(repository.read { $0.networks.values.map(\.name) }) == ["first", "later"])
+    }
+
+    /// Waits (up to a minute) until `condition` holds.
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !condition(), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        return condition()
     }
 
     @Test func shutdownDrainsQueuedWritesAndRefusesNewOnes() async throws {
