@@ -30,8 +30,9 @@ extension PostgresStore {
         let statement = try Self.statement(for: commit, fencedEpoch: fencedEpoch)
         let logger = logger
         let sequence: Int64
+        let attempt = CommitAttempt()
         do {
-            sequence = try await withBoundedTransaction { connection, attempt in
+            sequence = try await withBoundedTransaction(attempt: attempt) { connection, attempt in
                 var sequence: Int64 = 0
                 do {
                     for try await value in try await connection.query(statement, logger: logger).decode(Int64.self) {
@@ -54,6 +55,11 @@ extension PostgresStore {
             throw error
         }
         lastCommittedChange.withLock { $0 = max($0, sequence) }
+        if logger.logLevel <= .debug {
+            // lease, statement(s) (and BEGIN before them), COMMIT (with the pool's release).
+            logger.debug(
+                "commit stored", metadata: ["sequence": "\(sequence)", "steps": "\(attempt.stepDurations)"])
+        }
     }
 
     /// The SQLSTATE `portwatch_fence` raises (see ``SchemaMigration/all``).

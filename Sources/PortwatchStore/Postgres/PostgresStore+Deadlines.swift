@@ -30,9 +30,9 @@ extension PostgresStore {
     /// Runs `body` in a transaction on a pooled connection, within ``Deadlines``; see the extension's
     /// summary. `body` calls ``CommitAttempt/progressed()`` after each statement.
     func withBoundedTransaction<T: Sendable>(
+        attempt: CommitAttempt = CommitAttempt(),
         _ body: @escaping @Sendable (PostgresConnection, CommitAttempt) async throws -> T
     ) async throws -> T {
-        let attempt = CommitAttempt()
         let (client, logger, deadlines) = (client, logger, deadlines)
         return try await withCheckedThrowingContinuation { continuation in
             let answer = Mutex<CheckedContinuation<T, any Error>?>(continuation)
@@ -49,6 +49,7 @@ extension PostgresStore {
                         let value = try await client.withConnection { connection in
                             guard attempt.leased(connection) else { throw CancellationError() }
                             return try await connection.withTransaction(logger: logger) { connection in
+                                attempt.progressed()  // BEGIN answered
                                 let value = try await body(connection, attempt)
                                 // Once abandoned, COMMIT is never sent: the outcome given stays true.
                                 guard attempt.committing() else { throw CancellationError() }
@@ -202,15 +203,23 @@ final class CommitAttempt: Sendable {
         var phase = Phase.leasing
         var connection: PostgresConnection?
         var since = ContinuousClock.now
+        /// When the attempt began, then each step: leased, each statement answered, `COMMIT` sent, finished.
+        var steps: [ContinuousClock.Instant] = [.now]
     }
 
     private let state = Mutex(State())
+
+    /// How long each step took, oldest first (lease, statements, then `COMMIT`), for a debug log.
+    var stepDurations: [Duration] {
+        state.withLock { state in zip(state.steps.dropFirst(), state.steps).map { $0 - $1 } }
+    }
 
     /// The pool gave `connection`; false when the attempt was abandoned meanwhile.
     func leased(_ connection: PostgresConnection) -> Bool {
         state.withLock { state in
             guard state.phase == .leasing else { return false }
             (state.phase, state.connection, state.since) = (.running, connection, .now)
+            state.steps.append(state.since)
             return true
         }
     }
@@ -227,7 +236,10 @@ final class CommitAttempt: Sendable {
 
     /// A statement answered.
     func progressed() {
-        state.withLock { $0.since = .now }
+        state.withLock { state in
+            state.since = .now
+            state.steps.append(state.since)
+        }
     }
 
     /// `COMMIT` is about to be sent; false when the attempt was abandoned (then it must not be).
@@ -244,6 +256,7 @@ final class CommitAttempt: Sendable {
         state.withLock { state in
             guard state.phase != .abandoned else { return false }
             state.phase = .finished
+            state.steps.append(.now)
             return true
         }
     }
