@@ -186,7 +186,6 @@ extension PostgresStore {
             configuration.options.additionalStartupParameters.append(
                 ("idle_session_timeout", "\(idleTimeout.wholeMilliseconds)"))
         }
-        return try await PostgresConnection.connect(
-            on: Self.eventLoopGroup.next(), configuration: configuration, id: id, logger: logger)
+        return try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
     }
 }
