@@ -386,12 +386,12 @@ public final class Repository: Sendable {
     /// stops at the demotion (the follower reloads anyway), even while the store has not answered; the
     /// abandoned reload then installs nothing.
     private func reloadUnlessDemoted() async throws -> ModelState? {
-        let term = demotions.load(ordering: .acquiring)
+        let demotionsAtStart = demotions.load(ordering: .acquiring)
         let outcome = Mutex<Result<ModelState, any Error>?>(nil)
         Task {
             let result: Result<ModelState, any Error>
             do {
-                result = .success(try await self.reloadState(installingOnlyBefore: term + 1))
+                result = .success(try await self.reloadState(unlessDemotedSince: demotionsAtStart))
             } catch {
                 result = .failure(error)
             }
@@ -522,13 +522,14 @@ public final class Repository: Sendable {
     /// needs it.
     @discardableResult
     public func reloadState(rebuildingCorrelation: Bool = true) async throws -> ModelState {
-        try await reloadState(rebuildingCorrelation: rebuildingCorrelation, installingOnlyBefore: nil)
+        try await reloadState(rebuildingCorrelation: rebuildingCorrelation, unlessDemotedSince: nil)
     }
 
-    /// ``reloadState(rebuildingCorrelation:)``; with `demotion`, the snapshot is installed only while
-    /// fewer demotions than that happened (otherwise it throws `CancellationError` and changes nothing).
+    /// ``reloadState(rebuildingCorrelation:)``; with `demotionsAtStart`, the snapshot is installed only
+    /// if no demotion happened since that count was read (otherwise it throws `CancellationError` and
+    /// changes nothing).
     private func reloadState(
-        rebuildingCorrelation: Bool = true, installingOnlyBefore demotion: Int?
+        rebuildingCorrelation: Bool = true, unlessDemotedSince demotionsAtStart: Int?
     ) async throws -> ModelState {
         let snapshot = try await backend.loadSnapshot()
         let version = state.withLock { $0.portMembershipVersion }
@@ -539,7 +540,7 @@ public final class Repository: Sendable {
         if rebuildingCorrelation, let rebuild { model.correlation = try await rebuild(model) }
         let installed = state.withLock { current in
             // Checked under the state's lock: a follower's reload, begun after the demotion, installs later.
-            if let demotion, demotions.load(ordering: .acquiring) >= demotion { return false }
+            if let demotionsAtStart, demotions.load(ordering: .acquiring) != demotionsAtStart { return false }
             if !rebuildingCorrelation { model.correlation = current.correlation }
             lagging.withLock { lag in
                 lag.generation += 1

@@ -56,7 +56,7 @@ extension PostgresStore {
         }
         lastCommittedChange.withLock { $0 = max($0, sequence) }
         if logger.logLevel <= .debug {
-            // lease, statement(s) (and BEGIN before them), COMMIT (with the pool's release).
+            // The lease, BEGIN, the statement (and the change log's pruning), COMMIT.
             logger.debug(
                 "commit stored", metadata: ["sequence": "\(sequence)", "steps": "\(attempt.stepDurations)"])
         }

@@ -203,13 +203,14 @@ final class CommitAttempt: Sendable {
         var phase = Phase.leasing
         var connection: PostgresConnection?
         var since = ContinuousClock.now
-        /// When the attempt began, then each step: leased, each statement answered, `COMMIT` sent, finished.
+        /// When the attempt began, then when each step ended: the lease, `BEGIN`, each statement, and the
+        /// end of the transaction (`COMMIT` answered).
         var steps: [ContinuousClock.Instant] = [.now]
     }
 
     private let state = Mutex(State())
 
-    /// How long each step took, oldest first (lease, statements, then `COMMIT`), for a debug log.
+    /// How long each step took, oldest first (lease, `BEGIN`, statements, `COMMIT`), for a debug log.
     var stepDurations: [Duration] {
         state.withLock { state in zip(state.steps.dropFirst(), state.steps).map { $0 - $1 } }
     }
