@@ -7,6 +7,8 @@ import Foundation
 ///   (SQLite) writes the storm's row ranges for the bare-insert yardstick (`Benchmarks/bare-insert`).
 /// - `portwatch-bench static-http --port P --file F`: a bare Hummingbird route answering F's bytes
 ///   (``StaticHTTPBenchmark``), to set beside nginx and Portwatch's GET of one port.
+/// - `portwatch-bench nio-http|nio-raw --port P --file F`: SwiftNIO answering F's bytes through its HTTP/1
+///   codec, or with no HTTP parsing at all (``NIOHTTPBenchmark``): the floors below Hummingbird.
 /// - `portwatch-bench consume --url AMQP-URL (--exchange E --routing-key K | --queue Q)`: the
 ///   notification consumer of `scripts/bench-notify` (``NotificationConsumer``).
 ///
@@ -39,6 +41,9 @@ struct PortwatchBench {
         case "static-http":
             guard let file = options["file"], let port = Int(options["port"] ?? "") else { return usage() }
             try await StaticHTTPBenchmark.run(port: port, file: file)
+        case "nio-http", "nio-raw":
+            guard let file = options["file"], let port = Int(options["port"] ?? "") else { return usage() }
+            try await NIOHTTPBenchmark.run(port: port, file: file, parse: command == "nio-http")
         default:
             usage()
         }
@@ -49,6 +54,7 @@ struct PortwatchBench {
             """
             usage: portwatch-bench correlation [SQLITE-PATH | postgres://URL] [--ports N] [--export FILE]
                    portwatch-bench static-http --port P --file F
+                   portwatch-bench nio-http|nio-raw --port P --file F
                    portwatch-bench consume --url AMQP-URL (--exchange E --routing-key K | --queue Q)
             """)
     }

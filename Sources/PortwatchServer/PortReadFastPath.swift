@@ -1,66 +1,91 @@
 import Foundation
 import HTTPTypes
+import HummingbirdCore
+import Logging
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 import NeutronAPI
 import Synchronization
 
 /// Answers `GET /v2.0/ports/{id}`, the hottest read, on the event loop that read the request,
-/// before Hummingbird's per-request machinery (an async task, the router, the middleware chain).
+/// before Hummingbird's per-request machinery (the conversion to HTTP types, an async task, the
+/// router, the middleware chain) and before NIO's response encoder: it sits right behind NIO's
+/// HTTP/1 request decoder (``PortwatchHTTP1Channel``) and writes each answer as one buffer of
+/// ready-made bytes below the encoder.
 ///
-/// It answers only what ``NeutronAPI/immediatePortShow(id:headers:)`` answers at once: no query and
-/// no format suffix, a caller known without waiting, a port the caller may see. The answer is the
-/// route's: the same body, `Content-Type`, `x-openstack-request-id` and `Date`, and the same request
-/// metrics. Every other request, and every request on a connection while an earlier one is still
-/// with the router (pipelining), passes through untouched, so answers keep the requests' order.
+/// It answers only what ``NeutronAPI/immediatePortShow(id:headers:)`` answers at once: HTTP/1.1
+/// with no `Connection` field, no query and no format suffix, a caller known without waiting, a port
+/// the caller may see. The answer is the route's: the same body, `Content-Type`,
+/// `x-openstack-request-id` and `Date`, and the same request metrics. Every other request, and
+/// every request on a connection while an earlier one is still with the router (pipelining), passes
+/// through untouched, so answers keep the requests' order.
+///
+/// It also has a request that does not keep its connection open (HTTP/1.0 without keep-alive, a
+/// `Connection` list naming `close`) reach the router with `Connection: close`, the one form on which
+/// Hummingbird closes the connection after the answer.
 final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     typealias Answer = @Sendable (_ id: String, _ headers: HTTPFields) -> (body: [UInt8], requestID: String)?
 
-    private let answer: Answer
+    /// Nil to route every request (`PORTWATCH_FAST_READS=0`).
+    private let answer: Answer?
     private let metrics: RequestMetrics?
     /// Requests passed to the router whose answer has not been written yet.
     private var routed = 0
     /// The answer to the request being read, written when its end arrives.
     private var pending: (body: [UInt8], requestID: String, started: ContinuousClock.Instant)?
+    /// The response encoder's context: a write there goes below the encoder, straight to the socket.
+    private var encoder: ChannelHandlerContext?
 
-    init(answer: @escaping Answer, metrics: RequestMetrics?) {
+    init(answer: Answer?, metrics: RequestMetrics?) {
         self.answer = answer
         self.metrics = metrics
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        encoder = nil
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        switch part {
+        switch unwrapInboundIn(data) {
         case .head(let request):
-            if routed == 0, pending == nil, let id = Self.portID(request) {
+            if let answer, routed == 0, pending == nil, encoder != nil, let id = Self.portID(request),
+                let headers = Self.fields(request.headers)
+            {
                 let started = ContinuousClock.now
-                if let answered = answer(id, request.headerFields) {
+                if let answered = answer(id, headers) {
                     pending = (answered.body, answered.requestID, started)
                     return
                 }
             }
             routed += 1
+            guard request.isKeepAlive else {
+                // HTTP/1.0 without keep-alive, or a `Connection` list naming `close`: Hummingbird
+                // closes the connection after the answer only on a field of exactly `close`.
+                var request = request
+                request.headers.replaceOrAdd(name: "connection", value: "close")
+                return context.fireChannelRead(wrapInboundOut(.head(request)))
+            }
             context.fireChannelRead(data)
         case .body:
             if pending == nil { context.fireChannelRead(data) }
         case .end:
-            guard let answered = pending else { return context.fireChannelRead(data) }
+            guard let answered = pending, let encoder else { return context.fireChannelRead(data) }
             pending = nil
-            let (body, requestID, started) = (answered.body, answered.requestID, answered.started)
-            var head = HTTPResponse(status: .ok)
-            head.headerFields[.contentType] = "application/json"
-            head.headerFields[.contentLength] = String(body.count)
-            head.headerFields[IdentityResolver.requestIDHeader] = requestID
-            head.headerFields[.date] = HTTPDate.now()
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-            metrics?.record(method: "GET", status: 200, since: started)
+            let response = Self.response(
+                body: answered.body, requestID: answered.requestID, allocator: context.channel.allocator)
+            encoder.writeAndFlush(NIOAny(IOData.byteBuffer(response)), promise: nil)
+            metrics?.record(method: "GET", status: 200, since: answered.started)
         }
     }
 
@@ -69,13 +94,28 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
+    /// The whole response, status line to body, as the route's answer would be encoded.
+    static func response(body: [UInt8], requestID: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let date = HTTPDate.now()
+        var buffer = allocator.buffer(capacity: 160 + requestID.utf8.count + body.count)
+        buffer.writeStaticString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
+        buffer.writeString(String(body.count))
+        buffer.writeStaticString("\r\nx-openstack-request-id: ")
+        buffer.writeString(requestID)
+        buffer.writeStaticString("\r\nDate: ")
+        buffer.writeString(date)
+        buffer.writeStaticString("\r\n\r\n")
+        buffer.writeBytes(body)
+        return buffer
+    }
+
     /// The id of `GET /v2.0/ports/{id}` with nothing else in the target (no query, suffix, escape or
-    /// further segment), on a connection the client keeps open; nil for any other request.
-    static func portID(_ request: HTTPRequest) -> String? {
-        guard request.method == .get, request.headerFields[.connection] == nil, let path = request.path,
-            path.utf8.starts(with: prefix.utf8)
+    /// further segment), in HTTP/1.1 on a connection the client keeps open; nil for any other request.
+    static func portID(_ request: HTTPRequestHead) -> String? {
+        guard request.method == .GET, request.version == .http1_1, !request.headers.contains(name: "connection"),
+            request.uri.utf8.starts(with: prefix.utf8)
         else { return nil }
-        let id = path.utf8.dropFirst(prefix.utf8.count)
+        let id = request.uri.utf8.dropFirst(prefix.utf8.count)
         guard !id.isEmpty,
             !id.contains(where: {
                 $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: ".")
@@ -85,7 +125,53 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         return String(Substring(id))
     }
 
+    /// The request's fields as the router would see them; nil when one is not a valid field (the
+    /// router's conversion refuses that request, so it is left to it).
+    static func fields(_ headers: HTTPHeaders) -> HTTPFields? {
+        var fields = HTTPFields()
+        fields.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            guard let name = HTTPField.Name(name), HTTPField.isValidValue(value) else { return nil }
+            fields.append(HTTPField(name: name, value: value))
+        }
+        return fields
+    }
+
     private static let prefix = "/v2.0/ports/"
+}
+
+/// Hummingbird's HTTP/1 child channel (`HTTP1Channel`) with ``PortReadFastPath`` right behind NIO's
+/// request decoder, where it sees NIO's request parts and can write below the response encoder; the
+/// rest of the pipeline is Hummingbird's, in its order.
+struct PortwatchHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
+    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+
+    let responder: HTTPChannelHandler.Responder
+    /// A new fast path for each connection.
+    let fastPath: @Sendable () -> PortReadFastPath
+    let decoderLimits = HTTP1Channel.Configuration.DecoderConfiguration()
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderFieldSize = decoderLimits.maxHeaderFieldSize
+            limits.maxHeaderListSize = decoderLimits.maxHeaderListSize
+            limits.maxHeaderFieldCount = decoderLimits.maxHeaderFieldCount
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
+            try pipeline.addHandler(fastPath())
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
+            return try NIOAsyncChannel(
+                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+        }
+    }
+
+    func handle(value asyncChannel: Value, logger: Logger) async {
+        await handleHTTP(asyncChannel: asyncChannel, logger: logger)
+    }
 }
 
 /// The `Date` header's value (RFC 9110's IMF-fixdate), formatted once per second.

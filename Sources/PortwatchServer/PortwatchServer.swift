@@ -5,6 +5,7 @@ import Console
 import FaultCorrelation
 import FileWatching
 import Hummingbird
+import HummingbirdCore
 import KeystoneAuth
 import Logging
 import NeutronAPI
@@ -175,10 +176,14 @@ public struct PortwatchServer {
         // PORTWATCH_FAST_READS=0 routes every port read through Hummingbird (for comparison).
         let fastReads = ProcessInfo.processInfo.environment["PORTWATCH_FAST_READS"] != "0"
         let (answer, requestMetrics) = (immediatePortShow, requestMetrics)
+        let server = HTTPServerBuilder { (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
+            PortwatchHTTP1Channel(responder: responder) {
+                PortReadFastPath(answer: fastReads ? answer : nil, metrics: requestMetrics)
+            }
+        }
         let application = Application(
             router: NeutronRouter(router),
-            server: .http1(
-                additionalChannelHandlers: fastReads ? [PortReadFastPath(answer: answer, metrics: requestMetrics)] : []),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger)
         let policyWatcher: [any Service] =

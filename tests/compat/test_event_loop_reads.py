@@ -153,6 +153,26 @@ def test_connection_close_is_honoured(headers_server):
     assert answers[0][0] == 200
 
 
+def test_http10_and_odd_requests_get_the_routes_answer(headers_server):
+    srv, _, ports = headers_server
+    port_id = ports["admin"]
+    # HTTP/1.0 without keep-alive: answered, then the connection is closed.
+    head = f"GET /v2.0/ports/{port_id} HTTP/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in ADMIN.items()) + "\r\n"
+    answers = _raw_exchange(srv.url, head.encode(), 1, then_closed=True)
+    assert answers[0][0] == 200 and json.loads(answers[0][2])["port"]["id"] == port_id
+    # A GET with a body, then a plain one on the same connection: both answered, in order.
+    payload = (_request("GET", f"/v2.0/ports/{port_id}", ADMIN, b'{"ignored": true}')
+               + _request("GET", f"/v2.0/ports/{ports['member']}", ADMIN))
+    answers = _raw_exchange(srv.url, payload, 2)
+    assert [json.loads(body)["port"]["id"] for _, _, body in answers] == [port_id, ports["member"]]
+    # The caller named twice in one field list: the headers are read as the router reads them.
+    twice = _request("GET", f"/v2.0/ports/{ports['member']}", {**MEMBER, "X-Roles": "member"})
+    twice = twice.replace(b"X-Roles: member\r\n", b"X-Roles: member\r\nX-Roles: reader\r\n")
+    fast = _raw_exchange(srv.url, twice, 1)[0]
+    routed = _raw_exchange(srv.url, twice.replace(f"{ports['member']} HTTP".encode(), f"{ports['member']}.json HTTP".encode()), 1)[0]
+    assert fast[0] == routed[0] == 200 and fast[2] == routed[2]
+
+
 def _requests_counted(url: str) -> float:
     text = requests.get(url + "/metrics", timeout=30).text
     total = 0.0

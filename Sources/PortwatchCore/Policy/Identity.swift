@@ -43,8 +43,14 @@ public struct Identity: Sendable, Hashable {
 
     /// Neutron's noauth context: admin, in project `fake_project_id`.
     public static func noauth(requestID: String) -> Identity {
-        Identity(userID: nil, projectID: "fake_project_id", roles: ["member", "reader", "admin"], requestID: requestID)
+        var identity = noauthContext
+        identity.requestID = requestID
+        return identity
     }
+
+    /// The noauth context built once (its role set is hashed once, not on every request).
+    private static let noauthContext = Identity(
+        userID: nil, projectID: "fake_project_id", roles: ["member", "reader", "admin"], requestID: "")
 
     /// The internal context of Portwatch's own changes (fault correlation).
     public static func system(requestID: String) -> Identity {
