@@ -461,10 +461,17 @@ public final class Repository: Sendable {
             for (id, port) in batch.ports {
                 if let port { model.put(port) } else { model.removePort(id) }
             }
+            // A state row without its port here is one deleted since (its deletion comes in full).
+            for (id, state) in batch.portStates {
+                guard let state, var port = model.ports[id] else { continue }
+                state.apply(to: &port)
+                model.put(port)
+            }
             lagging.withLock { lag in
                 lag.generation += 1
                 if rebuildingCorrelation { lag.fabric = lag.generation }
                 for (id, _) in batch.ports { lag.ports[id] = lag.generation }
+                for (id, _) in batch.portStates { lag.ports[id] = lag.generation }
             }
         }
         notify(

@@ -93,7 +93,20 @@ import Testing
             #expect(batch.documentKinds == ["security-group", "topology"])
             #expect(batch.documents.map(\.id) == ["g1"])
             #expect(batch.newestOutbox == 1)
+            #expect(batch.portStates.isEmpty)
             #expect(try await reader.loadSnapshot().lastChange == first + 1)
+
+            // Read from after the full write, the state-only write brings the port's state alone.
+            let stateOnly = try await reader.changes(after: first, documentKinds: [])
+            #expect(stateOnly.ports.isEmpty)
+            #expect(stateOnly.portStates.map(\.id) == ["p1"])
+            #expect(stateOnly.portStates.first?.state?.revisionNumber == 5)
+            #expect(stateOnly.portStates.first?.state?.status == StoreConformanceTests.port("p1").status.rawValue)
+            // A follower of the previous release reads the `ports` column: it still names every port.
+            let named = try await reader.client.query("SELECT ports, port_states FROM changes WHERE sequence = \(first + 1)")
+            for try await (ports, states) in named.decode(([String], [String]).self) {
+                #expect(ports == ["p1"] && states == ["p1"])
+            }
 
             var delete = StoreCommit()
             delete.ports = [("p1", nil)]
@@ -143,6 +156,20 @@ import Testing
             }
             let batch = try await second.changes(after: follower.loadedChangeSequence, documentKinds: [])
             try await follower.applyFollowed(batch, rebuildingCorrelation: false)
+            #expect(follower.port("p1")?.name == "second")
+
+            // A state-only write (a fault's verdict) is applied from the state row, the port kept.
+            try await writer.write { changeSet in
+                var port = try #require(changeSet.port("p1"))
+                port.revisionNumber += 1
+                port.dataPlaneStatus = .down
+                changeSet.putState(port)
+            }
+            let states = try await second.changes(after: batch.through, documentKinds: [])
+            #expect(states.ports.isEmpty && states.portStates.map(\.id) == ["p1"])
+            try await follower.applyFollowed(states, rebuildingCorrelation: false)
+            #expect(follower.port("p1")?.dataPlaneStatus == .down)
+            #expect(follower.port("p1")?.revisionNumber == 3)
             #expect(follower.port("p1")?.name == "second")
             #expect(follower.network("n1") != nil)
             #expect(follower.network("refused") == nil)

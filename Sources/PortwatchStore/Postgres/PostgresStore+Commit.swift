@@ -72,6 +72,7 @@ extension PostgresStore {
         let entry = changeLogEntry(for: commit)
         let networks = builder.bind(entry.networks)
         let ports = builder.bind(entry.ports)
+        let states = builder.bind(entry.portStates)
         let kinds = builder.bind(entry.documentKinds)
         let ids = builder.bind(entry.documentIDs)
         let outbox = builder.bind(entry.outbox)
@@ -79,9 +80,9 @@ extension PostgresStore {
         builder.clauses.append(
             """
             change AS (
-                INSERT INTO changes (sequence, epoch, networks, ports, document_kinds, document_ids, outbox)
+                INSERT INTO changes (sequence, epoch, networks, ports, port_states, document_kinds, document_ids, outbox)
                 SELECT COALESCE(max(sequence), 0) + 1, \(epoch), \(networks)::text[], \(ports)::text[],
-                    \(kinds)::text[], \(ids)::text[],
+                    \(states)::text[], \(kinds)::text[], \(ids)::text[],
                     GREATEST(\(outbox)::bigint,
                         COALESCE((SELECT outbox FROM changes ORDER BY sequence DESC LIMIT 1), 0))
                 FROM changes RETURNING sequence)

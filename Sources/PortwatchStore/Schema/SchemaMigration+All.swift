@@ -132,5 +132,12 @@ extension SchemaMigration {
                     END $$
                     """)
             ]),
+        SchemaMigration(
+            id: "v5-state-only-ports-in-the-change-log",
+            statements: [
+                // The ports whose state alone a commit wrote (also in `ports`, which a follower of the
+                // previous release reads in full): a follower reads only their `port_state` rows.
+                .postgres("ALTER TABLE changes ADD COLUMN IF NOT EXISTS port_states TEXT[] NOT NULL DEFAULT '{}'")
+            ]),
     ]
 }
