@@ -21,7 +21,8 @@ from conftest import eventually, needs_own_server
 from ha_support import FreshDatabase, Replica
 
 FIXTURES = Path(__file__).resolve().parents[2] / "Tests/PortwatchStoreTests/Fixtures"
-STEPS = ["v1", "v2-port-state-and-audit-causes", "v3-cluster", "v4-fence-in-the-commit-statement"]
+STEPS = ["v1", "v2-port-state-and-audit-causes", "v3-cluster", "v4-fence-in-the-commit-statement",
+         "v5-state-only-ports-in-the-change-log"]
 
 
 class Store:
