@@ -239,7 +239,18 @@ public final class ClusterMember: Service, Sendable {
         guard role == .follower else { return true }
         do {
             if state.withLock({ $0.needsReload }) {
-                try await repository.reloadState(rebuildingCorrelation: false)
+                let repository = repository
+                switch await Self.withDeadline(settings.reloadTimeout, {
+                    _ = try await repository.reloadState(rebuildingCorrelation: false)
+                }) {
+                case .success: break
+                case .failure(let error): throw error
+                case nil:
+                    logger.warning(
+                        "a reload from the store did not finish in time; starting another",
+                        metadata: ["timeout": "\(settings.reloadTimeout)"])
+                    throw PostgresStoreError("the reload did not finish within \(settings.reloadTimeout)")
+                }
                 await onFollowed(ChangeLogBatch(through: 0, truncated: true))
                 state.withLock { state in
                     state.applied = repository.loadedChangeSequence

@@ -22,6 +22,10 @@ public struct ClusterSettings: Sendable {
     public var sessionIdleTimeout: Duration = .seconds(20)
     /// How often a replica writes its heartbeat.
     public var heartbeatInterval: Duration = .seconds(1)
+    /// How long a follower waits for a reload of everything from the store before it gives that
+    /// reload up and starts another (a reload on a connection that stopped answering would otherwise
+    /// stop the follower for good; a given-up reload installs nothing).
+    public var reloadTimeout: Duration = .seconds(60)
     /// How long a forwarded write's answer waits for this replica to apply its commit.
     public var readYourWritesTimeout: Duration = .seconds(10)
     /// `/readyz` fails when the database has not been read for this long.

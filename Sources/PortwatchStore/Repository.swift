@@ -58,6 +58,9 @@ public final class Repository: Sendable {
     /// Counts demotions: a writer's reload begun before one must not install its (older) snapshot
     /// over what the follower applied since.
     private let demotions = Atomic<Int>(0)
+    /// Counts reloads begun: a reload installs its snapshot only if no reload began after it (one
+    /// abandoned by a follower that stopped waiting for it must not install an older snapshot later).
+    private let reloads = Atomic<Int>(0)
     private let sequences: Mutex<Sequences>
     private let observers = Mutex<[@Sendable (CommittedBatch) -> Void]>([])
     private let correlationLoader = Mutex<(@Sendable (ModelState) async throws -> CorrelationState)?>(nil)
@@ -534,10 +537,11 @@ public final class Repository: Sendable {
 
     /// ``reloadState(rebuildingCorrelation:)``; with `demotionsAtStart`, the snapshot is installed only
     /// if no demotion happened since that count was read (otherwise it throws `CancellationError` and
-    /// changes nothing).
+    /// changes nothing). Nor is it installed when another reload began after this one.
     private func reloadState(
         rebuildingCorrelation: Bool = true, unlessDemotedSince demotionsAtStart: Int?
     ) async throws -> ModelState {
+        let ticket = reloads.add(1, ordering: .acquiringAndReleasing).newValue
         let snapshot = try await backend.loadSnapshot()
         let version = state.withLock { $0.portMembershipVersion }
         var model = ModelState(
@@ -548,6 +552,8 @@ public final class Repository: Sendable {
         let installed = state.withLock { current in
             // Checked under the state's lock: a follower's reload, begun after the demotion, installs later.
             if let demotionsAtStart, demotions.load(ordering: .acquiring) != demotionsAtStart { return false }
+            // A later reload (begun after this one was given up) installs instead.
+            if reloads.load(ordering: .acquiring) != ticket { return false }
             if !rebuildingCorrelation { model.correlation = current.correlation }
             lagging.withLock { lag in
                 lag.generation += 1

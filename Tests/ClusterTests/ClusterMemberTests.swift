@@ -37,6 +37,7 @@ import Testing
         let repository = try await Repository(backend: store, following: true, logger: logger)
         var settings = ClusterSettings(replicaName: name, advertiseURL: "http://127.0.0.1:1/\(name)", secret: nil)
         settings.electionInterval = .milliseconds(100)
+        settings.reloadTimeout = .seconds(10)
         let member = ClusterMember(
             settings: settings, store: store, repository: repository, fabricDocumentKinds: [],
             followedDocumentKinds: [], logger: logger

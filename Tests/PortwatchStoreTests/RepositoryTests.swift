@@ -208,6 +208,30 @@ struct RepositoryTests {
         #expect(Set(repository.read { $0.networks.values.map(\.name) }) == ["first", "later"])
     }
 
+    /// A follower gives up a reload that does not answer and starts another (``ClusterSettings/reloadTimeout``):
+    /// the given-up one, answering at last with its older snapshot, must not replace the newer state.
+    @Test func aReloadGivenUpInstallsNothingOnceALaterOneBegan() async throws {
+        let path = Self.path()
+        let store = try FlakyStore(path: path)
+        let repository = try await Repository(backend: store, following: true, logger: Logger(label: "test"))
+        store.holdNextLoad.withLock { $0 = true }
+        let givenUp = Task { try await repository.reloadState(rebuildingCorrelation: false) }
+        #expect(await Self.eventually { store.aLoadIsHeld })
+
+        let other = try SQLiteStore(path: path, synchronous: .normal)
+        var commit = StoreCommit()
+        var later = Network(id: UUID().uuidString.lowercased(), projectID: "p", createdAt: Date())
+        later.name = "later"
+        commit.networks = [(later.id, later)]
+        try await other.commit(commit)
+        _ = try await repository.reloadState(rebuildingCorrelation: false)
+        #expect(repository.network(later.id) != nil)
+
+        store.releaseHeldLoad()
+        await #expect(throws: CancellationError.self) { _ = try await givenUp.value }
+        #expect(repository.network(later.id) != nil)
+    }
+
     /// Waits (up to a minute) until `condition` holds.
     static func eventually(_ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .seconds(60)
