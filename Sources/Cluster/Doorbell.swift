@@ -19,17 +19,7 @@ final class Doorbell: Sendable {
     private let state = Mutex(State())
 
     /// Wakes the sleeper, or the next one.
-    func ring() {
-        let sleeper = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard let sleeper = state.sleeper else {
-                state.rung = true
-                return nil
-            }
-            state.sleeper = nil
-            return sleeper
-        }
-        sleeper?.resume()
-    }
+    func ring() { wake(nap: nil) }
 
     /// Sleeps up to `duration`, less when rung; one sleeper at a time.
     func nap(upTo duration: Duration) async {
@@ -40,7 +30,7 @@ final class Doorbell: Sendable {
         }
         let timer = Task {
             guard (try? await Task.sleep(for: duration)) != nil else { return }
-            self.timeUp(nap)
+            self.wake(nap: nap)
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ringing = state.withLock { state in
@@ -60,12 +50,12 @@ final class Doorbell: Sendable {
     /// Whether a nap is waiting now (for tests).
     var isNapping: Bool { state.withLock { $0.sleeper != nil } }
 
-    /// Ends nap `nap` when it is still in progress.
-    private func timeUp(_ nap: UInt64) {
+    /// Wakes the sleeper, or leaves a ring for a nap that has not started waiting yet; with `nap`
+    /// (its timer), only while that nap is in progress.
+    private func wake(nap: UInt64?) {
         let sleeper = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard state.nap == nap else { return nil }
+            if let nap, state.nap != nap { return nil }
             guard let sleeper = state.sleeper else {
-                // The nap has not started waiting yet: it finds the ring and returns at once.
                 state.rung = true
                 return nil
             }

@@ -191,12 +191,7 @@ struct RepositoryTests {
         repository.demote()
         #expect(await Self.eventually { writerEnded.load(ordering: .acquiring) }, "the demoted writer stopped waiting for its reload")
         // Another writer commits; this replica, now following, reloads and sees it.
-        let other = try SQLiteStore(path: path, synchronous: .normal)
-        var commit = StoreCommit()
-        var later = Network(id: UUID().uuidString.lowercased(), projectID: "p", createdAt: Date())
-        later.name = "later"
-        commit.networks = [(later.id, later)]
-        try await other.commit(commit)
+        _ = try await Self.commitNetwork(named: "later", bypassing: path)
         _ = try await repository.reloadState(rebuildingCorrelation: false)
         #expect(Set(repository.read { $0.networks.values.map(\.name) }) == ["first", "later"])
 
@@ -218,18 +213,25 @@ struct RepositoryTests {
         let givenUp = Task { try await repository.reloadState(rebuildingCorrelation: false) }
         #expect(await Self.eventually { store.aLoadIsHeld })
 
-        let other = try SQLiteStore(path: path, synchronous: .normal)
-        var commit = StoreCommit()
-        var later = Network(id: UUID().uuidString.lowercased(), projectID: "p", createdAt: Date())
-        later.name = "later"
-        commit.networks = [(later.id, later)]
-        try await other.commit(commit)
+        let later = try await Self.commitNetwork(named: "later", bypassing: path)
         _ = try await repository.reloadState(rebuildingCorrelation: false)
         #expect(repository.network(later.id) != nil)
 
         store.releaseHeldLoad()
         await #expect(throws: CancellationError.self) { _ = try await givenUp.value }
         #expect(repository.network(later.id) != nil)
+    }
+
+    /// Commits a network named `name` to the database at `path` through a store of its own, as another
+    /// writer would: the repository sees it only by reloading.
+    static func commitNetwork(named name: String, bypassing path: String) async throws -> Network {
+        let other = try SQLiteStore(path: path, synchronous: .normal)
+        var commit = StoreCommit()
+        var network = Network(id: UUID().uuidString.lowercased(), projectID: "p", createdAt: Date())
+        network.name = name
+        commit.networks = [(network.id, network)]
+        try await other.commit(commit)
+        return network
     }
 
     /// Waits (up to a minute) until `condition` holds.
