@@ -16,7 +16,7 @@ import Synchronization
 /// ready-made bytes below the encoder.
 ///
 /// It answers only what ``NeutronAPI/immediatePortShow(id:headers:)`` answers at once: HTTP/1.1
-/// with no `Connection` field, no query and no format suffix, a caller known without waiting, a port
+/// with no `Connection` field other than `keep-alive`, no query and no format suffix, a caller known without waiting, a port
 /// the caller may see. The answer is the route's: the same body, `Content-Type`,
 /// `x-openstack-request-id` and `Date`, and the same request metrics. Every other request, and
 /// every request on a connection while an earlier one is still with the router (pipelining), passes
@@ -42,10 +42,13 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var pending: (body: [UInt8], requestID: String, started: ContinuousClock.Instant)?
     /// The response encoder's context: a write there goes below the encoder, straight to the socket.
     private var encoder: ChannelHandlerContext?
+    /// Shared with the connection's ``PortReadPreParser``: counts down as answers are written.
+    private let reads: ConnectionReads
 
-    init(answer: Answer?, metrics: RequestMetrics?) {
+    init(answer: Answer?, metrics: RequestMetrics?, reads: ConnectionReads = ConnectionReads()) {
         self.answer = answer
         self.metrics = metrics
+        self.reads = reads
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -85,12 +88,17 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             let response = Self.response(
                 body: answered.body, requestID: answered.requestID, allocator: context.channel.allocator)
             encoder.writeAndFlush(NIOAny(IOData.byteBuffer(response)), promise: nil)
+            reads.unanswered = max(0, reads.unanswered - 1)
             metrics?.record(method: "GET", status: 200, since: answered.started)
+            metrics?.recordFastRead(stage: "decoded")
         }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data), routed > 0 { routed -= 1 }
+        if case .end = unwrapOutboundIn(data) {
+            if routed > 0 { routed -= 1 }
+            reads.unanswered = max(0, reads.unanswered - 1)
+        }
         context.write(data, promise: promise)
     }
 
@@ -112,7 +120,8 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The id of `GET /v2.0/ports/{id}` with nothing else in the target (no query, suffix, escape or
     /// further segment), in HTTP/1.1 on a connection the client keeps open; nil for any other request.
     static func portID(_ request: HTTPRequestHead) -> String? {
-        guard request.method == .GET, request.version == .http1_1, !request.headers.contains(name: "connection"),
+        guard request.method == .GET, request.version == .http1_1,
+            request.headers["connection"].allSatisfy({ $0.lowercased() == "keep-alive" }),
             request.uri.utf8.starts(with: prefix.utf8)
         else { return nil }
         let id = request.uri.utf8.dropFirst(prefix.utf8.count)
@@ -140,15 +149,17 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private static let prefix = "/v2.0/ports/"
 }
 
-/// Hummingbird's HTTP/1 child channel (`HTTP1Channel`) with ``PortReadFastPath`` right behind NIO's
-/// request decoder, where it sees NIO's request parts and can write below the response encoder; the
-/// rest of the pipeline is Hummingbird's, in its order.
+/// Hummingbird's HTTP/1 child channel (`HTTP1Channel`) with ``PortReadPreParser`` ahead of NIO's
+/// request decoder and ``PortReadFastPath`` right behind it, where it sees NIO's request parts and can
+/// write below the response encoder; the rest of the pipeline is Hummingbird's, in its order.
 struct PortwatchHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
     let responder: HTTPChannelHandler.Responder
     /// A new fast path for each connection.
-    let fastPath: @Sendable () -> PortReadFastPath
+    let fastPath: @Sendable (ConnectionReads) -> PortReadFastPath
+    /// A new reader ahead of NIO's decoder for each connection, if any.
+    let preParser: @Sendable (ConnectionReads) -> PortReadPreParser?
     let decoderLimits = HTTP1Channel.Configuration.DecoderConfiguration()
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -161,7 +172,13 @@ struct PortwatchHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: limits)
-            try pipeline.addHandler(fastPath())
+            let reads = ConnectionReads()
+            if let preParser = preParser(reads) {
+                // First in the pipeline: it reads the socket's bytes before the decoder, and its
+                // answers go straight to the socket, below the response encoder.
+                try pipeline.addHandler(preParser, position: .first)
+            }
+            try pipeline.addHandler(fastPath(reads))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
             return try NIOAsyncChannel(

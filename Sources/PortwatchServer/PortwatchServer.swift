@@ -173,13 +173,18 @@ public struct PortwatchServer {
     /// The services to run, in start order (shut down in reverse: HTTP first, then notifications, the
     /// watchers of the policy and credentials files, the writer, the store's connection pool last).
     public func services() -> [any Service] {
-        // PORTWATCH_FAST_READS=0 routes every port read through Hummingbird (for comparison).
-        let fastReads = ProcessInfo.processInfo.environment["PORTWATCH_FAST_READS"] != "0"
+        // For comparison, PORTWATCH_FAST_READS=0 routes every port read through Hummingbird, and
+        // PORTWATCH_FAST_READS=decoded answers them only behind NIO's decoder.
+        let fastReads = ProcessInfo.processInfo.environment["PORTWATCH_FAST_READS"]
         let (answer, requestMetrics) = (immediatePortShow, requestMetrics)
         let server = HTTPServerBuilder { (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
-            PortwatchHTTP1Channel(responder: responder) {
-                PortReadFastPath(answer: fastReads ? answer : nil, metrics: requestMetrics)
-            }
+            PortwatchHTTP1Channel(
+                responder: responder,
+                fastPath: { PortReadFastPath(answer: fastReads == "0" ? nil : answer, metrics: requestMetrics, reads: $0) },
+                preParser: {
+                    fastReads == "0" || fastReads == "decoded"
+                        ? nil : PortReadPreParser(answer: answer, metrics: requestMetrics, reads: $0)
+                })
         }
         let application = Application(
             router: NeutronRouter(router),

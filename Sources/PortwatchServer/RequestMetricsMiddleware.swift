@@ -20,6 +20,18 @@ final class RequestMetrics: Sendable {
         timer(method: method).recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
+    /// Counts one port read answered on the event loop, from the connection's bytes
+    /// (``PortReadPreParser``, `bytes`) or behind NIO's decoder (``PortReadFastPath``, `decoded`).
+    func recordFastRead(stage: String) {
+        counters.withLock { counters in
+            let key = "fast \(stage)"
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: "portwatch_http_fast_reads_total", dimensions: [("stage", stage)])
+            counters[key] = counter
+            return counter
+        }.increment()
+    }
+
     private func counter(method: String, status: Int) -> Counter {
         let key = "\(method) \(status)"
         return counters.withLock { counters in

@@ -1,9 +1,11 @@
-"""`GET /v2.0/ports/{id}` answered on the event loop (PortReadFastPath) is the route's answer.
+"""`GET /v2.0/ports/{id}` answered on the event loop is the route's answer.
 
-The event loop answers a port show with no query and no suffix when the caller is known at once;
-`GET /v2.0/ports/{id}.json` always goes through the router. These tests compare the two for callers
-of every kind, check that a read follows every write, that pipelined requests keep their order
-whichever path answers them, and that the request metrics count both paths.
+The event loop answers a port show with no query and no suffix when the caller is known at once:
+from the connection's bytes (PortReadPreParser) while every request on the connection is framed
+plainly, behind NIO's decoder (PortReadFastPath) otherwise; `GET /v2.0/ports/{id}.json` always goes
+through the router. These tests compare the paths for callers of every kind, check that a read follows
+every write, that pipelined, split and chunked requests keep their order and their meaning whichever
+path answers them, and that the request metrics count every path.
 """
 
 import json
@@ -46,8 +48,20 @@ def headers_server(server_factory):
     return srv, api, ports
 
 
+def _fast_reads(url: str, stage: str) -> float:
+    text = requests.get(url + "/metrics", timeout=30).text
+    for line in text.splitlines():
+        if line.startswith("portwatch_http_fast_reads_total") and f'stage="{stage}"' in line:
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 def _compare(api, port_id, headers):
+    before = _fast_reads(api.url, "bytes")
     fast = api.get(f"/v2.0/ports/{port_id}", headers=headers)
+    # python-requests keeps its connection (`Connection: keep-alive`), which has carried writes:
+    # a port show the caller may see is still answered from the connection's bytes.
+    assert _fast_reads(api.url, "bytes") == before + (1 if fast.status_code == 200 else 0)
     routed = api.get(f"/v2.0/ports/{port_id}.json", headers=headers)
     assert fast.status_code == routed.status_code, (fast.text, routed.text)
     assert fast.content == routed.content
@@ -95,27 +109,31 @@ def _raw_exchange(url: str, payload: bytes, answers: int, then_closed=False) -> 
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as sock:
         sock.sendall(payload)
-        buffer = b""
-        out = []
-        while len(out) < answers:
-            while b"\r\n\r\n" not in buffer:
-                chunk = sock.recv(65536)
-                assert chunk, f"connection closed after {len(out)} answers"
-                buffer += chunk
-            head, buffer = buffer.split(b"\r\n\r\n", 1)
-            lines = head.decode().split("\r\n")
-            status = int(lines[0].split()[1])
-            fields = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
-            length = int(fields.get("content-length", "0"))
-            while len(buffer) < length:
-                chunk = sock.recv(65536)
-                assert chunk
-                buffer += chunk
-            out.append((status, fields, buffer[:length]))
-            buffer = buffer[length:]
-        if then_closed:
-            assert buffer == b"" and sock.recv(65536) == b"", "the connection stayed open"
-        return out
+        return _read_answers(sock, answers, then_closed)
+
+
+def _read_answers(sock, answers: int, then_closed=False) -> list[tuple[int, dict, bytes]]:
+    buffer = b""
+    out = []
+    while len(out) < answers:
+        while b"\r\n\r\n" not in buffer:
+            chunk = sock.recv(65536)
+            assert chunk, f"connection closed after {len(out)} answers"
+            buffer += chunk
+        head, buffer = buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode().split("\r\n")
+        status = int(lines[0].split()[1])
+        fields = {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines[1:])}
+        length = int(fields.get("content-length", "0"))
+        while len(buffer) < length:
+            chunk = sock.recv(65536)
+            assert chunk
+            buffer += chunk
+        out.append((status, fields, buffer[:length]))
+        buffer = buffer[length:]
+    if then_closed:
+        assert buffer == b"" and sock.recv(65536) == b"", "the connection stayed open"
+    return out
 
 
 def _request(method: str, path: str, headers: dict, body: bytes = b"") -> bytes:
@@ -190,3 +208,63 @@ def test_metrics_count_reads_answered_on_the_event_loop(headers_server):
     # The /metrics read itself is a routed GET 200 counted after it renders: at least 25 more.
     after = _requests_counted(srv.url)
     assert 25 <= after - before <= 26
+
+
+def test_split_chunked_and_pipelined_requests_keep_their_meaning(headers_server):
+    srv, api, ports = headers_server
+    port_id = ports["member"]
+    host, port = srv.url.removeprefix("http://").split(":")
+    expected = api.get(f"/v2.0/ports/{port_id}.json", headers=ADMIN).json()["port"]
+
+    # A port show, a PUT and a port show sent a byte at a time: framed across reads, answered in order.
+    name = unique("split")
+    payload = (_request("GET", f"/v2.0/ports/{port_id}", ADMIN)
+               + _request("PUT", f"/v2.0/ports/{port_id}", ADMIN, f'{{"port": {{"name": "{name}"}}}}'.encode())
+               + _request("GET", f"/v2.0/ports/{port_id}", ADMIN))
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for byte in payload:
+            sock.sendall(bytes([byte]))
+        answers = _read_answers(sock, 3)
+    assert [status for status, _, _ in answers] == [200] * 3
+    bodies = [json.loads(body)["port"] for _, _, body in answers]
+    assert bodies[0] == expected
+    assert bodies[1]["name"] == bodies[2]["name"] == name and bodies[2] == bodies[1]
+
+    # A fast read, then a chunked PUT (NIO's alone from there), then reads: every answer in order.
+    name = unique("chunked")
+    body = f'{{"port": {{"name": "{name}"}}}}'.encode()
+    chunked = (f"PUT /v2.0/ports/{port_id} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               + "".join(f"{k}: {v}\r\n" for k, v in ADMIN.items())
+               + "Transfer-Encoding: chunked\r\n\r\n").encode()
+    chunked += f"{len(body[:5]):x}\r\n".encode() + body[:5] + b"\r\n"
+    chunked += f"{len(body[5:]):x}\r\n".encode() + body[5:] + b"\r\n0\r\n\r\n"
+    payload = (_request("GET", f"/v2.0/ports/{port_id}", ADMIN) + chunked
+               + _request("GET", f"/v2.0/ports/{port_id}", ADMIN) + _request("GET", f"/v2.0/ports/{ports['admin']}", ADMIN))
+    answers = _raw_exchange(srv.url, payload, 4)
+    assert [status for status, _, _ in answers] == [200] * 4
+    bodies = [json.loads(body)["port"] for _, _, body in answers]
+    assert bodies[0]["name"] != name and bodies[1]["name"] == bodies[2]["name"] == name
+    assert bodies[3]["id"] == ports["admin"]
+
+    # A body that spells a request is a body: the PUT's name is the text, and no second answer comes.
+    smuggled = _request("GET", f"/v2.0/ports/{port_id}", ADMIN).decode()
+    body = json.dumps({"port": {"description": smuggled}}).encode()
+    payload = _request("PUT", f"/v2.0/ports/{port_id}", ADMIN, body) + _request("GET", f"/v2.0/ports/{ports['admin']}", ADMIN)
+    answers = _raw_exchange(srv.url, payload, 2)
+    assert [status for status, _, _ in answers] == [200, 200]
+    assert json.loads(answers[0][2])["port"]["description"] == smuggled
+    assert json.loads(answers[1][2])["port"]["id"] == ports["admin"]
+
+
+def test_reads_are_answered_from_bytes_after_writes_on_the_same_connection(headers_server):
+    srv, api, ports = headers_server
+    port_id = ports["member"]
+    before = _fast_reads(srv.url, "bytes")
+    session = Api(srv.url)
+    for n in range(5):
+        r = session.put(f"/v2.0/ports/{port_id}", {"port": {"name": f"again-{n}"}}, headers=ADMIN)
+        assert r.status_code == 200, r.text
+        seen = session.get(f"/v2.0/ports/{port_id}", headers=ADMIN)
+        assert seen.status_code == 200 and seen.json()["port"] == r.json()["port"]
+    assert _fast_reads(srv.url, "bytes") == before + 5
