@@ -151,7 +151,9 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
 /// Hummingbird's HTTP/1 child channel (`HTTP1Channel`) with ``PortReadPreParser`` ahead of NIO's
 /// request decoder and ``PortReadFastPath`` right behind it, where it sees NIO's request parts and can
-/// write below the response encoder; the rest of the pipeline is Hummingbird's, in its order.
+/// write below the response encoder, and NIO's `BackPressureHandler` in front of both (the event-loop
+/// answers are written whether the client reads them or not, so reading stops while they wait); the
+/// rest of the pipeline is Hummingbird's, in its order.
 struct PortwatchHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -178,6 +180,9 @@ struct PortwatchHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
                 // answers go straight to the socket, below the response encoder.
                 try pipeline.addHandler(preParser, position: .first)
             }
+            // No more reading while answers wait to be sent: a client that sends requests without
+            // reading the answers holds at most one read's worth of answers in memory.
+            try pipeline.addHandler(BackPressureHandler(), position: .first)
             try pipeline.addHandler(fastPath(reads))
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))

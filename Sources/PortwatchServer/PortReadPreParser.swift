@@ -271,9 +271,7 @@ final class PortReadPreParser: ChannelInboundHandler, RemovableChannelHandler {
                 passing = true
                 return pass(context: context, buffer)
             case .request(let head, let body, let portShow):
-                if let portShow, reads.unanswered == 0, context.channel.isWritable,
-                    let answered = answer(portShow.id, portShow.fields)
-                {
+                if let portShow, reads.unanswered == 0, let answered = answer(portShow.id, portShow.fields) {
                     buffer.moveReaderIndex(forwardBy: head)
                     let response = PortReadFastPath.response(
                         body: answered.body, requestID: answered.requestID, allocator: context.channel.allocator)
