@@ -38,30 +38,6 @@ import Testing
         #expect(cache.envelope(of: port, view: .full) == port.envelope(view: .full))
     }
 
-    @Test func aPageRenderedAtOnceIsWhatRenderingEachPortWouldGive() {
-        let cache = RenderedPortCache(capacity: 16)
-        let member = ResourceView(hiding: ["binding:host_id"])
-        var ports = (0..<24).map(Self.port)
-        // Half cached beforehand, one of them since changed, one through another view.
-        for port in ports[0..<12] { _ = cache.bytes(of: port, view: .full) }
-        ports[3].name = "changed"
-        func view(_ port: PortwatchCore.Port) -> ResourceView { port.id == "port-00005" ? member : .full }
-        for _ in 0..<2 {
-            var writer = JSONWriter()
-            writer.beginArray()
-            cache.render(ports, into: &writer, view: view)
-            writer.endArray()
-            var expected = JSONWriter()
-            expected.beginArray()
-            for port in ports { expected.raw(Self.rendered(port, view(port))) }
-            expected.endArray()
-            #expect(writer.bytes == expected.bytes)
-        }
-        // What was rendered anew is cached, within the capacity.
-        #expect(cache.count == 16)
-        #expect(cache.bytes(of: ports[23], view: .full) == Self.rendered(ports[23], .full))
-    }
-
     @Test func staysWithinItsCapacity() {
         let cache = RenderedPortCache(capacity: 8)
         for round in 0..<3 {

@@ -28,19 +28,6 @@ final class RenderedPortCache: Sendable {
         var byID: [String: Entry] = [:]
         var order: [String] = []
         var oldest = 0
-
-        mutating func add(_ entry: Entry, capacity: Int) {
-            let id = entry.port.id
-            guard byID.updateValue(entry, forKey: id) == nil else { return }
-            if order.count < capacity {
-                order.append(id)
-            } else {
-                // A ring: the slot of the oldest id takes the new one.
-                byID[order[oldest]] = nil
-                order[oldest] = id
-                oldest = (oldest + 1) % capacity
-            }
-        }
     }
 
     private let entries = Mutex(Entries())
@@ -59,44 +46,27 @@ final class RenderedPortCache: Sendable {
         if let entry = entries.withLock({ $0.byID[port.id] }), entry.view == view, entry.port == port {
             return entry.bytes
         }
-        let entry = Self.rendered(port, view: view)
-        entries.withLock { $0.add(entry, capacity: capacity) }
-        return entry.bytes
+        var writer = JSONWriter(capacity: 1024)
+        port.render(into: &writer, view: view)
+        let bytes = writer.bytes
+        entries.withLock { entries in
+            let entry = Entry(port: port, view: view, bytes: bytes)
+            guard entries.byID.updateValue(entry, forKey: port.id) == nil else { return }
+            if entries.order.count < capacity {
+                entries.order.append(port.id)
+            } else {
+                // A ring: the slot of the oldest id takes the new one.
+                entries.byID[entries.order[entries.oldest]] = nil
+                entries.order[entries.oldest] = port.id
+                entries.oldest = (entries.oldest + 1) % capacity
+            }
+        }
+        return bytes
     }
 
     /// Writes the port's JSON object as `view` shows it.
     func render(_ port: Port, view: ResourceView, into writer: inout JSONWriter) {
         writer.raw(bytes(of: port, view: view))
-    }
-
-    /// Writes the JSON objects of `ports`, comma-separated, each as `view` shows it: a list's page,
-    /// with the cache's lock taken once for the lookups and once for the ports rendered anew (a
-    /// lock per port made concurrent lists wait on each other).
-    func render(
-        _ ports: some Collection<Port>, into writer: inout JSONWriter, view: (Port) -> ResourceView
-    ) {
-        let found = entries.withLock { entries in ports.map { entries.byID[$0.id] } }
-        var added: [Entry] = []
-        for (port, entry) in zip(ports, found) {
-            let view = view(port)
-            if let entry, entry.view == view, entry.port == port {
-                writer.raw(entry.bytes)
-            } else {
-                let entry = Self.rendered(port, view: view)
-                writer.raw(entry.bytes)
-                added.append(entry)
-            }
-        }
-        guard !added.isEmpty else { return }
-        entries.withLock { entries in
-            for entry in added { entries.add(entry, capacity: capacity) }
-        }
-    }
-
-    private static func rendered(_ port: Port, view: ResourceView) -> Entry {
-        var writer = JSONWriter(capacity: 1024)
-        port.render(into: &writer, view: view)
-        return Entry(port: port, view: view, bytes: writer.bytes)
     }
 
     /// `{"port": {...}}`, as a show answers.

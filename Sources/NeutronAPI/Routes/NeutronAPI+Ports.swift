@@ -89,10 +89,11 @@ extension NeutronAPI {
         if !markerFound, let marker = query.marker { throw NeutronError.portNotFound(marker) }
         // One view for every port unless an attribute rule depends on the port.
         let uniform = reading.uniformView(fields: query.fields)
-        return Self.listResponse(page, query: query, parameters: parameters, request: request) { ports, writer in
-            renderedPorts.render(ports, into: &writer) { port in
-                uniform ?? reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
-            }
+        return Self.listResponse(page, query: query, parameters: parameters, request: request) { port, writer in
+            let view =
+                uniform
+                ?? reading.view(of: port, network: repository.network(port.networkID), fields: query.fields)
+            renderedPorts.render(port, view: view, into: &writer)
         }
     }
 }

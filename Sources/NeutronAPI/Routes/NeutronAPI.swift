@@ -88,18 +88,11 @@ public struct NeutronAPI: Sendable {
         _ page: [R], query: ListQuery<R>, parameters: QueryParameters, request: Request,
         render: @escaping @Sendable (R, inout JSONWriter) -> Void
     ) -> Response {
-        listResponse(page, query: query, parameters: parameters, request: request) { items, writer in
-            for item in items { render(item, &writer) }
-        }
-    }
-
-    /// ``listResponse(_:query:parameters:request:render:)`` with the items rendered a run at a time.
-    static func listResponse<R: Sendable>(
-        _ page: [R], query: ListQuery<R>, parameters: QueryParameters, request: Request,
-        renderItems write: @escaping @Sendable (ArraySlice<R>, inout JSONWriter) -> Void
-    ) -> Response {
         let plural = query.spec.plural
         let links = query.links(page: page, query: parameters, baseURL: baseURL(request) + "/v2.0/" + query.spec.path)
+        @Sendable func write(_ items: ArraySlice<R>, into writer: inout JSONWriter) {
+            for item in items { render(item, &writer) }
+        }
         func begin() -> JSONWriter {
             var writer = JSONWriter(capacity: 256 + min(page.count, streamedListChunk) * 900)
             writer.beginObject()
@@ -124,7 +117,7 @@ public struct NeutronAPI: Sendable {
         }
         guard page.count > streamedListChunk else {
             var writer = begin()
-            write(page[...], &writer)
+            write(page[...], into: &writer)
             end(&writer)
             return JSONResponse.make(bytes: writer.bytes)
         }
@@ -138,7 +131,7 @@ public struct NeutronAPI: Sendable {
                 var start = page.startIndex
                 while start < page.endIndex {
                     let stop = min(start + streamedListChunk, page.endIndex)
-                    write(page[start..<stop], &writer)
+                    write(page[start..<stop], into: &writer)
                     if stop == page.endIndex { end(&writer) }
                     try await body.write(ByteBuffer(bytes: writer.takeBytes()))
                     start = stop
