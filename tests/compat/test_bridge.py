@@ -285,6 +285,11 @@ def test_admin_value_in_neutron_is_respected_until_cleared(fabric):
     assert eventually(lambda: all(bridge.mirrored(p) for p in f.ports), CONVERGE), bridge.log_tail()
     bridge.fault(f.switch("leaf-1"), "down")
     assert eventually(lambda: f.neutron_value(faulted) == "DOWN", CONVERGE), bridge.log_tail()
+    # Neutron shows the value before Portwatch's PUT has finished: with a failed binding, ML2 bumps the
+    # revision once more in a second transaction. Wait for that answer, so the admin below acts on a port
+    # nobody else is writing and the revisions compared later are final.
+    assert eventually(lambda: not bridge.backlog()
+                      and bridge.get("/v2.0/bridge").json()["bridge"]["writes_in_flight"] == 0, CONVERGE)
     # an admin overrides both in Neutron itself
     f.conn.network.update_port(faulted, data_plane_status="ACTIVE")
     f.conn.network.update_port(untouched, data_plane_status="DOWN")
