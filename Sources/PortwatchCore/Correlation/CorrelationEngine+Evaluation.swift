@@ -26,8 +26,17 @@ extension CorrelationEngine {
             }
             if current.state == .down { portsEverDown.formUnion(tracked.ports) }
         }
-        changes.sort { $0.portID < $1.portID }
-        return changes
+        return Self.sortedByPort(changes)
+    }
+
+    /// `changes` in port-id order, a port's changes in their order. A storm has one change per port
+    /// of the fabric: the ids are sorted as indices, so the changes themselves (each with its cause)
+    /// are copied once instead of at every step of the sort.
+    static func sortedByPort(_ changes: [PortDataPlaneChange]) -> [PortDataPlaneChange] {
+        let ids = changes.map(\.portID)
+        var order = Array(changes.indices)
+        order.sort { ids[$0] == ids[$1] ? $0 < $1 : ids[$0] < ids[$1] }
+        return order.map { changes[$0] }
     }
 
     /// The audit record for a path moving from `previous` to `current`.
