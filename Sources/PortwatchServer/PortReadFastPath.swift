@@ -16,8 +16,8 @@ import Synchronization
 /// ready-made bytes below the encoder.
 ///
 /// It answers only what ``NeutronAPI/immediatePortShow(id:headers:)`` answers at once: HTTP/1.1
-/// with no `Connection` field other than `keep-alive`, no query and no format suffix, a caller known without waiting, a port
-/// the caller may see. The answer is the route's: the same body, `Content-Type`,
+/// with no `Connection` field other than `keep-alive`, no query and no format suffix, a caller known
+/// without waiting, a port the caller may see. The answer is the route's: the same body, `Content-Type`,
 /// `x-openstack-request-id` and `Date`, and the same request metrics. Every other request, and
 /// every request on a connection while an earlier one is still with the router (pipelining), passes
 /// through untouched, so answers keep the requests' order.

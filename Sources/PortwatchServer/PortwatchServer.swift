@@ -177,10 +177,13 @@ public struct PortwatchServer {
         // PORTWATCH_FAST_READS=decoded answers them only behind NIO's decoder.
         let fastReads = ProcessInfo.processInfo.environment["PORTWATCH_FAST_READS"]
         let (answer, requestMetrics) = (immediatePortShow, requestMetrics)
-        let server = HTTPServerBuilder { (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
+        let server = HTTPServerBuilder {
+            (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
             PortwatchHTTP1Channel(
                 responder: responder,
-                fastPath: { PortReadFastPath(answer: fastReads == "0" ? nil : answer, metrics: requestMetrics, reads: $0) },
+                fastPath: {
+                    PortReadFastPath(answer: fastReads == "0" ? nil : answer, metrics: requestMetrics, reads: $0)
+                },
                 preParser: {
                     fastReads == "0" || fastReads == "decoded"
                         ? nil : PortReadPreParser(answer: answer, metrics: requestMetrics, reads: $0)

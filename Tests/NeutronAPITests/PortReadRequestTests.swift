@@ -63,7 +63,8 @@ import Testing
                 // A field line of framing significance.
                 let lines = [
                     "Content-Length: 5\r\n", "Transfer-Encoding: chunked\r\n", "Connection: close\r\n",
-                    "Content-Length:  7 \r\n", "X-A: b\r\n c\r\n", "Connection: Keep-Alive\r\n", "Expect: 100-continue\r\n",
+                    "Content-Length:  7 \r\n", "X-A: b\r\n c\r\n", "Connection: Keep-Alive\r\n",
+                    "Expect: 100-continue\r\n",
                 ]
                 if let line = bytes.firstIndex(of: UInt8(ascii: "\n")) {
                     bytes.insert(contentsOf: Array(lines.randomElement(using: &random)!.utf8), at: line + 1)
@@ -94,7 +95,8 @@ import Testing
                 parts.append("\(head.method) \(head.uri) \(head.version) keep-alive=\(head.isKeepAlive) \(fields)")
             case .body(let chunk):
                 // One scalar a byte (Latin-1), so that lengths count bytes and no byte is lost.
-                let text = "body " + String(String.UnicodeScalarView(chunk.readableBytesView.map { Unicode.Scalar($0) }))
+                let text =
+                    "body " + String(String.UnicodeScalarView(chunk.readableBytesView.map { Unicode.Scalar($0) }))
                 if let last = parts.last, last.hasPrefix("body ") {
                     parts[parts.count - 1] = last + text.dropFirst(5)
                 } else {
@@ -115,7 +117,9 @@ import Testing
         let whole = nioReads(bytes[...])
         guard end <= bytes.count else {
             // The body is still to come: NIO waits for it too.
-            #expect(!whole.refused && whole.parts.count == 2 && whole.parts[1].unicodeScalars.count == 5 + bytes.count - head,
+            #expect(
+                !whole.refused && whole.parts.count == 2
+                    && whole.parts[1].unicodeScalars.count == 5 + bytes.count - head,
                 "\(shown): \(whole)")
             return
         }
@@ -165,7 +169,8 @@ import Testing
             Issue.record("a port show with Content-Length: 0 is not accepted")
             return
         }
-        #expect(Self.parse(Array("GET /v2.0/ports/\(Self.portID) HTTP/1.1\r\nConnection: close\r\n\r\n".utf8)) == .other)
+        #expect(
+            Self.parse(Array("GET /v2.0/ports/\(Self.portID) HTTP/1.1\r\nConnection: close\r\n\r\n".utf8)) == .other)
         #expect(Self.parse(Array("GET /v2.0/ports/\(Self.portID) HTTP/1.1\r\nX: a \r\n\r\n".utf8)) == .other)
         #expect(Self.parse(Array("GET /v2.0/ports/\(Self.portID) HTTP/1.1\r\nX : a\r\n\r\n".utf8)) == .other)
         #expect(Self.parse(Array("GET /v2.0/ports/\(Self.portID) HTTP/1.1\nX: a\r\n\r\n".utf8)) == .other)
@@ -182,7 +187,8 @@ import Testing
             for end in 0..<head { #expect(Self.parse(Array(bytes[..<end])) == .incomplete, "\(end) of \(seed)") }
         }
         // A head longer than the bound is NIO's, complete or not.
-        let long = Array("GET /v2.0/ports/\(Self.portID) HTTP/1.1\r\nX-Long: \(String(repeating: "a", count: 9000))".utf8)
+        let long = Array(
+            "GET /v2.0/ports/\(Self.portID) HTTP/1.1\r\nX-Long: \(String(repeating: "a", count: 9000))".utf8)
         #expect(Self.parse(long) == .other)
     }
 
