@@ -58,9 +58,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Parses UTF-8 JSON text; arrays and objects nested deeper than ``maxNestingDepth`` throw
-    /// ``NestingTooDeep`` before anything is decoded (the decoder recurses per level).
+    /// ``NestingTooDeep`` before anything is decoded (the decoder recurses per level). Plain JSON is
+    /// read without Foundation's decoder (``PlainJSONReader``), with the same result.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
         if exceedsNestingDepth(bytes, limit: maxNestingDepth) { throw NestingTooDeep() }
+        let plain =
+            bytes.withContiguousStorageIfAvailable { PlainJSONReader.read(UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes(PlainJSONReader.read)
+        if let plain { return plain }
         return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     }
 
