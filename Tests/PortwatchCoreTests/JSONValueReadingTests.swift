@@ -9,9 +9,11 @@ import Testing
 struct JSONValueReadingTests {
     static let seeds: [String] = [
         #"{"port": {"data_plane_status": "DOWN"}}"#,
-        #"{"port": {"network_id": "n1", "name": "p", "admin_state_up": true, "fixed_ips": [], "binding:profile": {"vlan": 100, "trusted": false, "x": null}}}"#,
+        #"{"port": {"network_id": "n1", "name": "p", "admin_state_up": true, "fixed_ips": [], "#
+            + #""binding:profile": {"vlan": 100, "trusted": false, "x": null}}}"#,
         #"{"ports": [{"name": "a"}, {"name": "b", "tags": ["x", "y"]}]}"#,
-        #"{"events": [{"resource_type": "switch", "resource_id": "leaf-1", "state": "down", "time": "2026-12-07T03:00:00Z"}]}"#,
+        #"{"events": [{"resource_type": "switch", "resource_id": "leaf-1", "state": "down", "#
+            + #""time": "2026-12-07T03:00:00Z"}]}"#,
         #"[{"labels": {"alertname": "SwitchDown", "instance": "leaf-1"}, "startsAt": "2026-12-07T03:00:00.000Z"}]"#,
         #"{"n": [0, -1, 17, 9223372036854775807, -9223372036854775808, 1.5, 1e3, 2E-2, -0, 9223372036854775808]}"#,
         #"{"name": "caf\u00e9", "raw": "café ✓ 🎉", "esc": "a\"b\\c\/d\n"}"#,
