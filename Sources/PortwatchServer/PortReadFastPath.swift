@@ -45,7 +45,7 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// Shared with the connection's ``PortReadPreParser``: counts down as answers are written.
     private let reads: ConnectionReads
 
-    init(answer: Answer?, metrics: RequestMetrics?, reads: ConnectionReads = ConnectionReads()) {
+    init(answer: Answer?, metrics: RequestMetrics?, reads: ConnectionReads) {
         self.answer = answer
         self.metrics = metrics
         self.reads = reads
@@ -88,7 +88,7 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             let response = Self.response(
                 body: answered.body, requestID: answered.requestID, allocator: context.channel.allocator)
             encoder.writeAndFlush(NIOAny(IOData.byteBuffer(response)), promise: nil)
-            reads.unanswered = max(0, reads.unanswered - 1)
+            reads.answerWritten()
             metrics?.record(method: "GET", status: 200, since: answered.started)
             metrics?.recordFastRead(stage: "decoded")
         }
@@ -97,7 +97,7 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             if routed > 0 { routed -= 1 }
-            reads.unanswered = max(0, reads.unanswered - 1)
+            reads.answerWritten()
         }
         context.write(data, promise: promise)
     }

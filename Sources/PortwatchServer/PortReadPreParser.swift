@@ -330,4 +330,10 @@ final class PortReadPreParser: ChannelInboundHandler, RemovableChannelHandler {
 final class ConnectionReads {
     /// Requests handed to NIO's decoder whose answer has not been written yet.
     var unanswered = 0
+
+    /// An answer behind NIO's decoder was written. Once the reader has left a connection to NIO, it no
+    /// longer counts the requests it hands over, and the count stays at zero.
+    func answerWritten() {
+        unanswered = max(0, unanswered - 1)
+    }
 }

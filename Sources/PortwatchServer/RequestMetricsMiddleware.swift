@@ -24,10 +24,10 @@ final class RequestMetrics: Sendable {
     /// (``PortReadPreParser``, `bytes`) or behind NIO's decoder (``PortReadFastPath``, `decoded`).
     func recordFastRead(stage: String) {
         counters.withLock { counters in
-            let key = "fast \(stage)"
-            if let counter = counters[key] { return counter }
+            // Keyed by the stage alone: the other keys are "<method> <status>", with a space.
+            if let counter = counters[stage] { return counter }
             let counter = Counter(label: "portwatch_http_fast_reads_total", dimensions: [("stage", stage)])
-            counters[key] = counter
+            counters[stage] = counter
             return counter
         }.increment()
     }

@@ -59,7 +59,11 @@ struct JSONValueReadingTests {
             #expect(Self.plain(Array(text.utf8)) == nil, "\(text)")
             #expect((try? JSONValue.parse(Array(text.utf8))) == Self.foundation(Array(text.utf8)), "\(text)")
         }
-        #expect(Self.plain(Array("{\"a\": \"\u{FF}\"}".utf8) + [0xFF]) == nil)
+        // Invalid UTF-8 inside a string: Foundation's to refuse.
+        let invalid = Array(#"{"a": ""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect(Self.plain(invalid) == nil)
+        #expect(Self.foundation(invalid) == nil)
+        #expect(Self.plain(Array(#"{"a": "é"}"#.utf8)) == .object(["a": .string("é")]))
     }
 
     @Test func everyDocumentItAcceptsIsTheOneFoundationReads() {

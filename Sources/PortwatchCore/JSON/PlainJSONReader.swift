@@ -47,51 +47,40 @@ struct PlainJSONReader {
     private mutating func object() -> JSONValue? {
         index += 1
         var object: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(object)
-        }
+        if consume(UInt8(ascii: "}")) { return .object(object) }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
-            index += 1
-            guard let value = value(), object.updateValue(value, forKey: key) == nil else { return nil }
-            skipWhitespace()
-            guard index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                return .object(object)
-            default: return nil
-            }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string(),
+                consume(UInt8(ascii: ":")), let value = value(), object.updateValue(value, forKey: key) == nil,
+                let closed = separator(closing: UInt8(ascii: "}"))
+            else { return nil }
+            if closed { return .object(object) }
         }
     }
 
     private mutating func array() -> JSONValue? {
         index += 1
         var array: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(array)
-        }
+        if consume(UInt8(ascii: "]")) { return .array(array) }
         while true {
-            guard let value = value() else { return nil }
+            guard let value = value(), let closed = separator(closing: UInt8(ascii: "]")) else { return nil }
             array.append(value)
-            skipWhitespace()
-            guard index < bytes.count else { return nil }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                return .array(array)
-            default: return nil
-            }
+            if closed { return .array(array) }
         }
+    }
+
+    /// Skips whitespace, then consumes `byte` if it comes next.
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// After a member or an element: true at `close`, false at a comma (either consumed), nil otherwise.
+    private mutating func separator(closing close: UInt8) -> Bool? {
+        if consume(UInt8(ascii: ",")) { return false }
+        return consume(close) ? true : nil
     }
 
     /// A string with no escape and no control character, its UTF-8 valid.
