@@ -84,6 +84,8 @@ enum CorrelationBenchmark {
         ]
         let inspector = backend is SQLiteStore ? try DatabaseQueue(path: path) : nil
         for (name, events) in scenarios {
+            // The server's checkpointer (every 500 ms) keeps the WAL checkpointed between storms.
+            try await backend.checkpoint()
             let before = repository.lastOutboxSequence
             let rowsBefore = try await inspector?.read(StormRows.maxima)
             let clock = ContinuousClock.now

@@ -15,13 +15,22 @@ public enum AuditRenderer {
         // The changes of one decision mostly share one cause: equal to the last one, it is not hashed
         // (comparing a cause with a copy of itself is cheap, their arrays sharing storage).
         var last: (cause: AuditCause, index: Int)?
-        let indices = changes.map { change in
-            if let last, last.cause == change.cause { return last.index }
-            defer { last = (change.cause, index[change.cause]!) }
-            if let known = index[change.cause] { return known }
-            causes.append((try? encoder.encode(change.cause)).map { [UInt8]($0) } ?? Array("null".utf8))
-            index[change.cause] = causes.count - 1
-            return causes.count - 1
+        var indices: [Int] = []
+        indices.reserveCapacity(changes.count)
+        // By position, not by element: a storm's changes are not copied one by one.
+        for position in changes.indices {
+            if let last, last.cause == changes[position].cause {
+                indices.append(last.index)
+                continue
+            }
+            let cause = changes[position].cause
+            let known = index[cause]
+            if known == nil {
+                causes.append((try? encoder.encode(cause)).map { [UInt8]($0) } ?? Array("null".utf8))
+                index[cause] = causes.count - 1
+            }
+            last = (cause, known ?? causes.count - 1)
+            indices.append(known ?? causes.count - 1)
         }
         return (causes, indices)
     }

@@ -136,8 +136,10 @@ extension ChangeSet {
         let (causes, causeOfChange) = AuditRenderer.encodeCauses(changes)
         let causeIndices = causes.map { addAuditCause($0) }
         reserveCapacity(forPortStates: changes.count)
+        // Each element is read in place: a storm copying tens of thousands of changes and ports
+        // (a reference count each of their strings and arrays) cost as much as rendering them.
         struct Written {
-            var change: PortDataPlaneChange
+            var change: Int
             var decidedAt: String
             var visible: DataPlaneStatus?
             var cause: Int
@@ -148,30 +150,31 @@ extension ChangeSet {
         var written: [Written] = []
         written.reserveCapacity(changes.count)
         var decidedAt = (Date.distantPast, "")
-        for (change, cause) in zip(changes, causeOfChange) {
-            guard let current = port(change.portID) else { continue }
-            if change.decidedAt != decidedAt.0 {
-                decidedAt = (change.decidedAt, NeutronTimestamp.formatOslo(change.decidedAt))
+        for index in changes.indices {
+            guard let current = port(changes[index].portID) else { continue }
+            if changes[index].decidedAt != decidedAt.0 {
+                decidedAt = (changes[index].decidedAt, NeutronTimestamp.formatOslo(changes[index].decidedAt))
             }
             let (port, notify) = applyCorrelatedState(
-                to: current, change.current, hasBeenDown: false, inRequest: inRequest)
+                to: current, changes[index].current, hasBeenDown: false, inRequest: inRequest)
             written.append(
                 Written(
-                    change: change, decidedAt: decidedAt.1, visible: port?.dataPlaneStatus ?? current.dataPlaneStatus,
-                    cause: causeIndices[cause], port: port, notify: notify))
+                    change: index, decidedAt: decidedAt.1, visible: port?.dataPlaneStatus ?? current.dataPlaneStatus,
+                    cause: causeIndices[causeOfChange[index]], port: port, notify: notify))
         }
         let items = written
         let rendered = ParallelRendering.map(items.count) { index in
-            let item = items[index]
             let line = AuditRenderer.line(
-                item.change, decidedAt: item.decidedAt, dataPlaneStatus: item.visible, portChanged: item.port != nil)
-            return (line: line, payload: item.notify ? item.port?.envelope(view: .full) : nil)
+                changes[items[index].change], decidedAt: items[index].decidedAt, dataPlaneStatus: items[index].visible,
+                portChanged: items[index].port != nil)
+            return (line: line, payload: items[index].notify ? items[index].port?.envelope(view: .full) : nil)
         }
-        for (item, output) in zip(items, rendered) {
-            if let port = item.port, let payload = output.payload {
+        for index in items.indices {
+            if let payload = rendered[index].payload, let port = items[index].port {
                 emitPortUpdate(port, payload: payload, by: Self.correlationIdentity)
             }
-            appendAudit(subject: item.change.portID, body: output.line, cause: item.cause)
+            appendAudit(
+                subject: changes[items[index].change].portID, body: rendered[index].line, cause: items[index].cause)
         }
     }
 }
