@@ -20,6 +20,7 @@ import Testing
         var deadlines = PostgresStore.Deadlines()
         deadlines.lease = .seconds(1)
         deadlines.statement = .seconds(1)
+        deadlines.read = .seconds(2)
         return deadlines
     }
 
@@ -126,6 +127,27 @@ import Testing
             try await Self.lock(key, on: session, taking: false)
             #expect(try await Self.eventually { try await !Self.lockInUse(key, on: session) })
             #expect(try await store.loadSnapshot().networks.map(\.id) == ["held"])
+        }
+    }
+
+    /// A read that gets no answer (here: held up by the test's exclusive lock on its table; in the
+    /// field: a query sent on a connection closed under it, which postgres-nio never answers) fails
+    /// within ``PostgresStore/Deadlines/read``; its connection is closed and the store goes on.
+    @Test func aReadWithoutAnswerFailsWithinTheReadDeadline() async throws {
+        try await Self.withStore { store, session in
+            try await store.commit(Self.network("before"))
+            for sql in ["BEGIN", "LOCK TABLE documents IN ACCESS EXCLUSIVE MODE"] {
+                try await session.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
+            }
+            let failure = await #expect(throws: PostgresStoreError.self) {
+                try await store.documents(ofKind: "topology")
+            }
+            #expect(failure?.description.contains("a read got no answer") == true)
+            // Reads of other tables, and writes, go on meanwhile.
+            #expect(try await store.loadSnapshot().networks.map(\.id) == ["before"])
+            try await session.query("COMMIT", logger: Self.logger)
+            // The abandoned read's session ends; the table is readable again.
+            #expect(try await store.documents(ofKind: "topology").isEmpty)
         }
     }
 

@@ -44,8 +44,8 @@ extension PostgresStore {
     public func changes(after sequence: Int64, limit: Int = 1000, documentKinds wanted: Set<String>) async throws
         -> ChangeLogBatch
     {
-        try await client.withConnection { connection in
-            try await changes(after: sequence, limit: limit, documentKinds: wanted, on: connection)
+        try await withBoundedLease { connection in
+            try await self.changes(after: sequence, limit: limit, documentKinds: wanted, on: connection)
         }
     }
 

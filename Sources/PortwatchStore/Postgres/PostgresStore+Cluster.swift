@@ -147,7 +147,7 @@ extension PostgresStore {
 extension PostgresStore {
     /// The elected writer as the database records it: its epoch, name and advertised URL.
     public func writer() async throws -> (epoch: Int64, name: String?, url: String?) {
-        try await client.withConnection { try await writer(on: $0) }
+        try await withBoundedLease { try await self.writer(on: $0) }
     }
 
     /// ``writer()`` on `connection` (a session of the caller's own).

@@ -23,6 +23,11 @@ extension PostgresStore {
         public var statement: Duration = .seconds(10)
         /// The server ends a session whose transaction waits for its client this long.
         public var idleInTransaction: Duration = .seconds(10)
+        /// The longest a read (a snapshot of every port included) may wait for its answers. A query
+        /// sent on a connection that closed while the pool was handing it out is never answered
+        /// (postgres-nio sends it with no promise once the channel's handlers are gone), so a read
+        /// without an answer is abandoned and its connection closed.
+        public var read: Duration = .seconds(60)
 
         public init() {}
     }
@@ -33,7 +38,71 @@ extension PostgresStore {
         attempt: CommitAttempt = CommitAttempt(),
         _ body: @escaping @Sendable (PostgresConnection, CommitAttempt) async throws -> T
     ) async throws -> T {
-        let (client, logger, deadlines) = (client, logger, deadlines)
+        let (logger, deadlines) = (logger, deadlines)
+        return try await withBoundedConnection(
+            attempt: attempt, running: deadlines.statement,
+            // The pool can hand out a connection it has not yet seen closed (one closed after an
+            // abandoned attempt): nothing reached the server, so lease another.
+            leaseAgainAfter: Self.closedBeforeBegin, failure: Self.classify,
+            abandoned: { phase in
+                let outcome: StoreCommitError.Outcome = phase == .committing ? .unknown : .notApplied
+                let reason =
+                    switch phase {
+                    case .leasing: "no connection to the database within \(deadlines.lease)"
+                    case .committing: "COMMIT got no answer within \(deadlines.statement)"
+                    default: "a statement got no answer within \(deadlines.statement)"
+                    }
+                return StoreCommitError(outcome, reason: reason)
+            }
+        ) { connection in
+            try await connection.withTransaction(logger: logger) { connection in
+                attempt.progressed()  // BEGIN answered
+                let value = try await body(connection, attempt)
+                // Once abandoned, COMMIT is never sent: the outcome given stays true.
+                guard attempt.committing() else { throw CancellationError() }
+                return value
+            }
+        }
+    }
+
+    /// Runs `body` on a pooled connection, waiting at most ``Deadlines/lease`` for it and
+    /// ``Deadlines/read`` for `body`; past that its connection is closed and it fails. `body` must be
+    /// safe to run again (reads, idempotent upserts): when the pool's connection turns out to be
+    /// closed already, it runs on another.
+    func withBoundedLease<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let deadlines = deadlines
+        return try await withBoundedConnection(
+            attempt: CommitAttempt(), running: deadlines.read,
+            leaseAgainAfter: { error in
+                Self.closedBeforeBegin(error) || (error as? PSQLError).map(Self.isClosedConnection) == true
+            },
+            failure: { $0 },
+            abandoned: { phase in
+                PostgresStoreError(
+                    phase == .leasing
+                        ? "no connection to the database within \(deadlines.lease)"
+                        : "a read got no answer within \(deadlines.read)")
+            }, body)
+    }
+
+    /// Leases a connection within ``Deadlines/lease`` and runs `body` on it, each of its waits bounded
+    /// by `running` (from the lease or `attempt`'s last ``CommitAttempt/progressed()``). The caller is
+    /// answered `body`'s value, `failure` of its error, or `abandoned` of the phase a wait overran;
+    /// then the connection is closed. A connection found closed when leased, or failing as
+    /// `leaseAgainAfter` says nothing reached the server, is replaced (``closedLeaseRetries`` times).
+    ///
+    /// An abandoned `body` may never end (a query on a connection closed under it is never answered),
+    /// so it is not awaited: it runs on, detached, and its answer is dropped.
+    private func withBoundedConnection<T: Sendable>(
+        attempt: CommitAttempt, running: Duration,
+        leaseAgainAfter closed: @escaping @Sendable (any Error) -> Bool,
+        failure: @escaping @Sendable (any Error) -> any Error,
+        abandoned: @escaping @Sendable (CommitAttempt.Phase) -> any Error,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let (client, lease) = (client, deadlines.lease)
         return try await withCheckedThrowingContinuation { continuation in
             let answer = Mutex<CheckedContinuation<T, any Error>?>(continuation)
             let resume: @Sendable (Result<T, any Error>) -> Void = { result in
@@ -48,25 +117,18 @@ extension PostgresStore {
                     do {
                         let value = try await client.withConnection { connection in
                             guard attempt.leased(connection) else { throw CancellationError() }
-                            return try await connection.withTransaction(logger: logger) { connection in
-                                attempt.progressed()  // BEGIN answered
-                                let value = try await body(connection, attempt)
-                                // Once abandoned, COMMIT is never sent: the outcome given stays true.
-                                guard attempt.committing() else { throw CancellationError() }
-                                return value
-                            }
+                            guard !connection.isClosed else { throw ClosedWhenLeased() }
+                            return try await body(connection)
                         }
                         if attempt.finish() { resume(.success(value)) }
                     } catch {
-                        // The pool can hand out a connection it has not yet seen closed (one closed
-                        // after an abandoned attempt): nothing reached the server, so lease another.
-                        if Self.closedBeforeBegin(error), closedLeases < Self.closedLeaseRetries,
+                        if error is ClosedWhenLeased || closed(error), closedLeases < Self.closedLeaseRetries,
                             attempt.leaseAgain()
                         {
                             closedLeases += 1
                             continue
                         }
-                        if attempt.finish() { resume(.failure(Self.classify(error))) }
+                        if attempt.finish() { resume(.failure(failure(error))) }
                     }
                     return
                 }
@@ -74,21 +136,13 @@ extension PostgresStore {
             Task {
                 while true {
                     try? await Task.sleep(for: .milliseconds(100))
-                    guard let stalled = attempt.abandonIfStalled(deadlines) else {
+                    guard let (phase, connection) = attempt.abandonIfStalled(lease: lease, running: running) else {
                         if attempt.isFinished { return }
                         continue
                     }
-                    let (phase, connection) = stalled
                     work.cancel()
                     if let connection { Self.closeWithoutWaiting(connection) }
-                    let outcome: StoreCommitError.Outcome = phase == .committing ? .unknown : .notApplied
-                    let reason =
-                        switch phase {
-                        case .leasing: "no connection to the database within \(deadlines.lease)"
-                        case .committing: "COMMIT got no answer within \(deadlines.statement)"
-                        default: "a statement got no answer within \(deadlines.statement)"
-                        }
-                    resume(.failure(StoreCommitError(outcome, reason: reason)))
+                    resume(.failure(abandoned(phase)))
                     return
                 }
             }
@@ -129,53 +183,10 @@ extension PostgresStore {
         error.code == .clientClosedConnection || error.code == .serverClosedConnection
     }
 
-    /// Runs `body` on a pooled connection, waiting at most ``Deadlines/lease`` for it (the body
-    /// itself is not bounded). `body` must be safe to run again (reads, idempotent upserts): when the
-    /// pool's connection turns out to be closed already, it runs on another.
-    func withBoundedLease<T: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
-    ) async throws -> T {
-        let attempt = CommitAttempt()
-        let (client, lease) = (client, deadlines.lease)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                defer { _ = attempt.finish() }
-                var closedLeases = 0
-                while true {
-                    do {
-                        return try await client.withConnection { connection in
-                            guard attempt.leased(connection) else { throw CancellationError() }
-                            return try await body(connection)
-                        }
-                    } catch {
-                        let closed =
-                            Self.closedBeforeBegin(error)
-                            || (error as? PSQLError).map(Self.isClosedConnection) == true
-                        guard closed, closedLeases < Self.closedLeaseRetries, attempt.leaseAgain() else { throw error }
-                        closedLeases += 1
-                    }
-                }
-            }
-            group.addTask {
-                // Only the waits for a lease are bounded here (a large read may take long).
-                while !attempt.isFinished {
-                    try await Task.sleep(for: .milliseconds(100))
-                    if attempt.abandonIfLeaseStalled(lease) {
-                        throw PostgresStoreError("no connection to the database within \(lease)")
-                    }
-                }
-                return nil
-            }
-            while let next = try await group.next() {
-                if let value = next {
-                    group.cancelAll()
-                    return value
-                }
-            }
-            throw CancellationError()
-        }
-    }
 }
+
+/// The pool handed out a connection that is already closed: nothing was sent on it.
+struct ClosedWhenLeased: Error {}
 
 extension PostgresStore.Deadlines {
     /// The startup parameter that makes the server end a transaction its client left waiting.
@@ -264,23 +275,15 @@ final class CommitAttempt: Sendable {
 
     var isFinished: Bool { state.withLock { $0.phase == .finished || $0.phase == .abandoned } }
 
-    /// Abandons the attempt when it has been waiting for a lease for `lease` or longer.
-    func abandonIfLeaseStalled(_ lease: Duration) -> Bool {
-        state.withLock { state in
-            guard state.phase == .leasing, ContinuousClock.now - state.since >= lease else { return false }
-            (state.phase, state.connection) = (.abandoned, nil)
-            return true
-        }
-    }
-
-    /// Abandons the attempt when its current wait passed its deadline: returns the phase it was
-    /// abandoned in and its connection, or nil when it is within bounds (or over).
-    func abandonIfStalled(_ deadlines: PostgresStore.Deadlines) -> (Phase, PostgresConnection?)? {
+    /// Abandons the attempt when its current wait passed its deadline (`lease` for a connection,
+    /// `running` since the last answer): returns the phase it was abandoned in and its connection, or
+    /// nil when it is within bounds (or over).
+    func abandonIfStalled(lease: Duration, running: Duration) -> (Phase, PostgresConnection?)? {
         state.withLock { state in
             let limit: Duration
             switch state.phase {
-            case .leasing: limit = deadlines.lease
-            case .running, .committing: limit = deadlines.statement
+            case .leasing: limit = lease
+            case .running, .committing: limit = running
             case .finished, .abandoned: return nil
             }
             guard ContinuousClock.now - state.since >= limit else { return nil }

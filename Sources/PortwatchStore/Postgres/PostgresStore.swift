@@ -119,37 +119,44 @@ public final class PostgresStore: StoreBackend {
     }
 
     public func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord] {
-        let rows = try await client.query(
-            """
-            SELECT sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context
-            FROM outbox WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))
-            """, logger: logger)
-        let decoder = JSONDecoder()
-        // Records of one batch share a context: decode each distinct one once.
-        var contexts: [Data: NotificationContext] = [:]
-        var records: [OutboxRecord] = []
-        for try await (sequence, eventType, resourceType, resourceID, projectID, occurredAt, payload, context)
-            in rows.decode((Int64, String, String, String, String?, Double, Data, Data).self)
-        {
-            let decoded: NotificationContext
-            if let known = contexts[context] {
-                decoded = known
-            } else {
-                decoded = try decoder.decode(NotificationContext.self, from: context)
-                contexts[context] = decoded
+        let logger = logger
+        return try await withBoundedLease { connection in
+            let rows = try await connection.query(
+                """
+                SELECT sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context
+                FROM outbox WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))
+                """, logger: logger)
+            let decoder = JSONDecoder()
+            // Records of one batch share a context: decode each distinct one once.
+            var contexts: [Data: NotificationContext] = [:]
+            var records: [OutboxRecord] = []
+            for try await (sequence, eventType, resourceType, resourceID, projectID, occurredAt, payload, context)
+                in rows.decode((Int64, String, String, String, String?, Double, Data, Data).self)
+            {
+                let decoded: NotificationContext
+                if let known = contexts[context] {
+                    decoded = known
+                } else {
+                    decoded = try decoder.decode(NotificationContext.self, from: context)
+                    contexts[context] = decoded
+                }
+                let event = OutboxEvent(
+                    eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
+                    payload: [UInt8](payload), context: decoded, occurredAt: Date(timeIntervalSince1970: occurredAt))
+                records.append(OutboxRecord(sequence: sequence, event: event))
             }
-            let event = OutboxEvent(
-                eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
-                payload: [UInt8](payload), context: decoded, occurredAt: Date(timeIntervalSince1970: occurredAt))
-            records.append(OutboxRecord(sequence: sequence, event: event))
+            return records
         }
-        return records
     }
 
     public func cursor(of sink: String) async throws -> Int64 {
-        let rows = try await client.query("SELECT sequence FROM sink_cursors WHERE sink = \(sink)", logger: logger)
-        for try await sequence in rows.decode(Int64.self) { return sequence }
-        return 0
+        let logger = logger
+        return try await withBoundedLease { connection in
+            let rows = try await connection.query(
+                "SELECT sequence FROM sink_cursors WHERE sink = \(sink)", logger: logger)
+            for try await sequence in rows.decode(Int64.self) { return sequence }
+            return 0
+        }
     }
 
     public func documents(ofKind kind: String) async throws -> [StoredDocument] {
@@ -166,27 +173,31 @@ public final class PostgresStore: StoreBackend {
     }
 
     public func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry] {
-        let rows = try await client.query(
-            """
-            SELECT * FROM (
-                SELECT a.sequence, a.occurred_at, a.body, a.cause_id, c.body AS cause FROM audit a
-                LEFT JOIN audit_causes c ON c.id = a.cause_id
-                WHERE a.subject = \(subject) ORDER BY a.sequence DESC LIMIT \(Int64(limit))) AS newest
-            ORDER BY sequence
-            """, logger: logger)
-        var entries: [AuditEntry] = []
-        for try await (sequence, occurredAt, stored, causeID, cause) in rows.decode(
-            (Int64, Double, Data, Int64?, Data?).self)
-        {
-            var body = [UInt8](stored)
-            if let cause, body.last == UInt8(ascii: "}") {
-                body.removeLast()
-                body.append(contentsOf: Array(#","cause":"#.utf8) + [UInt8](cause) + [UInt8(ascii: "}")])
+        let logger = logger
+        return try await withBoundedLease { connection in
+            let rows = try await connection.query(
+                """
+                SELECT * FROM (
+                    SELECT a.sequence, a.occurred_at, a.body, a.cause_id, c.body AS cause FROM audit a
+                    LEFT JOIN audit_causes c ON c.id = a.cause_id
+                    WHERE a.subject = \(subject) ORDER BY a.sequence DESC LIMIT \(Int64(limit))) AS newest
+                ORDER BY sequence
+                """, logger: logger)
+            var entries: [AuditEntry] = []
+            for try await (sequence, occurredAt, stored, causeID, cause) in rows.decode(
+                (Int64, Double, Data, Int64?, Data?).self)
+            {
+                var body = [UInt8](stored)
+                if let cause, body.last == UInt8(ascii: "}") {
+                    body.removeLast()
+                    body.append(contentsOf: Array(#","cause":"#.utf8) + [UInt8](cause) + [UInt8(ascii: "}")])
+                }
+                entries.append(
+                    AuditEntry(
+                        sequence: sequence, subject: subject, occurredAt: occurredAt, body: body, causeID: causeID))
             }
-            entries.append(
-                AuditEntry(sequence: sequence, subject: subject, occurredAt: occurredAt, body: body, causeID: causeID))
+            return entries
         }
-        return entries
     }
 }
 
