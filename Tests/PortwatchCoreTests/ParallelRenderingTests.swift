@@ -45,7 +45,8 @@ struct ParallelRenderingTests {
             single.appendAudit(
                 subject: change.portID,
                 body: AuditRenderer.line(
-                    change, decidedAt: decidedAt, dataPlaneStatus: written?.dataPlaneStatus ?? before.dataPlaneStatus,
+                    portID: change.portID, previous: change.previous, current: change.current, decidedAt: decidedAt,
+                    dataPlaneStatus: written?.dataPlaneStatus ?? before.dataPlaneStatus,
                     portChanged: written != nil),
                 cause: 0)
         }

@@ -37,15 +37,19 @@ public enum AuditRenderer {
 
     /// `{"port_id", "decided_at", "previous", "current", "data_plane_status", "port_changed"}`; the
     /// store splices the shared `"cause"` in when it is read back.
+    ///
+    /// It takes the change's fields, not the change: a storm renders its lines on every core, and a
+    /// copy of each change would count references to its shared cause from all of them at once.
     public static func line(
-        _ change: PortDataPlaneChange, decidedAt: String, dataPlaneStatus: DataPlaneStatus?, portChanged: Bool
+        portID: String, previous: DataPlaneState?, current: DataPlaneState?, decidedAt: String,
+        dataPlaneStatus: DataPlaneStatus?, portChanged: Bool
     ) -> [UInt8] {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
-        writer.knownKey("port_id"); writer.string(change.portID)
+        writer.knownKey("port_id"); writer.string(portID)
         writer.knownKey("decided_at"); writer.string(decidedAt)
-        writer.knownKey("previous"); writer.optionalString(change.previous?.rawValue)
-        writer.knownKey("current"); writer.optionalString(change.current?.rawValue)
+        writer.knownKey("previous"); writer.optionalString(previous?.rawValue)
+        writer.knownKey("current"); writer.optionalString(current?.rawValue)
         writer.knownKey("data_plane_status"); writer.optionalString(dataPlaneStatus?.rawValue)
         writer.knownKey("port_changed"); writer.bool(portChanged)
         writer.endObject()

@@ -164,8 +164,10 @@ extension ChangeSet {
         }
         let items = written
         let rendered = ParallelRendering.map(items.count) { index in
+            let change = items[index].change
             let line = AuditRenderer.line(
-                changes[items[index].change], decidedAt: items[index].decidedAt, dataPlaneStatus: items[index].visible,
+                portID: changes[change].portID, previous: changes[change].previous, current: changes[change].current,
+                decidedAt: items[index].decidedAt, dataPlaneStatus: items[index].visible,
                 portChanged: items[index].port != nil)
             return (line: line, payload: items[index].notify ? items[index].port?.envelope(view: .full) : nil)
         }
