@@ -13,7 +13,8 @@ import Synchronization
 /// fails with ``StoreCommitError`` — ``StoreCommitError/Outcome/notApplied`` when `COMMIT` was never
 /// sent (and never will be), ``StoreCommitError/Outcome/unknown`` when it was. The server ends a
 /// transaction left open by a vanished client after ``Deadlines/idleInTransaction``
-/// (`idle_in_transaction_session_timeout`), so an unknown outcome is settled there within that bound.
+/// (`idle_in_transaction_session_timeout`), and rolls back a statement (a `COMMIT` included) whose
+/// connection was closed within ``Deadlines/clientCheck``, so an unknown outcome is settled there.
 extension PostgresStore {
     /// How long the store waits for PostgreSQL.
     public struct Deadlines: Sendable {
@@ -23,6 +24,11 @@ extension PostgresStore {
         public var statement: Duration = .seconds(10)
         /// The server ends a session whose transaction waits for its client this long.
         public var idleInTransaction: Duration = .seconds(10)
+        /// How often the server checks, while one of Portwatch's statements runs, that Portwatch is
+        /// still connected (`client_connection_check_interval`). A commit abandoned here has its
+        /// connection closed: the server rolls it back within this bound instead of keeping its locks
+        /// (and the next takeover, which waits for them) for as long as whatever held it up lasts.
+        public var clientCheck: Duration = .seconds(1)
         /// The longest a read (a snapshot of every port included) may wait for its answers. A query
         /// sent on a connection that closed while the pool was handing it out is never answered
         /// (postgres-nio sends it with no promise once the channel's handlers are gone), so a read
@@ -189,9 +195,13 @@ extension PostgresStore {
 struct ClosedWhenLeased: Error {}
 
 extension PostgresStore.Deadlines {
-    /// The startup parameter that makes the server end a transaction its client left waiting.
+    /// The startup parameters that make the server end a transaction its client left waiting, and a
+    /// statement whose client went away.
     var startupParameters: [(String, String)] {
-        [("idle_in_transaction_session_timeout", "\(idleInTransaction.wholeMilliseconds)")]
+        [
+            ("idle_in_transaction_session_timeout", "\(idleInTransaction.wholeMilliseconds)"),
+            ("client_connection_check_interval", "\(clientCheck.wholeMilliseconds)"),
+        ]
     }
 }
 
