@@ -14,7 +14,7 @@ struct CorrelationOrderTests {
                 portID: id, previous: .up, current: .down, decidedAt: Date(timeIntervalSince1970: Double(index)),
                 cause: cause)
         }.shuffled(using: &random)
-        let sorted = CorrelationEngine.sortedByPort(changes)
+        let sorted = CorrelationEngine.portOrder(of: changes.map(\.portID)).map { changes[$0] }
         #expect(sorted.map(\.portID) == ids.sorted())
         // Ties keep the order they had.
         let ones = changes.filter { $0.portID == "port-0001" }
@@ -42,7 +42,7 @@ struct CorrelationOrderTests {
         let expected = changes.indices.sorted {
             changes[$0].portID == changes[$1].portID ? $0 < $1 : changes[$0].portID < changes[$1].portID
         }.map { changes[$0] }
-        let sorted = CorrelationEngine.sortedByPort(changes)
+        let sorted = CorrelationEngine.portOrder(of: changes.map(\.portID)).map { changes[$0] }
         #expect(sorted.map(\.decidedAt) == expected.map(\.decidedAt))
         #expect(zip(sorted, expected).allSatisfy { $0.portID.utf8.elementsEqual($1.portID.utf8) })
     }

@@ -39,11 +39,6 @@ extension CorrelationEngine {
         }
     }
 
-    /// `changes` in port-id order, a port's changes in their order.
-    static func sortedByPort(_ changes: [PortDataPlaneChange]) -> [PortDataPlaneChange] {
-        portOrder(of: changes.map(\.portID)).map { changes[$0] }
-    }
-
     /// The indices of `ids` in `String` order of the ids, equal ids in index order. An all-ASCII id
     /// (every id Neutron or Portwatch makes) is compared by its first eight bytes as one integer,
     /// the whole strings only when those are equal: for ASCII, byte order is `String`'s order.

@@ -95,8 +95,8 @@ extension PostgresStore {
 
     /// Leases a connection within ``Deadlines/lease`` and runs `body` on it, each of its waits bounded
     /// by `running` (from the lease or `attempt`'s last ``CommitAttempt/progressed()``). The caller is
-    /// answered `body`'s value, `failure` of its error, or `abandoned` of the phase a wait overran;
-    /// then the connection is closed. A connection found closed when leased, or failing as
+    /// answered `body`'s value, `failure` of its error, or `abandoned` of the phase a wait overran
+    /// (whose connection is then closed). A connection found closed when leased, or failing as
     /// `leaseAgainAfter` says nothing reached the server, is replaced (``closedLeaseRetries`` times).
     ///
     /// An abandoned `body` may never end (a query on a connection closed under it is never answered),
