@@ -143,8 +143,9 @@ extension ChangeSet {
             var decidedAt: String
             var visible: DataPlaneStatus?
             var cause: Int
-            /// The port when its change is visible; `notify` when its `port.update.end` is emitted here.
-            var port: Port?
+            /// Where the port is in the batch's ports when its change is visible; `notify` when its
+            /// `port.update.end` is emitted here.
+            var position: Int?
             var notify: Bool
         }
         var written: [Written] = []
@@ -155,25 +156,35 @@ extension ChangeSet {
             if changes[index].decidedAt != decidedAt.0 {
                 decidedAt = (changes[index].decidedAt, NeutronTimestamp.formatOslo(changes[index].decidedAt))
             }
-            let (port, notify) = applyCorrelatedState(
+            let visibleBefore = current.dataPlaneStatus
+            let (position, notify) = applyCorrelatedState(
                 to: current, changes[index].current, hasBeenDown: false, inRequest: inRequest)
             written.append(
                 Written(
-                    change: index, decidedAt: decidedAt.1, visible: port?.dataPlaneStatus ?? current.dataPlaneStatus,
-                    cause: causeIndices[causeOfChange[index]], port: port, notify: notify))
+                    change: index, decidedAt: decidedAt.1,
+                    visible: position.flatMap { self.changes.ports[$0].1?.dataPlaneStatus } ?? visibleBefore,
+                    cause: causeIndices[causeOfChange[index]], position: position, notify: notify))
         }
         let items = written
+        // Shares the batch's storage: nothing below changes the batch's ports, so nothing copies them.
+        let ports = self.changes.ports
         let rendered = ParallelRendering.map(items.count) { index in
             let change = items[index].change
             let line = AuditRenderer.line(
                 portID: changes[change].portID, previous: changes[change].previous, current: changes[change].current,
                 decidedAt: items[index].decidedAt, dataPlaneStatus: items[index].visible,
-                portChanged: items[index].port != nil)
-            return (line: line, payload: items[index].notify ? items[index].port?.envelope(view: .full) : nil)
+                portChanged: items[index].position != nil)
+            var payload: [UInt8]?
+            if items[index].notify, let position = items[index].position {
+                payload = ports[position].1?.envelope(view: .full)
+            }
+            return (line: line, payload: payload)
         }
         for index in items.indices {
-            if let payload = rendered[index].payload, let port = items[index].port {
-                emitPortUpdate(port, payload: payload, by: Self.correlationIdentity)
+            if let payload = rendered[index].payload, let position = items[index].position {
+                emitPortUpdate(
+                    id: ports[position].0, projectID: ports[position].1?.projectID, payload: payload,
+                    by: Self.correlationIdentity)
             }
             appendAudit(
                 subject: changes[items[index].change].portID, body: rendered[index].line, cause: items[index].cause)

@@ -154,20 +154,23 @@ extension ChangeSet {
         portID: String, _ state: DataPlaneState?, hasBeenDown: Bool, by identity: Identity, inRequest: Bool = false
     ) -> Port? {
         guard let port = port(portID) else { return nil }
-        let (written, notify) = applyCorrelatedState(
+        let (position, notify) = applyCorrelatedState(
             to: port, state, hasBeenDown: hasBeenDown, inRequest: inRequest)
-        if notify, let written {
-            emitPortUpdate(written, payload: written.envelope(view: .full), by: identity)
+        guard let position, let written = changes.ports[position].1 else { return nil }
+        if notify {
+            emitPortUpdate(
+                id: written.id, projectID: written.projectID, payload: written.envelope(view: .full), by: identity)
         }
         return written
     }
 
     /// ``applyCorrelatedState(portID:_:hasBeenDown:by:inRequest:)`` on `port` (the port as this
-    /// change set has it) without its notification: returns the port when it changed visibly, and
-    /// whether the caller must emit its `port.update.end` (see ``emitPortUpdate(_:payload:by:)``).
+    /// change set has it) without its notification: returns the position of the written port in
+    /// ``changes`` when it changed visibly (a storm reads it there rather than copy it), and whether
+    /// the caller must emit its `port.update.end` (see ``emitPortUpdate(id:projectID:payload:by:)``).
     mutating func applyCorrelatedState(
         to current: Port, _ state: DataPlaneState?, hasBeenDown: Bool, inRequest: Bool
-    ) -> (port: Port?, notify: Bool) {
+    ) -> (position: Int?, notify: Bool) {
         var port = current
         // Compare the three fields this can change, not whole ports: it runs for every port a
         // spine failure touches.
@@ -184,16 +187,16 @@ extension ChangeSet {
             port.revisionNumber += 1
             port.updatedAt = now
         }
-        putState(port)
+        let position = putState(port)
         guard visibleChange else { return (nil, false) }
-        return (port, !inRequest)
+        return (position, !inRequest)
     }
 
-    /// Emits the `port.update.end` of a correlated change with its rendered `payload`.
-    mutating func emitPortUpdate(_ port: Port, payload: [UInt8], by identity: Identity) {
+    /// Emits the `port.update.end` of a correlated change of port `id` with its rendered `payload`.
+    mutating func emitPortUpdate(id: String, projectID: String?, payload: [UInt8], by identity: Identity) {
         emit(
-            "port.update.end", resourceType: "port", resourceID: port.id, projectID: port.projectID,
-            payload: payload, by: identity)
+            "port.update.end", resourceType: "port", resourceID: id, projectID: projectID, payload: payload,
+            by: identity)
     }
 
     /// The port, if the caller may see it (`get_port`): another project's port is PortNotFound, a port

@@ -135,15 +135,19 @@ public struct ChangeSet: Sendable {
 
     /// Records a change of a port's state only (see ``Changes/stateOnlyPorts``); a port already
     /// changed in full by this change set stays a full change.
-    public mutating func putState(_ port: Port) {
+    /// Returns the port's position in the batch's ports.
+    @discardableResult
+    public mutating func putState(_ port: Port) -> Int {
         // One lookup for the common case, a port not yet changed by this change set (a storm).
         if let position = changes.portIndex[port.id] {
             changes.ports[position].1 = port
-            return  // already a state-only change, or a full one that stays full
+            return position  // already a state-only change, or a full one that stays full
         }
-        changes.portIndex[port.id] = changes.ports.count
+        let position = changes.ports.count
+        changes.portIndex[port.id] = position
         changes.ports.append((port.id, port))
         changes.stateOnlyPorts.insert(port.id)
+        return position
     }
 
     /// Makes room for `count` more port states with their events and audit lines, so that a storm
