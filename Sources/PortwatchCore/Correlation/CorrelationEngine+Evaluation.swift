@@ -8,13 +8,16 @@ extension CorrelationEngine {
     ) -> [PortDataPlaneChange] {
         var points: Set<AttachmentPoint> = []
         for resource in resources {
-            if let dependents = dependentPoints[resource] { points.formUnion(dependents) }
+            guard let dependents = dependentPoints[resource] else { continue }
+            // One resource (a spine) is the common case: its set is shared, not rebuilt point by point.
+            if points.isEmpty { points = dependents } else { points.formUnion(dependents) }
         }
         // A storm moves every port of the fabric: each moved point's decision is kept once, and its
         // ports refer to it, so each change is built once, in its final place.
         var decisions: [(previous: DataPlaneState, current: DataPlaneState, cause: AuditCause)] = []
         var portIDs: [String] = []
         var decisionOfPort: [Int] = []
+        var downPoints: [Set<String>] = []
         for point in points {
             guard var tracked = paths[point] else { continue }
             let previous = tracked.evaluation
@@ -29,8 +32,11 @@ extension CorrelationEngine {
                 portIDs.append(portID)
                 decisionOfPort.append(decisions.count - 1)
             }
-            if current.state == .down { portsEverDown.formUnion(tracked.ports) }
+            if current.state == .down { downPoints.append(tracked.ports) }
         }
+        // Grown once for the whole storm, not rehashed step by step.
+        portsEverDown.reserveCapacity(portsEverDown.count + downPoints.reduce(0) { $0 + $1.count })
+        for ports in downPoints { portsEverDown.formUnion(ports) }
         return Self.portOrder(of: portIDs).map { index in
             let decision = decisions[decisionOfPort[index]]
             return PortDataPlaneChange(
