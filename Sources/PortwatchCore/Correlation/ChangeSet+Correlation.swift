@@ -130,7 +130,9 @@ extension ChangeSet {
     ///
     /// The states are applied in order; the notification payloads and audit lines, each a pure
     /// function of one port's new state, are then rendered on every core (``ParallelRendering``:
-    /// rendering was most of a storm's preparation) and appended in the same order.
+    /// rendering was most of a storm's preparation) and appended in the same order. `changes` has at
+    /// most one change per port (the engine's, the damper's and reconciliation's all do): a port's
+    /// payload is rendered from where the batch holds its state, after every change was applied.
     mutating func writeCorrelated(_ changes: [PortDataPlaneChange], inRequest: Bool = false) {
         guard !changes.isEmpty else { return }
         let (causes, causeOfChange) = AuditRenderer.encodeCauses(changes)
