@@ -192,7 +192,9 @@ extension PostgresStore {
 }
 
 /// The pool handed out a connection that is already closed: nothing was sent on it.
-struct ClosedWhenLeased: Error {}
+struct ClosedWhenLeased: Error, CustomStringConvertible {
+    var description: String { "the connection pool handed out a closed connection" }
+}
 
 extension PostgresStore.Deadlines {
     /// The startup parameters that make the server end a transaction its client left waiting, and a
