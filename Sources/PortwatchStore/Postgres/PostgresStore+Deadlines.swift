@@ -188,7 +188,6 @@ extension PostgresStore {
     static func isClosedConnection(_ error: PSQLError) -> Bool {
         error.code == .clientClosedConnection || error.code == .serverClosedConnection
     }
-
 }
 
 /// The pool handed out a connection that is already closed: nothing was sent on it.

@@ -126,23 +126,15 @@ public final class PostgresStore: StoreBackend {
                 SELECT sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context
                 FROM outbox WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))
                 """, logger: logger)
-            let decoder = JSONDecoder()
-            // Records of one batch share a context: decode each distinct one once.
-            var contexts: [Data: NotificationContext] = [:]
+            var contexts = NotificationContexts()
             var records: [OutboxRecord] = []
             for try await (sequence, eventType, resourceType, resourceID, projectID, occurredAt, payload, context)
                 in rows.decode((Int64, String, String, String, String?, Double, Data, Data).self)
             {
-                let decoded: NotificationContext
-                if let known = contexts[context] {
-                    decoded = known
-                } else {
-                    decoded = try decoder.decode(NotificationContext.self, from: context)
-                    contexts[context] = decoded
-                }
                 let event = OutboxEvent(
                     eventType: eventType, resourceType: resourceType, resourceID: resourceID, projectID: projectID,
-                    payload: [UInt8](payload), context: decoded, occurredAt: Date(timeIntervalSince1970: occurredAt))
+                    payload: [UInt8](payload), context: try contexts.decode(context),
+                    occurredAt: Date(timeIntervalSince1970: occurredAt))
                 records.append(OutboxRecord(sequence: sequence, event: event))
             }
             return records

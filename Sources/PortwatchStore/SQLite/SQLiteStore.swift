@@ -251,8 +251,7 @@ public final class SQLiteStore: StoreBackend {
 
     public func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord] {
         try await pool.read { db in
-            let decoder = JSONDecoder()
-            var contexts: [Data: NotificationContext] = [:]
+            var contexts = NotificationContexts()
             return try Row.fetchAll(
                 db,
                 sql: """
@@ -263,17 +262,9 @@ public final class SQLiteStore: StoreBackend {
             ).map { row in
                 let payload: Data = row["payload"]
                 let context: Data = row["context"]
-                // Records of one batch share a context: decode each distinct one once.
-                let decoded: NotificationContext
-                if let known = contexts[context] {
-                    decoded = known
-                } else {
-                    decoded = try decoder.decode(NotificationContext.self, from: context)
-                    contexts[context] = decoded
-                }
                 let event = OutboxEvent(
                     eventType: row["event_type"], resourceType: row["resource_type"], resourceID: row["resource_id"],
-                    projectID: row["project_id"], payload: [UInt8](payload), context: decoded,
+                    projectID: row["project_id"], payload: [UInt8](payload), context: try contexts.decode(context),
                     occurredAt: Date(timeIntervalSince1970: row["occurred_at"]))
                 return OutboxRecord(sequence: row["sequence"], event: event)
             }
