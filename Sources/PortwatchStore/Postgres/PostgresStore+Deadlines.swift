@@ -97,7 +97,8 @@ extension PostgresStore {
     /// by `running` (from the lease or `attempt`'s last ``CommitAttempt/progressed()``). The caller is
     /// answered `body`'s value, `failure` of its error, or `abandoned` of the phase a wait overran
     /// (whose connection is then closed). A connection found closed when leased, or failing as
-    /// `leaseAgainAfter` says nothing reached the server, is replaced (``closedLeaseRetries`` times).
+    /// `leaseAgainAfter` says nothing reached the server, is replaced, for as long as the lease deadline
+    /// allows from the first such connection.
     ///
     /// An abandoned `body` may never end (a query on a connection closed under it is never answered),
     /// so it is not awaited: it runs on, detached, and its answer is dropped.
@@ -128,10 +129,13 @@ extension PostgresStore {
                         }
                         if attempt.finish() { resume(.success(value)) }
                     } catch {
-                        if error is ClosedWhenLeased || closed(error), closedLeases < Self.closedLeaseRetries,
-                            attempt.leaseAgain()
-                        {
+                        if error is ClosedWhenLeased || closed(error), attempt.leaseAgain() {
+                            // The pool learns of a close a moment after the channel closes, and until
+                            // then hands the same connection out again: give it that moment. The
+                            // watchdog bounds these retries by the lease deadline, counted from the
+                            // first closed lease.
                             closedLeases += 1
+                            try? await Task.sleep(for: .milliseconds(min(1 << min(closedLeases, 6), 50)))
                             continue
                         }
                         if attempt.finish() { resume(.failure(failure(error))) }
@@ -172,9 +176,6 @@ extension PostgresStore {
         }
         return StoreCommitError(.unknown, reason: "COMMIT got no answer", cause: commitError)
     }
-
-    /// How many connections found closed when first used one attempt leases before it fails.
-    static let closedLeaseRetries = 3
 
     /// Whether `error` says the connection was closed before the transaction's `BEGIN` reached the
     /// server (the pool had not yet seen it closed): nothing of the transaction ran.
@@ -228,6 +229,8 @@ final class CommitAttempt: Sendable {
         /// When the attempt began, then when each step ended: the lease, `BEGIN`, each statement, and the
         /// end of the transaction (`COMMIT` answered).
         var steps: [ContinuousClock.Instant] = [.now]
+        /// When the first connection found closed was put back: later leases count from there.
+        var leasingAgainSince: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -247,12 +250,13 @@ final class CommitAttempt: Sendable {
         }
     }
 
-    /// The leased connection was found closed before use: the attempt waits for another lease (its
-    /// lease deadline starting again); false when it was abandoned meanwhile.
+    /// The leased connection was found closed before use: the attempt waits for another lease, within
+    /// one lease deadline from the first connection found closed; false when it was abandoned meanwhile.
     func leaseAgain() -> Bool {
         state.withLock { state in
             guard state.phase == .running else { return false }
-            (state.phase, state.connection, state.since) = (.leasing, nil, .now)
+            let since = state.leasingAgainSince ?? .now
+            (state.phase, state.connection, state.since, state.leasingAgainSince) = (.leasing, nil, since, since)
             return true
         }
     }
