@@ -189,7 +189,9 @@ struct RepositoryTests {
         #expect(await Self.eventually { store.aLoadIsHeld }, "the writer reloads after the failed commit")
 
         repository.demote()
-        #expect(await Self.eventually { writerEnded.load(ordering: .acquiring) }, "the demoted writer stopped waiting for its reload")
+        #expect(
+            await Self.eventually { writerEnded.load(ordering: .acquiring) },
+            "the demoted writer stopped waiting for its reload")
         // Another writer commits; this replica, now following, reloads and sees it.
         _ = try await Self.commitNetwork(named: "later", bypassing: path)
         _ = try await repository.reloadState(rebuildingCorrelation: false)
@@ -281,5 +283,61 @@ struct SQLiteCheckpointTests {
         let after = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
         #expect(after > before, "the checkpoint moved the commits into the database file")
         #expect(try await SQLiteStore(path: path).loadSnapshot().networks.count == 300)
+    }
+}
+
+/// A PUT that changes a port's `data_plane_status` alone is stored as the port's state row; one that
+/// changes an attribute rewrites the port. Either way the store reads back what was answered.
+struct StateOnlyUpdateTests {
+    static let access = AccessPolicy(RepositoryTests.admin)
+
+    static func update(_ repository: Repository, _ id: String, _ input: PortInput) async throws
+        -> (PortwatchCore.Port, stateOnly: Bool)
+    {
+        try await repository.write { changes in
+            let port = try changes.updatePort(id: id, input, request: .null, ifMatch: nil, by: access)
+            return (port, changes.changes.stateOnlyPorts.contains(id))
+        }
+    }
+
+    @Test func aDataPlaneStatusPutWritesTheStateRowAndReadsBackAfterARestart() async throws {
+        let path = RepositoryTests.path()
+        var repository = try await Repository(backend: SQLiteStore(path: path), logger: Logger(label: "test"))
+        var writer = Task { [repository] in await repository.runWriter() }
+        let network = try await RepositoryTests.createNetwork(repository, name: "n")
+        var create = PortInput()
+        create.networkID = network.id
+        create.name = "p"
+        let created = try await repository.write { changes in
+            try changes.createPorts([create], request: .null, bulk: false, by: Self.access)[0]
+        }
+
+        var down = PortInput()
+        down.dataPlaneStatus = .some(.down)
+        let (marked, stateOnly) = try await Self.update(repository, created.id, down)
+        #expect(stateOnly)
+        #expect(marked.dataPlaneStatus == .down && marked.dataPlaneStatusOverride == .down)
+        #expect(marked.revisionNumber == created.revisionNumber + 1)
+
+        repository.stopAccepting()
+        await writer.value
+        repository = try await Repository(backend: SQLiteStore(path: path), logger: Logger(label: "test"))
+        #expect(repository.port(created.id) == marked)
+
+        // An attribute changed: the whole port is written, and the state row it replaces goes.
+        writer = Task { [repository] in await repository.runWriter() }
+        var rename = PortInput()
+        rename.name = "renamed"
+        let (renamed, renameStateOnly) = try await Self.update(repository, created.id, rename)
+        #expect(!renameStateOnly)
+        #expect(renamed.dataPlaneStatus == .down && renamed.revisionNumber == marked.revisionNumber + 1)
+        // The same value again changes nothing and writes nothing.
+        let (unchanged, _) = try await Self.update(repository, created.id, down)
+        #expect(unchanged == renamed)
+
+        repository.stopAccepting()
+        await writer.value
+        let reloaded = try await Repository(backend: SQLiteStore(path: path), logger: Logger(label: "test"))
+        #expect(reloaded.port(created.id) == renamed)
     }
 }

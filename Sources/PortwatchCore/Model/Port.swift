@@ -188,6 +188,13 @@ public struct Port: Sendable, Hashable, Codable {
         body(&mutableFields)
     }
 
+    /// Whether `other` has this port's attributes, its state (status, data-plane status, revision,
+    /// `updated_at`) aside: a change from one to the other is a change of state only, which the store
+    /// writes as a small row (``ChangeSet/putState(_:)``).
+    public func hasSameAttributes(as other: Port) -> Bool {
+        box === other.box || box.fields == other.box.fields
+    }
+
     public static func == (lhs: Port, rhs: Port) -> Bool {
         lhs.state == rhs.state && (lhs.box === rhs.box || lhs.box.fields == rhs.box.fields)
     }

@@ -95,7 +95,9 @@ extension ChangeSet {
         if port != before {
             port.revisionNumber += 1
             port.updatedAt = now
-            put(port)
+            // A PUT of `data_plane_status` alone (a monitor's or an admin's verdict) changes the
+            // port's state, not its attributes: the store writes its state row, not the whole port.
+            if port.hasSameAttributes(as: before) { putState(port) } else { put(port) }
             correlateRequestPort(id, now: now)
             port = self.port(id) ?? port
         }
