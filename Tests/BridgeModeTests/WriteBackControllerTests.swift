@@ -87,7 +87,13 @@ struct WriteBackControllerTests {
             try await harness.setVerdicts(["a": .active, "b": .active, "c": .down, "d": .down, "e": .down])
             try await harness.setVerdicts(["e": nil])  // flipped back before any write: costs nothing
             try await harness.withController(concurrency: 1) { _ in
-                #expect(await Self.eventually { neutron.puts.count == 4 })
+                // Settled while the controller runs: Neutron's answer to a write is recorded after
+                // Neutron has the value, and a controller stopped in between leaves it in the backlog.
+                #expect(
+                    await Self.eventually {
+                        neutron.puts.count == 4 && harness.state.backlog().isEmpty
+                            && harness.state.record("c") == NeutronPortRecord(value: .down, revision: 2)
+                    })
             }
             let order = neutron.puts.map(\.0)
             #expect(Set(order.prefix(2)) == ["c", "d"])
@@ -106,10 +112,13 @@ struct WriteBackControllerTests {
             neutron.state.withLock { $0.failures = [503, 500, 502] }
             try await harness.setVerdicts(["a": .down, "b": .down])
             try await harness.withController(concurrency: 2) { _ in
-                #expect(await Self.eventually { neutron.value("a") == .down && neutron.value("b") == .down })
+                #expect(
+                    await Self.eventually {
+                        neutron.value("a") == .down && neutron.value("b") == .down && harness.state.backlog().isEmpty
+                    })
             }
             #expect(neutron.state.withLock { $0.failures.isEmpty })
-            #expect(await Self.eventually { harness.state.backlog().isEmpty })
+            #expect(harness.state.backlog().isEmpty)
             await harness.close()
         }
     }
@@ -138,7 +147,11 @@ struct WriteBackControllerTests {
             _ = neutron.state.withLock { $0.ports.removeValue(forKey: "gone") }
             try await harness.setVerdicts(["gone": .down, "a": .down])
             try await harness.withController(concurrency: 1) { _ in
-                #expect(await Self.eventually { harness.repository.port("gone") == nil && neutron.value("a") == .down })
+                #expect(
+                    await Self.eventually {
+                        harness.repository.port("gone") == nil && neutron.value("a") == .down
+                            && harness.state.record("gone") == nil && harness.state.backlog().isEmpty
+                    })
             }
             #expect(harness.state.record("gone") == nil)
             #expect(neutron.puts.map(\.0) == ["a"])
@@ -176,10 +189,10 @@ struct WriteBackControllerTests {
             }
             #expect(harness.state.backlog().map(\.desired) == [.active])
             try await harness.withController(concurrency: 1) { _ in
-                #expect(await Self.eventually { neutron.value("a") == .active })
+                #expect(await Self.eventually { neutron.value("a") == .active && harness.state.backlog().isEmpty })
             }
             #expect(neutron.puts.map(\.1) == [.active])
-            #expect(await Self.eventually { harness.state.backlog().isEmpty })
+            #expect(harness.state.backlog().isEmpty)
             await harness.close()
         }
     }
