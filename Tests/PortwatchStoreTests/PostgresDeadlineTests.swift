@@ -165,6 +165,29 @@ import Testing
         }
     }
 
+    /// A takeover waits for the previous writer's commits (they hold the cluster row), but not for
+    /// ever: one held up past ``PostgresStore/Deadlines/statement`` fails the takeover, which the
+    /// replica tries again; once the row is free it succeeds.
+    @Test func aTakeoverHeldUpByACommitThatNeverEndsFailsWithinTheStatementDeadline() async throws {
+        try await Self.withStore { store, session in
+            let first = try await store.takeOver(as: "a", on: session)
+            let contender = try await store.openSession(id: 10)
+            defer { PostgresStore.closeWithoutWaiting(contender) }
+            // The test's session holds the cluster row as a commit of the writer's epoch does.
+            for sql in ["BEGIN", "SELECT epoch FROM cluster WHERE id = 1 FOR SHARE"] {
+                try await session.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
+            }
+            let failure = await #expect(throws: PostgresStoreError.self) {
+                try await store.takeOver(as: "b", on: contender)
+            }
+            #expect(failure?.description.contains("takeover waited") == true)
+            try await session.query("COMMIT", logger: Self.logger)
+            // The failed attempt changed nothing; the next one takes over.
+            #expect(try await store.takeOver(as: "b", on: contender) == first + 1)
+            #expect(try await store.clusterStatus().writer == "b")
+        }
+    }
+
     @Test func noConnectionWithinTheLeaseDeadlineFailsAsNotApplied() async throws {
         // A server that accepts connections and never answers: the pool cannot open a session.
         let silent = try SilentListener()

@@ -50,14 +50,35 @@ extension PostgresStore {
     /// Takes over as writer on `connection` (the session holding the advisory lock): bumps the epoch,
     /// names `replica` the writer, and returns the new epoch. Commits of the previous epoch in flight
     /// finish first (they hold the row's share lock); later ones abort.
+    ///
+    /// The wait for those commits is bounded by ``Deadlines/statement`` (`lock_timeout`): a commit
+    /// that never ends (a `COMMIT` held up on the server) fails the takeover, which the replica then
+    /// tries again, instead of leaving the cluster without a writer for as long as it lasts.
     public func takeOver(as replica: String, on connection: PostgresConnection) async throws -> Int64 {
-        let rows = try await connection.query(
-            "UPDATE cluster SET epoch = epoch + 1, writer = \(replica) WHERE id = 1 RETURNING epoch", logger: logger)
-        // Rows are read to the end (leaving a stream half read would stall the session).
-        var epoch: Int64?
-        for try await value in rows.decode(Int64.self) { epoch = value }
-        guard let epoch else { throw PostgresStoreError("the cluster row is missing (schema not migrated?)") }
-        return epoch
+        let logger = logger
+        // Each statement's rows are read to the end: that is where a failure shows.
+        func run(_ query: PostgresQuery) async throws {
+            for try await _ in try await connection.query(query, logger: logger) {}
+        }
+        try await run("BEGIN")
+        do {
+            try await run(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = \(deadlines.statement.wholeMilliseconds)"))
+            let rows = try await connection.query(
+                "UPDATE cluster SET epoch = epoch + 1, writer = \(replica) WHERE id = 1 RETURNING epoch", logger: logger
+            )
+            var epoch: Int64?
+            for try await value in rows.decode(Int64.self) { epoch = value }
+            guard let epoch else { throw PostgresStoreError("the cluster row is missing (schema not migrated?)") }
+            try await run("COMMIT")
+            return epoch
+        } catch {
+            try? await run("ROLLBACK")
+            if let failure = error as? PSQLError, failure.serverInfo?[.sqlState] == "55P03" {
+                throw PostgresStoreError(
+                    "the takeover waited \(deadlines.statement) for a commit of the previous writer to end")
+            }
+            throw error
+        }
     }
 
     /// Records that a commit failed: when the fence refused it, or its outcome is unknown, the fence
