@@ -21,12 +21,10 @@ public final class SQLiteStore: StoreBackend {
     /// How the WAL is kept from growing under a steady stream of commits (see ``checkpoint()``).
     let walLimits: WALLimits
 
-    /// When ``checkpoint()`` starts the WAL over, and how large SQLite leaves its file then.
+    /// When ``checkpoint()`` starts the WAL over.
     struct WALLimits: Sendable {
         /// A WAL of this many frames (pages of 4 KiB) or more after a passive checkpoint is started over.
         var restartFrames = 4_096
-        /// `journal_size_limit`: a WAL file larger than this is truncated to it when the WAL starts over.
-        var fileBytes = 64 << 20
     }
 
     /// Opens (creating if needed) the database at `path`.
@@ -43,7 +41,6 @@ public final class SQLiteStore: StoreBackend {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-            try db.execute(sql: "PRAGMA journal_size_limit = \(walLimits.fileBytes)")
         }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -60,8 +57,11 @@ public final class SQLiteStore: StoreBackend {
     /// over and grew by every commit: 470 MB after five seconds of durable PUTs. So when the WAL
     /// still holds ``WALLimits/restartFrames`` frames after the passive pass, the writer's own
     /// connection, between two commits, copies what was added meanwhile (RESTART): the next commit
-    /// writes the WAL from its start, and a file past ``WALLimits/fileBytes`` is cut back to it.
-    /// Commits wait only for the frames added since the passive pass.
+    /// writes the WAL from its start. Commits wait only for the frames added since the passive pass.
+    ///
+    /// The WAL's file keeps its largest size (the most written between two restarts, or by one large
+    /// transaction) and is written over: cutting it back (`journal_size_limit`) happens inside the
+    /// next commit, which it held up by 30–85 ms after a bulk load.
     public func checkpoint() async throws {
         let frames = try await checkpointer.writeWithoutTransaction { db in
             try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)").flatMap { $0[1] as Int? } ?? 0
