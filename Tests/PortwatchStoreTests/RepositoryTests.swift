@@ -331,7 +331,7 @@ struct StateOnlyUpdateTests {
         let (renamed, renameStateOnly) = try await Self.update(repository, created.id, rename)
         #expect(!renameStateOnly)
         #expect(renamed.dataPlaneStatus == .down && renamed.revisionNumber == marked.revisionNumber + 1)
-        // The same value again changes nothing and writes nothing.
+        // The same value again changes nothing (no revision bump).
         let (unchanged, _) = try await Self.update(repository, created.id, down)
         #expect(unchanged == renamed)
 

@@ -55,31 +55,33 @@ extension PostgresStore {
     /// that never ends (a `COMMIT` held up on the server) fails the takeover, which the replica then
     /// tries again, instead of leaving the cluster without a writer for as long as it lasts.
     public func takeOver(as replica: String, on connection: PostgresConnection) async throws -> Int64 {
-        let logger = logger
-        // Each statement's rows are read to the end: that is where a failure shows.
-        func run(_ query: PostgresQuery) async throws {
-            for try await _ in try await connection.query(query, logger: logger) {}
-        }
-        try await run("BEGIN")
+        let (logger, lockTimeout) = (logger, deadlines.statement)
         do {
-            try await run(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = \(deadlines.statement.wholeMilliseconds)"))
-            let rows = try await connection.query(
-                "UPDATE cluster SET epoch = epoch + 1, writer = \(replica) WHERE id = 1 RETURNING epoch", logger: logger
-            )
-            var epoch: Int64?
-            for try await value in rows.decode(Int64.self) { epoch = value }
-            guard let epoch else { throw PostgresStoreError("the cluster row is missing (schema not migrated?)") }
-            try await run("COMMIT")
-            return epoch
-        } catch {
-            try? await run("ROLLBACK")
-            if let failure = error as? PSQLError, failure.serverInfo?[.sqlState] == "55P03" {
-                throw PostgresStoreError(
-                    "the takeover waited \(deadlines.statement) for a commit of the previous writer to end")
+            return try await connection.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = \(lockTimeout.wholeMilliseconds)"),
+                    logger: logger)
+                let rows = try await connection.query(
+                    "UPDATE cluster SET epoch = epoch + 1, writer = \(replica) WHERE id = 1 RETURNING epoch",
+                    logger: logger)
+                // Rows are read to the end (leaving a stream half read would stall the session).
+                var epoch: Int64?
+                for try await value in rows.decode(Int64.self) { epoch = value }
+                guard let epoch else { throw PostgresStoreError("the cluster row is missing (schema not migrated?)") }
+                return epoch
             }
+        } catch let error as PostgresTransactionError {
+            if let answer = error.closureError as? PSQLError, answer.serverInfo?[.sqlState] == Self.lockNotAvailable {
+                throw PostgresStoreError(
+                    "the takeover waited \(lockTimeout) for a commit of the previous writer to end")
+            }
+            if let refusal = error.closureError as? PostgresStoreError { throw refusal }
             throw error
         }
     }
+
+    /// The SQLSTATE of a lock wait that passed `lock_timeout`.
+    static let lockNotAvailable = "55P03"
 
     /// Records that a commit failed: when the fence refused it, or its outcome is unknown, the fence
     /// is lost for good (this process must not commit again before a takeover settles the outcome).
