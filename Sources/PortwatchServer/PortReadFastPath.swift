@@ -9,18 +9,22 @@ import NIOHTTPTypesHTTP1
 import NeutronAPI
 import Synchronization
 
-/// Answers `GET /v2.0/ports/{id}`, the hottest read, on the event loop that read the request,
-/// before Hummingbird's per-request machinery (the conversion to HTTP types, an async task, the
-/// router, the middleware chain) and before NIO's response encoder: it sits right behind NIO's
-/// HTTP/1 request decoder (``PortwatchHTTP1Channel``) and writes each answer as one buffer of
-/// ready-made bytes below the encoder.
+/// Answers `GET /v2.0/ports/{id}`, the hottest read, and `PUT /v2.0/ports/{id}`, the hottest write,
+/// on the event loop that read the request, before Hummingbird's per-request machinery (the conversion
+/// to HTTP types, an async task, the router, the middleware chain) and before NIO's response encoder:
+/// it sits right behind NIO's HTTP/1 request decoder (``PortwatchHTTP1Channel``) and writes each answer
+/// as one buffer of ready-made bytes below the encoder.
 ///
-/// It answers only what ``NeutronAPI/immediatePortShow(id:headers:)`` answers at once: HTTP/1.1
-/// with no `Connection` field other than `keep-alive`, no query and no format suffix, a caller known
-/// without waiting, a port the caller may see. The answer is the route's: the same body, `Content-Type`,
-/// `x-openstack-request-id` and `Date`, and the same request metrics. Every other request, and
-/// every request on a connection while an earlier one is still with the router (pipelining), passes
-/// through untouched, so answers keep the requests' order.
+/// It answers only what ``NeutronAPI/immediatePortShow(id:headers:)`` answers at once, and writes what
+/// ``NeutronAPI/immediatePortUpdate(id:headers:body:on:answer:)`` takes: HTTP/1.1 with no `Connection`
+/// field other than `keep-alive`, no query and no format suffix, a caller known without waiting; for a
+/// show, a port the caller may see; for an update, a body of at most ``maxUpdateBody`` bytes given by
+/// `Content-Length` (no `Transfer-Encoding`, no `Expect`) that parses as the route parses it. The answer
+/// is the route's: the same status, body, `Content-Type`, `x-openstack-request-id` and `Date`, and the
+/// same request metrics. Every other request, and every request on a connection while an earlier one is
+/// still with the router (pipelining), passes through untouched. While an update waits for its write to
+/// be durable, what the connection sends next waits here, and goes on once the update's answer is
+/// written, so answers keep the requests' order.
 ///
 /// It also has a request that does not keep its connection open (HTTP/1.0 without keep-alive, a
 /// `Connection` list naming `close`) reach the router with `Connection: close`, the one form on which
@@ -32,21 +36,46 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     typealias Answer = @Sendable (_ id: String, _ headers: HTTPFields) -> (body: [UInt8], requestID: String)?
+    /// ``NeutronAPI/immediatePortUpdate(id:headers:body:on:answer:)``.
+    typealias Update =
+        @Sendable (
+            _ id: String, _ headers: HTTPFields, _ body: ByteBuffer, _ eventLoop: any EventLoop,
+            _ answer: @escaping @Sendable (_ status: Int, _ body: [UInt8], _ requestID: String) -> Void
+        ) -> Bool
+
+    /// The largest update body read here; a larger one goes to the router.
+    static let maxUpdateBody = 16 << 10
 
     /// Nil to route every request (`PORTWATCH_FAST_READS=0`).
     private let answer: Answer?
+    /// Nil to route every update (`PORTWATCH_FAST_WRITES=0`, and on a replica of a cluster, whose
+    /// writes may have to be forwarded to the writer).
+    private let update: Update?
     private let metrics: RequestMetrics?
     /// Requests passed to the router whose answer has not been written yet.
     private var routed = 0
     /// The answer to the request being read, written when its end arrives.
     private var pending: (body: [UInt8], requestID: String, started: ContinuousClock.Instant)?
+    /// The port update being read: its head (for the router, should it go there after all), and its body so far.
+    private var collecting: (head: HTTPRequestHead, id: String, fields: HTTPFields, body: ByteBuffer)?
+    /// A port update was handed to the writer and its answer is not written yet.
+    private var writing = false
+    /// What the connection delivered while an update was being written, in order.
+    private var deferred: [Deferred] = []
     /// The response encoder's context: a write there goes below the encoder, straight to the socket.
     private var encoder: ChannelHandlerContext?
     /// Shared with the connection's ``PortReadPreParser``: counts down as answers are written.
     private let reads: ConnectionReads
 
-    init(answer: Answer?, metrics: RequestMetrics?, reads: ConnectionReads) {
+    private enum Deferred {
+        case part(HTTPServerRequestPart)
+        case readComplete
+        case event(Any)
+    }
+
+    init(answer: Answer?, update: Update? = nil, metrics: RequestMetrics?, reads: ConnectionReads) {
         self.answer = answer
+        self.update = update
         self.metrics = metrics
         self.reads = reads
     }
@@ -60,14 +89,36 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        guard !writing else { return deferred.append(.part(part)) }
+        read(part, context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard !writing else { return deferred.append(.readComplete) }
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The end of the client's input, say, must not reach Hummingbird before an update's answer:
+        // it would close the connection with the answer unwritten.
+        guard !writing else { return deferred.append(.event(event)) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func read(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let request):
-            if let answer, routed == 0, pending == nil, encoder != nil, let id = Self.portID(request),
-                let headers = Self.fields(request.headers)
-            {
-                let started = ContinuousClock.now
-                if let answered = answer(id, headers) {
-                    pending = (answered.body, answered.requestID, started)
+            if routed == 0, pending == nil, encoder != nil {
+                if let answer, let id = Self.portID(request), let headers = Self.fields(request.headers) {
+                    let started = ContinuousClock.now
+                    if let answered = answer(id, headers) {
+                        pending = (answered.body, answered.requestID, started)
+                        return
+                    }
+                } else if update != nil, let id = Self.updatedPortID(request), let headers = Self.fields(request.headers)
+                {
+                    collecting = (request, id, headers, context.channel.allocator.buffer(capacity: 0))
                     return
                 }
             }
@@ -79,11 +130,19 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 request.headers.replaceOrAdd(name: "connection", value: "close")
                 return context.fireChannelRead(wrapInboundOut(.head(request)))
             }
-            context.fireChannelRead(data)
-        case .body:
-            if pending == nil { context.fireChannelRead(data) }
+            context.fireChannelRead(wrapInboundOut(part))
+        case .body(var bytes):
+            if collecting != nil {
+                collecting!.body.writeBuffer(&bytes)
+            } else if pending == nil {
+                context.fireChannelRead(wrapInboundOut(part))
+            }
         case .end:
-            guard let answered = pending, let encoder else { return context.fireChannelRead(data) }
+            if let collecting {
+                self.collecting = nil
+                return write(collecting, context: context)
+            }
+            guard let answered = pending, let encoder else { return context.fireChannelRead(wrapInboundOut(part)) }
             pending = nil
             let response = Self.response(
                 body: answered.body, requestID: answered.requestID, allocator: context.channel.allocator)
@@ -91,6 +150,50 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             reads.answerWritten()
             metrics?.record(method: "GET", status: 200, since: answered.started)
             metrics?.recordFastRead(stage: "decoded")
+        }
+    }
+
+    /// Hands a port update to the writer, or to the router when it is not one to write here.
+    private func write(
+        _ request: (head: HTTPRequestHead, id: String, fields: HTTPFields, body: ByteBuffer),
+        context: ChannelHandlerContext
+    ) {
+        let started = ContinuousClock.now
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let taken = update?(request.id, request.fields, request.body, context.eventLoop) { status, body, requestID in
+            bound.value.handler.written(
+                status: status, body: body, requestID: requestID, started: started, context: bound.value.context)
+        }
+        if taken == true {
+            writing = true
+            return
+        }
+        routed += 1
+        context.fireChannelRead(wrapInboundOut(.head(request.head)))
+        if request.body.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(.body(request.body))) }
+        context.fireChannelRead(wrapInboundOut(.end(nil)))
+    }
+
+    /// Writes an update's answer, then goes on with what the connection sent meanwhile.
+    private func written(
+        status: Int, body: [UInt8], requestID: String, started: ContinuousClock.Instant,
+        context: ChannelHandlerContext
+    ) {
+        writing = false
+        if let encoder {
+            let response = Self.response(
+                status: status, body: body, requestID: requestID, allocator: context.channel.allocator)
+            encoder.writeAndFlush(NIOAny(IOData.byteBuffer(response)), promise: nil)
+        }
+        reads.answerWritten()
+        metrics?.record(method: "PUT", status: status, since: started)
+        metrics?.recordFastWrite()
+        while !writing, !deferred.isEmpty {
+            switch deferred.removeFirst() {
+            case .part(let part): read(part, context: context)
+            case .readComplete: context.fireChannelReadComplete()
+            case .event(let event): context.fireUserInboundEventTriggered(event)
+            }
         }
     }
 
@@ -103,10 +206,17 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The whole response, status line to body, as the route's answer would be encoded.
-    static func response(body: [UInt8], requestID: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+    static func response(status: Int = 200, body: [UInt8], requestID: String, allocator: ByteBufferAllocator)
+        -> ByteBuffer
+    {
         let date = HTTPDate.now()
         var buffer = allocator.buffer(capacity: 160 + requestID.utf8.count + body.count)
-        buffer.writeStaticString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
+        if status == 200 {
+            buffer.writeStaticString("HTTP/1.1 200 OK")
+        } else {
+            buffer.writeString("HTTP/1.1 \(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase)")
+        }
+        buffer.writeStaticString("\r\nContent-Type: application/json\r\nContent-Length: ")
         buffer.writeString(String(body.count))
         buffer.writeStaticString("\r\nx-openstack-request-id: ")
         buffer.writeString(requestID)
@@ -120,7 +230,26 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The id of `GET /v2.0/ports/{id}` with nothing else in the target (no query, suffix, escape or
     /// further segment), in HTTP/1.1 on a connection the client keeps open; nil for any other request.
     static func portID(_ request: HTTPRequestHead) -> String? {
-        guard request.method == .GET, request.version == .http1_1,
+        guard request.method == .GET else { return nil }
+        return targetPortID(request)
+    }
+
+    /// The id of `PUT /v2.0/ports/{id}` as ``portID(_:)`` takes it, with a body of at most
+    /// ``maxUpdateBody`` bytes given by one `Content-Length`, and no `Transfer-Encoding` or `Expect`;
+    /// nil for any other request.
+    static func updatedPortID(_ request: HTTPRequestHead) -> String? {
+        guard request.method == .PUT, !request.headers.contains(name: "transfer-encoding"),
+            !request.headers.contains(name: "expect")
+        else { return nil }
+        let lengths = request.headers["content-length"]
+        guard lengths.count == 1, let length = Int(lengths[0]), (0...maxUpdateBody).contains(length) else {
+            return nil
+        }
+        return targetPortID(request)
+    }
+
+    private static func targetPortID(_ request: HTTPRequestHead) -> String? {
+        guard request.version == .http1_1,
             request.headers["connection"].allSatisfy({ $0.lowercased() == "keep-alive" }),
             request.uri.utf8.starts(with: prefix.utf8)
         else { return nil }

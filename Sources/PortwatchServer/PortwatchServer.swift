@@ -37,6 +37,9 @@ public struct PortwatchServer {
     public let cluster: ClusterMember?
     /// `GET /v2.0/ports/{id}` answered on the event loop when it can be (``PortReadFastPath``).
     let immediatePortShow: PortReadFastPath.Answer
+    /// `PUT /v2.0/ports/{id}` written from the event loop when it can be; nil on a replica of a
+    /// cluster, whose writes the router forwards to the writer.
+    let immediatePortUpdate: PortReadFastPath.Update?
     /// The request metrics, when `/metrics` is served.
     let requestMetrics: RequestMetrics?
     /// What the store needs running (PostgreSQL's connection pool); started first, stopped last.
@@ -138,8 +141,17 @@ public struct PortwatchServer {
         return PortwatchServer(
             configuration: configuration, repository: repository, router: router, correlation: correlation,
             notifications: notifications, policy: policy, sources: sources, bridge: bridge, cluster: cluster,
-            immediatePortShow: { api.immediatePortShow(id: $0, headers: $1) }, requestMetrics: metrics?.requests,
+            immediatePortShow: { api.immediatePortShow(id: $0, headers: $1) },
+            immediatePortUpdate: cluster != nil ? nil : portUpdate(api),
+            requestMetrics: metrics?.requests,
             storeServices: pool.map { [$0] } ?? [], logger: logger)
+    }
+
+    /// ``NeutronAPI/immediatePortUpdate(id:headers:body:on:answer:)`` for ``PortReadFastPath``.
+    static func portUpdate(_ api: NeutronAPI) -> PortReadFastPath.Update {
+        { id, headers, body, eventLoop, answer in
+            api.immediatePortUpdate(id: id, headers: headers, body: body, on: eventLoop, answer: answer)
+        }
     }
 
     /// The identity resolver of the configured mode; in keystone mode, with its service token
@@ -174,15 +186,19 @@ public struct PortwatchServer {
     /// watchers of the policy and credentials files, the writer, the store's connection pool last).
     public func services() -> [any Service] {
         // For comparison, PORTWATCH_FAST_READS=0 routes every port read through Hummingbird, and
-        // PORTWATCH_FAST_READS=decoded answers them only behind NIO's decoder.
+        // PORTWATCH_FAST_READS=decoded answers them only behind NIO's decoder; PORTWATCH_FAST_WRITES=0
+        // routes every port update.
         let fastReads = ProcessInfo.processInfo.environment["PORTWATCH_FAST_READS"]
+        let fastWrites = ProcessInfo.processInfo.environment["PORTWATCH_FAST_WRITES"]
         let (answer, requestMetrics) = (immediatePortShow, requestMetrics)
+        let update = fastWrites == "0" ? nil : immediatePortUpdate
         let server = HTTPServerBuilder {
             (responder: @escaping HTTPChannelHandler.Responder) -> any ServerChildChannel in
             PortwatchHTTP1Channel(
                 responder: responder,
                 fastPath: {
-                    PortReadFastPath(answer: fastReads == "0" ? nil : answer, metrics: requestMetrics, reads: $0)
+                    PortReadFastPath(
+                        answer: fastReads == "0" ? nil : answer, update: update, metrics: requestMetrics, reads: $0)
                 },
                 preParser: {
                     fastReads == "0" || fastReads == "decoded"

@@ -32,6 +32,13 @@ final class RequestMetrics: Sendable {
         }.increment()
     }
 
+    /// Counts one port update answered on the event loop (``PortReadFastPath``), whatever its status.
+    func recordFastWrite() {
+        fastWrites.increment()
+    }
+
+    private let fastWrites = Counter(label: "portwatch_http_fast_writes_total")
+
     private func counter(method: String, status: Int) -> Counter {
         let key = "\(method) \(status)"
         return counters.withLock { counters in

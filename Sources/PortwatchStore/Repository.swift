@@ -189,6 +189,18 @@ public final class Repository: Sendable {
         try await enqueue(atomic: false, operation)
     }
 
+    /// Like ``write(_:)``, for a caller that is not a task: `completion` gets the result once durable
+    /// (or the error), on the writer's thread, so it must only hand the result on (the HTTP event
+    /// loop's port updates use it, to skip a task per request).
+    public func write<T: Sendable>(
+        _ operation: @escaping (inout ChangeSet) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        submit(
+            Pending(
+                operation: { try operation(&$0) }, atomic: true, complete: { completion($0.map { $0 as! T }) }))
+    }
+
     private func enqueue<T: Sendable>(atomic: Bool, _ operation: @escaping (inout ChangeSet) throws -> T) async throws
         -> T
     {

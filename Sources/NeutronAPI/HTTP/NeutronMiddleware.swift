@@ -75,12 +75,14 @@ struct NeutronMiddleware: RouterMiddleware {
             response = JSONResponse.make(status: neutron.status, bytes: neutron.bodyBytes)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(error)"])
-            let neutron = NeutronError(
-                status: 500, type: "HTTPInternalServerError",
-                message: "Request Failed: internal server error while processing your request.")
-            response = JSONResponse.make(status: .internalServerError, bytes: neutron.bodyBytes)
+            response = JSONResponse.make(status: .internalServerError, bytes: Self.internalError.bodyBytes)
         }
         response.headers[IdentityResolver.requestIDHeader] = identity.requestID
         return response
     }
+
+    /// The answer to a failure that is not the client's and has no Neutron error of its own.
+    static let internalError = NeutronError(
+        status: 500, type: "HTTPInternalServerError",
+        message: "Request Failed: internal server error while processing your request.")
 }

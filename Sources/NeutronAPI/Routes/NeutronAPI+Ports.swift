@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import PortwatchCore
 import PortwatchStore
 
@@ -13,16 +14,60 @@ extension NeutronAPI {
             let reading = context.access.portReading()
             return JSONResponse.make(bytes: try showPort(id, reading, fields: query.fields))
         }
-        registerWrites(
-            on: router,
-            ResourceWrites<PortwatchCore.Port, PortInput>(
-                parseCreate: { try PortAttributes.create($0, $1) }, parseUpdate: { try PortAttributes.update($0, $1) },
-                create: { try $0.createPorts($1, request: $2, bulk: $3, by: $4) },
-                update: { try $0.updatePort(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
-                delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },
-                view: { port, access in
-                    access.portReading().view(of: port, network: repository.network(port.networkID))
-                }, notFound: NeutronError.portNotFound))
+        registerWrites(on: router, portWrites)
+    }
+
+    /// The port writes' parsing, change-set operations and views, for the routes and
+    /// ``immediatePortUpdate(id:headers:body:on:answer:)``.
+    var portWrites: ResourceWrites<PortwatchCore.Port, PortInput> {
+        ResourceWrites(
+            parseCreate: { try PortAttributes.create($0, $1) }, parseUpdate: { try PortAttributes.update($0, $1) },
+            create: { try $0.createPorts($1, request: $2, bulk: $3, by: $4) },
+            update: { try $0.updatePort(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
+            delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },
+            view: { [repository] port, access in
+                access.portReading().view(of: port, network: repository.network(port.networkID))
+            }, notFound: NeutronError.portNotFound)
+    }
+
+    /// `PUT /v2.0/ports/{id}` (no query, no format suffix) without the router, for the event loop
+    /// that read it. When the caller is known without waiting (``IdentityResolver/resolveImmediately(_:)``)
+    /// and the body, its `port` object and `If-Match` parse as the route parses them, the write is
+    /// queued at once and `answer` gets the route's answer on `eventLoop` once the write is durable:
+    /// the port as the caller sees it (200), or the write's error (a Neutron error body, with its
+    /// status). Returns false, having done nothing, for any other request: the route answers it,
+    /// with the same errors as ever.
+    public func immediatePortUpdate(
+        id: String, headers: HTTPFields, body: ByteBuffer, on eventLoop: any EventLoop,
+        answer: @escaping @Sendable (_ status: Int, _ body: [UInt8], _ requestID: String) -> Void
+    ) -> Bool {
+        guard body.readableBytes > 0, let identity = identities.resolveImmediately(headers),
+            let json = try? JSONValue.parse(body.readableBytesView)
+        else { return false }
+        let writes = portWrites
+        let access = policy.access(for: identity)
+        let input: PortInput
+        let revision: Int?
+        do {
+            input = try writes.parseUpdate(
+                try RequestBody.update(json, singular: PortwatchCore.Port.singular, plural: PortwatchCore.Port.plural),
+                access)
+            revision = try Self.revisionConstraint(headers)
+        } catch {
+            return false
+        }
+        let requestID = identity.requestID
+        repository.write({ changes in try writes.update(&changes, id, input, json, revision, access) }) { result in
+            // Rendered on the event loop, not on the writer that completes the write.
+            eventLoop.execute {
+                switch result {
+                case .success(let port): answer(200, port.envelope(view: writes.view(port, access)), requestID)
+                case .failure(let error as NeutronError): answer(error.status.code, error.bodyBytes, requestID)
+                case .failure: answer(500, NeutronMiddleware.internalError.bodyBytes, requestID)
+                }
+            }
+        }
+        return true
     }
 
     /// The answer to `GET /v2.0/ports/{id}` (no query, no format suffix) when it can be given at once,

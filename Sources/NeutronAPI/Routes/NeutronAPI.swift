@@ -68,7 +68,11 @@ public struct NeutronAPI: Sendable {
 
     /// `If-Match: revision_number=N`, or nil when absent.
     static func revisionConstraint(_ request: Request) throws(NeutronError) -> Int? {
-        guard let header = request.headers[.ifMatch] else { return nil }
+        try revisionConstraint(request.headers)
+    }
+
+    static func revisionConstraint(_ headers: HTTPFields) throws(NeutronError) -> Int? {
+        guard let header = headers[.ifMatch] else { return nil }
         let constraints = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { $0.hasPrefix("revision_number=") }
         guard !constraints.isEmpty else { return nil }
