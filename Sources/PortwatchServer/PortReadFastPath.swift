@@ -62,6 +62,8 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var writing = false
     /// What the connection delivered while an update was being written, in order.
     private var deferred: [Deferred] = []
+    /// A read from the socket asked for while an update was being written, issued once it is answered.
+    private var readHeld = false
     /// The response encoder's context: a write there goes below the encoder, straight to the socket.
     private var encoder: ChannelHandlerContext?
     /// Shared with the connection's ``PortReadPreParser``: counts down as answers are written.
@@ -91,7 +93,7 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         guard !writing else { return deferred.append(.part(part)) }
-        read(part, context: context)
+        handle(part, context: context)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -106,7 +108,17 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    private func read(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    /// No more reading from the socket while an update is being written: what waits here is at most
+    /// what one read brought.
+    func read(context: ChannelHandlerContext) {
+        guard !writing else {
+            readHeld = true
+            return
+        }
+        context.read()
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let request):
             if routed == 0, pending == nil, encoder != nil {
@@ -190,10 +202,14 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         metrics?.recordFastWrite()
         while !writing, !deferred.isEmpty {
             switch deferred.removeFirst() {
-            case .part(let part): read(part, context: context)
+            case .part(let part): handle(part, context: context)
             case .readComplete: context.fireChannelReadComplete()
             case .event(let event): context.fireUserInboundEventTriggered(event)
             }
+        }
+        if !writing, readHeld {
+            readHeld = false
+            context.read()
         }
     }
 

@@ -37,8 +37,8 @@ public struct PortwatchServer {
     public let cluster: ClusterMember?
     /// `GET /v2.0/ports/{id}` answered on the event loop when it can be (``PortReadFastPath``).
     let immediatePortShow: PortReadFastPath.Answer
-    /// `PUT /v2.0/ports/{id}` written from the event loop when it can be; nil on a replica of a
-    /// cluster, whose writes the router forwards to the writer.
+    /// `PUT /v2.0/ports/{id}` written from the event loop when it can be; nil in bridge mode, whose
+    /// ports are read-only (the cloud's Neutron owns them).
     let immediatePortUpdate: PortReadFastPath.Update?
     /// The request metrics, when `/metrics` is served.
     let requestMetrics: RequestMetrics?
@@ -142,15 +142,21 @@ public struct PortwatchServer {
             configuration: configuration, repository: repository, router: router, correlation: correlation,
             notifications: notifications, policy: policy, sources: sources, bridge: bridge, cluster: cluster,
             immediatePortShow: { api.immediatePortShow(id: $0, headers: $1) },
-            immediatePortUpdate: cluster != nil ? nil : portUpdate(api),
+            immediatePortUpdate: bridge == nil ? portUpdate(api, writingOnly: cluster != nil) : nil,
             requestMetrics: metrics?.requests,
             storeServices: pool.map { [$0] } ?? [], logger: logger)
     }
 
-    /// ``NeutronAPI/immediatePortUpdate(id:headers:body:on:answer:)`` for ``PortReadFastPath``.
-    static func portUpdate(_ api: NeutronAPI) -> PortReadFastPath.Update {
-        { id, headers, body, eventLoop, answer in
-            api.immediatePortUpdate(id: id, headers: headers, body: body, on: eventLoop, answer: answer)
+    /// ``NeutronAPI/immediatePortUpdate(id:headers:body:on:answer:)`` for ``PortReadFastPath``. On a
+    /// replica of a cluster (`writingOnly`), only while it is the writer, and never for a request
+    /// another replica forwarded: those are ``WriteForwardingMiddleware``'s, which forwards the
+    /// follower's writes and answers the forwarded ones with the writer's commit.
+    static func portUpdate(_ api: NeutronAPI, writingOnly: Bool) -> PortReadFastPath.Update {
+        let repository = api.repository
+        let forwarded = WriteForwardingMiddleware<PortwatchRequestContext>.forwardedHeader
+        return { id, headers, body, eventLoop, answer in
+            if writingOnly, repository.isFollowing || headers[forwarded] != nil { return false }
+            return api.immediatePortUpdate(id: id, headers: headers, body: body, on: eventLoop, answer: answer)
         }
     }
 
