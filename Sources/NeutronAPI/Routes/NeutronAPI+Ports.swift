@@ -14,20 +14,16 @@ extension NeutronAPI {
             let reading = context.access.portReading()
             return JSONResponse.make(bytes: try showPort(id, reading, fields: query.fields))
         }
-        registerWrites(on: router, portWrites)
-    }
-
-    /// The port writes' parsing, change-set operations and views, for the routes and
-    /// ``immediatePortUpdate(id:headers:body:on:answer:)``.
-    var portWrites: ResourceWrites<PortwatchCore.Port, PortInput> {
-        ResourceWrites(
-            parseCreate: { try PortAttributes.create($0, $1) }, parseUpdate: { try PortAttributes.update($0, $1) },
-            create: { try $0.createPorts($1, request: $2, bulk: $3, by: $4) },
-            update: { try $0.updatePort(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
-            delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },
-            view: { [repository] port, access in
-                access.portReading().view(of: port, network: repository.network(port.networkID))
-            }, notFound: NeutronError.portNotFound)
+        registerWrites(
+            on: router,
+            ResourceWrites<PortwatchCore.Port, PortInput>(
+                parseCreate: { try PortAttributes.create($0, $1) }, parseUpdate: { try PortAttributes.update($0, $1) },
+                create: { try $0.createPorts($1, request: $2, bulk: $3, by: $4) },
+                update: { try $0.updatePort(id: $1, $2, request: $3, ifMatch: $4, by: $5) },
+                delete: { try $0.deletePort(id: $1, ifMatch: $2, by: $3) },
+                view: { port, access in
+                    access.portReading().view(of: port, network: repository.network(port.networkID))
+                }, notFound: NeutronError.portNotFound))
     }
 
     /// `PUT /v2.0/ports/{id}` (no query, no format suffix) without the router, for the event loop
@@ -44,12 +40,11 @@ extension NeutronAPI {
         guard body.readableBytes > 0, let identity = identities.resolveImmediately(headers),
             let json = try? JSONValue.parse(body.readableBytesView)
         else { return false }
-        let writes = portWrites
         let access = policy.access(for: identity)
         let input: PortInput
         let revision: Int?
         do {
-            input = try writes.parseUpdate(
+            input = try PortAttributes.update(
                 try RequestBody.update(json, singular: PortwatchCore.Port.singular, plural: PortwatchCore.Port.plural),
                 access)
             revision = try Self.revisionConstraint(headers)
@@ -57,11 +52,14 @@ extension NeutronAPI {
             return false
         }
         let requestID = identity.requestID
-        repository.write({ changes in try writes.update(&changes, id, input, json, revision, access) }) { result in
-            // Rendered on the event loop, not on the writer that completes the write.
+        // The answer is the port as the caller sees it, which is also its `port.update.end`'s payload:
+        // rendered once, in the write.
+        repository.write({ changes in
+            try changes.updatePortRendered(id: id, input, request: json, ifMatch: revision, by: access).envelope
+        }) { result in
             eventLoop.execute {
                 switch result {
-                case .success(let port): answer(200, port.envelope(view: writes.view(port, access)), requestID)
+                case .success(let envelope): answer(200, envelope, requestID)
                 case .failure(let error as NeutronError): answer(error.status.code, error.bodyBytes, requestID)
                 case .failure: answer(500, NeutronMiddleware.internalError.bodyBytes, requestID)
                 }

@@ -68,6 +68,14 @@ extension ChangeSet {
     public mutating func updatePort(
         id: String, _ input: PortInput, request: JSONValue, ifMatch: Int?, by access: AccessPolicy
     ) throws(NeutronError) -> Port {
+        try updatePortRendered(id: id, input, request: request, ifMatch: ifMatch, by: access).port
+    }
+
+    /// ``updatePort(id:_:request:ifMatch:by:)``, with the port's envelope as the caller sees it: the
+    /// payload of its `port.update.end`, which is also the API's answer to the update.
+    public mutating func updatePortRendered(
+        id: String, _ input: PortInput, request: JSONValue, ifMatch: Int?, by access: AccessPolicy
+    ) throws(NeutronError) -> (port: Port, envelope: [UInt8]) {
         var port = try reachablePort(id, access)
         let network = network(port.networkID)
         let before = port
@@ -101,11 +109,11 @@ extension ChangeSet {
             correlateRequestPort(id, now: now)
             port = self.port(id) ?? port
         }
+        let envelope = port.envelope(view: access.portReading().view(of: port, network: network))
         emit(
-            "port.update.end", resourceType: "port", resourceID: id, projectID: port.projectID,
-            payload: port.envelope(view: access.portReading().view(of: port, network: network)),
+            "port.update.end", resourceType: "port", resourceID: id, projectID: port.projectID, payload: envelope,
             by: access.identity)
-        return port
+        return (port, envelope)
     }
 
     /// ML2's `update_security_group_on_port` and port security checks: a changed set of groups is
