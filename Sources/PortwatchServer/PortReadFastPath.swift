@@ -128,7 +128,8 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                         pending = (answered.body, answered.requestID, started)
                         return
                     }
-                } else if update != nil, let id = Self.updatedPortID(request), let headers = Self.fields(request.headers)
+                } else if update != nil, let id = Self.updatedPortID(request),
+                    let headers = Self.fields(request.headers)
                 {
                     collecting = (request, id, headers, context.channel.allocator.buffer(capacity: 0))
                     return

@@ -33,7 +33,8 @@ struct NeutronMiddleware: RouterMiddleware {
             // A source whose machines use basic auth: challenge for it, as curl-based senders
             // (collectd's write_http) send their user and password only when asked.
             if let sources = identities.sources,
-                let source = EventSourceEndpoints.source(ofPath: request.uri.path[...], userAgent: request.headers[.userAgent]),
+                let source = EventSourceEndpoints.source(
+                    ofPath: request.uri.path[...], userAgent: request.headers[.userAgent]),
                 sources.hasBasicCredentials(for: source), wwwAuthenticate?.hasPrefix("Basic") != true
             {
                 response.headers.append(HTTPField(name: .wwwAuthenticate, value: #"Basic realm="portwatch""#))
