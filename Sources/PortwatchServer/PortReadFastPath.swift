@@ -201,6 +201,8 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         reads.answerWritten()
         metrics?.record(method: "PUT", status: status, since: started)
         metrics?.recordFastWrite()
+        // A connection closed meanwhile has no one to read the rest for.
+        guard context.channel.isActive else { return deferred.removeAll() }
         while !writing, !deferred.isEmpty {
             switch deferred.removeFirst() {
             case .part(let part): handle(part, context: context)
