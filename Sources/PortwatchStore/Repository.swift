@@ -610,11 +610,16 @@ public final class Repository: Sendable {
         var commit = StoreCommit()
         commit.networks = changeSet.changes.networks.map { ($0.0, $0.1) }
         let stateOnly = changeSet.changes.stateOnlyPorts
-        for (id, port) in changeSet.changes.ports {
-            if let port, stateOnly.contains(id) {
-                commit.portStates.append(port)
-            } else {
-                commit.ports.append((id, port))
+        if stateOnly.count == changeSet.changes.ports.count {
+            // Only states (a storm): every entry is one, and none is a deletion.
+            commit.portStates = changeSet.changes.ports.compactMap(\.1)
+        } else {
+            for (id, port) in changeSet.changes.ports {
+                if let port, stateOnly.contains(id) {
+                    commit.portStates.append(port)
+                } else {
+                    commit.ports.append((id, port))
+                }
             }
         }
         commit.documents = changeSet.documents

@@ -52,7 +52,8 @@ extension ChangeSet {
     /// deleted). The repository runs it at the end of every batch, so a port and the correlated
     /// consequence of its binding commit together.
     public mutating func correlateWrittenPorts(now: Date) {
-        guard correlation != nil else { return }
+        // A storm's batch wrote states only: nothing to look through (50,000 set lookups).
+        guard correlation != nil, changes.stateOnlyPorts.count < changes.ports.count else { return }
         var affected: [PortDataPlaneChange] = []
         for (id, port) in changes.ports where !changes.stateOnlyPorts.contains(id) {
             if let change = reattach(id, port, now: now) { affected.append(change) }
