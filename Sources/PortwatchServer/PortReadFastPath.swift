@@ -48,8 +48,8 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Nil to route every request (`PORTWATCH_FAST_READS=0`).
     private let answer: Answer?
-    /// Nil to route every update (`PORTWATCH_FAST_WRITES=0`, and on a replica of a cluster, whose
-    /// writes may have to be forwarded to the writer).
+    /// Nil to route every update (`PORTWATCH_FAST_WRITES=0`, and in bridge mode, whose ports are
+    /// read-only); on a replica of a cluster it declines while the replica is a follower.
     private let update: Update?
     private let metrics: RequestMetrics?
     /// Requests passed to the router whose answer has not been written yet.
