@@ -11,9 +11,10 @@ import Synchronization
 
 /// Answers `GET /v2.0/ports/{id}`, the hottest read, and `PUT /v2.0/ports/{id}`, the hottest write,
 /// on the event loop that read the request, before Hummingbird's per-request machinery (the conversion
-/// to HTTP types, an async task, the router, the middleware chain) and before NIO's response encoder:
-/// it sits right behind NIO's HTTP/1 request decoder (``PortwatchHTTP1Channel``) and writes each answer
-/// as one buffer of ready-made bytes below the encoder.
+/// to HTTP types, an async task, the router, the middleware chain): it sits right behind NIO's HTTP/1
+/// request decoder (``PortwatchHTTP1Channel``) and writes each answer through NIO's response encoder,
+/// which pairs every answer with the request it decoded (it leaves out the body of an answer to `HEAD`
+/// by that pairing: an answer written past it would shift every later one onto the wrong request).
 ///
 /// It answers only what ``NeutronAPI/immediatePortShow(id:headers:)`` answers at once, and writes what
 /// ``NeutronAPI/immediatePortUpdate(id:headers:body:on:answer:)`` takes: HTTP/1.1 with no `Connection`
@@ -64,8 +65,6 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private var deferred: [Deferred] = []
     /// A read from the socket asked for while an update was being written, issued once it is answered.
     private var readHeld = false
-    /// The response encoder's context: a write there goes below the encoder, straight to the socket.
-    private var encoder: ChannelHandlerContext?
     /// Shared with the connection's ``PortReadPreParser``: counts down as answers are written.
     private let reads: ConnectionReads
 
@@ -80,14 +79,6 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         self.update = update
         self.metrics = metrics
         self.reads = reads
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        encoder = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        encoder = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -121,7 +112,7 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let request):
-            if routed == 0, pending == nil, encoder != nil {
+            if routed == 0, pending == nil {
                 if let answer, let id = Self.portID(request), let headers = Self.fields(request.headers) {
                     let started = ContinuousClock.now
                     if let answered = answer(id, headers) {
@@ -155,11 +146,9 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 self.collecting = nil
                 return write(collecting, context: context)
             }
-            guard let answered = pending, let encoder else { return context.fireChannelRead(wrapInboundOut(part)) }
+            guard let answered = pending else { return context.fireChannelRead(wrapInboundOut(part)) }
             pending = nil
-            let response = Self.response(
-                body: answered.body, requestID: answered.requestID, allocator: context.channel.allocator)
-            encoder.writeAndFlush(NIOAny(IOData.byteBuffer(response)), promise: nil)
+            answer(status: 200, body: answered.body, requestID: answered.requestID, context: context)
             reads.answerWritten()
             metrics?.record(method: "GET", status: 200, since: answered.started)
             metrics?.recordFastRead(stage: "decoded")
@@ -193,10 +182,8 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context: ChannelHandlerContext
     ) {
         writing = false
-        if let encoder {
-            let response = Self.response(
-                status: status, body: body, requestID: requestID, allocator: context.channel.allocator)
-            encoder.writeAndFlush(NIOAny(IOData.byteBuffer(response)), promise: nil)
+        if context.channel.isActive {
+            answer(status: status, body: body, requestID: requestID, context: context)
         }
         reads.answerWritten()
         metrics?.record(method: "PUT", status: status, since: started)
@@ -224,18 +211,28 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    /// The whole response, status line to body, as the route's answer would be encoded.
-    static func response(status: Int = 200, body: [UInt8], requestID: String, allocator: ByteBufferAllocator)
-        -> ByteBuffer
-    {
+    /// Writes an answer through NIO's response encoder, with the route's headers.
+    private func answer(status: Int, body: [UInt8], requestID: String, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(4)
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(body.count))
+        headers.add(name: "x-openstack-request-id", value: requestID)
+        headers.add(name: "Date", value: HTTPDate.now())
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: body.count)
+        buffer.writeBytes(body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// The whole response, status line to body, as the route's answer would be encoded (for
+    /// ``PortReadPreParser``, which answers ahead of NIO's decoder and encoder alike).
+    static func response(body: [UInt8], requestID: String, allocator: ByteBufferAllocator) -> ByteBuffer {
         let date = HTTPDate.now()
         var buffer = allocator.buffer(capacity: 160 + requestID.utf8.count + body.count)
-        if status == 200 {
-            buffer.writeStaticString("HTTP/1.1 200 OK")
-        } else {
-            buffer.writeString("HTTP/1.1 \(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase)")
-        }
-        buffer.writeStaticString("\r\nContent-Type: application/json\r\nContent-Length: ")
+        buffer.writeStaticString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
         buffer.writeString(String(body.count))
         buffer.writeStaticString("\r\nx-openstack-request-id: ")
         buffer.writeString(requestID)
@@ -298,8 +295,8 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 }
 
 /// Hummingbird's HTTP/1 child channel (`HTTP1Channel`) with ``PortReadPreParser`` ahead of NIO's
-/// request decoder and ``PortReadFastPath`` right behind it, where it sees NIO's request parts and can
-/// write below the response encoder, and NIO's `BackPressureHandler` in front of both (the event-loop
+/// request decoder and ``PortReadFastPath`` right behind it, where it sees NIO's request parts and
+/// answers through NIO's response encoder, and NIO's `BackPressureHandler` in front of both (the event-loop
 /// answers are written whether the client reads them or not, so reading stops while they wait); the
 /// rest of the pipeline is Hummingbird's, in its order.
 struct PortwatchHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
