@@ -10,29 +10,14 @@ while an update is being written waits for its answer, and that the metrics coun
 import json
 import socket
 
-import pytest
 import requests
 
 from conftest import Api, unique
-from test_event_loop_reads import ADMIN, MEMBER, OTHER, SERVICE, _raw_exchange, _read_answers, _request
+# headers_server: a network and two ports, the member's and the admin's (imported as a fixture).
+from test_event_loop_reads import ADMIN, MEMBER, OTHER, _raw_exchange, _read_answers, _request, headers_server  # noqa: F401
 
 # Attributes every write changes.
 MOVING = ("updated_at", "revision_number")
-
-
-@pytest.fixture
-def update_server(server_factory):
-    srv = server_factory(["--auth", "headers"]).start()
-    api = Api(srv.url)
-    net = api.post("/v2.0/networks", {"network": {"name": unique("net"), "shared": True}}, headers=ADMIN)
-    assert net.status_code == 201, net.text
-    net_id = net.json()["network"]["id"]
-    ports = {}
-    for who, headers in [("member", MEMBER), ("admin", SERVICE)]:
-        r = api.post("/v2.0/ports", {"port": {"network_id": net_id, "name": unique(who)}}, headers=headers)
-        assert r.status_code == 201, r.text
-        ports[who] = r.json()["port"]["id"]
-    return srv, api, ports
 
 
 def _fast_writes(url: str) -> float:
@@ -81,8 +66,8 @@ def _compare(api, port_id, body, headers, fast_expected, if_match=None):
     return fast, routed
 
 
-def test_updates_get_the_routes_answers(update_server):
-    _, api, ports = update_server
+def test_updates_get_the_routes_answers(headers_server):
+    _, api, ports = headers_server
     member, admin = ports["member"], ports["admin"]
     cases = [
         # (port, body, caller, taken on the event loop, If-Match, expected status)
@@ -112,8 +97,8 @@ def test_updates_get_the_routes_answers(update_server):
     assert api.get(f"/v2.0/ports/{member}", headers=ADMIN).json()["port"]["name"] == "both"
 
 
-def test_pipelined_updates_and_reads_keep_their_order(update_server):
-    srv, api, ports = update_server
+def test_pipelined_updates_and_reads_keep_their_order(headers_server):
+    srv, api, ports = headers_server
     port_id = ports["member"]
     revision = _revision(api, port_id)
     name = unique("piped")
@@ -141,8 +126,8 @@ def test_pipelined_updates_and_reads_keep_their_order(update_server):
     assert bodies[6] == bodies[5]
 
 
-def test_an_update_sent_a_byte_at_a_time_is_written_once(update_server):
-    srv, api, ports = update_server
+def test_an_update_sent_a_byte_at_a_time_is_written_once(headers_server):
+    srv, api, ports = headers_server
     port_id = ports["member"]
     revision = _revision(api, port_id)
     host, port = srv.url.removeprefix("http://").split(":")
@@ -158,8 +143,8 @@ def test_an_update_sent_a_byte_at_a_time_is_written_once(update_server):
     assert json.loads(answers[1][2])["port"]["revision_number"] == revision + 1
 
 
-def test_an_update_is_answered_when_the_client_stops_sending(update_server):
-    srv, api, ports = update_server
+def test_an_update_is_answered_when_the_client_stops_sending(headers_server):
+    srv, api, ports = headers_server
     port_id = ports["member"]
     host, port = srv.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as sock:
@@ -172,8 +157,8 @@ def test_an_update_is_answered_when_the_client_stops_sending(update_server):
     assert api.get(f"/v2.0/ports/{port_id}", headers=ADMIN).json()["port"]["data_plane_status"] == "DOWN"
 
 
-def test_a_large_or_unframed_update_goes_to_the_router(update_server):
-    srv, api, ports = update_server
+def test_a_large_or_unframed_update_goes_to_the_router(headers_server):
+    srv, api, ports = headers_server
     port_id = ports["member"]
     before = _fast_writes(srv.url)
     # A body over the event loop's limit (16 KiB), still within the route's.
@@ -194,8 +179,8 @@ def test_a_large_or_unframed_update_goes_to_the_router(update_server):
     assert _fast_writes(srv.url) == before + 1
 
 
-def test_metrics_count_updates_on_both_paths(update_server):
-    srv, api, ports = update_server
+def test_metrics_count_updates_on_both_paths(headers_server):
+    srv, api, ports = headers_server
 
     def counted(status):
         total = 0.0
@@ -244,11 +229,11 @@ def _one_answer(sock, head_request=False):
     return int(lines[0].split()[1]), rest
 
 
-def test_answers_to_head_keep_their_place_after_event_loop_answers(update_server):
+def test_answers_to_head_keep_their_place_after_event_loop_answers(headers_server):
     # NIO's encoder pairs each answer with the request NIO decoded, and leaves the body out of the
     # answer to a HEAD: an answer written past it once shifted a later HEAD's pairing onto a GET,
     # whose body was then never sent.
-    srv, api, ports = update_server
+    srv, api, ports = headers_server
     port_id = ports["member"]
     host, port = srv.url.removeprefix("http://").split(":")
     body = b'{"port": {"data_plane_status": "DOWN"}}'

@@ -66,19 +66,18 @@ extension PostgresStore {
     static func run(_ statement: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws
         -> Int64
     {
+        func prepared<Shape: PreparedCommitShape>(_ shape: Shape.Type) async throws -> Int64 {
+            var sequence: Int64 = 0
+            for try await value in try await connection.execute(Shape(statement.binds), logger: logger) {
+                sequence = value
+            }
+            return sequence
+        }
+        if statement.sql == FencedStateCommit.sql { return try await prepared(FencedStateCommit.self) }
+        if statement.sql == StateCommit.sql { return try await prepared(StateCommit.self) }
         var sequence: Int64 = 0
-        if statement.sql == FencedStateCommit.sql {
-            for try await value in try await connection.execute(FencedStateCommit(statement.binds), logger: logger) {
-                sequence = value
-            }
-        } else if statement.sql == StateCommit.sql {
-            for try await value in try await connection.execute(StateCommit(statement.binds), logger: logger) {
-                sequence = value
-            }
-        } else {
-            for try await value in try await connection.query(statement, logger: logger).decode(Int64.self) {
-                sequence = value
-            }
+        for try await value in try await connection.query(statement, logger: logger).decode(Int64.self) {
+            sequence = value
         }
         return sequence
     }
