@@ -127,10 +127,10 @@ public struct StoreCommitError: Error, CustomStringConvertible {
 
         private let value: Value
 
-        /// The commit changed nothing: it failed before `COMMIT` was sent (no connection in time, a
-        /// statement failed or stalled), or the database refused it.
+        /// The commit changed nothing: it failed before it was sent (no connection in time), or the
+        /// database refused it.
         public static let notApplied = Outcome(value: .notApplied)
-        /// `COMMIT` was sent and no answer came: the store may or may not hold the commit.
+        /// The commit was sent and no answer came: the store may or may not hold the commit.
         public static let unknown = Outcome(value: .unknown)
 
         public var description: String { value == .notApplied ? "not applied" : "unknown" }

@@ -10,9 +10,9 @@ import Testing
 #endif
 
 /// The PostgreSQL store's bounded waits, against the real server: a commit that gets no answer fails
-/// fast and says what is known of its outcome; `COMMIT` is never sent after the store gave up. A
-/// statement or a `COMMIT` is held up by an advisory lock the test holds (a trigger waits for it),
-/// so nothing depends on the machine's speed. They need `PORTWATCH_TEST_POSTGRES_URL`.
+/// fast and says what is known of its outcome. A commit's statement, or its transaction's end, is held
+/// up by an advisory lock the test holds (a trigger waits for it), so nothing depends on the machine's
+/// speed. They need `PORTWATCH_TEST_POSTGRES_URL`.
 @Suite struct PostgresDeadlineTests {
     static let logger = Logger(label: "test")
 
@@ -41,7 +41,7 @@ import Testing
     }
 
     /// Makes an insert of the network `held` wait for advisory lock `key` — at the statement, or at
-    /// `COMMIT` (`deferred`).
+    /// the end of its transaction (`deferred`).
     static func holdUp(networkInserts store: PostgresStore, until key: Int64, deferred: Bool) async throws {
         try await store.client.query(
             """
@@ -104,20 +104,82 @@ import Testing
         return try await condition()
     }
 
-    @Test func aStalledStatementFailsAsNotAppliedAndNeverCommits() async throws {
+    /// A commit is one statement that is its own transaction: once it is sent, no answer leaves the
+    /// outcome unknown. Its connection is closed, so the server rolls the statement back while it still
+    /// waits (`client_connection_check_interval`), and a store without a fence (a lone process) goes on
+    /// committing.
+    @Test func aStalledCommitStatementFailsAsUnknownAndIsRolledBack() async throws {
         try await Self.withStore { store, session in
             let key = Int64.random(in: 1_000_000...Int64(Int32.max))
             try await Self.holdUp(networkInserts: store, until: key, deferred: false)
             try await Self.lock(key, on: session, taking: true)
             let failure = await #expect(throws: StoreCommitError.self) { try await store.commit(Self.network("held")) }
-            #expect(failure?.outcome == .notApplied)
-            // Let the abandoned statement finish on the server: its transaction must roll back.
+            #expect(failure?.outcome == .unknown)
+            #expect(store.fence == .none)
+            // The server sees the closed connection and ends the statement while the test holds the lock.
+            #expect(try await Self.eventually { try await !Self.lockAwaited(key, on: session) })
             try await Self.lock(key, on: session, taking: false)
-            #expect(try await Self.eventually { try await !Self.lockInUse(key, on: session) })
             #expect(try await store.loadSnapshot().networks.isEmpty)
             // The store goes on committing.
             try await store.commit(Self.network("after"))
             #expect(try await store.loadSnapshot().networks.map(\.id) == ["after"])
+        }
+    }
+
+    /// An error the server answers for the commit's statement means it rolled back: the commit fails
+    /// as not applied, changes nothing, and a fenced store keeps its fence.
+    @Test func aCommitTheServerRefusesFailsAsNotApplied() async throws {
+        try await Self.withStore { store, session in
+            try await store.client.query(
+                """
+                CREATE FUNCTION refuse_network() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.id = 'refused' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                    RETURN NEW;
+                END $$
+                """)
+            try await store.client.query(
+                "CREATE TRIGGER refuse_network BEFORE INSERT ON networks FOR EACH ROW EXECUTE FUNCTION refuse_network()"
+            )
+            let epoch = try await store.takeOver(as: "a", on: session)
+            let lost = LostFlag()
+            store.fence(epoch: epoch) { lost.set() }
+            try await store.commit(Self.network("before"))
+            let failure = await #expect(throws: StoreCommitError.self) {
+                try await store.commit(Self.network("refused"))
+            }
+            #expect(failure?.outcome == .notApplied)
+            #expect(!lost.isSet)
+            #expect(store.fence == .epoch(epoch))
+            try await store.commit(Self.network("after"))
+            #expect(try await store.loadSnapshot().networks.map(\.id).sorted() == ["after", "before"])
+        }
+    }
+
+    /// Followers are woken after each commit: a `NOTIFY` on the change channel names the newest
+    /// stored sequence (sent after the commit, not in its statement).
+    @Test func commitsWakeTheFollowers() async throws {
+        try await Self.withStore { store, session in
+            let listener = try await store.openSession(id: 8)
+            defer { PostgresStore.closeWithoutWaiting(listener) }
+            // Without a wake-up the wait ends (and fails) when the listener's session is closed.
+            let giveUp = Task {
+                try await Task.sleep(for: .seconds(60))
+                PostgresStore.closeWithoutWaiting(listener)
+            }
+            defer { giveUp.cancel() }
+            var woken = false
+            try await listener.listen(on: PostgresStore.changeChannel) { notifications in
+                try await store.commit(Self.network("n1"))
+                try await store.commit(Self.network("n2"))
+                let newest = try await store.changes(after: 0, documentKinds: []).through
+                #expect(newest >= 2)
+                for try await notification in notifications where Int64(notification.payload) == newest {
+                    woken = true
+                    break
+                }
+            }
+            #expect(woken)
         }
     }
 
@@ -135,9 +197,9 @@ import Testing
             #expect(lost.isSet)
             #expect(store.fence == .refused)
             await #expect(throws: PostgresStoreError.self) { try await store.commit(Self.network("next")) }
-            // COMMIT did reach the server, and waits there for the test's lock. Its connection was
-            // closed: the server sees that (client_connection_check_interval) and rolls it back, while
-            // the test still holds the lock, so nothing waits for whatever held the COMMIT up.
+            // The commit did reach the server, and waits at its end for the test's lock. Its connection
+            // was closed: the server sees that (client_connection_check_interval) and rolls it back,
+            // while the test still holds the lock, so nothing waits for whatever held the commit up.
             #expect(try await Self.eventually { try await !Self.lockAwaited(key, on: session) })
             #expect(try await store.loadSnapshot().networks.isEmpty)
             try await Self.lock(key, on: session, taking: false)

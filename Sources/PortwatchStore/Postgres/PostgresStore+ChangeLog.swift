@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PortwatchCore
 import PostgresNIO
+import Synchronization
 
 /// The change log: one row per commit, written in the commit's transaction, naming what it touched.
 /// Followers replay it from the last sequence they applied: they reload the rows it names, so their
@@ -192,5 +193,77 @@ extension PostgresStore {
             ).apply(to: &port)
         }
         return port
+    }
+}
+
+extension PostgresStore {
+    /// Deletes the change log's entries up to `sequence`, in a statement of its own after a commit:
+    /// the commit does not wait for it, and a failure only leaves the log longer until the next.
+    func pruneChangeLog(through sequence: Int64) {
+        guard sequence > 0 else { return }
+        Task { [self] in
+            do {
+                try await withBoundedLease { connection in
+                    try await connection.query("DELETE FROM changes WHERE sequence <= \(sequence)", logger: self.logger)
+                }
+            } catch {
+                logger.debug("pruning the change log failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Sends the followers' wake-up: `NOTIFY` on ``changeChannel`` with `sequence`, in a transaction
+    /// of its own that does not wait for the disk (a wake-up lost in a crash costs a follower latency
+    /// only: it reads the log every ``ClusterSettings/followInterval`` anyway).
+    func notifyFollowers(through sequence: Int64) async {
+        do {
+            try await withBoundedLease { connection in
+                try await connection.query(
+                    """
+                    SELECT set_config('synchronous_commit', 'off', true), \
+                    pg_notify(\(Self.changeChannel), \(String(sequence)))
+                    """, logger: self.logger)
+            }
+        } catch {
+            logger.debug("waking the followers failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// The followers' wake-up after commits. It is sent after a commit, not in its statement (see
+/// ``PostgresStore/withBoundedStatement(attempt:_:)``), at most one at a time: the commits stored
+/// while one is on its way are announced by the next, which names the newest of them.
+final class ChangeBell: Sendable {
+    private struct State {
+        var sending = false
+        var newest: Int64 = 0
+        var announced: Int64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Announces that `sequence` is stored, through `store`.
+    func ring(_ sequence: Int64, via store: PostgresStore) {
+        let start = state.withLock { state in
+            state.newest = max(state.newest, sequence)
+            defer { state.sending = true }
+            return !state.sending
+        }
+        guard start else { return }
+        Task {
+            while let next = nextToAnnounce() { await store.notifyFollowers(through: next) }
+        }
+    }
+
+    /// The sequence to announce next, or nil (and the bell idle) when the newest is announced.
+    private func nextToAnnounce() -> Int64? {
+        state.withLock { state in
+            guard state.newest > state.announced else {
+                state.sending = false
+                return nil
+            }
+            state.announced = state.newest
+            return state.announced
+        }
     }
 }

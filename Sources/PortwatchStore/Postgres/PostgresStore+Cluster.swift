@@ -83,13 +83,17 @@ extension PostgresStore {
     /// The SQLSTATE of a lock wait that passed `lock_timeout`.
     static let lockNotAvailable = "55P03"
 
-    /// Records that a commit failed: when the fence refused it, or its outcome is unknown, the fence
-    /// is lost for good (this process must not commit again before a takeover settles the outcome).
+    /// Records that a commit failed: when the fence refused it, or its outcome is unknown, a fenced
+    /// store loses its fence for good (this replica must not commit again before a takeover settles
+    /// the outcome). A store without a fence (a lone process) goes on: its caller reloads from the store
+    /// before the next commit, and the server has rolled back by then an abandoned statement whose
+    /// connection was closed (``Deadlines/clientCheck``).
     func commitFailed(_ error: any Error) {
         let fenced = (error as? PostgresStoreError)?.description == PostgresStoreError.fenced.description
         let unknown = (error as? StoreCommitError)?.outcome == .unknown
         guard fenced || unknown else { return }
-        let onLost = fenceState.withLock { state in
+        let onLost = fenceState.withLock { state -> (@Sendable () -> Void)? in
+            guard case .epoch = state.fence else { return nil }
             defer { state = FenceState(fence: .refused) }
             return state.onLost
         }

@@ -8,19 +8,20 @@ extension PostgresStore {
     ///
     /// The whole commit is one statement of data-modifying `WITH` clauses: each table's rows go in one
     /// clause of column arrays (a fault can rewrite tens of thousands of ports in one commit), and the
-    /// last clause appends the commit's entry to the change log (``changes(after:limit:)``) and
-    /// `NOTIFY`s it. So a commit costs three round trips (`BEGIN`, the statement, `COMMIT`) whatever it
-    /// writes. A statement cannot upsert one key twice, so each key keeps only its last write of the
-    /// commit, which leaves the same rows as applying every write in turn.
+    /// last clause appends the commit's entry to the change log (``changes(after:limit:)``). The
+    /// statement is its own transaction (see ``withBoundedStatement(attempt:_:)``), so a commit costs
+    /// one round trip whatever it writes; the followers' `NOTIFY` follows it (``ChangeBell``). A
+    /// statement cannot upsert one key twice, so each key keeps only its last write of the commit,
+    /// which leaves the same rows as applying every write in turn.
     ///
     /// With a fence (``fence(epoch:onLost:)``, a replica that won the election) the change-log clause
     /// takes its epoch from `portwatch_fence`, which share-locks the cluster row and aborts the statement
     /// when the epoch is no longer the fence's: a replica that lost the election since (a new writer
     /// bumped the epoch) cannot land a write, and the bump waits for a commit in flight.
     ///
-    /// A commit fails with ``StoreCommitError`` when PostgreSQL does not answer in time (see
-    /// ``withBoundedTransaction(_:)``); when its outcome is unknown, a fenced store stops committing
-    /// and tells its writer (as when the fence is lost): only a takeover settles the outcome.
+    /// A commit fails with ``StoreCommitError`` when PostgreSQL does not answer in time or refuses it
+    /// (see ``withBoundedStatement(attempt:_:)``); when its outcome is unknown, a fenced store stops
+    /// committing and tells its writer (as when the fence is lost): only a takeover settles the outcome.
     public func commit(_ commit: StoreCommit) async throws {
         guard !commit.isEmpty else { return }
         let fence = fenceState.withLock { $0.fence }
@@ -32,29 +33,23 @@ extension PostgresStore {
         let sequence: Int64
         let attempt = CommitAttempt()
         do {
-            sequence = try await withBoundedTransaction(attempt: attempt) { connection, attempt in
-                let sequence: Int64
+            sequence = try await withBoundedStatement(attempt: attempt) { connection in
                 do {
-                    sequence = try await Self.run(statement, on: connection, logger: logger)
+                    return try await Self.run(statement, on: connection, logger: logger)
                 } catch let error as PSQLError where error.serverInfo?[.sqlState] == Self.fencedSQLState {
                     throw PostgresStoreError.fenced
                 }
-                attempt.progressed()
-                if sequence % 1000 == 0 {
-                    try await connection.query(
-                        "DELETE FROM changes WHERE sequence <= \(sequence - Self.changeLogRetention)", logger: logger)
-                    attempt.progressed()
-                }
-                return sequence
             }
         } catch {
-            // A refusal of the fence rolled the transaction back: it is known to have changed nothing.
+            // A refusal of the fence rolled the statement back: it is known to have changed nothing.
             commitFailed(error)
             throw error
         }
+        if sequence % 1000 == 0 { pruneChangeLog(through: sequence - Self.changeLogRetention) }
+        changeBell.ring(sequence, via: self)
         lastCommittedChange.withLock { $0 = max($0, sequence) }
         if logger.logLevel <= .debug {
-            // The lease, BEGIN, the statement (and the change log's pruning), COMMIT.
+            // The lease, then the statement (its transaction's end included).
             logger.debug(
                 "commit stored", metadata: ["sequence": "\(sequence)", "steps": "\(attempt.stepDurations)"])
         }
@@ -109,7 +104,7 @@ extension PostgresStore {
             """)
         let sql =
             "WITH " + builder.clauses.joined(separator: ",\n")
-            + "\nSELECT sequence, pg_notify('\(changeChannel)', sequence::text) FROM change"
+            + "\nSELECT sequence FROM change"
         return PostgresQuery(unsafeSQL: sql, binds: builder.bindings)
     }
 

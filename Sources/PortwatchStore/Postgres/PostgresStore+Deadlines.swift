@@ -4,23 +4,23 @@ import PostgresNIO
 import Synchronization
 
 /// Bounds on the store's waits when PostgreSQL goes away: a write must fail fast, and a commit whose
-/// `COMMIT` got no answer must be told apart from one that certainly changed nothing.
+/// statement got no answer must be told apart from one that certainly changed nothing.
 ///
 /// postgres-nio's pool keeps a lease waiting while it cannot connect (its circuit breaker opens only
 /// after a minute), and a query on a connection whose peer vanished without a reset waits for TCP.
-/// So every lease here is bounded by ``Deadlines/lease``, and a commit whose statement (or `COMMIT`)
-/// has not answered within ``Deadlines/statement`` is abandoned: its connection is closed and it
-/// fails with ``StoreCommitError`` — ``StoreCommitError/Outcome/notApplied`` when `COMMIT` was never
-/// sent (and never will be), ``StoreCommitError/Outcome/unknown`` when it was. The server ends a
+/// So every lease here is bounded by ``Deadlines/lease``, and a commit whose statement has not
+/// answered within ``Deadlines/statement`` is abandoned: its connection is closed and it fails with
+/// ``StoreCommitError`` — ``StoreCommitError/Outcome/notApplied`` when the statement was never sent
+/// (and never will be), ``StoreCommitError/Outcome/unknown`` when it was. The server ends a
 /// transaction left open by a vanished client after ``Deadlines/idleInTransaction``
-/// (`idle_in_transaction_session_timeout`), and rolls back a statement (a `COMMIT` included) whose
+/// (`idle_in_transaction_session_timeout`), and rolls back a statement (its commit included) whose
 /// connection was closed within ``Deadlines/clientCheck``, so an unknown outcome is settled there.
 extension PostgresStore {
     /// How long the store waits for PostgreSQL.
     public struct Deadlines: Sendable {
         /// The longest wait for a connection from the pool.
         public var lease: Duration = .seconds(5)
-        /// The longest wait for one statement of a commit (its `COMMIT` included) to answer.
+        /// The longest wait for a commit's statement (its transaction's end included) to answer.
         public var statement: Duration = .seconds(10)
         /// The server ends a session whose transaction waits for its client this long.
         public var idleInTransaction: Duration = .seconds(10)
@@ -38,36 +38,36 @@ extension PostgresStore {
         public init() {}
     }
 
-    /// Runs `body` in a transaction on a pooled connection, within ``Deadlines``; see the extension's
-    /// summary. `body` calls ``CommitAttempt/progressed()`` after each statement.
-    func withBoundedTransaction<T: Sendable>(
+    /// Runs `body`, one statement that is its own transaction, on a pooled connection within
+    /// ``Deadlines``; see the extension's summary. Once the statement is on its way, a wait past
+    /// ``Deadlines/statement`` or a lost connection leaves the outcome unknown; an error the server
+    /// answered means it rolled back.
+    ///
+    /// A commit is one statement, not `BEGIN`, statement, `COMMIT`: one round trip instead of three.
+    /// - It is durable when it answers. The server commits the statement's implicit transaction at
+    ///   the `Sync` postgres-nio sends behind it, and sends the statement's answer (kept in its output
+    ///   buffer: a few dozen bytes, and postgres-nio sends no `Flush`) only then, with `ReadyForQuery`.
+    /// - Nothing can fail at that commit after the statement reported success: Portwatch's schema has
+    ///   no deferred constraint, and the commit sends no `NOTIFY` (a full notification queue fails the
+    ///   commit that sends one), which is why the followers' wake-up is sent after it
+    ///   (``ChangeBell``).
+    func withBoundedStatement<T: Sendable>(
         attempt: CommitAttempt = CommitAttempt(),
-        _ body: @escaping @Sendable (PostgresConnection, CommitAttempt) async throws -> T
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        let (logger, deadlines) = (logger, deadlines)
+        let deadlines = deadlines
         return try await withBoundedConnection(
             attempt: attempt, running: deadlines.statement,
-            // The pool can hand out a connection it has not yet seen closed (one closed after an
-            // abandoned attempt): nothing reached the server, so lease another.
-            leaseAgainAfter: Self.closedBeforeBegin, failure: Self.classify,
+            leaseAgainAfter: { _ in false }, failure: Self.classify,
             abandoned: { phase in
-                let outcome: StoreCommitError.Outcome = phase == .committing ? .unknown : .notApplied
-                let reason =
-                    switch phase {
-                    case .leasing: "no connection to the database within \(deadlines.lease)"
-                    case .committing: "COMMIT got no answer within \(deadlines.statement)"
-                    default: "a statement got no answer within \(deadlines.statement)"
-                    }
-                return StoreCommitError(outcome, reason: reason)
+                phase == .leasing
+                    ? StoreCommitError(.notApplied, reason: "no connection to the database within \(deadlines.lease)")
+                    : StoreCommitError(.unknown, reason: "the commit got no answer within \(deadlines.statement)")
             }
         ) { connection in
-            try await connection.withTransaction(logger: logger) { connection in
-                attempt.progressed()  // BEGIN answered
-                let value = try await body(connection, attempt)
-                // Once abandoned, COMMIT is never sent: the outcome given stays true.
-                guard attempt.committing() else { throw CancellationError() }
-                return value
-            }
+            // Once abandoned, the statement is never sent: the outcome given stays true.
+            guard attempt.committing() else { throw CancellationError() }
+            return try await body(connection)
         }
     }
 
@@ -159,26 +159,19 @@ extension PostgresStore {
         }
     }
 
-    /// What a failed transaction says of its outcome (a fence refusal stays itself: it changed nothing).
+    /// What a failed commit says of its outcome (a fence refusal stays itself: it changed nothing).
+    /// Only an error the server answered says the statement's transaction rolled back; any other
+    /// failure once it was sent (a connection lost, closed, cancelled) leaves the outcome unknown.
     static func classify(_ error: any Error) -> any Error {
-        guard let failure = error as? PostgresTransactionError else {
-            return StoreCommitError(.notApplied, reason: "no connection to the database", cause: error)
+        if let refusal = error as? PostgresStoreError { return refusal }
+        if let answer = error as? PSQLError, answer.code == .server {
+            return StoreCommitError(.notApplied, reason: "the database refused the commit", cause: answer)
         }
-        if let refusal = failure.closureError as? PostgresStoreError, failure.commitError == nil { return refusal }
-        guard let commitError = failure.commitError else {
-            return StoreCommitError(
-                .notApplied, reason: "the transaction failed before COMMIT",
-                cause: failure.closureError ?? failure.beginError)
-        }
-        // The server answered COMMIT with an error: it rolled the transaction back.
-        if let answer = commitError as? PSQLError, answer.code == .server {
-            return StoreCommitError(.notApplied, reason: "the database refused COMMIT", cause: answer)
-        }
-        return StoreCommitError(.unknown, reason: "COMMIT got no answer", cause: commitError)
+        return StoreCommitError(.unknown, reason: "the commit got no answer", cause: error)
     }
 
-    /// Whether `error` says the connection was closed before the transaction's `BEGIN` reached the
-    /// server (the pool had not yet seen it closed): nothing of the transaction ran.
+    /// Whether `error` says the connection was closed before a read's transaction's `BEGIN` reached
+    /// the server (the pool had not yet seen it closed): nothing of the transaction ran.
     static func closedBeforeBegin(_ error: any Error) -> Bool {
         guard let failure = error as? PostgresTransactionError, failure.closureError == nil,
             failure.commitError == nil, let begin = failure.beginError as? PSQLError
@@ -226,8 +219,7 @@ final class CommitAttempt: Sendable {
         var phase = Phase.leasing
         var connection: PostgresConnection?
         var since = ContinuousClock.now
-        /// When the attempt began, then when each step ended: the lease, `BEGIN`, each statement, and the
-        /// end of the transaction (`COMMIT` answered).
+        /// When the attempt began, then when each step ended: the lease, then the statement.
         var steps: [ContinuousClock.Instant] = [.now]
         /// When the first connection found closed was put back: later leases count from there.
         var leasingAgainSince: ContinuousClock.Instant?
@@ -235,7 +227,7 @@ final class CommitAttempt: Sendable {
 
     private let state = Mutex(State())
 
-    /// How long each step took, oldest first (lease, `BEGIN`, statements, `COMMIT`), for a debug log.
+    /// How long each step took, oldest first (the lease, the statement), for a debug log.
     var stepDurations: [Duration] {
         state.withLock { state in zip(state.steps.dropFirst(), state.steps).map { $0 - $1 } }
     }
@@ -269,7 +261,8 @@ final class CommitAttempt: Sendable {
         }
     }
 
-    /// `COMMIT` is about to be sent; false when the attempt was abandoned (then it must not be).
+    /// The commit's statement is about to be sent; false when the attempt was abandoned (then it must
+    /// not be).
     func committing() -> Bool {
         state.withLock { state in
             guard state.phase == .running else { return false }

@@ -15,8 +15,8 @@ import Synchronization
 /// try await store.migrate()
 /// ```
 ///
-/// A commit is one transaction; with PostgreSQL's default `synchronous_commit = on` it is durable
-/// when `COMMIT` returns. Each table's rows of a commit go in one statement of column arrays (`unnest`).
+/// A commit is one statement that is its own transaction; with PostgreSQL's default
+/// `synchronous_commit = on` it is durable when it answers. Each table's rows of a commit go in one statement of column arrays (`unnest`).
 public final class PostgresStore: StoreBackend {
     /// The connection pool; usable once ``run()`` runs.
     public let client: PostgresClient
@@ -28,8 +28,10 @@ public final class PostgresStore: StoreBackend {
     let fenceState = Mutex(FenceState())
     /// The change-log sequence of the newest commit this process made (0 before its first).
     let lastCommittedChange = Mutex<Int64>(0)
+    /// The followers' wake-up after commits (see ``ChangeBell``).
+    let changeBell = ChangeBell()
 
-    /// How long the store waits for PostgreSQL (see ``withBoundedTransaction(_:)``).
+    /// How long the store waits for PostgreSQL (see ``withBoundedStatement(attempt:_:)``).
     public let deadlines: Deadlines
 
     /// A store for `configuration`; nothing connects until ``run()``. The server is asked to end a
