@@ -168,14 +168,8 @@ extension PostgresStore {
             columns: [.text(cursors.map(\.sink)), .bigint(cursors.map(\.sequence))],
             onConflict: "(sink) DO UPDATE SET sequence = GREATEST(sink_cursors.sequence, excluded.sequence)")
 
-        // A batch's events mostly share one context: encode each distinct context once.
-        var encodedContexts: [NotificationContext: [UInt8]] = [:]
-        let contexts = try commit.outbox.map { record in
-            if let known = encodedContexts[record.event.context] { return known }
-            let context = [UInt8](try encoder.encode(record.event.context))
-            encodedContexts[record.event.context] = context
-            return context
-        }
+        var storedContexts = StoredContexts()
+        let contexts = commit.outbox.map { storedContexts.json(for: $0.event.context) }
         let events = commit.outbox.map(\.event)
         try builder.insert(
             "INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)",

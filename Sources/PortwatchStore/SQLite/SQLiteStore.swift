@@ -171,14 +171,8 @@ public final class SQLiteStore: StoreBackend {
             ($0.id, try $0.network.map { try encoder.encode($0) }, $0.network?.projectID)
         }
         let ports = commit.ports.map { ($0.id, $0.port.map { Data($0.storageJSON()) }, $0.port) }
-        // A batch's events mostly share one context: encode each distinct context once.
-        var encodedContexts: [NotificationContext: [UInt8]] = [:]
-        let contexts = try commit.outbox.map { record in
-            if let data = encodedContexts[record.event.context] { return data }
-            let data = [UInt8](try encoder.encode(record.event.context))
-            encodedContexts[record.event.context] = data
-            return data
-        }
+        var storedContexts = StoredContexts()
+        let contexts = commit.outbox.map { storedContexts.json(for: $0.event.context) }
         try await pool.write { db in
             // Cached statements: a fault can rewrite tens of thousands of rows in one transaction.
             let putNetwork = try db.cachedStatement(
