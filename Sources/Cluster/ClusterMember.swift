@@ -240,9 +240,12 @@ public final class ClusterMember: Service, Sendable {
         do {
             if state.withLock({ $0.needsReload }) {
                 let repository = repository
-                switch await Self.withDeadline(settings.reloadTimeout, {
-                    _ = try await repository.reloadState(rebuildingCorrelation: false)
-                }) {
+                switch await Self.withDeadline(
+                    settings.reloadTimeout,
+                    {
+                        _ = try await repository.reloadState(rebuildingCorrelation: false)
+                    })
+                {
                 case .success: break
                 case .failure(let error): throw error
                 case nil:
@@ -260,15 +263,14 @@ public final class ClusterMember: Service, Sendable {
             }
             let applied = state.withLock { $0.applied }
             let (store, kinds) = (store, followedDocumentKinds)
+            let started = ContinuousClock.now
             let read = await Self.withDeadline(settings.lockCheckTimeout) {
-                (
-                    try await store.changes(after: applied, documentKinds: kinds, on: session),
-                    try await store.writer(on: session)
-                )
+                try await store.follow(after: applied, documentKinds: kinds, on: session)
             }
             guard let read else { throw PostgresStoreError("the change log was not read in time") }
             let (batch, writer) = try read.get()
             if batch.truncated || batch.through > applied {
+                let readDone = ContinuousClock.now
                 try await repository.applyFollowed(
                     batch, rebuildingCorrelation: !batch.documentKinds.isDisjoint(with: fabricDocumentKinds))
                 await onFollowed(batch)
@@ -276,6 +278,14 @@ public final class ClusterMember: Service, Sendable {
                 state.withLock { $0.applied = through }
                 announceApplied()
                 Self.appliedGauge.record(through)
+                if logger.logLevel <= .debug {
+                    logger.debug(
+                        "change log applied",
+                        metadata: [
+                            "through": "\(through)", "commits": "\(through - applied)",
+                            "read": "\(readDone - started)", "apply": "\(ContinuousClock.now - readDone)",
+                        ])
+                }
             }
             state.withLock { state in
                 (state.epoch, state.writerName, state.writerURL) = (writer.epoch, writer.name, writer.url)
@@ -433,16 +443,19 @@ public final class ClusterMember: Service, Sendable {
         }
         return await withCheckedContinuation { continuation in
             outcome.withLock { $0 = continuation }
+            // The timer ends with the body: a follower runs hundreds of passes a second under a write
+            // load, and each left a task asleep for the whole timeout.
+            let timer = Task {
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                decide(nil)
+            }
             Task {
                 do {
                     decide(.success(try await body()))
                 } catch {
                     decide(.failure(error))
                 }
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                decide(nil)
+                timer.cancel()
             }
         }
     }

@@ -103,7 +103,8 @@ import Testing
             #expect(stateOnly.portStates.first?.state?.revisionNumber == 5)
             #expect(stateOnly.portStates.first?.state?.status == StoreConformanceTests.port("p1").status.rawValue)
             // A follower of the previous release reads the `ports` column: it still names every port.
-            let named = try await reader.client.query("SELECT ports, port_states FROM changes WHERE sequence = \(first + 1)")
+            let named = try await reader.client.query(
+                "SELECT ports, port_states FROM changes WHERE sequence = \(first + 1)")
             for try await (ports, states) in named.decode(([String], [String]).self) {
                 #expect(ports == ["p1"] && states == ["p1"])
             }
@@ -118,6 +119,33 @@ import Testing
             // The outbox sequence carries over commits that wrote none.
             #expect(next.newestOutbox == 1)
             #expect(try await reader.changes(after: next.through, documentKinds: []).through == next.through)
+        }
+    }
+
+    /// A follower's pass reads the log, the rows it names and who the writer is in one statement.
+    @Test func aFollowersPassReadsTheWriterWithTheLog() async throws {
+        try await Self.withReplicas { writer, reader in
+            let epoch = try await Self.takeOver(writer, as: "a")
+            writer.fence(epoch: epoch) {}
+            try await writer.heartbeat(replica: "a", url: "http://a.example:9696", applied: 0)
+            var commit = Self.network("n1")
+            commit.ports = [("p1", StoreConformanceTests.port("p1", name: "one"))]
+            try await writer.commit(commit)
+            var update = StoreCommit()
+            update.portStates = [StoreConformanceTests.port("p2", revision: 3, name: "two")]
+            try await writer.commit(update)
+            let session = try await reader.openSession(id: 7)
+            defer { PostgresStore.closeWithoutWaiting(session) }
+            let (batch, elected) = try await reader.follow(after: 0, documentKinds: [], on: session)
+            #expect(elected.epoch == epoch && elected.name == "a" && elected.url == "http://a.example:9696")
+            #expect(batch.through == writer.newestCommittedChange)
+            #expect(batch.networks.map(\.id) == ["n1"] && batch.networks.first?.network != nil)
+            #expect(batch.ports.map(\.id) == ["p1"] && batch.ports.first?.port?.name == "one")
+            // A state row with no port row (the port was never written in full) reads back alone.
+            #expect(batch.portStates.map(\.id) == ["p2"] && batch.portStates.first?.state?.revisionNumber == 3)
+            // Nothing newer: the same sequence, nothing named.
+            let (idle, _) = try await reader.follow(after: batch.through, documentKinds: [], on: session)
+            #expect(idle.through == batch.through && idle.ports.isEmpty && idle.portStates.isEmpty && !idle.truncated)
         }
     }
 

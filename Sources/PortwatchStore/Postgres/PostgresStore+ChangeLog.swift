@@ -54,126 +54,138 @@ extension PostgresStore {
     public func changes(
         after sequence: Int64, limit: Int = 1000, documentKinds wanted: Set<String>, on connection: PostgresConnection
     ) async throws -> ChangeLogBatch {
-        let logger = logger
-        return try await connection.withTransaction(logger: logger) { connection in
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            var result = ChangeLogBatch(through: sequence, truncated: false)
-            var oldest: Int64?
-            let bounds = try await connection.query("SELECT min(sequence) FROM changes", logger: logger)
-            for try await value in bounds.decode(Int64?.self) { oldest = value }
-            var networkIDs: Set<String> = []
-            var portIDs: Set<String> = []
-            var stateIDs: Set<String> = []
-            var documentKeys: Set<[String]> = []
-            let rows = try await connection.query(
-                """
+        try await follow(after: sequence, limit: limit, documentKinds: wanted, on: connection).batch
+    }
+
+    /// Who the cluster's writer is, as the `cluster` and `replicas` tables say.
+    public typealias ClusterWriter = (epoch: Int64, name: String?, url: String?)
+
+    /// A follower's pass: ``changes(after:limit:documentKinds:on:)`` and ``writer(on:)``, read by one
+    /// statement, so in one snapshot and one round trip (a follower answers a forwarded write only
+    /// once it has applied the write's commit: this read is on that path, and its seven round trips
+    /// in a transaction took 2.6 ms at the median under a write load).
+    ///
+    /// The statement returns rows of several kinds, told apart by their first column: the log's oldest
+    /// sequence (`o`), the writer (`w`), the entries after `sequence` (`c`), and the rows they name:
+    /// networks (`n`), ports written in full, with their state (`p`), ports whose state alone was
+    /// written and by no entry in full (`s`), and the documents of `wanted` kinds (`d`).
+    public func follow(
+        after sequence: Int64, limit: Int = 1000, documentKinds wanted: Set<String>, on connection: PostgresConnection
+    ) async throws -> (batch: ChangeLogBatch, writer: ClusterWriter) {
+        let rows = try await connection.query(
+            """
+            WITH c AS (
                 SELECT sequence, networks, ports, port_states, document_kinds, document_ids, outbox FROM changes
-                WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))
-                """, logger: logger)
-            var first: Int64?
-            for try await (next, networks, ports, states, kinds, ids, outbox) in rows.decode(
-                (Int64, [String], [String], [String], [String], [String], Int64).self)
-            {
-                if first == nil { first = next }
-                result.through = next
-                result.newestOutbox = max(result.newestOutbox, outbox)
-                networkIDs.formUnion(networks)
-                // A port written in full by any of these commits is read in full.
-                if states.isEmpty {
-                    portIDs.formUnion(ports)
-                } else {
-                    let stateOnly = Set(states)
-                    portIDs.formUnion(ports.lazy.filter { !stateOnly.contains($0) })
-                    stateIDs.formUnion(stateOnly)
-                }
-                for (kind, id) in zip(kinds, ids) {
-                    result.documentKinds.insert(kind)
-                    if wanted.contains(kind) { documentKeys.insert([kind, id]) }
-                }
-            }
-            if let first, first > sequence + 1 || (oldest ?? first) > sequence + 1 {
-                result.truncated = true
-                return result
-            }
-            result.networks = try await Self.networks(networkIDs, on: connection, logger: logger)
-            result.ports = try await Self.ports(portIDs, on: connection, logger: logger)
-            result.portStates = try await Self.portStates(
-                stateIDs.subtracting(portIDs), on: connection, logger: logger)
-            result.documents = try await Self.documents(documentKeys, on: connection, logger: logger)
-            return result
-        }
-    }
-
-    private static func networks(
-        _ ids: Set<String>, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [(id: String, network: Network?)] {
-        guard !ids.isEmpty else { return [] }
+                WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))),
+            full_ports AS (
+                SELECT DISTINCT p.id FROM c, unnest(c.ports) AS p(id) WHERE NOT p.id = ANY(c.port_states)),
+            state_ports AS (
+                SELECT DISTINCT s.id FROM c, unnest(c.port_states) AS s(id)
+                WHERE NOT EXISTS (SELECT 1 FROM full_ports f WHERE f.id = s.id)),
+            network_ids AS (SELECT DISTINCT n.id FROM c, unnest(c.networks) AS n(id)),
+            document_keys AS (
+                SELECT DISTINCT d.kind, d.id FROM c, unnest(c.document_kinds, c.document_ids) AS d(kind, id)
+                WHERE d.kind = ANY(\(wanted.sorted())::text[]))
+            SELECT 'o', (SELECT min(sequence) FROM changes), NULL::text, NULL::text, NULL::bytea,
+                NULL::bigint, NULL::float8, NULL::text, NULL::text, NULL::text, NULL::text,
+                NULL::text[], NULL::text[], NULL::text[], NULL::text[], NULL::text[], NULL::bigint
+            UNION ALL
+            SELECT 'w', w.epoch, w.writer, r.url, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL, NULL, NULL, NULL, NULL, NULL
+            FROM cluster w LEFT JOIN replicas r ON r.name = w.writer WHERE w.id = 1
+            UNION ALL
+            SELECT 'c', c.sequence, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                c.networks, c.ports, c.port_states, c.document_kinds, c.document_ids, c.outbox
+            FROM c
+            UNION ALL
+            SELECT 'n', NULL, n.id, NULL, networks.body, NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL, NULL, NULL, NULL, NULL, NULL
+            FROM network_ids n LEFT JOIN networks ON networks.id = n.id
+            UNION ALL
+            SELECT 'p', NULL, f.id, NULL, p.body, s.revision_number, s.updated_at, s.status,
+                s.data_plane_status, s.override, s.correlated, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM full_ports f LEFT JOIN ports p ON p.id = f.id LEFT JOIN port_state s ON s.port_id = p.id
+            UNION ALL
+            SELECT 's', NULL, t.id, NULL, NULL, s.revision_number, s.updated_at, s.status,
+                s.data_plane_status, s.override, s.correlated, NULL, NULL, NULL, NULL, NULL, NULL
+            FROM state_ports t LEFT JOIN port_state s ON s.port_id = t.id
+            UNION ALL
+            SELECT 'd', NULL, k.kind, k.id, d.body, NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL, NULL, NULL, NULL, NULL, NULL
+            FROM document_keys k LEFT JOIN documents d ON d.kind = k.kind AND d.id = k.id
+            """, logger: logger)
+        var result = ChangeLogBatch(through: sequence, truncated: false)
+        var writer: ClusterWriter = (0, nil, nil)
+        var oldest: Int64?
+        var first: Int64?
+        var networks: [(id: String, network: Network?)] = []
+        var ports: [(id: String, port: PortwatchCore.Port?)] = []
+        var states: [(id: String, state: StoredPortState?)] = []
+        var documents: [(kind: String, id: String, body: [UInt8]?)] = []
         let decoder = JSONDecoder()
-        var found: [String: Network] = [:]
-        let rows = try await connection.query(
-            "SELECT id, body FROM networks WHERE id = ANY(\(Array(ids))::text[])", logger: logger)
-        for try await (id, body) in rows.decode((String, Data).self) {
-            found[id] = try decoder.decode(Network.self, from: body)
+        for try await row in rows {
+            let columns = row.makeRandomAccess()
+            let kind = try columns[0].decode(String.self)
+            switch kind {
+            case "o":
+                oldest = try columns[1].decode(Int64?.self)
+            case "w":
+                writer = (
+                    try columns[1].decode(Int64.self), try columns[2].decode(String?.self),
+                    try columns[3].decode(String?.self)
+                )
+            case "c":
+                let next = try columns[1].decode(Int64.self)
+                first = min(first ?? next, next)
+                result.through = max(result.through, next)
+                result.newestOutbox = max(result.newestOutbox, try columns[16].decode(Int64.self))
+                result.documentKinds.formUnion(try columns[14].decode([String].self))
+            case "n":
+                let id = try columns[2].decode(String.self)
+                let network = try columns[4].decode(Data?.self).map { try decoder.decode(Network.self, from: $0) }
+                networks.append((id, network))
+            case "p":
+                let id = try columns[2].decode(String.self)
+                let port = try columns[4].decode(Data?.self).map { body in
+                    try Self.decodePort(
+                        (
+                            body, try columns[5].decode(Int64?.self), try columns[6].decode(Double?.self),
+                            try columns[7].decode(String?.self), try columns[8].decode(String?.self),
+                            try columns[9].decode(String?.self), try columns[10].decode(String?.self)
+                        ), decoder: decoder)
+                }
+                ports.append((id, port))
+            case "s":
+                let id = try columns[2].decode(String.self)
+                var state: StoredPortState?
+                if let revision = try columns[5].decode(Int64?.self) {
+                    state = StoredPortState(
+                        revisionNumber: revision, updatedAt: try columns[6].decode(Double.self),
+                        status: try columns[7].decode(String.self),
+                        dataPlaneStatus: try columns[8].decode(String?.self),
+                        dataPlaneStatusOverride: try columns[9].decode(String?.self),
+                        correlatedDataPlaneStatus: try columns[10].decode(String?.self))
+                }
+                states.append((id, state))
+            case "d":
+                documents.append(
+                    (
+                        try columns[2].decode(String.self), try columns[3].decode(String.self),
+                        try columns[4].decode(Data?.self).map { [UInt8]($0) }
+                    ))
+            default:
+                throw PostgresStoreError("unexpected row kind \(kind) reading the change log")
+            }
         }
-        return ids.sorted().map { ($0, found[$0]) }
-    }
-
-    private static func ports(
-        _ ids: Set<String>, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [(id: String, port: PortwatchCore.Port?)] {
-        guard !ids.isEmpty else { return [] }
-        var found: [String: PortwatchCore.Port] = [:]
-        let rows = try await connection.query(
-            """
-            SELECT \(unescaped: portColumns) FROM ports p LEFT JOIN port_state s ON s.port_id = p.id
-            WHERE p.id = ANY(\(Array(ids))::text[])
-            """, logger: logger)
-        let decoder = JSONDecoder()
-        for try await row in rows.decode(PortRow.self) {
-            let port = try decodePort(row, decoder: decoder)
-            found[port.id] = port
+        if let first, first > sequence + 1 || (oldest ?? first) > sequence + 1 {
+            result.truncated = true
+            return (result, writer)
         }
-        return ids.sorted().map { ($0, found[$0]) }
-    }
-
-    /// The stored state of each port of `ids` (no JSON to decode: a storm's 50,000 state changes
-    /// are read as columns).
-    private static func portStates(
-        _ ids: Set<String>, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [(id: String, state: StoredPortState?)] {
-        guard !ids.isEmpty else { return [] }
-        var found: [String: StoredPortState] = [:]
-        found.reserveCapacity(ids.count)
-        let rows = try await connection.query(
-            """
-            SELECT port_id, revision_number, updated_at, status, data_plane_status, override, correlated
-            FROM port_state WHERE port_id = ANY(\(Array(ids))::text[])
-            """, logger: logger)
-        for try await (id, revision, updatedAt, status, dataPlane, override, correlated) in rows.decode(
-            (String, Int64, Double, String, String?, String?, String?).self)
-        {
-            found[id] = StoredPortState(
-                revisionNumber: revision, updatedAt: updatedAt, status: status, dataPlaneStatus: dataPlane,
-                dataPlaneStatusOverride: override, correlatedDataPlaneStatus: correlated)
-        }
-        return ids.sorted().map { ($0, found[$0]) }
-    }
-
-    private static func documents(
-        _ keys: Set<[String]>, on connection: PostgresConnection, logger: Logger
-    ) async throws -> [(kind: String, id: String, body: [UInt8]?)] {
-        guard !keys.isEmpty else { return [] }
-        let sorted = keys.sorted { $0.lexicographicallyPrecedes($1) }
-        var found: [[String]: [UInt8]] = [:]
-        let rows = try await connection.query(
-            """
-            SELECT kind, id, body FROM documents WHERE (kind, id) IN
-            (SELECT * FROM unnest(\(sorted.map { $0[0] })::text[], \(sorted.map { $0[1] })::text[]))
-            """, logger: logger)
-        for try await (kind, id, body) in rows.decode((String, String, Data).self) {
-            found[[kind, id]] = [UInt8](body)
-        }
-        return sorted.map { ($0[0], $0[1], found[$0]) }
+        result.networks = networks.sorted { $0.id < $1.id }
+        result.ports = ports.sorted { $0.id < $1.id }
+        result.portStates = states.sorted { $0.id < $1.id }
+        result.documents = documents.sorted { [$0.kind, $0.id].lexicographicallyPrecedes([$1.kind, $1.id]) }
+        return (result, writer)
     }
 
     /// The columns of a port row with its state (``PortRow``), for `ports p LEFT JOIN port_state s`.
