@@ -72,48 +72,8 @@ extension PostgresStore {
     public func follow(
         after sequence: Int64, limit: Int = 1000, documentKinds wanted: Set<String>, on connection: PostgresConnection
     ) async throws -> (batch: ChangeLogBatch, writer: ClusterWriter) {
-        let rows = try await connection.query(
-            """
-            WITH c AS (
-                SELECT sequence, networks, ports, port_states, document_kinds, document_ids, outbox FROM changes
-                WHERE sequence > \(sequence) ORDER BY sequence LIMIT \(Int64(limit))),
-            full_ports AS (
-                SELECT DISTINCT p.id FROM c, unnest(c.ports) AS p(id) WHERE NOT p.id = ANY(c.port_states)),
-            state_ports AS (
-                SELECT DISTINCT s.id FROM c, unnest(c.port_states) AS s(id)
-                WHERE NOT EXISTS (SELECT 1 FROM full_ports f WHERE f.id = s.id)),
-            network_ids AS (SELECT DISTINCT n.id FROM c, unnest(c.networks) AS n(id)),
-            document_keys AS (
-                SELECT DISTINCT d.kind, d.id FROM c, unnest(c.document_kinds, c.document_ids) AS d(kind, id)
-                WHERE d.kind = ANY(\(wanted.sorted())::text[]))
-            SELECT 'o', (SELECT min(sequence) FROM changes), NULL::text, NULL::text, NULL::bytea,
-                NULL::bigint, NULL::float8, NULL::text, NULL::text, NULL::text, NULL::text,
-                NULL::text[], NULL::text[], NULL::text[], NULL::text[], NULL::text[], NULL::bigint
-            UNION ALL
-            SELECT 'w', w.epoch, w.writer, r.url, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                NULL, NULL, NULL, NULL, NULL, NULL
-            FROM cluster w LEFT JOIN replicas r ON r.name = w.writer WHERE w.id = 1
-            UNION ALL
-            SELECT 'c', c.sequence, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                c.networks, c.ports, c.port_states, c.document_kinds, c.document_ids, c.outbox
-            FROM c
-            UNION ALL
-            SELECT 'n', NULL, n.id, NULL, networks.body, NULL, NULL, NULL, NULL, NULL, NULL,
-                NULL, NULL, NULL, NULL, NULL, NULL
-            FROM network_ids n LEFT JOIN networks ON networks.id = n.id
-            UNION ALL
-            SELECT 'p', NULL, f.id, NULL, p.body, s.revision_number, s.updated_at, s.status,
-                s.data_plane_status, s.override, s.correlated, NULL, NULL, NULL, NULL, NULL, NULL
-            FROM full_ports f LEFT JOIN ports p ON p.id = f.id LEFT JOIN port_state s ON s.port_id = p.id
-            UNION ALL
-            SELECT 's', NULL, t.id, NULL, NULL, s.revision_number, s.updated_at, s.status,
-                s.data_plane_status, s.override, s.correlated, NULL, NULL, NULL, NULL, NULL, NULL
-            FROM state_ports t LEFT JOIN port_state s ON s.port_id = t.id
-            UNION ALL
-            SELECT 'd', NULL, k.kind, k.id, d.body, NULL, NULL, NULL, NULL, NULL, NULL,
-                NULL, NULL, NULL, NULL, NULL, NULL
-            FROM document_keys k LEFT JOIN documents d ON d.kind = k.kind AND d.id = k.id
-            """, logger: logger)
+        let rows = try await connection.execute(
+            FollowStatement(after: sequence, limit: Int64(limit), documentKinds: wanted.sorted()), logger: logger)
         var result = ChangeLogBatch(through: sequence, truncated: false)
         var writer: ClusterWriter = (0, nil, nil)
         var oldest: Int64?
@@ -278,4 +238,67 @@ final class ChangeBell: Sendable {
             return state.announced
         }
     }
+}
+
+/// The statement of ``PostgresStore/follow(after:limit:documentKinds:on:)``, prepared once on the
+/// follower's session: a follower runs it hundreds of times a second under a write load, and planning its
+/// seven branches each time cost PostgreSQL more than running them.
+struct FollowStatement: PostgresPreparedStatement {
+    typealias Row = PostgresRow
+
+    static let sql = """
+        WITH c AS (
+            SELECT sequence, networks, ports, port_states, document_kinds, document_ids, outbox FROM changes
+            WHERE sequence > $1 ORDER BY sequence LIMIT $2),
+        full_ports AS (
+            SELECT DISTINCT p.id FROM c, unnest(c.ports) AS p(id) WHERE NOT p.id = ANY(c.port_states)),
+        state_ports AS (
+            SELECT DISTINCT s.id FROM c, unnest(c.port_states) AS s(id)
+            WHERE NOT EXISTS (SELECT 1 FROM full_ports f WHERE f.id = s.id)),
+        network_ids AS (SELECT DISTINCT n.id FROM c, unnest(c.networks) AS n(id)),
+        document_keys AS (
+            SELECT DISTINCT d.kind, d.id FROM c, unnest(c.document_kinds, c.document_ids) AS d(kind, id)
+            WHERE d.kind = ANY($3::text[]))
+        SELECT 'o', (SELECT min(sequence) FROM changes), NULL::text, NULL::text, NULL::bytea,
+            NULL::bigint, NULL::float8, NULL::text, NULL::text, NULL::text, NULL::text,
+            NULL::text[], NULL::text[], NULL::text[], NULL::text[], NULL::text[], NULL::bigint
+        UNION ALL
+        SELECT 'w', w.epoch, w.writer, r.url, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+            NULL, NULL, NULL, NULL, NULL, NULL
+        FROM cluster w LEFT JOIN replicas r ON r.name = w.writer WHERE w.id = 1
+        UNION ALL
+        SELECT 'c', c.sequence, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+            c.networks, c.ports, c.port_states, c.document_kinds, c.document_ids, c.outbox
+        FROM c
+        UNION ALL
+        SELECT 'n', NULL, n.id, NULL, networks.body, NULL, NULL, NULL, NULL, NULL, NULL,
+            NULL, NULL, NULL, NULL, NULL, NULL
+        FROM network_ids n LEFT JOIN networks ON networks.id = n.id
+        UNION ALL
+        SELECT 'p', NULL, f.id, NULL, p.body, s.revision_number, s.updated_at, s.status,
+            s.data_plane_status, s.override, s.correlated, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM full_ports f LEFT JOIN ports p ON p.id = f.id LEFT JOIN port_state s ON s.port_id = p.id
+        UNION ALL
+        SELECT 's', NULL, t.id, NULL, NULL, s.revision_number, s.updated_at, s.status,
+            s.data_plane_status, s.override, s.correlated, NULL, NULL, NULL, NULL, NULL, NULL
+        FROM state_ports t LEFT JOIN port_state s ON s.port_id = t.id
+        UNION ALL
+        SELECT 'd', NULL, k.kind, k.id, d.body, NULL, NULL, NULL, NULL, NULL, NULL,
+            NULL, NULL, NULL, NULL, NULL, NULL
+        FROM document_keys k LEFT JOIN documents d ON d.kind = k.kind AND d.id = k.id
+        """
+
+    var after: Int64
+    var limit: Int64
+    var documentKinds: [String]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(after)
+        bindings.append(limit)
+        bindings.append(documentKinds)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
 }
