@@ -23,7 +23,10 @@ struct PortwatchBench {
         var positional: [String] = []
         while !arguments.isEmpty {
             let argument = arguments.removeFirst()
-            if argument.hasPrefix("--"), !arguments.isEmpty {
+            if argument == "--help" || argument == "-h" { return usage() }
+            if argument.hasPrefix("-") {
+                // An option is `--name value`; anything else with a dash (a lone flag) is not a path.
+                guard argument.hasPrefix("--"), !arguments.isEmpty else { return usage() }
                 options[String(argument.dropFirst(2))] = arguments.removeFirst()
             } else {
                 positional.append(argument)
