@@ -146,6 +146,25 @@ import Testing
             // Nothing newer: the same sequence, nothing named.
             let (idle, _) = try await reader.follow(after: batch.through, documentKinds: [], on: session)
             #expect(idle.through == batch.through && idle.ports.isEmpty && idle.portStates.isEmpty && !idle.truncated)
+
+            // One commit writing a port in full and another's state alone, then a storm's worth of
+            // state-only ports (each entry names them in `ports` and `port_states` alike: the statement
+            // must tell them apart by sets, not by scanning one list per id).
+            var mixed = StoreCommit()
+            mixed.ports = [("p3", StoreConformanceTests.port("p3", name: "three"))]
+            mixed.portStates = [StoreConformanceTests.port("p4", revision: 2, name: "four")]
+            try await writer.commit(mixed)
+            var storm = StoreCommit()
+            storm.portStates = (0..<20_000).map { StoreConformanceTests.port("s\($0)", revision: 2, name: "s") }
+            storm.portStates.append(StoreConformanceTests.port("p3", revision: 9, name: "three"))
+            try await writer.commit(storm)
+            let (after, _) = try await reader.follow(after: idle.through, documentKinds: [], on: session)
+            #expect(after.through == idle.through + 2)
+            // p3 was written in full by one of the entries: read in full, with its newest state.
+            #expect(after.ports.map(\.id) == ["p3"] && after.ports.first?.port?.revisionNumber == 9)
+            #expect(after.portStates.count == 20_001)
+            #expect(Set(after.portStates.map(\.id)) == Set((0..<20_000).map { "s\($0)" } + ["p4"]))
+            #expect(after.portStates.allSatisfy { $0.state?.revisionNumber == 2 })
         }
     }
 

@@ -251,10 +251,10 @@ struct FollowStatement: PostgresPreparedStatement {
             SELECT sequence, networks, ports, port_states, document_kinds, document_ids, outbox FROM changes
             WHERE sequence > $1 ORDER BY sequence LIMIT $2),
         full_ports AS (
-            SELECT DISTINCT p.id FROM c, unnest(c.ports) AS p(id) WHERE NOT p.id = ANY(c.port_states)),
+            SELECT DISTINCT f.id FROM c,
+                LATERAL (SELECT unnest(c.ports) EXCEPT SELECT unnest(c.port_states)) AS f(id)),
         state_ports AS (
-            SELECT DISTINCT s.id FROM c, unnest(c.port_states) AS s(id)
-            WHERE NOT EXISTS (SELECT 1 FROM full_ports f WHERE f.id = s.id)),
+            SELECT s.id FROM c, unnest(c.port_states) AS s(id) EXCEPT SELECT id FROM full_ports),
         network_ids AS (SELECT DISTINCT n.id FROM c, unnest(c.networks) AS n(id)),
         document_keys AS (
             SELECT DISTINCT d.kind, d.id FROM c, unnest(c.document_kinds, c.document_ids) AS d(kind, id)
