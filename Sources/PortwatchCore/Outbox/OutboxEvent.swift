@@ -57,29 +57,21 @@ public struct NotificationContext: Sendable, Hashable, Codable {
     /// took a few percent of a durable PUT's CPU (a batch of updates has one context per request).
     public func storageJSON() -> [UInt8] {
         var writer = JSONWriter(capacity: 192)
+        func member(_ key: StaticString, _ value: String?) {
+            guard let value else { return }
+            writer.knownKey(key)
+            writer.string(value)
+        }
         writer.beginObject()
-        if let userID {
-            writer.knownKey("userID")
-            writer.string(userID)
-        }
-        if let projectID {
-            writer.knownKey("projectID")
-            writer.string(projectID)
-        }
+        member("userID", userID)
+        member("projectID", projectID)
         writer.knownKey("roles")
         writer.strings(roles)
-        writer.knownKey("requestID")
-        writer.string(requestID)
+        member("requestID", requestID)
         writer.knownKey("isAdmin")
         writer.bool(isAdmin)
-        if let userName {
-            writer.knownKey("userName")
-            writer.string(userName)
-        }
-        if let projectName {
-            writer.knownKey("projectName")
-            writer.string(projectName)
-        }
+        member("userName", userName)
+        member("projectName", projectName)
         writer.endObject()
         return writer.bytes
     }

@@ -94,7 +94,7 @@ extension PostgresStore {
     }
 
     /// Leases a connection within ``Deadlines/lease`` and runs `body` on it, each of its waits bounded
-    /// by `running` (from the lease or `attempt`'s last ``CommitAttempt/progressed()``). The caller is
+    /// by `running` (from the lease, or from ``CommitAttempt/committing()``). The caller is
     /// answered `body`'s value, `failure` of its error, or `abandoned` of the phase a wait overran
     /// (whose connection is then closed). A connection found closed when leased, or failing as
     /// `leaseAgainAfter` says nothing reached the server, is replaced, for as long as the lease deadline
@@ -253,14 +253,6 @@ final class CommitAttempt: Sendable {
         }
     }
 
-    /// A statement answered.
-    func progressed() {
-        state.withLock { state in
-            state.since = .now
-            state.steps.append(state.since)
-        }
-    }
-
     /// The commit's statement is about to be sent; false when the attempt was abandoned (then it must
     /// not be).
     func committing() -> Bool {
@@ -284,8 +276,8 @@ final class CommitAttempt: Sendable {
     var isFinished: Bool { state.withLock { $0.phase == .finished || $0.phase == .abandoned } }
 
     /// Abandons the attempt when its current wait passed its deadline (`lease` for a connection,
-    /// `running` since the last answer): returns the phase it was abandoned in and its connection, or
-    /// nil when it is within bounds (or over).
+    /// `running` since the lease or the commit's statement was sent): returns the phase it was
+    /// abandoned in and its connection, or nil when it is within bounds (or over).
     func abandonIfStalled(lease: Duration, running: Duration) -> (Phase, PostgresConnection?)? {
         state.withLock { state in
             let limit: Duration
