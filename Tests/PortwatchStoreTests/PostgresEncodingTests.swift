@@ -50,6 +50,16 @@ import Testing
         #expect(FencedStateCommit.sql != StateCommit.sql)
     }
 
+    /// A storm's statement binds each column of one repeated value once (see
+    /// ``StatementBuilder/constantFoldingRows``): its own statement, with fewer arrays to unnest.
+    @Test func aStormBindsItsRepeatedValuesOnce() throws {
+        let storm = updates(StatementBuilder.constantFoldingRows)
+        let sql = try PostgresStore.statement(for: storm, fencedEpoch: nil).sql
+        #expect(sql != StateCommit.sql)
+        #expect(sql.components(separatedBy: "unnest(").count < StateCommit.sql.components(separatedBy: "unnest(").count)
+        #expect(sql.contains("$2::bigint"))
+    }
+
     @Test func otherCommitsStayUnnamed() throws {
         var commit = updates(2)
         commit.documents = [("fault-event", "a", Array("{}".utf8))]

@@ -362,6 +362,82 @@ struct TestDatabase: Sendable {
         }
     }
 
+    /// A storm's rows repeat most of their values (one status, one timestamp, one context, one
+    /// cause): PostgreSQL binds such a column once for a large commit instead of as an array. Every
+    /// value must read back as written, repeated or not, present or absent, in a large commit and a
+    /// small one.
+    @Test(arguments: TestBackend.all, [3, 1_200])
+    func repeatedValuesReadBackAsWritten(backend: TestBackend, rows: Int) async throws {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                var create = StoreCommit()
+                create.networks = [("n1", Self.network("n1"))]
+                create.ports = (0..<rows).map { ("p\($0)", Self.port("p\($0)")) }
+                try await store.commit(create)
+
+                let context = NotificationContext(.noauth(requestID: "req-storm"))
+                let at = Self.epoch.addingTimeInterval(90)
+                var storm = StoreCommit()
+                storm.portStates = (0..<rows).map {
+                    var port = Self.port("p\($0)", revision: 2 + $0 % 3)
+                    port.status = .active
+                    port.dataPlaneStatus = .down
+                    port.correlatedDataPlaneStatus = .down
+                    port.updatedAt = at
+                    return port
+                }
+                storm.outbox = (0..<rows).map {
+                    OutboxRecord(
+                        sequence: Int64($0 + 1),
+                        event: OutboxEvent(
+                            eventType: "port.update.end", resourceType: "port", resourceID: "p\($0)", projectID: nil,
+                            payload: Array(#"{"n":\#($0)}"#.utf8), context: context, occurredAt: at))
+                }
+                storm.auditCauses = [(1, Array(#"{"fault":"spine-2"}"#.utf8))]
+                storm.audit = (0..<rows).map {
+                    AuditEntry(
+                        sequence: Int64($0 + 1), subject: "p\($0)", occurredAt: 90, body: Array(#"{"down":true}"#.utf8),
+                        causeID: 1)
+                }
+                storm.documents = (0..<rows).map { ("fault", "f\($0)", Array(#"{"same":1}"#.utf8)) }
+                try await store.commit(storm)
+
+                // The same columns, now each with one value that differs (an array again).
+                var mixed = StoreCommit()
+                mixed.outbox = (0..<rows).map {
+                    OutboxRecord(
+                        sequence: Int64(rows + $0 + 1),
+                        event: OutboxEvent(
+                            eventType: $0 == rows - 1 ? "port.delete.end" : "port.update.end", resourceType: "port",
+                            resourceID: "p\($0)", projectID: $0 == 0 ? "project-a" : nil, payload: [],
+                            context: context, occurredAt: at))
+                }
+                mixed.audit = (0..<rows).map {
+                    AuditEntry(
+                        sequence: Int64(rows + $0 + 1), subject: "p\($0)", occurredAt: $0 == 1 ? 5 : 0,
+                        body: Array(#"{"up":true}"#.utf8), causeID: nil)
+                }
+                try await store.commit(mixed)
+
+                let ports = Self.byID(try await store.loadSnapshot().ports)
+                for port in storm.portStates { #expect(ports[port.id] == port) }
+                let records = try await store.outboxRecords(after: 0, limit: 2 * rows + 1)
+                #expect(records == storm.outbox + mixed.outbox)
+                let audit = try await store.auditEntries(subject: "p1", limit: 10)
+                #expect(audit.map(\.sequence) == [2, Int64(rows + 2)])
+                #expect(audit.map(\.causeID) == [1, nil])
+                #expect(audit.map(\.occurredAt) == [90, 5])
+                #expect(
+                    audit.map { String(decoding: $0.body, as: UTF8.self) } == [
+                        #"{"down":true,"cause":{"fault":"spine-2"}}"#, #"{"up":true}"#,
+                    ])
+                let documents = try await store.documents(ofKind: "fault")
+                #expect(documents.count == rows)
+                #expect(documents.allSatisfy { $0.body == Array(#"{"same":1}"#.utf8) })
+            }
+        }
+    }
+
     /// PostgreSQL writes a commit in one statement, which cannot touch a row twice: a commit that names
     /// one row in two ways must still leave what applying its writes in turn leaves (SQLite's order).
     @Test(arguments: TestBackend.all) func rowsNamedTwiceInOneCommitEndAsWrittenInTurn(backend: TestBackend)

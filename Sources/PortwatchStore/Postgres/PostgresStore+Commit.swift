@@ -312,40 +312,69 @@ struct StatementBuilder {
             }
         }
 
-        /// Appends the column's parameters and returns its `unnest` arguments and its select expression.
-        func bind(_ bindings: inout PostgresBindings, name: String) -> (arguments: [String], select: String) {
+        /// Appends the column's parameters and returns what to `unnest` (each array's placeholder and
+        /// the name of its values) and the column's select expression. With `foldingConstants`, a
+        /// column whose values are all equal is bound once, as a scalar, and not unnested.
+        func bind(_ bindings: inout PostgresBindings, name: String, foldingConstants: Bool) -> (
+            unnested: [(argument: String, name: String)], select: String
+        ) {
             func next(_ type: String) -> String { "$\(bindings.count)::\(type)[]" }
+            func array(_ type: String) -> [(argument: String, name: String)] { [(next(type), name)] }
+            func scalar(_ value: some PostgresDynamicTypeEncodable, _ type: String) -> (
+                unnested: [(argument: String, name: String)], select: String
+            ) {
+                bindings.append(value)
+                return ([], "$\(bindings.count)::\(type)")
+            }
+            func optional(_ present: [Bool], _ value: String) -> (
+                unnested: [(argument: String, name: String)], select: String
+            ) {
+                bindings.append(present)
+                return (
+                    [(value, name), (next("boolean"), name + "_present")], "CASE WHEN \(name)_present THEN \(name) END"
+                )
+            }
             switch self {
             case .text(let values):
+                if foldingConstants, Self.allEqual(values) { return scalar(values[0], "text") }
                 bindings.append(values)
-                return ([next("text")], name)
+                return (array("text"), name)
             case .bigint(let values):
+                if foldingConstants, Self.allEqual(values) { return scalar(values[0], "bigint") }
                 bindings.append(values)
-                return ([next("bigint")], name)
+                return (array("bigint"), name)
             case .double(let values):
+                // Bit for bit: 0.0 and -0.0 are equal, and NaN is not equal to itself.
+                if foldingConstants, Self.allEqual(values.lazy.map(\.bitPattern)) {
+                    return scalar(values[0], "double precision")
+                }
                 bindings.append(values)
-                return ([next("double precision")], name)
+                return (array("double precision"), name)
             case .bytea(let values):
+                if foldingConstants, Self.allEqual(values) { return scalar(ByteBuffer(bytes: values[0]), "bytea") }
                 bindings.append(ByteaArray(elements: values))
-                return ([next("bytea")], name)
+                return (array("bytea"), name)
             case .optionalText(let values):
+                if foldingConstants, Self.allEqual(values) {
+                    guard let value = values[0] else { return ([], "NULL::text") }
+                    return scalar(value, "text")
+                }
                 bindings.append(values.map { $0 ?? "" })
-                let value = next("text")
-                bindings.append(values.map { $0 != nil })
-                return ([value, next("boolean")], "CASE WHEN \(name)_present THEN \(name) END")
+                return optional(values.map { $0 != nil }, next("text"))
             case .optionalBigint(let values):
+                if foldingConstants, Self.allEqual(values) {
+                    guard let value = values[0] else { return ([], "NULL::bigint") }
+                    return scalar(value, "bigint")
+                }
                 bindings.append(values.map { $0 ?? 0 })
-                let value = next("bigint")
-                bindings.append(values.map { $0 != nil })
-                return ([value, next("boolean")], "CASE WHEN \(name)_present THEN \(name) END")
+                return optional(values.map { $0 != nil }, next("bigint"))
             }
         }
 
-        var isOptional: Bool {
-            switch self {
-            case .optionalText, .optionalBigint: true
-            default: false
-            }
+        /// Whether `values` (not empty) are all equal to the first.
+        static func allEqual<Values: Collection>(_ values: Values) -> Bool where Values.Element: Equatable {
+            guard let first = values.first else { return false }
+            return values.allSatisfy { $0 == first }
         }
     }
 
@@ -362,28 +391,33 @@ struct StatementBuilder {
         clauses.append("w\(clauses.count) AS (\(sql)(\(placeholder)::text[]))")
     }
 
+    /// From this many rows, a column whose values are all equal (a storm's event type, status,
+    /// timestamp, context, cause) is bound once instead of as an array: PostgreSQL then neither reads
+    /// nor unnests thousands of copies. Below it every column is an array, so that the commits of API
+    /// load (up to hundreds of rows) keep the text of the statement prepared for their shape
+    /// (``PreparedCommitShape``); a statement this large costs far more than its parsing.
+    static let constantFoldingRows = 1_000
+
     /// `head SELECT … FROM (SELECT unnest(…) AS c0, …) AS rows [ON CONFLICT onConflict]` for the rows
-    /// of `columns` (all of one length), when there are any.
+    /// of `columns` (all of one length), when there are any. The first column is always unnested
+    /// (it carries the rows' count); from ``constantFoldingRows`` rows the others may be scalars.
     mutating func insert(_ head: String, columns: [Column], onConflict: String? = nil) throws {
         guard let rows = columns.first?.count, rows > 0 else { return }
         guard columns.allSatisfy({ $0.count == rows }) else {
             throw PostgresStoreError("columns of unequal lengths for \(head)")
         }
-        var arguments: [String] = []
-        var names: [String] = []
+        var unnested: [(argument: String, name: String)] = []
         var selects: [String] = []
         for (index, column) in columns.enumerated() {
-            let name = "c\(index)"
-            let (unnested, select) = column.bind(&bindings, name: name)
-            arguments += unnested
-            names.append(name)
-            if column.isOptional { names.append(name + "_present") }
+            let (arrays, select) = column.bind(
+                &bindings, name: "c\(index)", foldingConstants: index > 0 && rows >= Self.constantFoldingRows)
+            unnested += arrays
             selects.append(select)
         }
         // The arrays are unnested in a select list (PostgreSQL zips them, row by row), not in
         // `FROM unnest(…)`, whose function scan first copies every row into a tuple store (spilled to
         // disk past `work_mem`): 50,000 outbox rows were inserted in 230–250 ms instead of 295–320 ms.
-        let unnestedColumns = zip(arguments, names).map { "unnest(\($0)) AS \($1)" }
+        let unnestedColumns = unnested.map { "unnest(\($0.argument)) AS \($0.name)" }
         var sql = head + " SELECT " + selects.joined(separator: ", ") + " FROM (SELECT "
         sql += unnestedColumns.joined(separator: ", ") + ") AS rows"
         if let onConflict { sql += " ON CONFLICT " + onConflict }
