@@ -186,6 +186,39 @@ import Testing
         }
     }
 
+    /// A writer alone (its heartbeat finds no other replica alive) sends no wake-up after its
+    /// commits; once another replica's heartbeat is recent, it does again.
+    @Test func aLoneWriterWakesNobodyUntilAnotherReplicaIsAlive() async throws {
+        try await Self.withStore { store, session in
+            #expect(store.wakesFollowers, "a store that knows nothing of replicas wakes them")
+            #expect(try await store.heartbeat(replica: "a", url: "http://a", applied: 0) == 0)
+            #expect(!store.wakesFollowers)
+            try await store.commit(Self.network("alone"))
+
+            // Another replica's heartbeat (here through the same database), then the writer's next.
+            #expect(try await store.heartbeat(replica: "b", url: "http://b", applied: 0) == 1)
+            #expect(try await store.heartbeat(replica: "a", url: "http://a", applied: 0) == 1)
+            #expect(store.wakesFollowers)
+            let listener = try await store.openSession(id: 8)
+            defer { PostgresStore.closeWithoutWaiting(listener) }
+            let giveUp = Task {
+                try await Task.sleep(for: .seconds(60))
+                PostgresStore.closeWithoutWaiting(listener)
+            }
+            defer { giveUp.cancel() }
+            var woken = false
+            try await listener.listen(on: PostgresStore.changeChannel) { notifications in
+                try await store.commit(Self.network("heard"))
+                let newest = try await store.changes(after: 0, documentKinds: []).through
+                for try await notification in notifications where Int64(notification.payload) == newest {
+                    woken = true
+                    break
+                }
+            }
+            #expect(woken)
+        }
+    }
+
     @Test func aStalledCommitFailsAsUnknownAndStopsTheFencedWriter() async throws {
         try await Self.withStore { store, session in
             let key = Int64.random(in: 1_000_000...Int64(Int32.max))

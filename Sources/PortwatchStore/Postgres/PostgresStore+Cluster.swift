@@ -125,10 +125,13 @@ extension PostgresStore {
     }
 
     /// Records that `replica` (reachable at `url`) is alive and has applied the change log through
-    /// `applied`; forgets replicas silent for more than `forgetAfter` seconds.
-    public func heartbeat(replica: String, url: String, applied: Int64, forgetAfter: Double = 3600) async throws {
+    /// `applied`; forgets replicas silent for more than `forgetAfter` seconds. Returns how many other
+    /// replicas are alive (see ``aliveWithin``); with none, commits wake nobody (``ChangeBell``).
+    @discardableResult
+    public func heartbeat(replica: String, url: String, applied: Int64, forgetAfter: Double = 3600) async throws -> Int
+    {
         let logger = logger
-        try await withBoundedLease { connection in
+        let others = try await withBoundedLease { connection in
             // Each statement's rows are read to the end: that is where a failure shows.
             for try await _ in try await connection.query(
                 """
@@ -142,8 +145,24 @@ extension PostgresStore {
                 "DELETE FROM replicas WHERE heartbeat_at < extract(epoch FROM clock_timestamp()) - \(forgetAfter)",
                 logger: logger)
             {}
+            var others = 0
+            for try await count in try await connection.query(
+                """
+                SELECT count(*) FROM replicas WHERE name <> \(replica)
+                    AND heartbeat_at >= extract(epoch FROM clock_timestamp()) - \(Self.aliveWithin)
+                """, logger: logger
+            ).decode(Int.self) {
+                others = count
+            }
+            return others
         }
+        changeBell.setListened(others > 0)
+        return others
     }
+
+    /// A replica whose last heartbeat is older than this many seconds is taken for gone (it is
+    /// forgotten only after `forgetAfter`): the writer stops waking it after commits.
+    static let aliveWithin: Double = 30
 
     /// The epoch, the writer and every replica's heartbeat and progress.
     public func clusterStatus() async throws -> ClusterStatus {
