@@ -362,6 +362,46 @@ struct TestDatabase: Sendable {
         }
     }
 
+    /// A key named twice in one list of a commit (a port, a port's state, a document, a network, a
+    /// cursor) ends as its last write, in the position of its first.
+    @Test(arguments: TestBackend.all) func aKeyWrittenTwiceInOneListKeepsItsLastWrite(backend: TestBackend)
+        async throws
+    {
+        try await TestDatabase.with(backend) { database in
+            try await database.open { store in
+                var first = StoreCommit()
+                first.networks = [("n1", Self.network("n1", name: "a")), ("n1", Self.network("n1", name: "b"))]
+                first.ports = [
+                    ("p1", Self.port("p1", name: "a")), ("p2", Self.port("p2")), ("p1", Self.port("p1", name: "b")),
+                ]
+                first.documents = [
+                    ("topology", "t1", Array("1".utf8)), ("topology", "t2", Array("2".utf8)),
+                    ("topology", "t1", Array("3".utf8)),
+                ]
+                first.cursors = [("sink", 5), ("sink", 7)]
+                try await store.commit(first)
+
+                var down = Self.port("p2", revision: 2)
+                down.dataPlaneStatus = .down
+                var up = Self.port("p2", revision: 3)
+                up.dataPlaneStatus = .active
+                var states = StoreCommit()
+                states.portStates = [down, up]
+                try await store.commit(states)
+
+                let snapshot = try await store.loadSnapshot()
+                #expect(snapshot.networks == [Self.network("n1", name: "b")])
+                #expect(Self.byID(snapshot.ports) == ["p1": Self.port("p1", name: "b"), "p2": up])
+                #expect(
+                    try await store.documents(ofKind: "topology") == [
+                        StoredDocument(kind: "topology", id: "t1", body: Array("3".utf8)),
+                        StoredDocument(kind: "topology", id: "t2", body: Array("2".utf8)),
+                    ])
+                #expect(try await store.cursor(of: "sink") == 7)
+            }
+        }
+    }
+
     /// A storm's rows repeat most of their values (one status, one timestamp, one context, one
     /// cause): PostgreSQL binds such a column once for a large commit instead of as an array. Every
     /// value must read back as written, repeated or not, present or absent, in a large commit and a
