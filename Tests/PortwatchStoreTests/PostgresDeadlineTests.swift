@@ -3,6 +3,7 @@ import Logging
 import PortwatchCore
 import PortwatchStore
 import PostgresNIO
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -159,63 +160,82 @@ import Testing
         }
     }
 
+    /// The sequences announced on the change channel while `body` runs, up to the one it returns: a
+    /// session listens first, and gives up after a minute (then it throws). The channel is the
+    /// database's, shared by the tests running beside this one on schemas of their own, so this
+    /// schema's change log first jumps to a random sequence far past theirs: an announcement of this
+    /// store's commits cannot be taken for another's.
+    static func announcements(
+        on store: PostgresStore, during body: @escaping @Sendable () async throws -> Int64
+    ) async throws -> [Int64] {
+        let start = Int64.random(in: 1_000_000_000...2_000_000_000)
+        try await store.client.query(
+            """
+            INSERT INTO changes (sequence, epoch, networks, ports, port_states, document_kinds, document_ids, outbox)
+            VALUES (\(start), 0, '{}', '{}', '{}', '{}', '{}', 0)
+            """)
+        let listener = try await store.openSession(id: 8)
+        defer { PostgresStore.closeWithoutWaiting(listener) }
+        // Without that announcement the wait ends (and fails) when the listener's session is closed.
+        let giveUp = Task {
+            try await Task.sleep(for: .seconds(60))
+            PostgresStore.closeWithoutWaiting(listener)
+        }
+        defer { giveUp.cancel() }
+        var announced: [Int64] = []
+        try await listener.listen(on: PostgresStore.changeChannel) { notifications in
+            let last = try await body()
+            for try await notification in notifications {
+                guard let sequence = Int64(notification.payload) else { continue }
+                announced.append(sequence)
+                if sequence == last { break }
+            }
+        }
+        return announced
+    }
+
     /// Followers are woken after each commit: a `NOTIFY` on the change channel names the newest
     /// stored sequence (sent after the commit, not in its statement).
     @Test func commitsWakeTheFollowers() async throws {
-        try await Self.withStore { store, session in
-            let listener = try await store.openSession(id: 8)
-            defer { PostgresStore.closeWithoutWaiting(listener) }
-            // Without a wake-up the wait ends (and fails) when the listener's session is closed.
-            let giveUp = Task {
-                try await Task.sleep(for: .seconds(60))
-                PostgresStore.closeWithoutWaiting(listener)
-            }
-            defer { giveUp.cancel() }
-            var woken = false
-            try await listener.listen(on: PostgresStore.changeChannel) { notifications in
+        try await Self.withStore { store, _ in
+            let newest = Mutex<Int64>(0)
+            let announced = try await Self.announcements(on: store) {
                 try await store.commit(Self.network("n1"))
                 try await store.commit(Self.network("n2"))
-                let newest = try await store.changes(after: 0, documentKinds: []).through
-                #expect(newest >= 2)
-                for try await notification in notifications where Int64(notification.payload) == newest {
-                    woken = true
-                    break
-                }
+                let through = try await store.changes(after: 0, documentKinds: []).through
+                newest.withLock { $0 = through }
+                return through
             }
-            #expect(woken)
+            #expect(newest.withLock { $0 } >= 1_000_000_002)
+            #expect(announced.last == newest.withLock { $0 })
         }
     }
 
     /// A writer alone (its heartbeat finds no other replica alive) sends no wake-up after its
     /// commits; once another replica's heartbeat is recent, it does again.
     @Test func aLoneWriterWakesNobodyUntilAnotherReplicaIsAlive() async throws {
-        try await Self.withStore { store, session in
+        try await Self.withStore { store, _ in
             #expect(store.wakesFollowers, "a store that knows nothing of replicas wakes them")
-            #expect(try await store.heartbeat(replica: "a", url: "http://a", applied: 0) == 0)
-            #expect(!store.wakesFollowers)
-            try await store.commit(Self.network("alone"))
-
-            // Another replica's heartbeat (here through the same database), then the writer's next.
-            #expect(try await store.heartbeat(replica: "b", url: "http://b", applied: 0) == 1)
-            #expect(try await store.heartbeat(replica: "a", url: "http://a", applied: 0) == 1)
-            #expect(store.wakesFollowers)
-            let listener = try await store.openSession(id: 8)
-            defer { PostgresStore.closeWithoutWaiting(listener) }
-            let giveUp = Task {
-                try await Task.sleep(for: .seconds(60))
-                PostgresStore.closeWithoutWaiting(listener)
-            }
-            defer { giveUp.cancel() }
-            var woken = false
-            try await listener.listen(on: PostgresStore.changeChannel) { notifications in
+            let sequences = Mutex<(alone: Int64, heard: Int64)>((0, 0))
+            let announced = try await Self.announcements(on: store) {
+                #expect(try await store.heartbeat(replica: "a", url: "http://a", applied: 0) == 0)
+                #expect(!store.wakesFollowers)
+                try await store.commit(Self.network("alone"))
+                let alone = try await store.changes(after: 0, documentKinds: []).through
+                // Another replica's heartbeat (here through the same database), then the writer's next.
+                #expect(try await store.heartbeat(replica: "b", url: "http://b", applied: 0) == 1)
+                #expect(try await store.heartbeat(replica: "a", url: "http://a", applied: 0) == 1)
+                #expect(store.wakesFollowers)
                 try await store.commit(Self.network("heard"))
-                let newest = try await store.changes(after: 0, documentKinds: []).through
-                for try await notification in notifications where Int64(notification.payload) == newest {
-                    woken = true
-                    break
-                }
+                let heard = try await store.changes(after: 0, documentKinds: []).through
+                sequences.withLock { $0 = (alone, heard) }
+                return heard
             }
-            #expect(woken)
+            let (alone, heard) = sequences.withLock { $0 }
+            #expect(heard == alone + 1 && alone > 1_000_000_000)
+            // The wake-up names the commit after the other replica showed up; the lone one was never sent.
+            #expect(announced.last == heard)
+            #expect(!announced.contains(alone))
         }
     }
 
