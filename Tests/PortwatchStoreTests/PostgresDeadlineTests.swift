@@ -29,13 +29,16 @@ import Testing
     }
 
     /// Runs `body` with a store of short deadlines on a fresh schema, and a session of the test's own.
-    static func withStore(_ body: (PostgresStore, PostgresConnection) async throws -> Void) async throws {
+    static func withStore(
+        wakeUpSpacing: Duration = PostgresStore.defaultWakeUpSpacing,
+        _ body: (PostgresStore, PostgresConnection) async throws -> Void
+    ) async throws {
         guard TestBackend.postgresURL != nil else {
             Issue.record("PORTWATCH_TEST_POSTGRES_URL is not set: these tests need PostgreSQL")
             return
         }
         try await TestDatabase.with(.postgres) { database in
-            try await database.open(deadlines: shortDeadlines) { backend in
+            try await database.open(deadlines: shortDeadlines, wakeUpSpacing: wakeUpSpacing) { backend in
                 let store = backend as! PostgresStore
                 let session = try await store.openSession(id: 9)
                 defer { PostgresStore.closeWithoutWaiting(session) }
@@ -208,6 +211,25 @@ import Testing
             }
             #expect(newest.withLock { $0 } >= 1_000_000_002)
             #expect(announced.last == newest.withLock { $0 })
+        }
+    }
+
+    /// Under a stream of commits the followers are woken at most once per spacing, each wake-up naming
+    /// the newest commit: five commits back to back (well inside a spacing of 10 s) are announced
+    /// by at most two wake-ups, the first at once and the last naming the fifth commit.
+    @Test func wakeUpsUnderAStreamOfCommitsAreSpacedAndNameTheNewest() async throws {
+        try await Self.withStore(wakeUpSpacing: .seconds(10)) { store, _ in
+            let started = ContinuousClock.now
+            let announced = try await Self.announcements(on: store) {
+                for index in 1...5 { try await store.commit(Self.network("n\(index)")) }
+                return try await store.changes(after: 0, documentKinds: []).through
+            }
+            let last = try #require(announced.last)
+            // Only this store's commits (the channel is shared with the tests beside this one).
+            let own = announced.filter { (last - 4...last).contains($0) }
+            #expect(own.count <= 2, "announced \(own)")
+            #expect(own == own.sorted())
+            if own.count == 2 { #expect(ContinuousClock.now - started >= .seconds(10)) }
         }
     }
 

@@ -33,9 +33,10 @@ struct TestDatabase: Sendable {
     let name: String
 
     /// Runs `body` with a store on this database (migrated), then closes the store. `deadlines`
-    /// bound a PostgreSQL store's waits.
+    /// bound a PostgreSQL store's waits; `wakeUpSpacing` spaces its followers' wake-ups.
     func open<T>(
-        deadlines: PostgresStore.Deadlines = PostgresStore.Deadlines(), _ body: (any StoreBackend) async throws -> T
+        deadlines: PostgresStore.Deadlines = PostgresStore.Deadlines(),
+        wakeUpSpacing: Duration = PostgresStore.defaultWakeUpSpacing, _ body: (any StoreBackend) async throws -> T
     ) async throws -> T {
         switch backend {
         case .sqlite:
@@ -45,7 +46,9 @@ struct TestDatabase: Sendable {
         case .postgres:
             var configuration = try PostgresStore.configuration(url: TestBackend.postgresURL!)
             configuration.options.additionalStartupParameters = [("search_path", name)]
-            let store = PostgresStore(configuration: configuration, deadlines: deadlines, logger: Logger(label: "test"))
+            let store = PostgresStore(
+                configuration: configuration, deadlines: deadlines, wakeUpSpacing: wakeUpSpacing,
+                logger: Logger(label: "test"))
             let client = Task { await store.run() }
             defer { client.cancel() }
             try await store.client.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: name)")

@@ -207,9 +207,17 @@ extension PostgresStore {
 }
 
 /// The followers' wake-up after commits. It is sent after a commit, not in its statement (see
-/// ``PostgresStore/withBoundedStatement(attempt:_:)``), at most one at a time: the commits stored
-/// while one is on its way are announced by the next, which names the newest of them.
+/// ``PostgresStore/withBoundedStatement(attempt:_:)``), at most one at a time and at most one per
+/// ``spacing``: the commits stored meanwhile are announced by the next, which names the newest of
+/// them. A commit after a quiet spell is announced at once.
 final class ChangeBell: Sendable {
+    /// The shortest time between two wake-ups (``PostgresStore/defaultWakeUpSpacing``).
+    let spacing: Duration
+
+    init(spacing: Duration) {
+        self.spacing = spacing
+    }
+
     private struct State {
         var sending = false
         var newest: Int64 = 0
@@ -238,8 +246,12 @@ final class ChangeBell: Sendable {
             return !state.sending
         }
         guard start else { return }
-        Task {
-            while let next = nextToAnnounce() { await store.notifyFollowers(through: next) }
+        Task { [spacing] in
+            while let next = nextToAnnounce() {
+                await store.notifyFollowers(through: next)
+                // The commits stored meanwhile are announced together, `spacing` later.
+                if spacing > .zero { try? await Task.sleep(for: spacing) }
+            }
         }
     }
 
