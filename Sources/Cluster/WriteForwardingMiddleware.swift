@@ -8,6 +8,21 @@ import NIOCore
 import NIOHTTP1
 import PortwatchStore
 
+/// The HTTP client of forwarded requests: up to ``forwardedConnectionsPerWriter`` connections to the
+/// writer. AsyncHTTPClient's default keeps at most 8 to one host, so no more than 8 writes were on
+/// their way to the writer at once, however many clients a follower served: the writer's batches
+/// stayed small and the other writes queued in the follower.
+public let forwardingClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+    configuration.connectionPool = .init(
+        idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: forwardedConnectionsPerWriter)
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()
+
+/// How many forwarded requests a follower has on their way to the writer at once; more wait for one
+/// of these connections.
+public let forwardedConnectionsPerWriter = 64
+
 /// Sends the writes a follower receives to the elected writer, and answers them once this replica
 /// has applied the writer's commit (read-your-writes on the replica that took the write).
 ///

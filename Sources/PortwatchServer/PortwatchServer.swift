@@ -118,7 +118,7 @@ public struct PortwatchServer {
                 notifications: notifications, bridge: bridge, logger: logger)
         }
         if let cluster {
-            router.add(middleware: WriteForwardingMiddleware(member: cluster, httpClient: HTTPClient.shared))
+            router.add(middleware: WriteForwardingMiddleware(member: cluster, httpClient: forwardingClient))
             ClusterAPI(member: cluster, bridge: bridge).registerUnauthenticated(on: router)
         }
         metrics?.register(on: router)
