@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import Api, eventually, free_port, needs_own_server
+from conftest import Api, eventually, free_port, needs_own_server, write_clouds_yaml
 from ha_support import Cluster, FreshDatabase
 from test_notifications import read_sse
 
@@ -137,6 +137,25 @@ def test_through_nginx_a_client_reads_its_own_writes_and_follows_the_stream(bala
         # The stream is not buffered by nginx: every rename arrives, in order.
         events = read_sse(live, len(names), timeout=60)
     assert [data["port"]["name"] for _, _, data in events] == names
+
+
+def test_through_nginx_links_point_at_nginx_and_openstacksdk_pages_through_them(balanced, tmp_path, monkeypatch):
+    cluster, nginx = balanced
+    api = Api(nginx.url)
+    network = api.create_network()
+    ports = {api.create_port(network["id"])["id"] for _ in range(5)}
+    # Neutron builds its links from the request's Host: nginx must pass the one the client sent,
+    # port included, or the next page is looked for on port 80.
+    page = api.get("/v2.0/ports", params={"network_id": network["id"], "limit": 2}).json()
+    links = {link["rel"]: link["href"] for link in page["ports_links"]}
+    assert links["next"].startswith(nginx.url + "/v2.0/ports?"), links
+    openstack = pytest.importorskip("openstack")
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(write_clouds_yaml(tmp_path / "clouds.yaml", nginx.url)))
+    conn = openstack.connect(cloud="portwatch")
+    try:
+        assert {p.id for p in conn.network.ports(network_id=network["id"], limit=2)} == ports
+    finally:
+        conn.close()
 
 
 def reads_served(replica) -> float:
