@@ -26,17 +26,26 @@ CONFIG = ROOT / "docs" / "nginx-portwatch.conf"
 class Nginx:
     """nginx in the foreground with docs/nginx-portwatch.conf, in front of `replicas`."""
 
-    def __init__(self, workdir: Path, replicas):
+    def __init__(self, workdir: Path, replicas, tls: bool = False):
         self.dir = workdir
         self.dir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.scheme = "https" if tls else "http"
         config = CONFIG.read_text()
         addresses = re.findall(r"^\s*server (\S+:9696)", config, flags=re.M)
         assert len(addresses) == len(replicas), addresses
         for address, replica in zip(addresses, replicas):
             config = config.replace(f"server {address}", f"server 127.0.0.1:{replica.port}")
         assert "listen 9696;" in config
-        config = config.replace("listen 9696;", f"listen 127.0.0.1:{self.port};")
+        listen = f"listen 127.0.0.1:{self.port}"
+        if tls:
+            # As the file's comment says: `listen … ssl` and a certificate (here a self-signed one).
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(self.dir / "key.pem"),
+                            "-out", str(self.dir / "cert.pem")], check=True, capture_output=True, timeout=60)
+            listen += (f" ssl;\n    ssl_certificate {self.dir / 'cert.pem'};"
+                       f"\n    ssl_certificate_key {self.dir / 'key.pem'}")
+        config = config.replace("listen 9696;", listen + ";")
         (self.dir / "portwatch.conf").write_text(config)
         temp = "\n".join(f"    {kind}_temp_path {self.dir / kind};"
                          for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
@@ -55,8 +64,13 @@ http {{
         self.proc: subprocess.Popen | None = None
 
     @property
+    def verify(self) -> str | bool:
+        """What a client verifies nginx's certificate with."""
+        return str(self.dir / "cert.pem") if self.scheme == "https" else True
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self):
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -68,7 +82,7 @@ http {{
 
         def answers():
             try:
-                return requests.get(self.url + "/healthz", timeout=5).status_code == 200
+                return requests.get(self.url + "/healthz", timeout=5, verify=self.verify).status_code == 200
             except requests.RequestException:
                 return False
         assert eventually(answers, timeout=60), self.error_log()
@@ -156,6 +170,27 @@ def test_through_nginx_links_point_at_nginx_and_openstacksdk_pages_through_them(
         assert {p.id for p in conn.network.ports(network_id=network["id"], limit=2)} == ports
     finally:
         conn.close()
+
+
+def test_behind_nginx_terminating_tls_links_say_https(balanced, tmp_path):
+    cluster, _ = balanced
+    tls = Nginx(tmp_path / "nginx-tls", cluster.replicas, tls=True).start()
+    try:
+        session = requests.Session()
+        session.trust_env = False  # REQUESTS_CA_BUNDLE would win over the session's own verify
+        session.verify = tls.verify
+        network = session.post(tls.url + "/v2.0/networks", json={"network": {"name": "tls"}}, timeout=30)
+        assert network.status_code == 201, network.text
+        network_id = network.json()["network"]["id"]
+        for _ in range(3):
+            r = session.post(tls.url + "/v2.0/ports", json={"port": {"network_id": network_id}}, timeout=30)
+            assert r.status_code == 201, r.text
+        page = session.get(tls.url + "/v2.0/ports", params={"network_id": network_id, "limit": 2}, timeout=30)
+        links = {link["rel"]: link["href"] for link in page.json()["ports_links"]}
+        assert links["next"].startswith(tls.url + "/v2.0/ports?"), links
+        assert session.get(links["next"], timeout=30).status_code == 200
+    finally:
+        tls.stop()
 
 
 def reads_served(replica) -> float:
