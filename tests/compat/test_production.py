@@ -137,11 +137,37 @@ def writes_then_reads(api: Api, port_id: str, rounds: int, tag: str) -> list[str
     return names
 
 
+def client_of(nginx: Nginx) -> Api:
+    """A client of nginx; it verifies nginx's certificate when nginx terminates TLS."""
+    api = Api(nginx.url)
+    if nginx.scheme == "https":
+        api.s.trust_env = False  # REQUESTS_CA_BUNDLE would win over the session's own verify
+        api.s.verify = nginx.verify
+    return api
+
+
+def a_port(api: Api) -> dict:
+    """A port of a network of its own, created through `api`."""
+    return api.create_port(api.create_network()["id"])
+
+
+def paged_links(api: Api, nginx: Nginx, ports: int) -> tuple[str, set[str], dict[str, str]]:
+    """A network of `ports` ports, listed two a page through nginx: the network, its ports and the first
+    page's links. Neutron builds its links from the request's `Host` and `X-Forwarded-Proto`: nginx
+    must pass the client's, port included, or the next page is looked for on port 80 (or over plain
+    HTTP behind TLS)."""
+    network = api.create_network()["id"]
+    ids = {api.create_port(network)["id"] for _ in range(ports)}
+    page = api.get("/v2.0/ports", params={"network_id": network, "limit": 2}).json()
+    links = {link["rel"]: link["href"] for link in page["ports_links"]}
+    assert links["next"].startswith(nginx.url + "/v2.0/ports?"), links
+    return network, ids, links
+
+
 def test_through_nginx_a_client_reads_its_own_writes_and_follows_the_stream(balanced):
     cluster, nginx = balanced
-    api = Api(nginx.url)
-    network = api.create_network()
-    port = api.create_port(network["id"])
+    api = client_of(nginx)
+    port = a_port(api)
     with requests.get(nginx.url + "/v2.0/portwatch/stream", stream=True, timeout=60,
                       params={"event_types": "port.update.end"}) as live:
         assert live.status_code == 200
@@ -154,20 +180,13 @@ def test_through_nginx_a_client_reads_its_own_writes_and_follows_the_stream(bala
 
 
 def test_through_nginx_links_point_at_nginx_and_openstacksdk_pages_through_them(balanced, tmp_path, monkeypatch):
-    cluster, nginx = balanced
-    api = Api(nginx.url)
-    network = api.create_network()
-    ports = {api.create_port(network["id"])["id"] for _ in range(5)}
-    # Neutron builds its links from the request's Host: nginx must pass the one the client sent,
-    # port included, or the next page is looked for on port 80.
-    page = api.get("/v2.0/ports", params={"network_id": network["id"], "limit": 2}).json()
-    links = {link["rel"]: link["href"] for link in page["ports_links"]}
-    assert links["next"].startswith(nginx.url + "/v2.0/ports?"), links
+    _, nginx = balanced
+    network, ports, _ = paged_links(client_of(nginx), nginx, 5)
     openstack = pytest.importorskip("openstack")
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(write_clouds_yaml(tmp_path / "clouds.yaml", nginx.url)))
     conn = openstack.connect(cloud="portwatch")
     try:
-        assert {p.id for p in conn.network.ports(network_id=network["id"], limit=2)} == ports
+        assert {p.id for p in conn.network.ports(network_id=network, limit=2)} == ports
     finally:
         conn.close()
 
@@ -176,19 +195,10 @@ def test_behind_nginx_terminating_tls_links_say_https(balanced, tmp_path):
     cluster, _ = balanced
     tls = Nginx(tmp_path / "nginx-tls", cluster.replicas, tls=True).start()
     try:
-        session = requests.Session()
-        session.trust_env = False  # REQUESTS_CA_BUNDLE would win over the session's own verify
-        session.verify = tls.verify
-        network = session.post(tls.url + "/v2.0/networks", json={"network": {"name": "tls"}}, timeout=30)
-        assert network.status_code == 201, network.text
-        network_id = network.json()["network"]["id"]
-        for _ in range(3):
-            r = session.post(tls.url + "/v2.0/ports", json={"port": {"network_id": network_id}}, timeout=30)
-            assert r.status_code == 201, r.text
-        page = session.get(tls.url + "/v2.0/ports", params={"network_id": network_id, "limit": 2}, timeout=30)
-        links = {link["rel"]: link["href"] for link in page.json()["ports_links"]}
-        assert links["next"].startswith(tls.url + "/v2.0/ports?"), links
-        assert session.get(links["next"], timeout=30).status_code == 200
+        api = client_of(tls)
+        _, _, links = paged_links(api, tls, 3)
+        assert links["next"].startswith("https://")
+        assert api.s.get(links["next"], timeout=30).status_code == 200
     finally:
         tls.stop()
 
@@ -238,9 +248,8 @@ def renamed_through(api: Api, port_id: str) -> bool:
 
 def test_through_nginx_writes_go_on_when_a_client_s_replica_or_the_writer_is_killed(balanced):
     cluster, nginx = balanced
-    api = Api(nginx.url)
-    network = api.create_network()
-    port = api.create_port(network["id"])
+    api = client_of(nginx)
+    port = a_port(api)
     writes_then_reads(api, port["id"], 5, "before")
 
     # The client's replica dies: nginx sends the client to another, which reads its writes as well.
