@@ -15,7 +15,8 @@ import Synchronization
 /// Binds an exclusive queue to `exchange` with `routingKey` (or, with `queue`, consumes an existing
 /// queue), prints `ready`, then one line per message: `event_type port_id revision_number time`,
 /// the time read from `CLOCK_MONOTONIC` when the message arrived (Python's `time.monotonic()`).
-/// Messages are timestamped on arrival and parsed on another task, so parsing never delays a receipt.
+/// Messages are timestamped on arrival and parsed once arrivals pause (``quietSpell``): on two cores,
+/// parsing while messages flow took CPU from the broker and slowed the delivery being measured.
 enum NotificationConsumer {
     static func run(url: String, exchange: String?, routingKey: String?, queue: String?) async throws {
         var logger = Logger(label: "bench-consumer")
@@ -38,20 +39,27 @@ enum NotificationConsumer {
         FileHandle.standardOutput.write(Data("ready\n".utf8))
         for try await delivery in consumer {
             let now = monotonicSeconds()
-            arrived.pending.withLock { $0.append((delivery.body, now)) }
+            arrived.pending.withLock {
+                $0.messages.append((delivery.body, now))
+                $0.last = now
+            }
         }
         printer.cancel()
     }
 
-    /// Parses and prints what arrived, in arrival order, until cancelled.
+    /// How long arrivals must pause before what arrived is parsed and printed.
+    static let quietSpell = 0.1
+
+    /// Parses and prints what arrived, in arrival order, once arrivals pause; until cancelled.
     private static func printArrivals(_ arrived: Arrivals) async {
         while !Task.isCancelled {
-            let batch = arrived.pending.withLock { pending in
-                defer { pending.removeAll(keepingCapacity: true) }
-                return pending
+            let batch = arrived.pending.withLock { pending -> [(ByteBuffer, Double)] in
+                guard monotonicSeconds() - pending.last >= quietSpell else { return [] }
+                defer { pending.messages.removeAll(keepingCapacity: true) }
+                return pending.messages
             }
             if batch.isEmpty {
-                try? await Task.sleep(for: .milliseconds(5))
+                try? await Task.sleep(for: .milliseconds(20))
                 continue
             }
             var out = ""
@@ -84,7 +92,7 @@ enum NotificationConsumer {
 
 /// Messages timestamped on arrival, waiting to be parsed and printed.
 private final class Arrivals: Sendable {
-    let pending = Mutex<[(ByteBuffer, Double)]>([])
+    let pending = Mutex<(messages: [(ByteBuffer, Double)], last: Double)>(([], 0))
 }
 
 /// A benchmark's usage error.

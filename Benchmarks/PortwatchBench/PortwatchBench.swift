@@ -11,6 +11,8 @@ import Foundation
 ///   codec, or with no HTTP parsing at all (``NIOHTTPBenchmark``): the floors below Hummingbird.
 /// - `portwatch-bench consume --url AMQP-URL (--exchange E --routing-key K | --queue Q)`: the
 ///   notification consumer of `scripts/bench-notify` (``NotificationConsumer``).
+/// - `portwatch-bench publish --url AMQP-URL --exchange E --routing-key K --count N --file BODY`: the
+///   broker's own pace for `scripts/bench-notify`'s storm (``BarePublisher``).
 ///
 /// The HTTP benchmarks themselves are `scripts/bench` (wrk against release servers).
 @main
@@ -41,6 +43,12 @@ struct PortwatchBench {
             guard let url = options["url"] else { return usage() }
             try await NotificationConsumer.run(
                 url: url, exchange: options["exchange"], routingKey: options["routing-key"], queue: options["queue"])
+        case "publish":
+            guard let url = options["url"], let exchange = options["exchange"], let key = options["routing-key"],
+                let count = Int(options["count"] ?? ""), let file = options["file"],
+                let body = FileManager.default.contents(atPath: file)
+            else { return usage() }
+            try await BarePublisher.run(url: url, exchange: exchange, routingKey: key, count: count, body: Array(body))
         case "static-http":
             guard let file = options["file"], let port = Int(options["port"] ?? "") else { return usage() }
             try await StaticHTTPBenchmark.run(port: port, file: file)
@@ -59,6 +67,7 @@ struct PortwatchBench {
                    portwatch-bench static-http --port P --file F
                    portwatch-bench nio-http|nio-raw --port P --file F
                    portwatch-bench consume --url AMQP-URL (--exchange E --routing-key K | --queue Q)
+                   portwatch-bench publish --url AMQP-URL --exchange E --routing-key K --count N --file BODY
             """)
     }
 }
