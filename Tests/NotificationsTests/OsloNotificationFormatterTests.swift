@@ -162,6 +162,15 @@ struct OsloNotificationFormatterTests {
         #expect(port?["name"] as? String == "café 🚀")
     }
 
+    /// What the AMQP sink publishes (``OsloNotificationFormatter/body(_:)``) is ``format(_:)``'s body, for
+    /// the captured message and for a payload that is not ASCII (the one-pass path declines it).
+    @Test func publishedBodyIsTheFormattedBody() {
+        var record = capturedRecord()
+        #expect(formatter.body(record) == formatter.format(record).body)
+        record.event.payload = Array(#"{"port":{"name":"café 🚀","description":"a\"b\\c"}}"#.utf8)
+        #expect(formatter.body(record) == formatter.format(record).body)
+    }
+
     @Test func amqpPropertiesAreKombus() throws {
         let captured = try #require(
             try JSONSerialization.jsonObject(

@@ -53,7 +53,7 @@ public struct AMQPNotificationSink: PipelinedNotificationSink {
         let formatter = try await formatter.get()
         return records.map { record in
             AMQPMessage(
-                exchange: options.exchange, routingKey: options.routingKey, body: formatter.format(record).body,
+                exchange: options.exchange, routingKey: options.routingKey, body: formatter.body(record),
                 properties: Self.properties)
         }
     }

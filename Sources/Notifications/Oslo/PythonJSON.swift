@@ -62,6 +62,88 @@ enum PythonJSON {
         }
     }
 
+    /// `{"oslo.version": "2.0", "oslo.message": "…"}` around `compact` reformatted (``reformat(_:into:)``)
+    /// and escaped as a string (``appendASCIIString(_:into:)``), in one pass; nil when `compact` has a
+    /// non-ASCII byte (the caller then takes the two passes, which write it as `\uXXXX`).
+    static func envelope(reformatting compact: [UInt8]) -> [UInt8]? {
+        let prefix: StaticString = #"{"oslo.version": "2.0", "oslo.message": ""#
+        // Every input byte becomes at most two: `, `, `: `, `\"`, or `\\` and the escaped byte after it.
+        let capacity = prefix.utf8CodeUnitCount + 2 * compact.count + 2
+        var ascii = true
+        let body = [UInt8](unsafeUninitializedCapacity: capacity) { output, written in
+            var out = 0
+            prefix.withUTF8Buffer { head in
+                for byte in head {
+                    output[out] = byte
+                    out += 1
+                }
+            }
+            compact.withUnsafeBufferPointer { input in
+                var index = 0
+                var inString = false
+                while index < input.count {
+                    let byte = input[index]
+                    if byte >= 0x80 {
+                        ascii = false
+                        break
+                    }
+                    if inString {
+                        switch byte {
+                        case UInt8(ascii: "\\"):
+                            // An escape as it is, escaped once more: its backslash, and the byte after it.
+                            output[out] = 0x5C
+                            output[out + 1] = 0x5C
+                            out += 2
+                            index += 1
+                            guard index < input.count else { break }
+                            let escaped = input[index]
+                            if escaped >= 0x80 {
+                                ascii = false
+                                break
+                            }
+                            if escaped == 0x22 || escaped == 0x5C {
+                                output[out] = 0x5C
+                                out += 1
+                            }
+                            output[out] = escaped
+                            out += 1
+                        case UInt8(ascii: "\""):
+                            output[out] = 0x5C
+                            output[out + 1] = 0x22
+                            out += 2
+                            inString = false
+                        default:
+                            output[out] = byte
+                            out += 1
+                        }
+                    } else {
+                        switch byte {
+                        case UInt8(ascii: "\""):
+                            output[out] = 0x5C
+                            output[out + 1] = 0x22
+                            out += 2
+                            inString = true
+                        case UInt8(ascii: ","), UInt8(ascii: ":"):
+                            output[out] = byte
+                            output[out + 1] = UInt8(ascii: " ")
+                            out += 2
+                        case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"):
+                            break  // whitespace outside strings: dropped
+                        default:
+                            output[out] = byte
+                            out += 1
+                        }
+                    }
+                    index += 1
+                }
+            }
+            output[out] = UInt8(ascii: "\"")
+            output[out + 1] = UInt8(ascii: "}")
+            written = out + 2
+        }
+        return ascii ? body : nil
+    }
+
     @inline(__always)
     private static func isStructural(_ byte: UInt8) -> Bool {
         switch byte {

@@ -285,13 +285,14 @@ public final class SQLiteStore: StoreBackend {
                     """,
                 arguments: [sequence, limit]
             ).map { row in
-                let payload: Data = row["payload"]
-                let context: Data = row["context"]
+                // By position, in the SELECT's order: a lookup by name folds the name's case each time.
+                let payload: Data = row[6]
+                let context: Data = row[7]
                 let event = OutboxEvent(
-                    eventType: row["event_type"], resourceType: row["resource_type"], resourceID: row["resource_id"],
-                    projectID: row["project_id"], payload: [UInt8](payload), context: try contexts.decode(context),
-                    occurredAt: Date(timeIntervalSince1970: row["occurred_at"]))
-                return OutboxRecord(sequence: row["sequence"], event: event)
+                    eventType: row[1], resourceType: row[2], resourceID: row[3], projectID: row[4],
+                    payload: [UInt8](payload), context: try contexts.decode(context),
+                    occurredAt: Date(timeIntervalSince1970: row[5]))
+                return OutboxRecord(sequence: row[0], event: event)
             }
         }
     }
