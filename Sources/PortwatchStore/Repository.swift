@@ -327,7 +327,9 @@ public final class Repository: Sendable {
     /// Commits one batch; false when the store failed it.
     private func commit(_ batch: [Pending]) async -> Bool {
         let started = ContinuousClock.now
-        let (results, commit, committed, correlation) = prepare(batch)
+        var (results, commit, committed, correlation) = prepare(batch)
+        let rendering = !commit.backgroundRows.isEmpty
+        if rendering && !backend.writesRowsAsRendered { commit.fillInBackgroundRows() }
         let prepared = ContinuousClock.now
         do {
             try await backend.commit(commit)
@@ -341,6 +343,10 @@ public final class Repository: Sendable {
             return false
         }
         let stored = ContinuousClock.now
+        if rendering {
+            commit.fillInBackgroundRows()  // rendered by now: the store wrote every row
+            committed.outbox = commit.outbox
+        }
         state.withLock { $0.apply(committed.changes, correlation: correlation) }
         Self.batches.increment()
         Self.operations.increment(by: batch.count)
@@ -631,6 +637,7 @@ public final class Repository: Sendable {
         }
         commit.cursors = changeSet.cursors.map { ($0.key, $0.value) }
         commit.pruneOutboxThrough = changeSet.pruneOutboxThrough
+        commit.backgroundRows = changeSet.backgroundRows
         let events = changeSet.events
         let auditLines = changeSet.audit
         let causes = changeSet.auditCauses
@@ -653,8 +660,10 @@ public final class Repository: Sendable {
                 occurredAt: changeSet.now.timeIntervalSince1970, body: $0.element.body,
                 causeID: $0.element.cause.map { causeStart + 1 + Int64($0) })
         }
+        // With rows still being rendered, the batch's outbox is set once they are (in `commit(_:)`).
         let batch = CommittedBatch(
-            changes: changeSet.changes, outbox: commit.outbox, newestOutboxSequence: outboxStart + Int64(events.count),
+            changes: changeSet.changes, outbox: commit.backgroundRows.isEmpty ? commit.outbox : [],
+            newestOutboxSequence: outboxStart + Int64(events.count),
             documentKinds: Set(changeSet.documents.map(\.kind)))
         return (results, commit, batch, changeSet.correlation)
     }

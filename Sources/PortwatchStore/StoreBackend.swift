@@ -25,10 +25,15 @@ public protocol StoreBackend: Sendable {
     func auditEntries(subject: String, limit: Int) async throws -> [AuditEntry]
     /// Housekeeping that must stay off the commit path (SQLite: WAL checkpoints). Called periodically.
     func checkpoint() async throws
+    /// Whether ``commit(_:)`` takes a commit whose ``StoreCommit/backgroundRows`` are still being
+    /// rendered, reading each body as it writes its row (``StoreCommit/payload(ofOutbox:)``,
+    /// ``StoreCommit/body(ofAudit:)``). Otherwise the repository waits for them and fills them in first.
+    var writesRowsAsRendered: Bool { get }
 }
 
 extension StoreBackend {
     public func checkpoint() async throws {}
+    public var writesRowsAsRendered: Bool { false }
 }
 
 /// The state loaded at start-up.
@@ -68,6 +73,30 @@ public struct StoreCommit: Sendable {
     public var cursors: [(sink: String, sequence: Int64)] = []
     /// Deletes outbox records with a sequence up to this one (retention), before inserting `outbox`.
     public var pruneOutboxThrough: Int64?
+    /// Rows of `outbox` and `audit` (the same indices as the change set's `events` and `audit`) whose
+    /// bodies are still being rendered, empty there until ``fillInBackgroundRows()``.
+    public var backgroundRows: [BackgroundRows] = []
+
+    /// `outbox[index]`'s payload, waiting for it if it is still being rendered.
+    public func payload(ofOutbox index: Int) -> [UInt8] {
+        for rows in backgroundRows where rows.events.contains(index) { return rows.payload(ofEvent: index) }
+        return outbox[index].event.payload
+    }
+
+    /// `audit[index]`'s body, waiting for it if it is still being rendered.
+    public func body(ofAudit index: Int) -> [UInt8] {
+        for rows in backgroundRows where rows.audit.contains(index) { return rows.line(ofAudit: index) }
+        return audit[index].body
+    }
+
+    /// Waits for every row still being rendered and puts its body in `outbox` or `audit`.
+    public mutating func fillInBackgroundRows() {
+        for rows in backgroundRows {
+            for index in rows.events { outbox[index].event.payload = rows.payload(ofEvent: index) }
+            for index in rows.audit { audit[index].body = rows.line(ofAudit: index) }
+        }
+        backgroundRows = []
+    }
 
     public init() {}
 

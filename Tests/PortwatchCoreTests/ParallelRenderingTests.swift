@@ -10,11 +10,14 @@ struct ParallelRenderingTests {
         #expect(ParallelRendering.map(count) { "value \($0)" } == (0..<count).map { "value \($0)" })
     }
 
-    @Test func stormWritesTheSameEventsAndAuditLinesAsOnePortAtATime() {
+    /// On every core before the commit, and (from ``BackgroundRendering/minimumCount`` ports) in the
+    /// background while the store writes, where the rows wait in `backgroundRows` with empty bodies.
+    @Test(arguments: [ParallelRendering.minimumParallelCount + 500, BackgroundRendering.minimumCount + 500])
+    func stormWritesTheSameEventsAndAuditLinesAsOnePortAtATime(count: Int) {
         let now = Date(timeIntervalSince1970: 1_790_000_000)
         let network = Network(id: "net", projectID: "proj", createdAt: now)
         // Large enough for the parallel path; one port with an admin's override (no notification).
-        let ports = (0..<(ParallelRendering.minimumParallelCount + 500)).map { index in
+        let ports = (0..<count).map { index in
             var port = Port(
                 id: String(format: "port-%05d", index), networkID: "net", projectID: "proj",
                 macAddress: String(format: "fa:16:3e:00:%02x:%02x", index / 256, index % 256), createdAt: now)
@@ -34,6 +37,14 @@ struct ParallelRenderingTests {
 
         var storm = ChangeSet(base: base, now: now, derivation: PortStatusDerivation())
         storm.writeCorrelated(changes)
+        #expect(storm.backgroundRows.isEmpty == (count < BackgroundRendering.minimumCount))
+        var events = storm.events
+        var audit = storm.audit
+        for rows in storm.backgroundRows {
+            #expect(rows.events.allSatisfy { events[$0].payload.isEmpty })
+            for index in rows.events { events[index].payload = rows.payload(ofEvent: index) }
+            for index in rows.audit { audit[index].body = rows.line(ofAudit: index) }
+        }
 
         // What the same changes give through the one-port API, sequentially.
         var single = ChangeSet(base: base, now: now, derivation: PortStatusDerivation())
@@ -51,13 +62,13 @@ struct ParallelRenderingTests {
                 cause: 0)
         }
 
-        #expect(storm.events.count == ports.count - 1)
-        #expect(storm.events.map(\.resourceID) == single.events.map(\.resourceID))
-        #expect(storm.events.map(\.payload) == single.events.map(\.payload))
-        #expect(storm.events.map(\.eventType) == single.events.map(\.eventType))
-        #expect(storm.audit.map(\.subject) == single.audit.map(\.subject))
-        #expect(storm.audit.map(\.body) == single.audit.map(\.body))
-        #expect(storm.audit.allSatisfy { $0.cause == 0 })
+        #expect(events.count == ports.count - 1)
+        #expect(events.map(\.resourceID) == single.events.map(\.resourceID))
+        #expect(events.map(\.payload) == single.events.map(\.payload))
+        #expect(events.map(\.eventType) == single.events.map(\.eventType))
+        #expect(audit.map(\.subject) == single.audit.map(\.subject))
+        #expect(audit.map(\.body) == single.audit.map(\.body))
+        #expect(audit.allSatisfy { $0.cause == 0 })
         #expect(storm.auditCauses.count == 1)
         #expect(storm.port("port-00008")?.dataPlaneStatus == .down)
         #expect(storm.port("port-00008")?.revisionNumber == ports[8].revisionNumber + 1)

@@ -170,8 +170,10 @@ extension ChangeSet {
         }
         let items = written
         // Shares the batch's storage: nothing below changes the batch's ports, so nothing copies them.
+        // A later operation of the batch that changes one of them changes a copy: a payload rendered
+        // later is still the port as this write left it.
         let ports = self.changes.ports
-        let rendered = ParallelRendering.map(items.count) { index in
+        let render: @Sendable (Int) -> (line: [UInt8], payload: [UInt8]?) = { index in
             let change = items[index].change
             let line = AuditRenderer.line(
                 portID: changes[change].portID, previous: changes[change].previous, current: changes[change].current,
@@ -183,6 +185,26 @@ extension ChangeSet {
             }
             return (line: line, payload: payload)
         }
+        if items.count >= BackgroundRendering.minimumCount {
+            // A storm: the rows now, bodies empty, rendered while the store writes the port states.
+            let rendering = BackgroundRendering(count: items.count, render: render)
+            let firstEvent = events.count
+            let firstAudit = audit.count
+            var eventItems: [Int] = []
+            for index in items.indices {
+                if items[index].notify, let position = items[index].position, let port = ports[position].1 {
+                    emitPortUpdate(
+                        id: ports[position].0, projectID: port.projectID, payload: [], by: Self.correlationIdentity)
+                    eventItems.append(index)
+                }
+                appendAudit(subject: changes[items[index].change].portID, body: [], cause: items[index].cause)
+            }
+            appendBackgroundRows(
+                BackgroundRows(
+                    rendering: rendering, firstEvent: firstEvent, eventItems: eventItems, firstAudit: firstAudit))
+            return
+        }
+        let rendered = ParallelRendering.map(items.count, render)
         for index in items.indices {
             if let payload = rendered[index].payload, let position = items[index].position {
                 emitPortUpdate(

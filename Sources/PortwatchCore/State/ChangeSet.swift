@@ -18,6 +18,9 @@ public struct ChangeSet: Sendable {
     public private(set) var audit: [(subject: String, body: [UInt8], cause: Int?)] = []
     /// Causes shared by audit lines (a switch failure is one cause for thousands of ports).
     public private(set) var auditCauses: [[UInt8]] = []
+    /// Outbox events and audit lines still being rendered (a storm's): they are in `events` and
+    /// `audit` with empty bodies, which the store takes from here as they are rendered.
+    public private(set) var backgroundRows: [BackgroundRows] = []
     /// Sink cursors to store in the same transaction (sink name → last delivered sequence).
     public private(set) var cursors: [String: Int64] = [:]
     /// Outbox records up to this sequence are deleted by the transaction (retention).
@@ -204,6 +207,11 @@ public struct ChangeSet: Sendable {
     /// Appends an audit trail line (a JSON object) for `subject`, optionally sharing a cause.
     public mutating func appendAudit(subject: String, body: [UInt8], cause: Int? = nil) {
         audit.append((subject, body, cause))
+    }
+
+    /// Records rows rendered in the background: `events` and `audit` already hold them, bodies empty.
+    mutating func appendBackgroundRows(_ rows: BackgroundRows) {
+        backgroundRows.append(rows)
     }
 
     /// Records that `sink` delivered everything up to `sequence` (a cursor never moves back).

@@ -164,6 +164,9 @@ public final class SQLiteStore: StoreBackend {
         }
     }
 
+    /// Rows still being rendered are written as they come (after the port states, which need none).
+    public var writesRowsAsRendered: Bool { true }
+
     public func commit(_ commit: StoreCommit) async throws {
         guard !commit.isEmpty else { return }
         let encoder = JSONEncoder()
@@ -233,8 +236,9 @@ public final class SQLiteStore: StoreBackend {
                     INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            for (record, context) in zip(commit.outbox, contexts) {
+            for (index, (record, context)) in zip(commit.outbox, contexts).enumerated() {
                 let event = record.event
+                let payload = commit.payload(ofOutbox: index)
                 try insertOutbox.run { values in
                     values.int(record.sequence)
                     values.text(event.eventType)
@@ -242,7 +246,7 @@ public final class SQLiteStore: StoreBackend {
                     values.text(event.resourceID)
                     values.text(event.projectID)
                     values.double(event.occurredAt.timeIntervalSince1970)
-                    values.blob(event.payload)
+                    values.blob(payload)
                     values.blob(context)
                 }
             }
@@ -262,12 +266,13 @@ public final class SQLiteStore: StoreBackend {
             }
             let insertAudit = try BoundStatement(
                 db, sql: "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id) VALUES (?, ?, ?, ?, ?)")
-            for entry in commit.audit {
+            for (index, entry) in commit.audit.enumerated() {
+                let body = commit.body(ofAudit: index)
                 try insertAudit.run { values in
                     values.int(entry.sequence)
                     values.text(entry.subject)
                     values.double(entry.occurredAt)
-                    values.blob(entry.body)
+                    values.blob(body)
                     values.int(entry.causeID)
                 }
             }

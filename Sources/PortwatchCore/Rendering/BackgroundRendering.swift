@@ -1,0 +1,135 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// A storm's notification payloads and audit lines, rendered on every core in the background.
+///
+/// A large correlated write (``ChangeSet``'s `writeCorrelated`) no longer renders its rows before
+/// the batch is committed: it starts this, records the rows with empty bodies, and the store writes
+/// the batch's port states (and each row as soon as it is rendered) while the rest is rendered. On
+/// two cores that took the rendering (~120 ms of a 50,000-port storm) off the path from the fault
+/// to its commit. Each value is a pure function of one port's state as the write left it, so when
+/// it is rendered does not change what it is.
+///
+/// ```swift
+/// let rendering = BackgroundRendering(count: items.count) { index in (line: ..., payload: ...) }
+/// let line = rendering.line(0)         // waits until item 0 is rendered
+/// ```
+public final class BackgroundRendering: @unchecked Sendable {
+    /// From this many items a correlated write renders in the background; fewer are rendered at once.
+    public static let minimumCount = 4096
+    /// Items per unit of work, handed out in order so that the first rows are ready first.
+    static let chunkSize = 512
+
+    /// The number of items.
+    public let count: Int
+    private let chunks: Int
+    // Each chunk's worker writes only its own range, before it marks the chunk done under `condition`;
+    // readers read an item only once its chunk is done.
+    private let lines: UnsafeMutablePointer<[UInt8]>
+    private let payloads: UnsafeMutablePointer<[UInt8]?>
+    private let condition = NSCondition()
+    private var done: [Bool]
+    /// Every chunk below this one is rendered (written under `condition`, read without it).
+    private let rendered = Atomic<Int>(0)
+    /// The next chunk a worker takes.
+    private let nextChunk = Atomic<Int>(0)
+
+    /// Starts rendering `count` items with `render`, which must be safe to call from several threads at once.
+    public init(count: Int, render: @escaping @Sendable (Int) -> (line: [UInt8], payload: [UInt8]?)) {
+        self.count = count
+        chunks = (count + Self.chunkSize - 1) / Self.chunkSize
+        lines = .allocate(capacity: count)
+        lines.initialize(repeating: [], count: count)
+        payloads = .allocate(capacity: count)
+        payloads.initialize(repeating: nil, count: count)
+        done = Array(repeating: false, count: chunks)
+        // Workers take the chunks in order. Each holds the rendering until it ends, so `deinit` never
+        // runs while a chunk is written.
+        let workers = Int(ProcessInfo.processInfo.environment["PW_RENDER_WORKERS"] ?? "") ?? Self.workers
+        for _ in 0..<min(workers, chunks) {
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                while true {
+                    let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                    guard chunk < chunks else { return }
+                    renderChunk(chunk, render)
+                }
+            }
+        }
+    }
+
+    /// Workers rendering at once: all cores but one, which the store's writer needs meanwhile.
+    static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+
+    private func renderChunk(_ chunk: Int, _ render: (Int) -> (line: [UInt8], payload: [UInt8]?)) {
+        for index in chunk * Self.chunkSize..<min(count, (chunk + 1) * Self.chunkSize) {
+            let value = render(index)
+            lines[index] = value.line
+            payloads[index] = value.payload
+        }
+        condition.lock()
+        done[chunk] = true
+        var through = rendered.load(ordering: .relaxed)
+        while through < chunks, done[through] { through += 1 }
+        rendered.store(through, ordering: .releasing)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    deinit {
+        lines.deinitialize(count: count)
+        lines.deallocate()
+        payloads.deinitialize(count: count)
+        payloads.deallocate()
+    }
+
+    /// Item `index`'s audit line, once rendered.
+    public func line(_ index: Int) -> [UInt8] {
+        waitFor(chunk: index / Self.chunkSize)
+        return lines[index]
+    }
+
+    /// Item `index`'s notification payload (nil when the item notifies nothing), once rendered.
+    public func payload(_ index: Int) -> [UInt8]? {
+        waitFor(chunk: index / Self.chunkSize)
+        return payloads[index]
+    }
+
+    /// Returns when every item is rendered.
+    public func waitForAll() {
+        if chunks > 0 { waitFor(chunk: chunks - 1) }
+    }
+
+    private func waitFor(chunk: Int) {
+        if rendered.load(ordering: .acquiring) > chunk { return }
+        condition.lock()
+        while rendered.load(ordering: .acquiring) <= chunk { condition.wait() }
+        condition.unlock()
+    }
+}
+
+/// Outbox events and audit lines of a change set whose bodies ``BackgroundRendering`` renders.
+public struct BackgroundRows: Sendable {
+    /// What renders them.
+    public let rendering: BackgroundRendering
+    /// `events[firstEvent + k]` carries item `eventItems[k]`'s payload.
+    public let firstEvent: Int
+    public let eventItems: [Int]
+    /// `audit[firstAudit + j]` carries item `j`'s line (every item has one).
+    public let firstAudit: Int
+
+    /// The events these rows cover, as indices of the change set's `events`.
+    public var events: Range<Int> { firstEvent..<firstEvent + eventItems.count }
+    /// The audit lines these rows cover, as indices of the change set's `audit`.
+    public var audit: Range<Int> { firstAudit..<firstAudit + rendering.count }
+
+    /// The payload of `events[index]` (an index in ``events``), once rendered.
+    public func payload(ofEvent index: Int) -> [UInt8] {
+        rendering.payload(eventItems[index - firstEvent]) ?? []
+    }
+
+    /// The body of `audit[index]` (an index in ``audit``), once rendered.
+    public func line(ofAudit index: Int) -> [UInt8] {
+        rendering.line(index - firstAudit)
+    }
+}
