@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A storm's notification payloads and audit lines, rendered on every core in the background.
+/// A storm's notification payloads and audit lines, rendered in the background.
 ///
 /// A large correlated write (``ChangeSet``'s `writeCorrelated`) no longer renders its rows before
 /// the batch is committed: it starts this, records the rows with empty bodies, and the store writes
@@ -10,6 +10,9 @@ import Synchronization
 /// two cores that took the rendering (~120 ms of a 50,000-port storm) off the path from the fault
 /// to its commit. Each value is a pure function of one port's state as the write left it, so when
 /// it is rendered does not change what it is.
+///
+/// Workers (all cores but one) take chunks of items in order; a thread that needs an item not yet
+/// rendered renders the next chunk itself rather than wait idle.
 ///
 /// ```swift
 /// let rendering = BackgroundRendering(count: items.count) { index in (line: ..., payload: ...) }
@@ -32,8 +35,9 @@ public final class BackgroundRendering: @unchecked Sendable {
     private var done: [Bool]
     /// Every chunk below this one is rendered (written under `condition`, read without it).
     private let rendered = Atomic<Int>(0)
-    /// The next chunk a worker takes.
+    /// The next chunk a worker (or a waiting reader) takes.
     private let nextChunk = Atomic<Int>(0)
+    private let render: @Sendable (Int) -> (line: [UInt8], payload: [UInt8]?)
 
     /// Starts rendering `count` items with `render`, which must be safe to call from several threads at once.
     public init(count: Int, render: @escaping @Sendable (Int) -> (line: [UInt8], payload: [UInt8]?)) {
@@ -44,15 +48,11 @@ public final class BackgroundRendering: @unchecked Sendable {
         payloads = .allocate(capacity: count)
         payloads.initialize(repeating: nil, count: count)
         done = Array(repeating: false, count: chunks)
-        // Workers take the chunks in order. Each holds the rendering until it ends, so `deinit` never
-        // runs while a chunk is written.
+        self.render = render
+        // Each worker holds the rendering until it ends, so `deinit` never runs while a chunk is written.
         for _ in 0..<min(Self.workers, chunks) {
             DispatchQueue.global(qos: .userInitiated).async { [self] in
-                while true {
-                    let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
-                    guard chunk < chunks else { return }
-                    renderChunk(chunk, render)
-                }
+                while renderNextChunk() {}
             }
         }
     }
@@ -62,7 +62,10 @@ public final class BackgroundRendering: @unchecked Sendable {
     /// 684–797 ms), alternating runs.
     static let workers = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
 
-    private func renderChunk(_ chunk: Int, _ render: (Int) -> (line: [UInt8], payload: [UInt8]?)) {
+    /// Renders the next chunk nobody took yet; false when every chunk is taken.
+    private func renderNextChunk() -> Bool {
+        let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+        guard chunk < chunks else { return false }
         for index in chunk * Self.chunkSize..<min(count, (chunk + 1) * Self.chunkSize) {
             let value = render(index)
             lines[index] = value.line
@@ -75,6 +78,7 @@ public final class BackgroundRendering: @unchecked Sendable {
         rendered.store(through, ordering: .releasing)
         condition.broadcast()
         condition.unlock()
+        return true
     }
 
     deinit {
@@ -96,12 +100,11 @@ public final class BackgroundRendering: @unchecked Sendable {
         return payloads[index]
     }
 
-    /// Returns when every item is rendered.
-    public func waitForAll() {
-        if chunks > 0 { waitFor(chunk: chunks - 1) }
-    }
-
     private func waitFor(chunk: Int) {
+        while rendered.load(ordering: .acquiring) <= chunk {
+            // Render what is left rather than wait; once every chunk is taken, wait for the one needed.
+            if !renderNextChunk() { break }
+        }
         if rendered.load(ordering: .acquiring) > chunk { return }
         condition.lock()
         while rendered.load(ordering: .acquiring) <= chunk { condition.wait() }
