@@ -872,3 +872,118 @@ def test_faults_of_a_removed_host_stay_gone_after_restart(tmp_path):
     finally:
         if srv.proc is not None:
             srv.kill()
+
+
+STORM_HOSTS = 50
+STORM_PORTS_PER_HOST = 100  # 5,000 ports: a storm this size is rendered while the store writes it
+STORM_KILL_ROUNDS = 4
+
+
+def test_kill_9_during_a_storm_commits_it_all_or_nothing(tmp_path):
+    """A leaf fails behind 5,000 ports: enough for their payloads and audit lines to be rendered
+    while SQLite already writes the port states (BackgroundRendering). The server is killed with
+    `kill -9` at a random moment while the event commits. After each restart the storm is all there
+    or not at all: every port DOWN with exactly one `port.update.end` each after the event, or none;
+    and an acknowledged event is all there."""
+    needs_own_server()
+    seed = int(os.environ.get("PORTWATCH_CHAOS_SEED", random.randrange(1 << 30)))
+    rng = random.Random(seed)
+    print(f"seed {seed}")
+    srv = PortwatchServer(tmp_path, extra_args=["--flap-hold-down", "0"], name="storm-kill")
+    srv.start()
+    s = api_session()
+    total = STORM_HOSTS * STORM_PORTS_PER_HOST
+    hosts = [f"storm-{h}" for h in range(STORM_HOSTS)]
+    try:
+        topology = {
+            "switches": [{"id": "leaf-s", "role": "leaf", "ports": [{"name": f"Ethernet{h}"} for h in range(STORM_HOSTS)]}],
+            "hosts": [{"id": h, "nics": [{"name": "eth0"}], "physnetMappings": {"physnet1": "eth0"}} for h in hosts],
+            "links": [{"a": {"switch": "leaf-s", "port": f"Ethernet{i}"}, "b": {"host": h, "nic": "eth0"}}
+                      for i, h in enumerate(hosts)]}
+        r = s.put(srv.url + "/v2.0/topology", data=json.dumps(topology), timeout=REQUEST_TIMEOUT)
+        assert r.status_code == 200, r.text
+        r = s.post(srv.url + "/v2.0/networks", data=json.dumps({"network": {
+            "name": "storm", "provider:network_type": "vlan", "provider:physical_network": "physnet1",
+            "provider:segmentation_id": 100}}), timeout=REQUEST_TIMEOUT)
+        assert r.status_code == 201, r.text
+        network = r.json()["network"]["id"]
+        ids = set()
+        for host in hosts:
+            r = s.post(srv.url + "/v2.0/ports", data=json.dumps({"ports": [
+                {"network_id": network, "name": f"{host}-{i}", "binding:host_id": host}
+                for i in range(STORM_PORTS_PER_HOST)]}), timeout=REQUEST_TIMEOUT)
+            assert r.status_code == 201, r.text
+            ids |= {p["id"] for p in r.json()["ports"]}
+
+        def event(state, timeout=REQUEST_TIMEOUT):
+            return s.post(srv.url + "/v2.0/data-plane-events", data=json.dumps({"event": {
+                "resource_type": "switch", "resource_id": "leaf-s", "state": state, "source": SOURCE}}),
+                timeout=timeout)
+
+        def statuses():
+            r = s.get(srv.url + "/v2.0/ports", params={"network_id": network, "fields": ["id", "data_plane_status"]},
+                      timeout=REQUEST_TIMEOUT)
+            assert r.status_code == 200, r.text
+            return {p["id"]: p["data_plane_status"] for p in r.json()["ports"]}
+
+        def all_are(value):
+            got = statuses()
+            wrong = [i for i in ids if got.get(i) != value]
+            return [f"{len(wrong)} of {total} ports not {value}"] if wrong else []
+
+        # Correlation attaches new ports asynchronously: the first failure tells when all are attached.
+        def attached():
+            r = event("down")
+            assert r.status_code == 200, r.text
+            if r.json()["changed_ports"] == total:
+                return []
+            assert event("up").status_code == 200
+            return [f"{r.json()['changed_ports']} of {total} ports changed"]
+
+        assert not poll(attached), srv.log_tail()
+        started = time.monotonic()
+        assert event("up").status_code == 200
+        commit_time = time.monotonic() - started
+        assert not poll(lambda: all_are("ACTIVE")), srv.log_tail()
+
+        for round_no in range(STORM_KILL_ROUNDS):
+            before = outbox_marker(srv.url, s, f"storm-before-{round_no}")
+            answer = {}
+
+            def send():
+                try:
+                    answer["response"] = event("down", timeout=60)
+                except requests.RequestException as error:
+                    answer["error"] = error
+
+            sender = threading.Thread(target=send)
+            sender.start()
+            time.sleep(rng.uniform(0, 1.5 * commit_time))
+            srv.kill()
+            sender.join()
+            acknowledged = "response" in answer and answer["response"].status_code == 200
+            srv.start()
+
+            got = statuses()
+            down = [i for i in ids if got.get(i) == "DOWN"]
+            assert len(down) in (0, total), (
+                f"round {round_no} (seed {seed}): {len(down)} of {total} ports DOWN after kill -9 mid-storm")
+            if acknowledged:
+                assert len(down) == total, f"round {round_no}: the event was acknowledged, yet no port is DOWN"
+            after = outbox_marker(srv.url, s, f"storm-after-{round_no}")
+            events = SSEReader(srv.url, 0).read_until(is_marker(after))
+            start = next(n for n, e in enumerate(events) if is_marker(before)(e))
+            updates = [json.loads(data)["port"] for _, kind, data in events[start:] if kind == "port.update.end"]
+            assert sorted(p["id"] for p in updates) == sorted(down), (
+                f"round {round_no} (seed {seed}): {len(updates)} port.update.end after the event for "
+                f"{len(down)} ports DOWN")
+            assert all(p["data_plane_status"] == "DOWN" for p in updates)
+            print(f"round {round_no}: killed after {'the commit' if down else 'nothing committed'}"
+                  f"{' (acknowledged)' if acknowledged else ''}")
+            if down:
+                assert event("up").status_code == 200
+                assert not poll(lambda: all_are("ACTIVE")), srv.log_tail()
+        srv.assert_clean_stop()
+    finally:
+        if srv.proc is not None:
+            srv.kill()
