@@ -21,7 +21,7 @@ final class HeapTrimmer: Sendable {
 
     /// Arms the trimmer for `batch` if it was large.
     func committed(_ batch: Repository.CommittedBatch) {
-        guard batch.reloaded || batch.changes.ports.count + batch.outbox.count >= Self.threshold else { return }
+        guard batch.reloaded || batch.changes.ports.count + batch.outboxCount >= Self.threshold else { return }
         let generation = armed.withLock { generation in
             generation &+= 1
             return generation

@@ -15,7 +15,9 @@ public final class Repository: Sendable {
     /// What one committed batch changed, for observers such as fault correlation and the live stream.
     public struct CommittedBatch: Sendable {
         public var changes: ChangeSet.Changes
-        public var outbox: [OutboxRecord]
+        /// How many outbox records the batch wrote (0 on a follower and after a reload). The records
+        /// themselves are read from the store: a storm's 50,000 payloads are not kept past its commit.
+        public var outboxCount: Int
         /// The newest outbox sequence in the store after this batch.
         public var newestOutboxSequence: Int64
         /// The kinds of the documents the batch wrote or deleted (topology, fault events, maintenance…).
@@ -328,8 +330,7 @@ public final class Repository: Sendable {
     private func commit(_ batch: [Pending]) async -> Bool {
         let started = ContinuousClock.now
         var (results, commit, committed, correlation) = prepare(batch)
-        let rendering = !commit.backgroundRows.isEmpty
-        if rendering && !backend.writesRowsAsRendered { commit.fillInBackgroundRows() }
+        if !commit.backgroundRows.isEmpty && !backend.writesRowsAsRendered { commit.fillInBackgroundRows() }
         let prepared = ContinuousClock.now
         do {
             try await backend.commit(commit)
@@ -343,10 +344,6 @@ public final class Repository: Sendable {
             return false
         }
         let stored = ContinuousClock.now
-        if rendering {
-            commit.fillInBackgroundRows()  // rendered by now: the store wrote every row
-            committed.outbox = commit.outbox
-        }
         state.withLock { $0.apply(committed.changes, correlation: correlation) }
         Self.batches.increment()
         Self.operations.increment(by: batch.count)
@@ -356,7 +353,7 @@ public final class Repository: Sendable {
             "batch committed",
             metadata: [
                 "operations": "\(batch.count)", "ports": "\(committed.changes.ports.count)",
-                "outbox": "\(committed.outbox.count)", "prepare": "\(prepared - started)",
+                "outbox": "\(committed.outboxCount)", "prepare": "\(prepared - started)",
                 "store": "\(stored - prepared)", "apply": "\(ContinuousClock.now - stored)",
             ])
         notify(committed)
@@ -497,7 +494,7 @@ public final class Repository: Sendable {
         }
         notify(
             CommittedBatch(
-                changes: ChangeSet.Changes(), outbox: [], newestOutboxSequence: batch.newestOutbox,
+                changes: ChangeSet.Changes(), outboxCount: 0, newestOutboxSequence: batch.newestOutbox,
                 documentKinds: batch.documentKinds))
     }
 
@@ -588,7 +585,7 @@ public final class Repository: Sendable {
             metadata: ["ports": "\(snapshot.ports.count)", "outbox": "\(snapshot.lastOutboxSequence)"])
         notify(
             CommittedBatch(
-                changes: ChangeSet.Changes(), outbox: [], newestOutboxSequence: snapshot.lastOutboxSequence,
+                changes: ChangeSet.Changes(), outboxCount: 0, newestOutboxSequence: snapshot.lastOutboxSequence,
                 reloaded: true))
         return model
     }
@@ -660,9 +657,8 @@ public final class Repository: Sendable {
                 occurredAt: changeSet.now.timeIntervalSince1970, body: $0.element.body,
                 causeID: $0.element.cause.map { causeStart + 1 + Int64($0) })
         }
-        // With rows still being rendered, the batch's outbox is set once they are (in `commit(_:)`).
         let batch = CommittedBatch(
-            changes: changeSet.changes, outbox: commit.backgroundRows.isEmpty ? commit.outbox : [],
+            changes: changeSet.changes, outboxCount: events.count,
             newestOutboxSequence: outboxStart + Int64(events.count),
             documentKinds: Set(changeSet.documents.map(\.kind)))
         return (results, commit, batch, changeSet.correlation)

@@ -89,7 +89,8 @@ public struct StoreCommit: Sendable {
         return audit[index].body
     }
 
-    /// Waits for every row still being rendered and puts its body in `outbox` or `audit`.
+    /// Waits for every row still being rendered and puts its body in `outbox` or `audit` (for a
+    /// store that writes them all at once).
     public mutating func fillInBackgroundRows() {
         for rows in backgroundRows {
             for index in rows.events { outbox[index].event.payload = rows.payload(ofEvent: index) }
