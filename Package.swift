@@ -245,7 +245,7 @@ let package = Package(
         .executableTarget(
             name: "portwatch-bench",
             dependencies: [
-                "PortwatchCore", "PortwatchStore", "FaultCorrelation", "AMQP",
+                "PortwatchCore", "PortwatchStore", "FaultCorrelation", "AMQP", "Notifications",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

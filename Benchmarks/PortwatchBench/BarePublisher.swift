@@ -2,11 +2,12 @@ import AMQP
 import Foundation
 import Logging
 import NIOCore
+import Notifications
 
 /// The broker's own pace, the yardstick of `scripts/bench-notify`'s storm: Portwatch's AMQP
 /// publisher alone publishing `count` copies of one body to `exchange` with `routingKey`, the way
-/// the outbox dispatcher publishes a storm (batches of 1,024, 8 batches unconfirmed at once,
-/// publisher confirms, the sink's message properties), with no store and no rendering before it.
+/// the outbox dispatcher publishes a storm (the AMQP sink's batch size, batches unconfirmed at once and
+/// message properties, publisher confirms), with no store and no rendering before it.
 ///
 /// Prints `start T` (`CLOCK_MONOTONIC`, as the consumer's times) when it begins publishing and
 /// `confirmed T` when the broker confirmed the last message.
@@ -17,14 +18,12 @@ enum BarePublisher {
         let publisher = AMQPPublisher(
             configuration: try AMQPConfiguration(url: url),
             declarations: [.exchange(name: exchange, type: .topic)], logger: logger)
-        let properties = AMQPProperties(
-            contentType: "application/json", contentEncoding: "utf-8", headers: AMQPTable(), deliveryMode: 2,
-            priority: 0)
         let message = AMQPMessage(
-            exchange: exchange, routingKey: routingKey, body: ByteBuffer(bytes: body), properties: properties)
+            exchange: exchange, routingKey: routingKey, body: ByteBuffer(bytes: body),
+            properties: AMQPNotificationSink.properties)
         // Connect (and declare) before the clock starts: the server's publisher is connected long before a storm.
         try await publisher.publish([message])
-        let batchSize = 1024, inFlight = 8
+        let batchSize = NotificationHub.amqpBatchSize, inFlight = NotificationHub.amqpBatchesInFlight
         print(String(format: "start %.6f", NotificationConsumer.monotonicSeconds()))
         var window: [AMQPConfirmation] = []
         var sent = 0

@@ -90,8 +90,8 @@ extension NotificationHub {
     /// Records per AMQP publish batch, and batches published before the oldest is confirmed: a
     /// storm's 50,000 notifications stream without a round trip per batch, with at most 8,192
     /// unconfirmed messages (about 20 MB) in memory.
-    static let amqpBatchSize = 1024
-    static let amqpBatchesInFlight = 8
+    public static let amqpBatchSize = 1024
+    public static let amqpBatchesInFlight = 8
 
     /// The HTTP client of webhook deliveries: it never follows a redirect (a receiver could
     /// otherwise bounce a POST to an address the destination policy refuses).

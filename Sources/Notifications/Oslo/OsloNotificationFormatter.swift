@@ -34,9 +34,7 @@ public struct OsloNotificationFormatter: Sendable {
     /// Formats one record.
     public func format(_ record: OutboxRecord) -> OsloNotification {
         let (messageID, compact) = inner(record)
-        var message: [UInt8] = []
-        message.reserveCapacity(compact.count + compact.count / 8)
-        PythonJSON.reformat(compact, into: &message)
+        let message = Self.reformatted(compact)
         return OsloNotification(
             sequence: record.sequence, messageID: messageID, eventType: record.event.eventType, message: message,
             body: Self.envelope(message))
@@ -47,11 +45,15 @@ public struct OsloNotificationFormatter: Sendable {
     /// AMQP publisher's CPU while a storm's notifications flowed).
     public func body(_ record: OutboxRecord) -> [UInt8] {
         let (_, compact) = inner(record)
-        if let body = PythonJSON.envelope(reformatting: compact) { return body }
+        return PythonJSON.envelope(reformatting: compact) ?? Self.envelope(Self.reformatted(compact))
+    }
+
+    /// The inner message with Python's separators and ASCII-only strings.
+    private static func reformatted(_ compact: [UInt8]) -> [UInt8] {
         var message: [UInt8] = []
         message.reserveCapacity(compact.count + compact.count / 8)
         PythonJSON.reformat(compact, into: &message)
-        return Self.envelope(message)
+        return message
     }
 
     /// `{"oslo.version": "2.0", "oslo.message": "<message>"}`.
