@@ -26,8 +26,8 @@ public protocol StoreBackend: Sendable {
     /// Housekeeping that must stay off the commit path (SQLite: WAL checkpoints). Called periodically.
     func checkpoint() async throws
     /// Whether ``commit(_:)`` takes a commit whose ``StoreCommit/backgroundRows`` are still being
-    /// rendered, reading each body as it writes its row (``StoreCommit/payload(ofOutbox:)``,
-    /// ``StoreCommit/body(ofAudit:)``). Otherwise the repository waits for them and fills them in first.
+    /// rendered, reading each body as it writes its row (``StoreCommit/forEachRowBody(outbox:audit:)``).
+    /// Otherwise the repository waits for them and fills them in first.
     var writesRowsAsRendered: Bool { get }
 }
 
@@ -77,24 +77,38 @@ public struct StoreCommit: Sendable {
     /// bodies are still being rendered, empty there until ``fillInBackgroundRows()``.
     public var backgroundRows: [BackgroundRows] = []
 
-    /// `outbox[index]`'s payload, waiting for it if it is still being rendered.
-    public func payload(ofOutbox index: Int) -> [UInt8] {
-        for rows in backgroundRows where rows.events.contains(index) { return rows.payload(ofEvent: index) }
-        return outbox[index].event.payload
-    }
-
-    /// `audit[index]`'s body, waiting for it if it is still being rendered.
-    public func body(ofAudit index: Int) -> [UInt8] {
-        for rows in backgroundRows where rows.audit.contains(index) { return rows.line(ofAudit: index) }
-        return audit[index].body
+    /// Hands every `outbox` row's payload to `outbox` and every `audit` row's body to `audit`, once
+    /// rendered, in an order that keeps few rendered rows in memory: the rows not rendered in the
+    /// background first, then the background rows chunk by chunk (a chunk's outbox rows, then its
+    /// audit lines), each chunk freed once handed on. Call it once: freed rows are gone.
+    public func forEachRowBody(
+        outbox writeOutbox: (_ index: Int, _ payload: [UInt8]) throws -> Void,
+        audit writeAudit: (_ index: Int, _ body: [UInt8]) throws -> Void
+    ) rethrows {
+        let backgroundEvents = backgroundRows.map(\.events)
+        for index in outbox.indices where !backgroundEvents.contains(where: { $0.contains(index) }) {
+            try writeOutbox(index, outbox[index].event.payload)
+        }
+        let backgroundAudit = backgroundRows.map(\.audit)
+        for index in audit.indices where !backgroundAudit.contains(where: { $0.contains(index) }) {
+            try writeAudit(index, audit[index].body)
+        }
+        for rows in backgroundRows {
+            try rows.forEachChunk { events, lines in
+                for index in events { try writeOutbox(index, rows.payload(ofEvent: index)) }
+                for index in lines { try writeAudit(index, rows.line(ofAudit: index)) }
+            }
+        }
     }
 
     /// Waits for every row still being rendered and puts its body in `outbox` or `audit` (for a
     /// store that writes them all at once).
     public mutating func fillInBackgroundRows() {
         for rows in backgroundRows {
-            for index in rows.events { outbox[index].event.payload = rows.payload(ofEvent: index) }
-            for index in rows.audit { audit[index].body = rows.line(ofAudit: index) }
+            rows.forEachChunk { events, lines in
+                for index in events { outbox[index].event.payload = rows.payload(ofEvent: index) }
+                for index in lines { audit[index].body = rows.line(ofAudit: index) }
+            }
         }
         backgroundRows = []
     }

@@ -42,8 +42,16 @@ struct ParallelRenderingTests {
         var audit = storm.audit
         for rows in storm.backgroundRows {
             #expect(rows.events.allSatisfy { events[$0].payload.isEmpty })
-            for index in rows.events { events[index].payload = rows.payload(ofEvent: index) }
-            for index in rows.audit { audit[index].body = rows.line(ofAudit: index) }
+            // Chunk by chunk, as the stores take them (each chunk freed once read).
+            var (eventsRead, linesRead) = ([Int](), [Int]())
+            rows.forEachChunk { chunkEvents, chunkLines in
+                for index in chunkEvents { events[index].payload = rows.payload(ofEvent: index) }
+                for index in chunkLines { audit[index].body = rows.line(ofAudit: index) }
+                eventsRead += chunkEvents
+                linesRead += chunkLines
+            }
+            #expect(eventsRead == Array(rows.events))
+            #expect(linesRead == Array(rows.audit))
         }
 
         // What the same changes give through the one-port API, sequentially.

@@ -230,26 +230,6 @@ public final class SQLiteStore: StoreBackend {
             for cursor in commit.cursors {
                 try putCursor.execute(arguments: [cursor.sink, cursor.sequence])
             }
-            let insertOutbox = try BoundStatement(
-                db,
-                sql: """
-                    INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for (index, (record, context)) in zip(commit.outbox, contexts).enumerated() {
-                let event = record.event
-                let payload = commit.payload(ofOutbox: index)
-                try insertOutbox.run { values in
-                    values.int(record.sequence)
-                    values.text(event.eventType)
-                    values.text(event.resourceType)
-                    values.text(event.resourceID)
-                    values.text(event.projectID)
-                    values.double(event.occurredAt.timeIntervalSince1970)
-                    values.blob(payload)
-                    values.blob(context)
-                }
-            }
             let putDocument = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?, ?, ?)")
             let deleteDocument = try db.cachedStatement(sql: "DELETE FROM documents WHERE kind = ? AND id = ?")
@@ -264,18 +244,40 @@ public final class SQLiteStore: StoreBackend {
             for cause in commit.auditCauses {
                 try insertCause.execute(arguments: [cause.id, Data(cause.body)])
             }
+            let insertOutbox = try BoundStatement(
+                db,
+                sql: """
+                    INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             let insertAudit = try BoundStatement(
                 db, sql: "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id) VALUES (?, ?, ?, ?, ?)")
-            for (index, entry) in commit.audit.enumerated() {
-                let body = commit.body(ofAudit: index)
-                try insertAudit.run { values in
-                    values.int(entry.sequence)
-                    values.text(entry.subject)
-                    values.double(entry.occurredAt)
-                    values.blob(body)
-                    values.int(entry.causeID)
-                }
-            }
+            // A storm's rows as they are rendered, each chunk freed once written.
+            try commit.forEachRowBody(
+                outbox: { index, payload in
+                    let record = commit.outbox[index]
+                    let event = record.event
+                    try insertOutbox.run { values in
+                        values.int(record.sequence)
+                        values.text(event.eventType)
+                        values.text(event.resourceType)
+                        values.text(event.resourceID)
+                        values.text(event.projectID)
+                        values.double(event.occurredAt.timeIntervalSince1970)
+                        values.blob(payload)
+                        values.blob(contexts[index])
+                    }
+                },
+                audit: { index, body in
+                    let entry = commit.audit[index]
+                    try insertAudit.run { values in
+                        values.int(entry.sequence)
+                        values.text(entry.subject)
+                        values.double(entry.occurredAt)
+                        values.blob(body)
+                        values.int(entry.causeID)
+                    }
+                })
         }
     }
 
