@@ -34,22 +34,83 @@ public struct OutboxEvent: Sendable, Hashable, Codable {
 
 /// The request context carried into oslo.messaging's `_context_*` keys.
 public struct NotificationContext: Sendable, Hashable, Codable {
-    public var userID: String?
-    public var projectID: String?
-    public var roles: [String]
-    public var requestID: String
-    public var isAdmin: Bool
-    public var userName: String?
-    public var projectName: String?
+    /// The values, in one shared box: a storm's tens of thousands of events share one context, and an
+    /// event (copied into the batch, the store commit and the sinks) carries one reference instead of
+    /// seven values (~96 bytes and six reference counts).
+    private struct Fields: Sendable, Hashable, Codable {
+        var userID: String?
+        var projectID: String?
+        var roles: [String]
+        var requestID: String
+        var isAdmin: Bool
+        var userName: String?
+        var projectName: String?
+    }
+
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    private var fields: Fields {
+        get { box.fields }
+        set { box = Box(newValue) }
+    }
+
+    public var userID: String? {
+        get { box.fields.userID }
+        set { fields.userID = newValue }
+    }
+    public var projectID: String? {
+        get { box.fields.projectID }
+        set { fields.projectID = newValue }
+    }
+    public var roles: [String] {
+        get { box.fields.roles }
+        set { fields.roles = newValue }
+    }
+    public var requestID: String {
+        get { box.fields.requestID }
+        set { fields.requestID = newValue }
+    }
+    public var isAdmin: Bool {
+        get { box.fields.isAdmin }
+        set { fields.isAdmin = newValue }
+    }
+    public var userName: String? {
+        get { box.fields.userName }
+        set { fields.userName = newValue }
+    }
+    public var projectName: String? {
+        get { box.fields.projectName }
+        set { fields.projectName = newValue }
+    }
 
     public init(_ identity: Identity) {
-        userID = identity.userID
-        projectID = identity.projectID
-        roles = identity.roleList
-        requestID = identity.requestID
-        isAdmin = identity.contextIsAdmin ?? identity.isAdmin
-        userName = identity.userName
-        projectName = identity.projectName
+        box = Box(
+            Fields(
+                userID: identity.userID, projectID: identity.projectID, roles: identity.roleList,
+                requestID: identity.requestID, isAdmin: identity.contextIsAdmin ?? identity.isAdmin,
+                userName: identity.userName, projectName: identity.projectName))
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(box.fields)
+    }
+
+    /// The same keys as the values' own (`userID`, `projectID`, ...), absent optionals left out.
+    public init(from decoder: any Decoder) throws {
+        box = Box(try Fields(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try box.fields.encode(to: encoder)
     }
 
     /// The context as the stores keep it: JSON that `JSONDecoder` reads back into the same value (an
