@@ -43,6 +43,24 @@ import Testing
         #expect(object.map { Set($0.keys) } == ["roles", "requestID", "isAdmin"])
     }
 
+    /// The values sit in a shared box: a copy changed must leave the original alone, and two boxes
+    /// holding equal values are equal contexts.
+    @Test func contextsAreValues() {
+        let original = Self.context(seed: 7)
+        var changed = original
+        changed.roles.append("extra")
+        changed.isAdmin.toggle()
+        #expect(changed.roles == original.roles + ["extra"])
+        #expect(changed.isAdmin != original.isAdmin)
+        #expect(original == Self.context(seed: 7))
+        #expect(changed != original)
+        var rebuilt = Self.context(seed: 7)
+        rebuilt.userName = original.userName
+        #expect(rebuilt == original)
+        #expect(rebuilt.hashValue == original.hashValue)
+        #expect(Set([original, rebuilt, changed]).count == 2)
+    }
+
     @Test func theCacheAnswersEachContextWithItsOwnJSON() {
         var contexts = StoredContexts()
         let first = Self.context(seed: 1)
