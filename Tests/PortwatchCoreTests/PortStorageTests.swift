@@ -59,6 +59,41 @@ struct PortStorageSharingTests {
     }
 }
 
+/// Ports created through the API share the values they repeat (the network's id and project, their
+/// security groups) as ports loaded from the store do: a server filled through the API holds them once.
+struct CreatedPortSharingTests {
+    @Test func aBulkCreateSharesTheRepeatedValues() throws {
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let access = AccessPolicy(
+            Identity(userID: "u", projectID: "0b6d3e9a5c7f4e21a8d4b7c2e1f09a3d", roles: ["admin"], requestID: "req"))
+        var changes = ChangeSet(base: ModelState(networks: [], ports: []), now: now, derivation: PortStatusDerivation())
+        var network = NetworkInput()
+        network.name = "n"
+        let created = try changes.createNetworks([network], request: .null, bulk: false, by: access)[0]
+        // Each input's strings are copies of their own, as a request's JSON decodes them.
+        let inputs = (0..<3).map { index in
+            var input = PortInput()
+            input.networkID = String(decoding: Array(created.id.utf8), as: UTF8.self)
+            input.name = "p\(index)"
+            input.bindingHostID = String(decoding: Array("compute-rack-01-node-07".utf8), as: UTF8.self)
+            return input
+        }
+        let ports = try changes.createPorts(inputs, request: .null, bulk: true, by: access)
+        func storage(_ value: String) -> UnsafeRawPointer? {
+            value.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        }
+        #expect(ports.map(\.networkID) == Array(repeating: created.id, count: 3))
+        #expect(ports.map(\.projectID) == Array(repeating: created.projectID, count: 3))
+        #expect(ports.allSatisfy { $0.securityGroups.count == 1 })
+        #expect(ports.allSatisfy { storage($0.networkID) == storage(created.id) }, "the network's id")
+        #expect(ports.allSatisfy { storage($0.projectID) == storage(created.projectID) }, "the network's project")
+        #expect(Set(ports.map { storage($0.bindingHostID) }).count == 1, "one host name")
+        #expect(
+            Set(ports.map { $0.securityGroups.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) } }).count
+                == 1, "one list of groups")
+    }
+}
+
 /// Neutron's and oslo's timestamp formats.
 struct NeutronTimestampTests {
     @Test func formatsWholeSecondsWithZ() {

@@ -7,6 +7,9 @@ extension ChangeSet {
     ) throws(NeutronError) -> [Port] {
         var created: [Port] = []
         let networks = access.networkReading()
+        // The ports of a bulk create share one copy of the values they repeat, as ports loaded from
+        // the store do (a server filled through the API kept ~20 MB more at 100,000 ports).
+        var sharing = PortStorageSharing()
         for var input in inputs {
             guard let networkID = input.networkID else {
                 throw .badRequest("Failed to parse request. Required attribute 'network_id' not specified")
@@ -34,8 +37,10 @@ extension ChangeSet {
             } else {
                 mac = try MACAddressGenerator.unused(in: self, networkID: networkID)
             }
+            // The network's own strings when equal: every port of a network shares them.
             var port = Port(
-                id: RandomID.uuid(), networkID: networkID, projectID: project, macAddress: mac,
+                id: RandomID.uuid(), networkID: network.id,
+                projectID: project == network.projectID ? network.projectID : project, macAddress: mac,
                 createdAt: now)
             port.portSecurityEnabled = network.portSecurityEnabled
             port.apply(input)
@@ -46,6 +51,7 @@ extension ChangeSet {
                 requested: input.securityGroups, portSecurity: port.portSecurityEnabled, project: project, by: access)
             port.tags = Self.neutronOrder(input.tags ?? [])
             port.status = derivation.status(of: port)
+            sharing.share(&port)
             put(port)
             correlateRequestPort(port.id, now: now)
             created.append(self.port(port.id) ?? port)
