@@ -171,6 +171,31 @@ struct OsloNotificationFormatterTests {
         #expect(formatter.body(record) == formatter.format(record).body)
     }
 
+    /// The publisher formats a batch at once, writing the `_context_*` members once per run of equal
+    /// contexts: each body must be the one the record gets on its own, whichever context came before.
+    @Test func aBatchGivesEachRecordTheBodyItGetsAlone() {
+        let first = capturedRecord()
+        var other = first
+        other.event.context.requestID = "req-other"
+        other.event.context.userName = "alice"
+        var service = first
+        service.event.context.roles = ["service"]
+        service.event.context.isAdmin = false
+        var equalButApart = first
+        equalButApart.event.context.userName = first.event.context.userName  // a box of its own, equal values
+        let contexts = [first, first, other, first, service, service, equalButApart, other]
+        let records = contexts.enumerated().map { index, template in
+            var record = template
+            record.sequence = 100 + Int64(index)
+            record.event.occurredAt += Double(index) * 0.25
+            return record
+        }
+        let bodies = formatter.bodies(records)
+        #expect(bodies == records.map { formatter.format($0).body })
+        #expect(bodies == records.map { formatter.body($0) })
+        #expect(Set(bodies).count == records.count)
+    }
+
     @Test func amqpPropertiesAreKombus() throws {
         let captured = try #require(
             try JSONSerialization.jsonObject(

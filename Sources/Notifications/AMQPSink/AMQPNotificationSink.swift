@@ -51,10 +51,9 @@ public struct AMQPNotificationSink: PipelinedNotificationSink {
 
     private func messages(_ records: [OutboxRecord]) async throws -> [AMQPMessage] {
         let formatter = try await formatter.get()
-        return records.map { record in
+        return formatter.bodies(records).map { body in
             AMQPMessage(
-                exchange: options.exchange, routingKey: options.routingKey, body: formatter.body(record),
-                properties: Self.properties)
+                exchange: options.exchange, routingKey: options.routingKey, body: body, properties: Self.properties)
         }
     }
 

@@ -33,7 +33,8 @@ public struct OsloNotificationFormatter: Sendable {
 
     /// Formats one record.
     public func format(_ record: OutboxRecord) -> OsloNotification {
-        let (messageID, compact) = inner(record)
+        var segments: ContextSegments?
+        let (messageID, compact) = inner(record, &segments)
         let message = Self.reformatted(compact)
         return OsloNotification(
             sequence: record.sequence, messageID: messageID, eventType: record.event.eventType, message: message,
@@ -44,7 +45,19 @@ public struct OsloNotificationFormatter: Sendable {
     /// is ASCII (what a publisher needs; reformatting and then escaping the message was most of the
     /// AMQP publisher's CPU while a storm's notifications flowed).
     public func body(_ record: OutboxRecord) -> [UInt8] {
-        let (_, compact) = inner(record)
+        var segments: ContextSegments?
+        return body(record, &segments)
+    }
+
+    /// ``body(_:)`` of each record. The `_context_*` members are written once per run of records that
+    /// share a context (a storm's, a request's), not once per record.
+    public func bodies(_ records: [OutboxRecord]) -> [[UInt8]] {
+        var segments: ContextSegments?
+        return records.map { body($0, &segments) }
+    }
+
+    private func body(_ record: OutboxRecord, _ segments: inout ContextSegments?) -> [UInt8] {
+        let (_, compact) = inner(record, &segments)
         return PythonJSON.envelope(reformatting: compact) ?? Self.envelope(Self.reformatted(compact))
     }
 
@@ -66,15 +79,17 @@ public struct OsloNotificationFormatter: Sendable {
         return body
     }
 
-    /// The message id and the inner message as compact JSON.
-    private func inner(_ record: OutboxRecord) -> (messageID: String, compact: [UInt8]) {
+    /// The message id and the inner message as compact JSON. `segments` holds the `_context_*`
+    /// members of the last context seen, reused while the next record's context is equal.
+    private func inner(_ record: OutboxRecord, _ segments: inout ContextSegments?) -> (
+        messageID: String, compact: [UInt8]
+    ) {
         let event = record.event
-        let context = event.context
+        if segments?.context != event.context { segments = ContextSegments(event.context) }
         let messageID = messageID(sequence: record.sequence)
         let uniqueID = DeterministicUUID.hex(
             DeterministicUUID.make(namespace: namespace, purpose: "_unique_id", sequence: record.sequence))
         let timestamp = NeutronTimestamp.formatOslo(event.occurredAt)
-        let hasGlobalAccess = context.isAdmin || context.roles.contains("service")
 
         var writer = JSONWriter(capacity: 1024 + event.payload.count)
         writer.beginObject()
@@ -85,31 +100,50 @@ public struct OsloNotificationFormatter: Sendable {
         writer.knownKey("payload"); writer.raw(event.payload.isEmpty ? Array("{}".utf8) : event.payload)
         writer.knownKey("timestamp"); writer.string(timestamp)
         writer.knownKey("_unique_id"); writer.string(uniqueID)
-        writer.knownKey("_context_user"); writer.optionalString(context.userID)
-        writer.knownKey("_context_project_id"); writer.optionalString(context.projectID)
-        writer.knownKey("_context_system_scope"); writer.null()
-        writer.knownKey("_context_project"); writer.optionalString(context.projectID)
-        writer.knownKey("_context_domain"); writer.null()
-        writer.knownKey("_context_user_domain"); writer.null()
-        writer.knownKey("_context_project_domain"); writer.null()
-        writer.knownKey("_context_is_admin"); writer.bool(context.isAdmin)
-        writer.knownKey("_context_read_only"); writer.bool(false)
-        writer.knownKey("_context_show_deleted"); writer.bool(false)
-        writer.knownKey("_context_auth_token"); writer.null()
-        writer.knownKey("_context_request_id"); writer.string(context.requestID)
-        writer.knownKey("_context_global_request_id"); writer.null()
-        writer.knownKey("_context_resource_uuid"); writer.null()
-        writer.knownKey("_context_roles"); writer.strings(context.roles)
-        writer.knownKey("_context_user_identity"); writer.string(Self.userIdentity(context))
-        writer.knownKey("_context_is_admin_project"); writer.bool(true)
-        writer.knownKey("_context_user_id"); writer.optionalString(context.userID)
+        writer.raw(segments!.head)
         writer.knownKey("_context_timestamp"); writer.string(timestamp)
-        writer.knownKey("_context_project_name"); writer.optionalString(context.projectName)
-        writer.knownKey("_context_user_name"); writer.optionalString(context.userName)
-        writer.knownKey("_context_has_global_access"); writer.bool(hasGlobalAccess)
-        writer.knownKey("_context_can_set_project_id"); writer.bool(hasGlobalAccess)
+        writer.raw(segments!.tail)
         writer.endObject()
         return (messageID, writer.bytes)
+    }
+
+    /// A context's `_context_*` members in Neutron's order, before and after `_context_timestamp`
+    /// (the record's own time), each written as a run of members without the enclosing braces.
+    struct ContextSegments {
+        let context: NotificationContext
+        let head: [UInt8]
+        let tail: [UInt8]
+
+        init(_ context: NotificationContext) {
+            self.context = context
+            let hasGlobalAccess = context.isAdmin || context.roles.contains("service")
+            var writer = JSONWriter(capacity: 768)
+            writer.knownKey("_context_user"); writer.optionalString(context.userID)
+            writer.knownKey("_context_project_id"); writer.optionalString(context.projectID)
+            writer.knownKey("_context_system_scope"); writer.null()
+            writer.knownKey("_context_project"); writer.optionalString(context.projectID)
+            writer.knownKey("_context_domain"); writer.null()
+            writer.knownKey("_context_user_domain"); writer.null()
+            writer.knownKey("_context_project_domain"); writer.null()
+            writer.knownKey("_context_is_admin"); writer.bool(context.isAdmin)
+            writer.knownKey("_context_read_only"); writer.bool(false)
+            writer.knownKey("_context_show_deleted"); writer.bool(false)
+            writer.knownKey("_context_auth_token"); writer.null()
+            writer.knownKey("_context_request_id"); writer.string(context.requestID)
+            writer.knownKey("_context_global_request_id"); writer.null()
+            writer.knownKey("_context_resource_uuid"); writer.null()
+            writer.knownKey("_context_roles"); writer.strings(context.roles)
+            writer.knownKey("_context_user_identity"); writer.string(OsloNotificationFormatter.userIdentity(context))
+            writer.knownKey("_context_is_admin_project"); writer.bool(true)
+            writer.knownKey("_context_user_id"); writer.optionalString(context.userID)
+            head = writer.bytes
+            writer = JSONWriter(capacity: 256)
+            writer.knownKey("_context_project_name"); writer.optionalString(context.projectName)
+            writer.knownKey("_context_user_name"); writer.optionalString(context.userName)
+            writer.knownKey("_context_has_global_access"); writer.bool(hasGlobalAccess)
+            writer.knownKey("_context_can_set_project_id"); writer.bool(hasGlobalAccess)
+            tail = writer.bytes
+        }
     }
 
     /// oslo.context's `user_identity`: `"user project domain user_domain project_domain"`, `-` for blanks.
