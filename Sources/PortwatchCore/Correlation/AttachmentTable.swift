@@ -41,7 +41,8 @@ struct AttachmentTable: Sendable {
         }
     }
 
-    private var shapeByPort: [String: Shape] = [:]
+    /// Split by port id, so that a change set's first write does not copy every port's entry.
+    private var shapeByPort = PortKeyedShards<Shape>()
     /// Every shape in use or used before; bounded by the distinct ways of attaching, not by ports.
     private var shapes: Set<Shape> = []
 
@@ -54,7 +55,9 @@ struct AttachmentTable: Sendable {
             }
             let shape = shapes.insert(Shape(newValue)).memberAfterInsert
             shapeByPort[portID] = shape
-            if shapes.count > 2 * shapeByPort.count + 64 { shapes = Set(shapeByPort.values) }
+            if shapes.count > 64, shapes.count > 2 * shapeByPort.count + 64 {
+                shapes = Set(shapeByPort.entries.lazy.map(\.value))
+            }
         }
     }
 
@@ -65,8 +68,8 @@ struct AttachmentTable: Sendable {
     func hostID(ofPort portID: String) -> String? { shapeByPort[portID]?.hostID }
 
     /// The port ids with an attachment.
-    var portIDs: Dictionary<String, Shape>.Keys { shapeByPort.keys }
+    var portIDs: some Sequence<String> { shapeByPort.keys }
 
     /// Every attachment.
-    var all: some Sequence<PortAttachment> { shapeByPort.lazy.map { $0.value.attachment(portID: $0.key) } }
+    var all: some Sequence<PortAttachment> { shapeByPort.entries.lazy.map { $0.value.attachment(portID: $0.key) } }
 }

@@ -56,7 +56,7 @@ extension CorrelationEngine {
         }
         paths = [:]
         dependentPoints = [:]
-        pointByPort = [:]
+        pointByPort = PortKeyedShards()
         for attachment in attachments.all { place(attachment) }
 
         var causes: [[AttachmentPoint?]: AuditCause] = [:]

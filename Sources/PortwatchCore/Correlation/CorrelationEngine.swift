@@ -32,7 +32,7 @@ public struct CorrelationEngine: Sendable {
     /// The topology the engine correlates against.
     public internal(set) var topology: Topology
     var attachments = AttachmentTable()
-    var pointByPort: [String: AttachmentPoint] = [:]
+    var pointByPort = PortKeyedShards<AttachmentPoint>()
     var paths: [AttachmentPoint: TrackedPath] = [:]
     var dependentPoints: [PhysicalResourceRef: Set<AttachmentPoint>] = [:]
     var records: [FaultKey: FaultRecord] = [:]
