@@ -1,5 +1,5 @@
 import Foundation
-import PortwatchCore
+@testable import PortwatchCore
 import Testing
 
 struct FlapDamperTests {
@@ -123,5 +123,76 @@ struct FlapDamperTests {
             #expect(changes.count == 1)
             #expect(changes.last?.current == .down)
         }
+    }
+
+    @Test func dueForgetsIdlePortsAndKeepsTheOnesItCommitted() {
+        var damper = FlapDamper(holdDown: 2)
+        _ = damper.offer(change("idle", .up, .down, at: 0), now: at(0))
+        _ = damper.offer(change("p", .up, .down, at: 0), now: at(0))
+        _ = damper.offer(change("p", .down, .up, at: 1), now: at(1))
+        _ = damper.offer(change("late", .up, .down, at: 1.5), now: at(1.5))
+        #expect(damper.due(now: at(2)).map(\.portID) == ["p"])
+        #expect(Set(damper.histories.keys) == ["p", "late"])
+        // p's window restarted with its committed change: a change now is held until 4.
+        #expect(damper.offer(change("p", .up, .down, at: 3), now: at(3)) == .held(until: at(4)))
+        #expect(damper.nextDueTime == at(4))
+    }
+
+    /// The next due time is the held port's, whatever the number of ports merely remembered.
+    @Test func nextDueTimeIsTheHeldPortsAmongManyRemembered() {
+        var damper = FlapDamper(holdDown: 2)
+        for index in 0..<10_000 {
+            _ = damper.offer(change("port-\(index)", .up, .down, at: 0), now: at(Double(index) / 10_000))
+        }
+        #expect(damper.nextDueTime == nil)
+        _ = damper.offer(change("port-5000", .down, .up, at: 1), now: at(1))
+        #expect(damper.heldCount == 1)
+        #expect(damper.nextDueTime == at(2.5))
+        #expect(damper.due(now: at(2.4)).isEmpty)
+        #expect(damper.due(now: at(2.5)).map(\.portID) == ["port-5000"])
+        #expect(damper.heldCount == 0)
+        #expect(damper.nextDueTime == nil)
+    }
+
+    @Test func aForgottenPortHasNothingHeld() {
+        var damper = FlapDamper(holdDown: 2)
+        _ = damper.offer(change("p", .up, .down, at: 0), now: at(0))
+        _ = damper.offer(change("p", .down, .up, at: 1), now: at(1))
+        damper.forget("p")
+        #expect(damper.heldCount == 0)
+        #expect(damper.nextDueTime == nil)
+        #expect(damper.due(now: at(5), force: true).isEmpty)
+        #expect(damper.offer(change("p", .up, .down, at: 6), now: at(6)) == .commit(change("p", .up, .down, at: 6)))
+    }
+
+    /// A change set writes what the damper lets through, as the damper lets it through: a change it
+    /// holds is not written, and one committed after its window carries the last committed state.
+    @Test func aChangeSetWritesWhatTheDamperLetsThrough() {
+        let now = at(1)
+        let network = Network(id: "net", projectID: "proj", createdAt: now)
+        let ports = ["p1", "p2", "p3", "p4"].map { id in
+            Port(id: id, networkID: "net", projectID: "proj", macAddress: "fa:16:3e:00:00:0\(id.last!)", createdAt: now)
+        }
+        var base = ModelState(networks: [network], ports: ports)
+        var correlation = CorrelationState(
+            engine: CorrelationEngine(topology: Topology()), holdDown: 2)
+        _ = correlation.damper.offer(change("p2", .up, .down, at: 0.5), now: at(0.5))  // window until 2.5
+        _ = correlation.damper.offer(change("p3", .up, .down, at: -5), now: at(-5))  // window over
+        base.correlation = correlation
+        var changeSet = ChangeSet(base: base, now: now, derivation: PortStatusDerivation())
+        let written = changeSet.commitCorrelated(
+            [
+                change("p1", .up, .down, at: 1), change("p2", .down, .up, at: 1), change("p3", .up, .degraded, at: 1),
+                change("p4", .up, .down, at: 1),
+            ], now: now)
+        #expect(written == ChangeSet.CorrelatedWrite(committed: 3, held: 1))
+        #expect(changeSet.audit.map(\.subject) == ["p1", "p3", "p4"])
+        let previous = changeSet.audit.map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.body))).flatMap {
+                ($0 as? [String: Any])?["previous"] as? String
+            }
+        }
+        #expect(previous == ["up", "down", "up"])
+        #expect(changeSet.correlation?.damper.heldCount == 1)
     }
 }

@@ -37,3 +37,56 @@ struct PortKeyedShardsTests {
         }
     }
 }
+
+/// The set of ports ever down behaves as the set it replaces, storms included.
+struct PortKeyedSetTests {
+    @Test func behavesAsASet() {
+        var generator = SeededGenerator(seed: 31)
+        var set = PortKeyedSet()
+        var model: Set<String> = []
+        var snapshots: [(PortKeyedSet, Set<String>)] = []
+        for step in 0..<20_000 {
+            let key = "port-\(Int.random(in: 0..<3_000, using: &generator))"
+            switch Int.random(in: 0..<20, using: &generator) {
+            case 0..<8:
+                set.insert(key)
+                model.insert(key)
+            case 8..<12:
+                set.remove(key)
+                model.remove(key)
+            case 12:
+                // A storm: groups of ports (points) going down at once, some already down.
+                let groups = (0..<Int.random(in: 1..<5, using: &generator)).map { _ in
+                    Set(
+                        (0..<Int.random(in: 0..<400, using: &generator)).map { _ in
+                            "port-\(Int.random(in: 0..<3_000, using: &generator))"
+                        })
+                }
+                set.formUnion(groups)
+                for group in groups { model.formUnion(group) }
+            default:
+                #expect(set.contains(key) == model.contains(key))
+            }
+            if step % 2_500 == 0 { snapshots.append((set, model)) }
+        }
+        #expect(set.count == model.count)
+        #expect(Array(set.members).count == model.count, "each id once")
+        #expect(Set(set.members) == model)
+        for (copy, expected) in snapshots {
+            #expect(Set(copy.members) == expected)
+        }
+    }
+
+    @Test func removeAllTakesWhatItPicksAndLeavesTheCopy() {
+        var shards = PortKeyedShards<Int>()
+        for index in 0..<5_000 { shards["port-\(index)"] = index }
+        let copy = shards
+        shards.removeAll { $0.value % 3 == 0 }
+        #expect(shards.count == 5_000 - 1_667)
+        #expect(shards.entries.allSatisfy { $0.value % 3 != 0 })
+        #expect(shards["port-4"] == 4)
+        #expect(shards["port-3"] == nil)
+        #expect(copy.count == 5_000)
+        #expect(copy["port-3"] == 3)
+    }
+}

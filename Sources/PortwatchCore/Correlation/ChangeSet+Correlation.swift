@@ -25,18 +25,28 @@ extension ChangeSet {
             writeCorrelated(changes, inRequest: inRequest)
             return CorrelatedWrite(committed: changes.count)
         }
-        var committed: [PortDataPlaneChange] = []
+        // Made only once the damper holds, drops or rewrites a change: a storm's changes usually
+        // all pass as they came, and are then written from the engine's own array (not a copy of
+        // 100,000 changes beside it while the store writes).
+        var committed: [PortDataPlaneChange]?
         var held = 0
-        for change in changes {
+        for index in changes.indices {
             // Mutated in place: the damper's history is not copied per change.
-            switch correlation?.damper.offer(change, now: now) {
-            case .commit(let change)?: committed.append(change)
+            let decision = correlation?.damper.offer(changes[index], now: now)
+            if case .commit(let change)? = decision, change.previous == changes[index].previous {
+                committed?.append(change)
+                continue
+            }
+            if committed == nil { committed = Array(changes[..<index]) }
+            switch decision {
+            case .commit(let change)?: committed?.append(change)
             case .held?: held += 1
             case .unchanged?, nil: break
             }
         }
-        writeCorrelated(committed, inRequest: inRequest)
-        return CorrelatedWrite(committed: committed.count, held: held)
+        let written = committed ?? changes
+        writeCorrelated(written, inRequest: inRequest)
+        return CorrelatedWrite(committed: written.count, held: held)
     }
 
     /// Writes the held changes whose hold-down has ended (all of them with `force`, at shutdown);

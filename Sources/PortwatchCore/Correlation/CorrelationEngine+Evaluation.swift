@@ -34,9 +34,7 @@ extension CorrelationEngine {
             }
             if current.state == .down { downPoints.append(tracked.ports) }
         }
-        // Grown once for the whole storm, not rehashed step by step.
-        portsEverDown.reserveCapacity(portsEverDown.count + downPoints.reduce(0) { $0 + $1.count })
-        for ports in downPoints { portsEverDown.formUnion(ports) }
+        portsEverDown.formUnion(downPoints)
         return Self.portOrder(of: portIDs).map { index in
             let decision = decisions[decisionOfPort[index]]
             return PortDataPlaneChange(

@@ -39,7 +39,7 @@ public struct CorrelationEngine: Sendable {
     var sourcesByResource: [PhysicalResourceRef: Set<String>] = [:]
     var downSources: [PhysicalResourceRef: Set<String>] = [:]
     var maintenance: [PhysicalResourceRef: MaintenanceWindow] = [:]
-    var portsEverDown: Set<String> = []
+    var portsEverDown = PortKeyedSet()
 
     /// Creates an engine with no ports and no faults.
     public init(topology: Topology) {

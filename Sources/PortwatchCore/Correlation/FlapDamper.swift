@@ -29,32 +29,19 @@ public struct FlapDamper: Sendable {
     }
 
     /// Kept for every port changed within a hold-down, so a storm of 100,000 ports leaves 100,000 of
-    /// them: the rare held change is boxed so that a history costs 24 bytes, not a change's ~150.
+    /// them: 16 bytes each, in shards, so that one port's change (or a deleted port forgotten) copies
+    /// one shard of a damper shared with the committed state, not every port's history.
     struct PortHistory: Sendable {
         var committedState: DataPlaneState?
         var committedAt: Date
-        private var heldBox: Held?
-
-        final class Held: Sendable {
-            let change: PortDataPlaneChange
-            init(_ change: PortDataPlaneChange) { self.change = change }
-        }
-
-        init(committedState: DataPlaneState?, committedAt: Date, held: PortDataPlaneChange? = nil) {
-            self.committedState = committedState
-            self.committedAt = committedAt
-            self.heldBox = held.map(Held.init)
-        }
-
-        var held: PortDataPlaneChange? {
-            get { heldBox?.change }
-            set { heldBox = newValue.map(Held.init) }
-        }
     }
 
     /// Minimum time between two committed changes of one port; 0 disables damping.
     public var holdDown: TimeInterval
-    var histories: [String: PortHistory] = [:]
+    var histories = PortKeyedShards<PortHistory>()
+    /// The changes held back, by port (each port also has a history). Few, and apart from the
+    /// histories: the next due time, read after every commit, looks at these alone.
+    var held: [String: PortDataPlaneChange] = [:]
 
     /// Creates a damper with the given hold-down in seconds.
     public init(holdDown: TimeInterval) {
@@ -63,29 +50,23 @@ public struct FlapDamper: Sendable {
 
     /// The earliest time a held change becomes due, or nil when nothing is held.
     public var nextDueTime: Date? {
-        var earliest: Date?
-        for history in histories.values where history.held != nil {
-            let due = history.committedAt + holdDown
-            if earliest.map({ due < $0 }) ?? true { earliest = due }
-        }
-        return earliest
+        held.keys.lazy.compactMap { self.histories[$0]?.committedAt }.min().map { $0 + holdDown }
     }
 
     /// Number of ports with a change held back.
-    public var heldCount: Int { histories.values.count { $0.held != nil } }
+    public var heldCount: Int { held.count }
 
     /// Offers a change computed by the engine; see the type's documentation for the rules.
     public mutating func offer(_ change: PortDataPlaneChange, now: Date) -> Decision {
         // Disabled: nothing is held, so there is nothing to remember either.
         guard holdDown > 0 else { return .commit(change) }
-        guard var history = histories[change.portID] else {
+        guard let history = histories[change.portID] else {
             histories[change.portID] = PortHistory(committedState: change.current, committedAt: now)
             return .commit(change)
         }
         let windowEnd = history.committedAt + holdDown
-        if history.held != nil || now < windowEnd {
-            history.held = change
-            histories[change.portID] = history
+        if held[change.portID] != nil || now < windowEnd {
+            held[change.portID] = change
             return .held(until: windowEnd)
         }
         guard Self.normalized(change.current) != Self.normalized(history.committedState) else {
@@ -99,29 +80,34 @@ public struct FlapDamper: Sendable {
 
     /// Forgets a port (deleted): nothing of it stays held.
     public mutating func forget(_ portID: String) {
-        histories[portID] = nil
+        histories.removeValue(forKey: portID)
+        held.removeValue(forKey: portID)
     }
 
     /// Commits the held changes whose window has ended (every held change with `force`, e.g. at
     /// shutdown), when their latest state differs from the last committed one; sorted by port id.
     /// Also forgets ports idle for longer than `holdDown`.
     public mutating func due(now: Date, force: Bool = false) -> [PortDataPlaneChange] {
+        let holdDown = holdDown
+        let held = held
+        histories.removeAll { entry in
+            (force || entry.value.committedAt + holdDown <= now) && (held.isEmpty || held[entry.key] == nil)
+        }
         var committed: [PortDataPlaneChange] = []
-        for (portID, history) in histories where force || history.committedAt + holdDown <= now {
-            guard let held = history.held else {
-                histories[portID] = nil
+        for (portID, change) in held {
+            guard let history = histories[portID] else {
+                self.held[portID] = nil
                 continue
             }
-            if Self.normalized(held.current) == Self.normalized(history.committedState) {
-                histories[portID] = PortHistory(
-                    committedState: history.committedState, committedAt: history.committedAt)
-                continue
-            }
-            var change = held
+            guard force || history.committedAt + holdDown <= now else { continue }
+            self.held[portID] = nil
+            // Back where it was committed: nothing to publish, and the history stays as it was.
+            guard Self.normalized(change.current) != Self.normalized(history.committedState) else { continue }
+            var change = change
             change.previous = history.committedState
             change.decidedAt = now
             committed.append(change)
-            histories[portID] = PortHistory(committedState: held.current, committedAt: now)
+            histories[portID] = PortHistory(committedState: change.current, committedAt: now)
         }
         committed.sort { $0.portID < $1.portID }
         return committed
