@@ -53,7 +53,11 @@ struct AttachmentTable: Sendable {
                 shapeByPort[portID] = nil
                 return
             }
-            let shape = shapes.insert(Shape(newValue)).memberAfterInsert
+            // Looked up first: inserting into a set shared with the committed engine copies it even
+            // when the shape is already there (most ports attach like others of their host).
+            let candidate = Shape(newValue)
+            let shape =
+                shapes.firstIndex(of: candidate).map { shapes[$0] } ?? shapes.insert(candidate).memberAfterInsert
             shapeByPort[portID] = shape
             if shapes.count > 64, shapes.count > 2 * shapeByPort.count + 64 {
                 shapes = Set(shapeByPort.entries.lazy.map(\.value))

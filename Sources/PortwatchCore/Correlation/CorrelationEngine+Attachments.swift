@@ -39,7 +39,7 @@ extension CorrelationEngine {
     /// that still exist, and returns every port whose state changed.
     public mutating func replaceTopology(_ newTopology: Topology, now: Date) -> [PortDataPlaneChange] {
         var before: [AttachmentPoint: (evaluation: PathEvaluation, ports: Set<String>)] = [:]
-        for (point, tracked) in paths { before[point] = (tracked.evaluation, tracked.ports) }
+        for (point, tracked) in paths.entries { before[point] = (tracked.evaluation, tracked.ports) }
         let previousPoints = pointByPort
 
         let oldTopology = topology
@@ -54,7 +54,7 @@ extension CorrelationEngine {
         for resource in maintenance.keys where oldTopology.contains(resource) && !newTopology.contains(resource) {
             maintenance[resource] = nil
         }
-        paths = [:]
+        paths = ShardedDictionary()
         dependentPoints = [:]
         pointByPort = PortKeyedShards()
         for attachment in attachments.all { place(attachment) }
@@ -91,11 +91,14 @@ extension CorrelationEngine {
         guard var point = topology.attachmentPoint(for: attachment) else { return .up }
         // A port whose own interface is reported down leaves the shared point for one of its own.
         if downSources[.vif(attachment.portID)] != nil { point = .vif(portID: attachment.portID, point) }
-        if let index = paths.index(forKey: point) {
+        let joined = paths.modifyValue(forKey: point) { storedPoint, tracked in
+            tracked.ports.insert(attachment.portID)
+            return (storedPoint, tracked.evaluation)
+        }
+        if let (storedPoint, evaluation) = joined {
             // The stored key, so that the ports of one point share its storage.
-            pointByPort[attachment.portID] = paths.keys[index]
-            paths.values[index].ports.insert(attachment.portID)
-            return paths.values[index].evaluation
+            pointByPort[attachment.portID] = storedPoint
+            return evaluation
         }
         pointByPort[attachment.portID] = point
         let requirement = topology.pathRequirement(for: point)

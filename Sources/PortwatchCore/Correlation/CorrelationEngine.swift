@@ -33,7 +33,7 @@ public struct CorrelationEngine: Sendable {
     public internal(set) var topology: Topology
     var attachments = AttachmentTable()
     var pointByPort = PortKeyedShards<AttachmentPoint>()
-    var paths: [AttachmentPoint: TrackedPath] = [:]
+    var paths = ShardedDictionary<AttachmentPoint, TrackedPath>()
     var dependentPoints: [PhysicalResourceRef: Set<AttachmentPoint>] = [:]
     var records: [FaultKey: FaultRecord] = [:]
     var sourcesByResource: [PhysicalResourceRef: Set<String>] = [:]

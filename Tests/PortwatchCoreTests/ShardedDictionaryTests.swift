@@ -90,3 +90,32 @@ struct PortKeyedSetTests {
         #expect(copy["port-3"] == 3)
     }
 }
+
+/// The engine's paths by attachment point: a value changed in place, the stored key handed out.
+struct ShardedDictionaryModifyTests {
+    final class Key: Hashable, Sendable {
+        let name: String
+        init(_ name: String) { self.name = name }
+        static func == (lhs: Key, rhs: Key) -> Bool { lhs.name == rhs.name }
+        func hash(into hasher: inout Hasher) { hasher.combine(name) }
+    }
+
+    @Test func modifyValueChangesInPlaceAndGivesTheStoredKey() {
+        var paths = ShardedDictionary<Key, [Int]>()
+        let stored = Key("leaf-a1/physnet1")
+        paths[stored] = [1]
+        let copy = paths
+        let lookup = Key("leaf-a1/physnet1")
+        let result = paths.modifyValue(forKey: lookup) { key, ports in
+            ports.append(2)
+            return key
+        }
+        #expect(result === stored)
+        #expect(paths[lookup] == [1, 2])
+        #expect(copy[lookup] == [1])
+        #expect(paths.modifyValue(forKey: Key("absent")) { _, ports in ports.append(3) } == nil)
+        #expect(paths[Key("absent")] == nil)
+        #expect(paths.count == 1)
+        #expect(Array(paths.values) == [[1, 2]])
+    }
+}
