@@ -65,11 +65,16 @@ struct PortKeyedSet: Sendable {
 
     var count: Int { shards.reduce(0) { $0 + $1.count } }
 
-    /// Inserts many ids (a storm's), each shard grown once rather than rehashed step by step.
+    /// Inserts many ids (a storm's), each shard grown once rather than rehashed step by step. Only
+    /// the ids not there yet count: a second storm over ports already down neither grows nor copies
+    /// a shard.
     mutating func formUnion(_ groups: [Set<String>]) {
         var byShard = Array(repeating: [String](), count: shardCount)
         for group in groups {
-            for id in group { byShard[shard(of: id)].append(id) }
+            for id in group {
+                let index = shard(of: id)
+                if !shards[index].contains(id) { byShard[index].append(id) }
+            }
         }
         for index in byShard.indices where !byShard[index].isEmpty {
             shards[index].reserveCapacity(shards[index].count + byShard[index].count)
