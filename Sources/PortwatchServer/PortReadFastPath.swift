@@ -229,10 +229,18 @@ final class PortReadFastPath: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The whole response, status line to body, as the route's answer would be encoded (for
     /// ``PortReadPreParser``, which answers ahead of NIO's decoder and encoder alike).
-    static func response(body: [UInt8], requestID: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+    static func response(status: Int = 200, body: [UInt8], requestID: String, allocator: ByteBufferAllocator)
+        -> ByteBuffer
+    {
         let date = HTTPDate.now()
-        var buffer = allocator.buffer(capacity: 160 + requestID.utf8.count + body.count)
-        buffer.writeStaticString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
+        var buffer = allocator.buffer(capacity: 192 + requestID.utf8.count + body.count)
+        if status == 200 {
+            buffer.writeStaticString("HTTP/1.1 200 OK\r\n")
+        } else {
+            // The status line NIO's response encoder writes.
+            buffer.writeString("HTTP/1.1 \(status) \(HTTPResponseStatus(statusCode: status).reasonPhrase)\r\n")
+        }
+        buffer.writeStaticString("Content-Type: application/json\r\nContent-Length: ")
         buffer.writeString(String(body.count))
         buffer.writeStaticString("\r\nx-openstack-request-id: ")
         buffer.writeString(requestID)

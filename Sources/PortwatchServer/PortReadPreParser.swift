@@ -18,9 +18,14 @@ import NIOCore
 /// - at most 64 fields and 8 KiB from the method to the empty line.
 ///
 /// A `GET /v2.0/ports/{id}` (no query, escape, suffix or further segment; `{id}` of 1 to 255 of
-/// `A-Z a-z 0-9 - _ ~`) with no body also comes with its fields, to be answered at once.
+/// `A-Z a-z 0-9 - _ ~`) with no body also comes with its fields, to be answered at once; so does a
+/// `PUT` of that target with a body of 1 to ``PortReadFastPath/maxUpdateBody`` bytes, to be written
+/// at once.
 enum PortReadRequest {
-    struct PortShow: Equatable {
+    /// A port show or update, with the request's fields as the router would see them.
+    struct PortRequest: Equatable {
+        /// `PUT` (with a body) rather than `GET`.
+        let isUpdate: Bool
         let id: String
         let fields: HTTPFields
     }
@@ -31,7 +36,7 @@ enum PortReadRequest {
         /// Not a request this reader accepts: leave it, and the rest of the connection, to NIO.
         case other
         /// A request of `head` bytes (empty line included) followed by `body` bytes.
-        case request(head: Int, body: Int, portShow: PortShow?)
+        case request(head: Int, body: Int, port: PortRequest?)
     }
 
     static let maxHead = 8192
@@ -48,6 +53,7 @@ enum PortReadRequest {
             methods.contains(where: { equal(bytes, 0..<index, $0) })
         else { return .other }
         let isGet = equal(bytes, 0..<index, "GET")
+        let isPut = !isGet && equal(bytes, 0..<index, "PUT")
         index += 1
         // The target.
         let target = index
@@ -63,7 +69,7 @@ enum PortReadRequest {
         case .none: return .incomplete
         case .some(true): index += 11
         }
-        let portID = isGet ? portID(bytes, targetRange) : nil
+        let portID = isGet || isPut ? portID(bytes, targetRange) : nil
         var fields = HTTPFields()
         var fieldCount = 0
         var contentLength: Int?
@@ -81,9 +87,10 @@ enum PortReadRequest {
             guard index <= maxHead else { return .other }
             if line.isEmpty {
                 let body = contentLength ?? 0
-                guard let portID, body == 0 else { return .request(head: index, body: body, portShow: nil) }
+                let bodyFits = isGet ? body == 0 : (1...PortReadFastPath.maxUpdateBody).contains(body)
+                guard let portID, bodyFits else { return .request(head: index, body: body, port: nil) }
                 let id = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[portID]), as: UTF8.self)
-                return .request(head: index, body: 0, portShow: PortShow(id: id, fields: fields))
+                return .request(head: index, body: body, port: PortRequest(isUpdate: isPut, id: id, fields: fields))
             }
             fieldCount += 1
             guard fieldCount <= maxFields, let field = Field(UnsafeRawBufferPointer(rebasing: bytes[line])) else {
@@ -214,23 +221,37 @@ enum PortReadRequest {
     }
 }
 
-/// Answers `GET /v2.0/ports/{id}` from the connection's bytes, before NIO's HTTP/1 decoder.
+/// Answers `GET /v2.0/ports/{id}` and writes `PUT /v2.0/ports/{id}` from the connection's bytes,
+/// before NIO's HTTP/1 decoder.
 ///
 /// It frames each request itself (``PortReadRequest``, a strict subset of HTTP/1.1) and answers a port
 /// show that ``NeutronAPI/immediatePortShow(id:headers:)`` answers at once, while every earlier request
 /// of the connection has had its answer written (``ConnectionReads``), so answers keep the requests'
-/// order. Every other request it hands to NIO's decoder, whole, and from there it goes through
-/// ``PortReadFastPath`` and Hummingbird as before. The first request it cannot frame, and every byte
-/// after it, are NIO's alone.
+/// order. Under the same condition, a port update whose whole body is here and that
+/// ``NeutronAPI/immediatePortUpdate(id:headers:body:on:answer:)`` takes goes to the writer, and its
+/// answer (the route's status, body and headers) is written here once the write is durable. Every
+/// other request it hands to NIO's decoder, whole, and from there it goes through ``PortReadFastPath``
+/// and Hummingbird as before. The first request it cannot frame, and every byte after it, are NIO's
+/// alone.
+///
+/// While an update is with the writer, nothing after it is read from the bytes already here, and the
+/// connection's events (the end of the client's input) wait too: they go on once its answer is
+/// written. A client that waits for each answer before it sends the next request keeps being read as
+/// usual (no change of the socket's registration per request); once bytes wait behind the update, no
+/// more is read from the socket until it is answered.
 ///
 /// NIO's decoder with Hummingbird's conversion to HTTP types costs as much as the answer itself
-/// (`portwatch-bench nio-http` against `nio-raw`); a port show a monitor polls needs neither.
-final class PortReadPreParser: ChannelInboundHandler, RemovableChannelHandler {
+/// (`portwatch-bench nio-http` against `nio-raw`); a port show a monitor polls needs neither, nor does
+/// the `data_plane_status` a monitor writes.
+final class PortReadPreParser: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = Any
     typealias OutboundOut = ByteBuffer
 
     private let answer: PortReadFastPath.Answer
+    /// Nil to leave every update to NIO's decoder (and ``PortReadFastPath``).
+    private let update: PortReadFastPath.Update?
     private let metrics: RequestMetrics?
     private let reads: ConnectionReads
     /// The start of a request not yet complete.
@@ -240,9 +261,21 @@ final class PortReadPreParser: ChannelInboundHandler, RemovableChannelHandler {
     /// Every byte goes to NIO's decoder from now on.
     private var passing = false
     private var unflushed = false
+    /// A port update is with the writer and its answer is not written yet.
+    private var writing = false
+    /// What the connection sent after that update, read once it is answered.
+    private var waiting: ByteBuffer?
+    /// The connection's events that came while an update was with the writer, in order.
+    private var waitingEvents: [Any] = []
+    /// A read from the socket asked for while bytes waited behind an update, issued once it is answered.
+    private var readHeld = false
 
-    init(answer: @escaping PortReadFastPath.Answer, metrics: RequestMetrics?, reads: ConnectionReads) {
+    init(
+        answer: @escaping PortReadFastPath.Answer, update: PortReadFastPath.Update? = nil, metrics: RequestMetrics?,
+        reads: ConnectionReads
+    ) {
         self.answer = answer
+        self.update = update
         self.metrics = metrics
         self.reads = reads
     }
@@ -250,6 +283,16 @@ final class PortReadPreParser: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !passing else { return context.fireChannelRead(data) }
         var buffer = unwrapInboundIn(data)
+        guard !writing else {
+            if waiting == nil { waiting = buffer } else { waiting!.writeBuffer(&buffer) }
+            return
+        }
+        frame(buffer, context: context)
+    }
+
+    /// Frames and answers, writes or passes on the requests in `incoming` (after any start of one held).
+    private func frame(_ incoming: ByteBuffer, context: ChannelHandlerContext) {
+        var buffer = incoming
         if var held {
             self.held = nil
             held.writeBuffer(&buffer)
@@ -270,16 +313,31 @@ final class PortReadPreParser: ChannelInboundHandler, RemovableChannelHandler {
             case .other:
                 passing = true
                 return pass(context: context, buffer)
-            case .request(let head, let body, let portShow):
-                if let portShow, reads.unanswered == 0, let answered = answer(portShow.id, portShow.fields) {
-                    buffer.moveReaderIndex(forwardBy: head)
-                    let response = PortReadFastPath.response(
-                        body: answered.body, requestID: answered.requestID, allocator: context.channel.allocator)
-                    context.write(wrapOutboundOut(response), promise: nil)
-                    unflushed = true
-                    metrics?.record(method: "GET", status: 200, since: started)
-                    metrics?.recordFastRead(stage: "bytes")
-                    continue
+            case .request(let head, let body, let port):
+                if let port, reads.unanswered == 0 {
+                    if !port.isUpdate, let answered = answer(port.id, port.fields) {
+                        buffer.moveReaderIndex(forwardBy: head)
+                        let response = PortReadFastPath.response(
+                            body: answered.body, requestID: answered.requestID, allocator: context.channel.allocator)
+                        context.write(wrapOutboundOut(response), promise: nil)
+                        unflushed = true
+                        metrics?.record(method: "GET", status: 200, since: started)
+                        metrics?.recordFastRead(stage: "bytes")
+                        continue
+                    }
+                    if port.isUpdate, update != nil {
+                        // Decided once the whole body is here (at most `maxUpdateBody` bytes).
+                        guard buffer.readableBytes >= head + body else {
+                            held = buffer
+                            return
+                        }
+                        let requestBody = buffer.getSlice(at: buffer.readerIndex + head, length: body)!
+                        if write(port, body: requestBody, started: started, context: context) {
+                            buffer.moveReaderIndex(forwardBy: head + body)
+                            if buffer.readableBytes > 0 { waiting = buffer }
+                            return
+                        }
+                    }
                 }
                 // NIO's decoder reads it; its answer is written behind ``PortReadFastPath``.
                 reads.unanswered += 1
@@ -290,23 +348,88 @@ final class PortReadPreParser: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Hands a port update to the writer; false (nothing done) when it is not one to write here.
+    private func write(
+        _ port: PortReadRequest.PortRequest, body: ByteBuffer, started: ContinuousClock.Instant,
+        context: ChannelHandlerContext
+    ) -> Bool {
+        guard let update else { return false }
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        // The answer comes on a later turn of the event loop, never from within `update`.
+        let taken = update(port.id, port.fields, body, context.eventLoop) { status, body, requestID in
+            bound.value.handler.written(
+                status: status, body: body, requestID: requestID, started: started, context: bound.value.context)
+        }
+        if taken { writing = true }
+        return taken
+    }
+
+    /// Writes an update's answer, then goes on with what the connection sent meanwhile.
+    private func written(
+        status: Int, body: [UInt8], requestID: String, started: ContinuousClock.Instant,
+        context: ChannelHandlerContext
+    ) {
+        writing = false
+        metrics?.record(method: "PUT", status: status, since: started)
+        metrics?.recordFastWrite()
+        guard context.channel.isActive else {
+            // No one to answer or read the rest for.
+            waiting = nil
+            waitingEvents.removeAll()
+            return
+        }
+        let response = PortReadFastPath.response(
+            status: status, body: body, requestID: requestID, allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(response), promise: nil)
+        unflushed = true
+        if let waiting {
+            self.waiting = nil
+            frame(waiting, context: context)
+        }
+        // As at the end of a read from the socket: answers go out, and what was passed on is delivered.
+        channelReadComplete(context: context)
+        while !writing, !waitingEvents.isEmpty {
+            userInboundEventTriggered(context: context, event: waitingEvents.removeFirst())
+        }
+        if !writing, readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    /// Reading goes on while an update is with the writer, unless bytes already wait behind it.
+    func read(context: ChannelHandlerContext) {
+        guard !writing || waiting == nil else {
+            readHeld = true
+            return
+        }
+        context.read()
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
-        flush(context: context)
+        flushAnswers(context: context)
         context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The end of the client's input must not reach Hummingbird before an update's answer: it
+        // would close the connection with the answer unwritten.
+        guard !writing else { return waitingEvents.append(event) }
         passHeld(context: context)
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if writing {
+            waiting = nil
+            waitingEvents.removeAll()
+        }
         passHeld(context: context)
         context.fireChannelInactive()
     }
 
     private func pass(context: ChannelHandlerContext, _ buffer: ByteBuffer) {
-        flush(context: context)
+        flushAnswers(context: context)
         context.fireChannelRead(wrapInboundOut(buffer))
     }
 
@@ -319,7 +442,7 @@ final class PortReadPreParser: ChannelInboundHandler, RemovableChannelHandler {
         pass(context: context, held)
     }
 
-    private func flush(context: ChannelHandlerContext) {
+    private func flushAnswers(context: ChannelHandlerContext) {
         guard unflushed else { return }
         unflushed = false
         context.flush()

@@ -193,7 +193,7 @@ public struct PortwatchServer {
     public func services() -> [any Service] {
         // For comparison, PORTWATCH_FAST_READS=0 routes every port read through Hummingbird, and
         // PORTWATCH_FAST_READS=decoded answers them only behind NIO's decoder; PORTWATCH_FAST_WRITES=0
-        // routes every port update.
+        // routes every port update, and PORTWATCH_FAST_WRITES=decoded takes them only behind NIO's decoder.
         let fastReads = ProcessInfo.processInfo.environment["PORTWATCH_FAST_READS"]
         let fastWrites = ProcessInfo.processInfo.environment["PORTWATCH_FAST_WRITES"]
         let (answer, requestMetrics) = (immediatePortShow, requestMetrics)
@@ -208,7 +208,10 @@ public struct PortwatchServer {
                 },
                 preParser: {
                     fastReads == "0" || fastReads == "decoded"
-                        ? nil : PortReadPreParser(answer: answer, metrics: requestMetrics, reads: $0)
+                        ? nil
+                        : PortReadPreParser(
+                            answer: answer, update: fastWrites == "decoded" ? nil : update, metrics: requestMetrics,
+                            reads: $0)
                 })
         }
         let application = Application(

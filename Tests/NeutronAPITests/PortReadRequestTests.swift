@@ -132,7 +132,10 @@ import Testing
         #expect(whole.refused == rest.refused)
         guard let portShow else { return }
         let fields = portShow.fields.map { "\($0.name.rawName)=\($0.value)" }
-        #expect(request.parts.first == "GET /v2.0/ports/\(portShow.id) HTTP/1.1 keep-alive=true \(fields)", "\(shown)")
+        let method = portShow.isUpdate ? "PUT" : "GET"
+        #expect(
+            request.parts.first == "\(method) /v2.0/ports/\(portShow.id) HTTP/1.1 keep-alive=true \(fields)", "\(shown)"
+        )
     }
 
     static func parse(_ bytes: [UInt8]) -> PortReadRequest.Parsed {
@@ -155,13 +158,39 @@ import Testing
             return
         }
         #expect(roles.fields.map(\.value) == ["u1", "p1", "member,reader", "admin", ""])
-        // A PUT is framed by its Content-Length, and carries no port show.
+        #expect(!portShow.isUpdate)
+        // A PUT is framed by its Content-Length, and comes with its fields as a port update.
         let put = Array(Self.seeds[3].utf8)
-        guard case .request(let putHead, 44, nil) = Self.parse(put) else {
-            Issue.record("the PUT is not framed")
+        guard case .request(let putHead, 44, let update?) = Self.parse(put) else {
+            Issue.record("the PUT is not framed as a port update")
             return
         }
         #expect(putHead + 44 == put.count)
+        #expect(update.isUpdate && update.id == Self.portID)
+        #expect(update.fields[.contentType] == "application/json")
+        // Not an update to write at once: no body, a body over the bound, another target.
+        for request in [
+            "PUT /v2.0/ports/\(Self.portID) HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+            "PUT /v2.0/ports/\(Self.portID) HTTP/1.1\r\nHost: x\r\n\r\n",
+            "PUT /v2.0/ports/\(Self.portID) HTTP/1.1\r\nContent-Length: \(PortReadFastPath.maxUpdateBody + 1)\r\n\r\n",
+            "PUT /v2.0/ports/\(Self.portID).json HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+            "PUT /v2.0/networks/\(Self.portID) HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+            "POST /v2.0/ports/\(Self.portID) HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+        ] {
+            guard case .request(_, _, nil) = Self.parse(Array(request.utf8)) else {
+                Issue.record("taken as a port request: \(request.debugDescription)")
+                continue
+            }
+        }
+        guard
+            case .request(_, PortReadFastPath.maxUpdateBody, _?) = Self.parse(
+                Array(
+                    "PUT /v2.0/ports/\(Self.portID) HTTP/1.1\r\nContent-Length: \(PortReadFastPath.maxUpdateBody)\r\n\r\n"
+                        .utf8))
+        else {
+            Issue.record("an update of the largest body is not a port update")
+            return
+        }
         // Anything that is not plain HTTP/1.1 framing is NIO's.
         for seed in Self.seeds[9...11] { #expect(Self.parse(Array(seed.utf8)) == .other, "\(seed)") }
         // A port show with `Content-Length: 0` has no body: it may be answered at once.
