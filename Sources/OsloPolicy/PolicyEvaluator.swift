@@ -57,6 +57,23 @@ public struct PolicyEvaluator: Sendable {
         return nil
     }
 
+    /// ``firstDeniedRule(_:attributes:target:)`` that builds the target only when the caller's
+    /// credentials alone do not pass every rule (``verdictForAnyTarget(_:)``): an admin's update
+    /// needs no dictionary of the port's attributes.
+    public func firstDeniedRule(
+        _ action: String, attributes: some Collection<String>, lazyTarget: () -> [String: PolicyValue]
+    ) -> String? {
+        if verdictForAnyTarget(action) == true,
+            attributes.allSatisfy({ attribute in
+                let name = action + ":" + attribute
+                return checks[name] == nil || verdictForAnyTarget(name) == true
+            })
+        {
+            return nil
+        }
+        return firstDeniedRule(action, attributes: attributes, target: lazyTarget())
+    }
+
     /// neutron-lib's `_check_rule`: `ruleName` with the caller's own credentials as the target, as
     /// `check_is_advsvc`, `check_is_service_role` and `check_has_global_access` ask it.
     public func enforceOnCredentials(_ ruleName: String) -> Bool {

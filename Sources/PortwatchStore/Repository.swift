@@ -203,6 +203,17 @@ public final class Repository: Sendable {
                 operation: { try operation(&$0) }, atomic: true, complete: { completion($0.map { $0 as! T }) }))
     }
 
+    /// ``write(_:completion:)`` for an operation that throws only before it changes anything, run
+    /// without the copy that rolls back a failure (see ``writeValidatingFirst(_:)``).
+    public func writeValidatingFirst<T: Sendable>(
+        _ operation: @escaping (inout ChangeSet) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
+        submit(
+            Pending(
+                operation: { try operation(&$0) }, atomic: false, complete: { completion($0.map { $0 as! T }) }))
+    }
+
     private func enqueue<T: Sendable>(atomic: Bool, _ operation: @escaping (inout ChangeSet) throws -> T) async throws
         -> T
     {

@@ -22,6 +22,42 @@ struct PolicyEvaluatorTests {
         }
     }
 
+    /// The lazy form decides as the eager one for every caller, target, action and attribute, and
+    /// builds the target only when the credentials alone do not pass every rule.
+    @Test func aLazyTargetDecidesAsTheTargetAndIsBuiltOnlyWhenNeeded() throws {
+        let scoped = Credentials(userID: "root", roles: ["admin"], systemScope: "all")
+        let callers = [
+            admin, member, Credentials(projectID: "p2", roles: ["reader"]).expandingImpliedRoles(), scoped,
+            Credentials(roles: ["service"]),
+        ]
+        let targets: [[String: PolicyValue]] = [
+            port, ["project_id": "p2", "network:project_id": "p1"], ["project_id": "admin-project"], [:],
+        ]
+        let actions = [
+            ("update_port", ["data_plane_status"]), ("update_port", ["name", "binding:host_id"]),
+            ("update_port", []), ("get_port", ["binding:vif_type"]), ("delete_port", []),
+            ("update_topology", []),
+        ]
+        let rules = try PolicyRules()
+        var built = 0
+        for credentials in callers {
+            let evaluator = rules.evaluator(for: credentials)
+            for target in targets {
+                for (action, attributes) in actions {
+                    var asked = false
+                    let lazy = evaluator.firstDeniedRule(action, attributes: attributes) {
+                        asked = true
+                        return target
+                    }
+                    #expect(lazy == evaluator.firstDeniedRule(action, attributes: attributes, target: target))
+                    if asked { built += 1 }
+                    if credentials == admin, action == "update_port" { #expect(!asked, "\(attributes)") }
+                }
+            }
+        }
+        #expect(built > 0, "a member's update needs the port's project")
+    }
+
     @Test func isAdminFollowsContextIsAdmin() throws {
         #expect(try PolicyRules().evaluator(for: admin).isAdmin)
         #expect(try !PolicyRules().evaluator(for: member).isAdmin)

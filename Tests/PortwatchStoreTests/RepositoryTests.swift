@@ -341,3 +341,66 @@ struct StateOnlyUpdateTests {
         #expect(reloaded.port(created.id) == renamed)
     }
 }
+
+/// The event loop's port updates run ``ChangeSet/updatePortRendered(id:_:request:ifMatch:by:)`` without
+/// the copy that rolls a failed operation back: every refusal must leave the change set as it was, and
+/// the operations after it in the batch must see nothing of it.
+struct UpdateRefusalTests {
+    static let access = AccessPolicy(RepositoryTests.admin)
+
+    @Test func everyRefusalOfAnUpdateLeavesTheChangeSetUntouched() async throws {
+        let repository = try await Repository(
+            backend: SQLiteStore(path: RepositoryTests.path()), logger: Logger(label: "test"))
+        let writer = Task { [repository] in await repository.runWriter() }
+        defer { writer.cancel() }
+        let network = try await RepositoryTests.createNetwork(repository, name: "n")
+        var create = PortInput()
+        create.networkID = network.id
+        let ports = try await repository.write { changes in
+            try changes.createPorts([create, create], request: .null, bulk: true, by: Self.access)
+        }
+        let (port, other) = (ports[0], ports[1])
+        let member = AccessPolicy(
+            Identity(userID: "u", projectID: "someone-else", roles: ["member", "reader"], requestID: "req-m"))
+        var down = PortInput()
+        down.dataPlaneStatus = .some(.down)
+        var stolenMAC = down
+        stolenMAC.macAddress = other.macAddress
+        var unknownGroup = down
+        unknownGroup.securityGroups = ["no-such-group"]
+        let refusals: [(String, String, PortInput, Int?, AccessPolicy)] = [
+            ("not found", "no-such-port", down, nil, Self.access),
+            ("stale If-Match", port.id, down, port.revisionNumber + 5, Self.access),
+            ("MAC in use", port.id, stolenMAC, nil, Self.access),
+            ("unknown security group", port.id, unknownGroup, nil, Self.access),
+            ("another project's port", port.id, down, nil, member),
+        ]
+        for (name, id, input, ifMatch, access) in refusals {
+            let outcome = try await repository.writeValidatingFirst { changes in
+                let refused: Bool
+                do {
+                    _ = try changes.updatePortRendered(id: id, input, request: .null, ifMatch: ifMatch, by: access)
+                    refused = false
+                } catch {
+                    refused = true
+                }
+                return (
+                    refused, changes.changes.ports.isEmpty, changes.events.isEmpty, changes.audit.isEmpty,
+                    changes.port(port.id) == port
+                )
+            }
+            #expect(outcome == (true, true, true, true, true), "\(name)")
+        }
+        // The same batch goes on: a valid update after a refusal is the only change.
+        let (_, events) = try await repository.writeValidatingFirst { changes in
+            _ = try? changes.updatePortRendered(
+                id: port.id, down, request: .null, ifMatch: port.revisionNumber + 5, by: Self.access)
+            let updated = try changes.updatePortRendered(
+                id: port.id, down, request: .null, ifMatch: port.revisionNumber, by: Self.access)
+            return (updated.port, changes.events.map(\.eventType))
+        }
+        #expect(events == ["port.update.start", "port.update.end"])
+        #expect(repository.port(port.id)?.dataPlaneStatus == .down)
+        #expect(repository.port(port.id)?.revisionNumber == port.revisionNumber + 1)
+    }
+}

@@ -53,8 +53,8 @@ extension NeutronAPI {
         }
         let requestID = identity.requestID
         // The answer is the port as the caller sees it, which is also its `port.update.end`'s payload:
-        // rendered once, in the write.
-        repository.write({ changes in
+        // rendered once, in the write. The update refuses before it changes anything: no rollback copy.
+        repository.writeValidatingFirst({ changes in
             try changes.updatePortRendered(id: id, input, request: json, ifMatch: revision, by: access).envelope
         }) { result in
             eventLoop.execute {

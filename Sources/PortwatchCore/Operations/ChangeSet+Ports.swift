@@ -79,6 +79,9 @@ extension ChangeSet {
 
     /// ``updatePort(id:_:request:ifMatch:by:)``, with the port's envelope as the caller sees it: the
     /// payload of its `port.update.end`, which is also the API's answer to the update.
+    ///
+    /// Every refusal is thrown before anything changes (the event loop's updates run it without the
+    /// copy of the change set that would roll a failure back): keep the checks ahead of the first write.
     public mutating func updatePortRendered(
         id: String, _ input: PortInput, request: JSONValue, ifMatch: Int?, by access: AccessPolicy
     ) throws(NeutronError) -> (port: Port, envelope: [UInt8]) {

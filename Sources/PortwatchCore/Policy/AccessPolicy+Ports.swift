@@ -118,7 +118,8 @@ extension AccessPolicy {
         let match = PolicyMatch("update_port", attributes: Self.enforcedAttributes(input, creating: false))
         guard
             rules.firstDeniedRule(
-                match.action, attributes: match.attributeRules, target: updated.policyTarget(network: network)) != nil
+                match.action, attributes: match.attributeRules, lazyTarget: { updated.policyTarget(network: network) })
+                != nil
         else { return }
         try hideUnreadable(original, network: network)
         throw .policyNotAuthorized(match.description)
