@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The rules in force applied to one caller: what a request checks many times, computed once.
 ///
 /// oslo.policy builds the credential dictionary from the request context for every check; a list of a
@@ -18,6 +20,8 @@ public struct PolicyEvaluator: Sendable {
     private let checks: [String: PolicyCheck]
     private let scopeTypes: [String: [String]]
     private let values: [String: PolicyValue]
+    /// What ``firstDeniedRule(_:attributes:lazyTarget:)`` learnt of these credentials (shared by copies).
+    private let anyTargetVerdicts = AnyTargetVerdicts()
 
     init(rules: PolicyRules, credentials: Credentials) {
         self.credentials = credentials
@@ -58,20 +62,31 @@ public struct PolicyEvaluator: Sendable {
     }
 
     /// ``firstDeniedRule(_:attributes:target:)`` that builds the target only when the caller's
-    /// credentials alone do not pass every rule (``verdictForAnyTarget(_:)``): an admin's update
-    /// needs no dictionary of the port's attributes.
+    /// credentials alone do not pass every rule (``verdictForAnyTarget(_:)``, remembered per action
+    /// and attributes): an admin's update needs no dictionary of the port's attributes.
     public func firstDeniedRule(
-        _ action: String, attributes: some Collection<String>, lazyTarget: () -> [String: PolicyValue]
+        _ action: String, attributes: [String], lazyTarget: () -> [String: PolicyValue]
     ) -> String? {
-        if verdictForAnyTarget(action) == true,
-            attributes.allSatisfy({ attribute in
+        if passesEveryTarget(action, attributes) { return nil }
+        return firstDeniedRule(action, attributes: attributes, target: lazyTarget())
+    }
+
+    /// Whether the credentials alone pass `action` and its attributes' rules, whatever the target.
+    private func passesEveryTarget(_ action: String, _ attributes: [String]) -> Bool {
+        let key = AnyTargetVerdicts.Key(action: action, attributes: attributes)
+        if let known = anyTargetVerdicts.known.withLock({ $0[key] }) { return known }
+        let passes =
+            verdictForAnyTarget(action) == true
+            && attributes.allSatisfy { attribute in
                 let name = action + ":" + attribute
                 return checks[name] == nil || verdictForAnyTarget(name) == true
-            })
-        {
-            return nil
+            }
+        anyTargetVerdicts.known.withLock { known in
+            // Actions and attributes come from the API's own lists: a bound against surprises only.
+            if known.count >= AnyTargetVerdicts.limit { known.removeAll() }
+            known[key] = passes
         }
-        return firstDeniedRule(action, attributes: attributes, target: lazyTarget())
+        return passes
     }
 
     /// neutron-lib's `_check_rule`: `ruleName` with the caller's own credentials as the target, as
@@ -100,6 +115,18 @@ public struct PolicyEvaluator: Sendable {
         guard let scopes = scopeTypes[ruleName], !scopes.isEmpty else { return true }
         return scopes.contains(credentials.tokenScope)
     }
+}
+
+/// Whether given credentials pass an action and its attributes' rules whatever the target, by action
+/// and attributes: the credentials and the rules alone decide it, so it holds for the evaluator's life.
+final class AnyTargetVerdicts: Sendable {
+    struct Key: Hashable {
+        let action: String
+        let attributes: [String]
+    }
+
+    static let limit = 1024
+    let known = Mutex<[Key: Bool]>([:])
 }
 
 extension PolicyCheck {

@@ -298,14 +298,30 @@ public final class Repository: Sendable {
     /// sequences from the store, rebuilds fault correlation from it, and reconciles the ports. A
     /// replica's store demotes it instead when the outcome is unknown (the reload must wait until the
     /// next takeover has settled the commit), and the loop returns.
+    ///
+    /// With a store that commits on the calling thread (SQLite), the loop runs on a thread of its own
+    /// (``WriterThread``) and waits there for each commit (`PORTWATCH_WRITER_THREAD=0`: on Swift's
+    /// threads, handing each commit to the store's).
     public func runWriter() async {
+        guard let store = backend as? any CommitsOnCallingThread, Self.writerThreadEnabled else {
+            return await runWriterLoop(waitingOn: nil)
+        }
+        let thread = WriterThread(name: "portwatch-writer")
+        defer { thread.stop() }
+        await withTaskExecutorPreference(thread) { await runWriterLoop(waitingOn: store) }
+    }
+
+    static let writerThreadEnabled = ProcessInfo.processInfo.environment["PORTWATCH_WRITER_THREAD"] != "0"
+
+    /// `store`: the backend, when the loop runs on a ``WriterThread`` and waits for commits there.
+    private func runWriterLoop(waitingOn store: (any CommitsOnCallingThread)?) async {
         await withTaskCancellationHandler {
             while true {
                 let batch = await nextBatch()
                 guard !batch.isEmpty else { return }
-                if await !commit(batch) {
+                if await !commit(batch, waitingOn: store) {
                     // A replica demoted by the failure (an unknown outcome) reloads as a follower.
-                    guard !isFollowing, await reloadFromStore() else { return }
+                    guard !isFollowing, await reloadFromStore(waitingOn: store) else { return }
                 }
             }
         } onCancel: {
@@ -338,13 +354,17 @@ public final class Repository: Sendable {
     }
 
     /// Commits one batch; false when the store failed it.
-    private func commit(_ batch: [Pending]) async -> Bool {
+    private func commit(_ batch: [Pending], waitingOn store: (any CommitsOnCallingThread)?) async -> Bool {
         let started = ContinuousClock.now
         var (results, commit, committed, correlation) = prepare(batch)
         if !commit.backgroundRows.isEmpty && !backend.writesRowsAsRendered { commit.fillInBackgroundRows() }
         let prepared = ContinuousClock.now
         do {
-            try await backend.commit(commit)
+            if let store {
+                try store.commitWaiting(commit)
+            } else {
+                try await backend.commit(commit)
+            }
         } catch {
             Self.failures.increment()
             logger.error(
@@ -379,7 +399,7 @@ public final class Repository: Sendable {
     /// Reloads everything from the store, retrying with backoff until it succeeds or the writer is
     /// stopped (then false). Writes queue behind the first attempt; once one failed (the store is
     /// down), queued and new writes fail fast with 503 until the store answers again.
-    private func reloadFromStore() async -> Bool {
+    private func reloadFromStore(waitingOn store: (any CommitsOnCallingThread)?) async -> Bool {
         var delay = Duration.milliseconds(100)
         var attempt = 0
         while true {
@@ -389,11 +409,12 @@ public final class Repository: Sendable {
                 writer.withLock { $0.unavailable = false }
                 // Held changes of the flap damper were lost with the old state: converge now.
                 if model.correlation != nil, !isFollowing {
-                    _ = await commit([
-                        Pending(
-                            operation: { $0.reconcileCorrelatedStates(now: Date()) }, atomic: false,
-                            complete: { _ in })
-                    ])
+                    _ = await commit(
+                        [
+                            Pending(
+                                operation: { $0.reconcileCorrelatedStates(now: Date()) }, atomic: false,
+                                complete: { _ in })
+                        ], waitingOn: store)
                 }
                 return true
             } catch {

@@ -31,6 +31,13 @@ public protocol StoreBackend: Sendable {
     var writesRowsAsRendered: Bool { get }
 }
 
+/// A store whose commit the writer may wait for on its own thread (``SQLiteStore``: the transaction
+/// runs on the calling thread) instead of handing it to another thread and awaiting it.
+public protocol CommitsOnCallingThread: StoreBackend {
+    /// ``StoreBackend/commit(_:)``, on the calling thread, which it blocks until the commit is durable.
+    func commitWaiting(_ commit: StoreCommit) throws
+}
+
 extension StoreBackend {
     public func checkpoint() async throws {}
     public var writesRowsAsRendered: Bool { false }

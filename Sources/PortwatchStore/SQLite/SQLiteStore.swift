@@ -6,7 +6,7 @@ import PortwatchCore
 ///
 /// `synchronous` defaults to FULL, so a commit is on disk (fsync) before it is acknowledged; group
 /// commit in ``Repository`` amortises that fsync over every write of a batch.
-public final class SQLiteStore: StoreBackend {
+public final class SQLiteStore: StoreBackend, CommitsOnCallingThread {
     /// How hard SQLite syncs a commit.
     public enum Synchronous: String, Sendable, CaseIterable {
         /// fsync on every commit: survives power loss.
@@ -169,6 +169,27 @@ public final class SQLiteStore: StoreBackend {
 
     public func commit(_ commit: StoreCommit) async throws {
         guard !commit.isEmpty else { return }
+        let rows = try Self.encodedRows(of: commit)
+        try await pool.write { db in try Self.write(commit, rows, into: db) }
+    }
+
+    /// ``commit(_:)`` on the calling thread, which waits for it (GRDB runs the transaction there when
+    /// no other access holds the writer's connection): for a writer on a thread of its own, which then
+    /// needs no other thread to wake it when the commit is durable.
+    public func commitWaiting(_ commit: StoreCommit) throws {
+        guard !commit.isEmpty else { return }
+        let rows = try Self.encodedRows(of: commit)
+        try pool.write { db in try Self.write(commit, rows, into: db) }
+    }
+
+    /// What a commit's rows need encoded before the transaction: networks, whole ports, contexts.
+    private struct EncodedRows {
+        var networks: [(String, Data?, String?)]
+        var ports: [(String, Data?, PortwatchCore.Port?)]
+        var contexts: [[UInt8]]
+    }
+
+    private static func encodedRows(of commit: StoreCommit) throws -> EncodedRows {
         let encoder = JSONEncoder()
         let networks = try commit.networks.map {
             ($0.id, try $0.network.map { try encoder.encode($0) }, $0.network?.projectID)
@@ -176,109 +197,113 @@ public final class SQLiteStore: StoreBackend {
         let ports = commit.ports.map { ($0.id, $0.port.map { Data($0.storageJSON()) }, $0.port) }
         var storedContexts = StoredContexts()
         let contexts = commit.outbox.map { storedContexts.json(for: $0.event.context) }
-        try await pool.write { db in
-            // Cached statements: a fault can rewrite tens of thousands of rows in one transaction.
-            let putNetwork = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO networks (id, project_id, body) VALUES (?, ?, ?)")
-            let deleteNetwork = try db.cachedStatement(sql: "DELETE FROM networks WHERE id = ?")
-            for (id, body, project) in networks {
-                if let body, let project {
-                    try putNetwork.execute(arguments: [id, project, body])
-                } else {
-                    try deleteNetwork.execute(arguments: [id])
-                }
+        return EncodedRows(networks: networks, ports: ports, contexts: contexts)
+    }
+
+    /// The statements of one commit, inside the caller's transaction.
+    private static func write(_ commit: StoreCommit, _ rows: EncodedRows, into db: Database) throws {
+        let (networks, ports, contexts) = (rows.networks, rows.ports, rows.contexts)
+        // Cached statements: a fault can rewrite tens of thousands of rows in one transaction.
+        let putNetwork = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO networks (id, project_id, body) VALUES (?, ?, ?)")
+        let deleteNetwork = try db.cachedStatement(sql: "DELETE FROM networks WHERE id = ?")
+        for (id, body, project) in networks {
+            if let body, let project {
+                try putNetwork.execute(arguments: [id, project, body])
+            } else {
+                try deleteNetwork.execute(arguments: [id])
             }
-            let putPort = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO ports (id, network_id, project_id, body) VALUES (?, ?, ?, ?)")
-            let deletePort = try db.cachedStatement(sql: "DELETE FROM ports WHERE id = ?")
-            let deleteState = try db.cachedStatement(sql: "DELETE FROM port_state WHERE port_id = ?")
-            for (id, body, port) in ports {
-                if let body, let port {
-                    try putPort.execute(arguments: [id, port.networkID, port.projectID, body])
-                } else {
-                    try deletePort.execute(arguments: [id])
-                }
-                try deleteState.execute(arguments: [id])
-            }
-            // State-only changes (fault correlation) write a small row instead of the whole port.
-            let putState = try BoundStatement(
-                db,
-                sql: """
-                    INSERT OR REPLACE INTO port_state
-                    (port_id, revision_number, updated_at, status, data_plane_status, override, correlated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for port in commit.portStates {
-                try putState.run { values in
-                    values.text(port.id)
-                    values.int(Int64(port.revisionNumber))
-                    values.double(port.updatedAt.timeIntervalSinceReferenceDate)
-                    values.text(port.status.rawValue)
-                    values.text(port.dataPlaneStatus?.rawValue)
-                    values.text(port.dataPlaneStatusOverride?.rawValue)
-                    values.text(port.correlatedDataPlaneStatus?.rawValue)
-                }
-            }
-            if let through = commit.pruneOutboxThrough {
-                try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [through])
-            }
-            let putCursor = try db.cachedStatement(
-                sql: """
-                    INSERT INTO sink_cursors (sink, sequence) VALUES (?, ?)
-                    ON CONFLICT (sink) DO UPDATE SET sequence = max(sequence, excluded.sequence)
-                    """)
-            for cursor in commit.cursors {
-                try putCursor.execute(arguments: [cursor.sink, cursor.sequence])
-            }
-            let putDocument = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?, ?, ?)")
-            let deleteDocument = try db.cachedStatement(sql: "DELETE FROM documents WHERE kind = ? AND id = ?")
-            for document in commit.documents {
-                if let body = document.body {
-                    try putDocument.execute(arguments: [document.kind, document.id, Data(body)])
-                } else {
-                    try deleteDocument.execute(arguments: [document.kind, document.id])
-                }
-            }
-            let insertCause = try db.cachedStatement(sql: "INSERT INTO audit_causes (id, body) VALUES (?, ?)")
-            for cause in commit.auditCauses {
-                try insertCause.execute(arguments: [cause.id, Data(cause.body)])
-            }
-            let insertOutbox = try BoundStatement(
-                db,
-                sql: """
-                    INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let insertAudit = try BoundStatement(
-                db, sql: "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id) VALUES (?, ?, ?, ?, ?)")
-            // A storm's rows as they are rendered, each chunk freed once written.
-            try commit.forEachRowBody(
-                outbox: { index, payload in
-                    let record = commit.outbox[index]
-                    let event = record.event
-                    try insertOutbox.run { values in
-                        values.int(record.sequence)
-                        values.text(event.eventType)
-                        values.text(event.resourceType)
-                        values.text(event.resourceID)
-                        values.text(event.projectID)
-                        values.double(event.occurredAt.timeIntervalSince1970)
-                        values.blob(payload)
-                        values.blob(contexts[index])
-                    }
-                },
-                audit: { index, body in
-                    let entry = commit.audit[index]
-                    try insertAudit.run { values in
-                        values.int(entry.sequence)
-                        values.text(entry.subject)
-                        values.double(entry.occurredAt)
-                        values.blob(body)
-                        values.int(entry.causeID)
-                    }
-                })
         }
+        let putPort = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO ports (id, network_id, project_id, body) VALUES (?, ?, ?, ?)")
+        let deletePort = try db.cachedStatement(sql: "DELETE FROM ports WHERE id = ?")
+        let deleteState = try db.cachedStatement(sql: "DELETE FROM port_state WHERE port_id = ?")
+        for (id, body, port) in ports {
+            if let body, let port {
+                try putPort.execute(arguments: [id, port.networkID, port.projectID, body])
+            } else {
+                try deletePort.execute(arguments: [id])
+            }
+            try deleteState.execute(arguments: [id])
+        }
+        // State-only changes (fault correlation) write a small row instead of the whole port.
+        let putState = try BoundStatement(
+            db,
+            sql: """
+                INSERT OR REPLACE INTO port_state
+                (port_id, revision_number, updated_at, status, data_plane_status, override, correlated)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        for port in commit.portStates {
+            try putState.run { values in
+                values.text(port.id)
+                values.int(Int64(port.revisionNumber))
+                values.double(port.updatedAt.timeIntervalSinceReferenceDate)
+                values.text(port.status.rawValue)
+                values.text(port.dataPlaneStatus?.rawValue)
+                values.text(port.dataPlaneStatusOverride?.rawValue)
+                values.text(port.correlatedDataPlaneStatus?.rawValue)
+            }
+        }
+        if let through = commit.pruneOutboxThrough {
+            try db.execute(sql: "DELETE FROM outbox WHERE sequence <= ?", arguments: [through])
+        }
+        let putCursor = try db.cachedStatement(
+            sql: """
+                INSERT INTO sink_cursors (sink, sequence) VALUES (?, ?)
+                ON CONFLICT (sink) DO UPDATE SET sequence = max(sequence, excluded.sequence)
+                """)
+        for cursor in commit.cursors {
+            try putCursor.execute(arguments: [cursor.sink, cursor.sequence])
+        }
+        let putDocument = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?, ?, ?)")
+        let deleteDocument = try db.cachedStatement(sql: "DELETE FROM documents WHERE kind = ? AND id = ?")
+        for document in commit.documents {
+            if let body = document.body {
+                try putDocument.execute(arguments: [document.kind, document.id, Data(body)])
+            } else {
+                try deleteDocument.execute(arguments: [document.kind, document.id])
+            }
+        }
+        let insertCause = try db.cachedStatement(sql: "INSERT INTO audit_causes (id, body) VALUES (?, ?)")
+        for cause in commit.auditCauses {
+            try insertCause.execute(arguments: [cause.id, Data(cause.body)])
+        }
+        let insertOutbox = try BoundStatement(
+            db,
+            sql: """
+                INSERT INTO outbox (sequence, event_type, resource_type, resource_id, project_id, occurred_at, payload, context)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let insertAudit = try BoundStatement(
+            db, sql: "INSERT INTO audit (sequence, subject, occurred_at, body, cause_id) VALUES (?, ?, ?, ?, ?)")
+        // A storm's rows as they are rendered, each chunk freed once written.
+        try commit.forEachRowBody(
+            outbox: { index, payload in
+                let record = commit.outbox[index]
+                let event = record.event
+                try insertOutbox.run { values in
+                    values.int(record.sequence)
+                    values.text(event.eventType)
+                    values.text(event.resourceType)
+                    values.text(event.resourceID)
+                    values.text(event.projectID)
+                    values.double(event.occurredAt.timeIntervalSince1970)
+                    values.blob(payload)
+                    values.blob(contexts[index])
+                }
+            },
+            audit: { index, body in
+                let entry = commit.audit[index]
+                try insertAudit.run { values in
+                    values.int(entry.sequence)
+                    values.text(entry.subject)
+                    values.double(entry.occurredAt)
+                    values.blob(body)
+                    values.int(entry.causeID)
+                }
+            })
     }
 
     public func outboxRecords(after sequence: Int64, limit: Int) async throws -> [OutboxRecord] {
