@@ -72,6 +72,17 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// Whether `bytes` open more than `limit` arrays or objects at once (strings are skipped, so
     /// brackets inside them do not count). A linear scan that allocates nothing.
     public static func exceedsNestingDepth(_ bytes: some Collection<UInt8>, limit: Int) -> Bool {
+        // Over contiguous bytes (a request body) the scan is a loop over memory, not over another
+        // module's collection, element by element, through its protocol.
+        bytes.withContiguousStorageIfAvailable { exceedsNestingDepth(UnsafeRawBufferPointer($0), limit: limit) }
+            ?? exceedsNestingDepth(scanning: bytes, limit: limit)
+    }
+
+    private static func exceedsNestingDepth(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Bool {
+        exceedsNestingDepth(scanning: bytes, limit: limit)
+    }
+
+    private static func exceedsNestingDepth(scanning bytes: some Collection<UInt8>, limit: Int) -> Bool {
         var depth = 0
         var inString = false
         var escaped = false
