@@ -198,9 +198,7 @@ public final class Repository: Sendable {
         _ operation: @escaping (inout ChangeSet) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
-        submit(
-            Pending(
-                operation: { try operation(&$0) }, atomic: true, complete: { completion($0.map { $0 as! T }) }))
+        submit(atomic: true, operation, completion: completion)
     }
 
     /// ``write(_:completion:)`` for an operation that throws only before it changes anything, run
@@ -209,9 +207,16 @@ public final class Repository: Sendable {
         _ operation: @escaping (inout ChangeSet) throws -> T,
         completion: @escaping @Sendable (Result<T, any Error>) -> Void
     ) {
+        submit(atomic: false, operation, completion: completion)
+    }
+
+    private func submit<T: Sendable>(
+        atomic: Bool, _ operation: @escaping (inout ChangeSet) throws -> T,
+        completion: @escaping @Sendable (Result<T, any Error>) -> Void
+    ) {
         submit(
             Pending(
-                operation: { try operation(&$0) }, atomic: false, complete: { completion($0.map { $0 as! T }) }))
+                operation: { try operation(&$0) }, atomic: atomic, complete: { completion($0.map { $0 as! T }) }))
     }
 
     private func enqueue<T: Sendable>(atomic: Bool, _ operation: @escaping (inout ChangeSet) throws -> T) async throws
@@ -306,7 +311,7 @@ public final class Repository: Sendable {
         guard let store = backend as? any CommitsOnCallingThread, Self.writerThreadEnabled else {
             return await runWriterLoop(waitingOn: nil)
         }
-        let thread = WriterThread(name: "portwatch-writer")
+        let thread = WriterThread(name: "pw-writer")
         defer { thread.stop() }
         await withTaskExecutorPreference(thread) { await runWriterLoop(waitingOn: store) }
     }

@@ -12,6 +12,7 @@ final class WriterThread: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private var stopping = false
     private var running = false
+    /// The system thread's name: at most 15 bytes on Linux.
     private let name: String
 
     init(name: String) {
@@ -47,6 +48,9 @@ final class WriterThread: TaskExecutor, @unchecked Sendable {
     }
 
     private func run() {
+        // Named from the thread itself: on Linux the name given before `start()` does not reach the
+        // system's thread (which then shows in `top` and `perf` under its creator's name).
+        Thread.current.name = name
         var batch: [UnownedJob] = []
         while true {
             condition.lock()

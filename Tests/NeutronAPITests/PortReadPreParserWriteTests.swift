@@ -82,15 +82,21 @@ import Testing
         PortReadFastPathTests.request(method, uri, body: body)
     }
 
+    /// Several requests sent at once, in one buffer.
+    static func together(_ requests: ByteBuffer...) -> ByteBuffer {
+        requests.reduce(into: ByteBuffer()) { bytes, request in
+            var request = request
+            bytes.writeBuffer(&request)
+        }
+    }
+
     @Test func anUpdateIsTakenFromTheBytesAndWhatFollowsWaitsForItsAnswer() throws {
         let pipeline = try Pipeline()
         defer { _ = try? pipeline.channel.finish() }
-        var bytes = Self.request("PUT", "/v2.0/ports/\(Self.portID)", body: Self.update)
-        var more = Self.request("GET", "/v2.0/ports/\(Self.portID)")
-        bytes.writeBuffer(&more)
-        more = Self.request("GET", "/v2.0/networks")
-        bytes.writeBuffer(&more)
-        try pipeline.send(bytes)
+        try pipeline.send(
+            Self.together(
+                Self.request("PUT", "/v2.0/ports/\(Self.portID)", body: Self.update),
+                Self.request("GET", "/v2.0/ports/\(Self.portID)"), Self.request("GET", "/v2.0/networks")))
         #expect(pipeline.bytes.taken.withLock { $0.map(\.id) } == [Self.portID])
         #expect(pipeline.bytes.taken.withLock { $0.map(\.body) } == [Self.update])
         #expect(pipeline.decoded.taken.withLock { $0.isEmpty })
@@ -164,12 +170,10 @@ import Testing
         pipeline.bytes.answerNext(body: "written")
         try pipeline.send(Self.request("HEAD", "/v2.0/ports"))
         try pipeline.send(Self.request("GET", "/v2.0/networks"))
-        var bytes = Self.request("PUT", "/v2.0/ports/\(Self.portID)", body: Self.update)
-        var more = Self.request("HEAD", "/v2.0/networks")
-        bytes.writeBuffer(&more)
-        more = Self.request("GET", "/v2.0/ports/\(Self.portID)")
-        bytes.writeBuffer(&more)
-        try pipeline.send(bytes)
+        try pipeline.send(
+            Self.together(
+                Self.request("PUT", "/v2.0/ports/\(Self.portID)", body: Self.update),
+                Self.request("HEAD", "/v2.0/networks"), Self.request("GET", "/v2.0/ports/\(Self.portID)")))
         pipeline.bytes.answerNext(body: "written again")
         try pipeline.send(Self.request("GET", "/v2.0/ports"))
         let answers = try pipeline.answers(heads: [1, 4])

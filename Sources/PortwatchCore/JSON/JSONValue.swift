@@ -74,12 +74,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public static func exceedsNestingDepth(_ bytes: some Collection<UInt8>, limit: Int) -> Bool {
         // Over contiguous bytes (a request body) the scan is a loop over memory, not over another
         // module's collection, element by element, through its protocol.
-        bytes.withContiguousStorageIfAvailable { exceedsNestingDepth(UnsafeRawBufferPointer($0), limit: limit) }
-            ?? exceedsNestingDepth(scanning: bytes, limit: limit)
-    }
-
-    private static func exceedsNestingDepth(_ bytes: UnsafeRawBufferPointer, limit: Int) -> Bool {
-        exceedsNestingDepth(scanning: bytes, limit: limit)
+        bytes.withContiguousStorageIfAvailable {
+            exceedsNestingDepth(scanning: UnsafeRawBufferPointer($0), limit: limit)
+        } ?? exceedsNestingDepth(scanning: bytes, limit: limit)
     }
 
     private static func exceedsNestingDepth(scanning bytes: some Collection<UInt8>, limit: Int) -> Bool {
