@@ -10,6 +10,8 @@ import Testing
         let thread = WriterThread(name: "test-writer")
         defer { thread.stop() }
         let names = await withTaskExecutorPreference(thread) {
+            // The body may begin on the caller's thread: the preference takes hold at a suspension.
+            try? await Task.sleep(for: .milliseconds(1))
             var names: [String?] = [currentThreadName()]
             for _ in 0..<20 {
                 // Each resumption after a suspension comes back to the same thread.
@@ -27,7 +29,10 @@ import Testing
         thread.stop()
         // Let the thread end first, so that the next job finds it gone.
         try await Task.sleep(for: .milliseconds(50))
-        let name = await withTaskExecutorPreference(thread) { currentThreadName() }
+        let name = await withTaskExecutorPreference(thread) {
+            try? await Task.sleep(for: .milliseconds(1))
+            return currentThreadName()
+        }
         #expect(name == "test-stopped")
         thread.stop()
     }
