@@ -20,14 +20,11 @@ import Testing
     /// Short deadlines for the statements the tests hold up. The lease stays generous: a store whose
     /// stalled statement's connection was closed opens a new one, which a busy machine may take a
     /// while to do (only ``noConnectionWithinTheLeaseDeadlineFailsAsNotApplied()`` wants it short).
-    /// So does the read's: every test reads the store back, on a new connection after a stall, and a
-    /// CI run with two CPU-burning processes beside it once took over 2 s for such a read (only
-    /// ``aReadWithoutAnswerFailsWithinTheReadDeadline()`` waits for it, once).
     static var shortDeadlines: PostgresStore.Deadlines {
         var deadlines = PostgresStore.Deadlines()
         deadlines.lease = .seconds(10)
         deadlines.statement = .seconds(1)
-        deadlines.read = .seconds(10)
+        deadlines.read = .seconds(2)
         return deadlines
     }
 
